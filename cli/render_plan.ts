@@ -1,0 +1,94 @@
+import type { DeploymentPlan, PlanPort, PlanProblem } from "../lib/plan/types.ts";
+import { formatTable } from "./table.ts";
+
+/** Options for {@linkcode renderPlan}. */
+export interface RenderPlanOptions {
+  /** Whether stdout is a terminal (aligned tables with headers). */
+  terminal: boolean;
+}
+
+/**
+ * Renders a deployment plan for a person: files, services with image, ports
+ * and secrets, volumes, networks, the secrets required, then conflicts and
+ * errors with their place and fix.
+ *
+ * @example Usage
+ * ```ts
+ * import { renderPlan } from "./render_plan.ts";
+ * import { match } from "node:assert/strict";
+ *
+ * const text = renderPlan({
+ *   deployment: "demo", source: { type: "local", location: "/srv/demo" }, scope: "user",
+ *   files: [], services: [], secrets_required: [], volumes: [], networks: [],
+ *   conflicts: [], errors: [], valid: true,
+ * }, { terminal: false });
+ * match(text, /Deployment "demo"/);
+ * ```
+ */
+export function renderPlan(
+  plan: DeploymentPlan,
+  options: RenderPlanOptions,
+): string {
+  const { terminal } = options;
+  const out: string[] = [
+    `Deployment "${plan.deployment}" from ${plan.source.type} ${plan.source.location} (${plan.scope} scope)`,
+    "",
+    `Files (${plan.files.length}):`,
+    formatTable(
+      plan.files.map((file) => [file.name, file.sha256.slice(0, 12)]),
+      { header: ["NAME", "SHA-256"], terminal, indent: 2 },
+    ),
+    `Services (${plan.services.length}):`,
+    formatTable(
+      plan.services.map((service) => [
+        service.unit,
+        service.service,
+        service.image ?? "-",
+        service.ports.map(formatPort).join(", ") || "-",
+        service.secrets.map((secret) => secret.name).join(", ") || "-",
+      ]),
+      {
+        header: ["UNIT", "SERVICE", "IMAGE", "PORTS", "SECRETS"],
+        terminal,
+        indent: 2,
+      },
+    ),
+    `Volumes: ${plan.volumes.join(", ") || "none"}`,
+    `Networks: ${plan.networks.join(", ") || "none"}`,
+    `Secrets required: ${plan.secrets_required.join(", ") || "none"}`,
+    "",
+    ...renderProblems("Conflicts", plan.conflicts),
+    ...renderProblems("Errors", plan.errors),
+  ];
+  return out.join("\n") + "\n";
+}
+
+/** `127.0.0.1:8080->80/tcp`, as `podman ps` shows ports. */
+function formatPort(port: PlanPort): string {
+  const ip = port.host_ip === null
+    ? ""
+    : port.host_ip.includes(":")
+    ? `[${port.host_ip}]:`
+    : `${port.host_ip}:`;
+  const host = port.host_port ?? "(any)";
+  return `${ip}${host}->${port.container_port}/${port.protocol}`;
+}
+
+/** Renders a titled list of problems, each with its place and fix. */
+export function renderProblems(title: string, problems: readonly PlanProblem[]): string[] {
+  if (problems.length === 0) return [`${title}: none`];
+  return [
+    `${title} (${problems.length}):`,
+    ...problems.flatMap((problem) => [
+      `  ${place(problem)}${problem.message} [${problem.code}]`,
+      ...(problem.remedy === undefined ? [] : [`    fix: ${problem.remedy}`]),
+    ]),
+  ];
+}
+
+function place(problem: PlanProblem): string {
+  if (problem.file === undefined) return "";
+  return problem.line === undefined
+    ? `${problem.file}: `
+    : `${problem.file}:${problem.line}: `;
+}

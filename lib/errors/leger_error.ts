@@ -1,0 +1,71 @@
+import { type ErrorCode, ERROR_CODES } from "./codes.ts";
+
+/** Options for {@linkcode LegerError}. */
+export interface LegerErrorOptions {
+  /** Why it happened, when known (a second line for the user). */
+  cause?: unknown;
+  /** What to run or change to fix it. */
+  remedy?: string;
+  /** The file the error is about, as the user knows it (`web.container`). */
+  file?: string;
+  /** The 1-based line in {@linkcode LegerErrorOptions.file}. */
+  line?: number;
+  /** Extra lines printed between the message and the remedy (expected/actual). */
+  details?: string[];
+}
+
+/**
+ * An error leger reports to the user: a code from the catalogue, a first line
+ * that says what could not be done, the cause, and the remedy.
+ *
+ * @example Usage
+ * ```ts
+ * import { LegerError } from "./leger_error.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const err = new LegerError("ERR_PORT_CONFLICT", 'Cannot publish port "8080"', {
+ *   file: "web.container", line: 4, remedy: "Change PublishPort= in web.container",
+ * });
+ * strictEqual(err.exitCode, 1);
+ * strictEqual(err.where, "web.container:4");
+ * ```
+ */
+export class LegerError extends Error {
+  override name = "LegerError";
+  readonly code: ErrorCode;
+  readonly remedy?: string;
+  readonly file?: string;
+  readonly line?: number;
+  readonly details: string[];
+
+  constructor(code: ErrorCode, message: string, options: LegerErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.remedy = options.remedy;
+    this.file = options.file;
+    this.line = options.line;
+    this.details = options.details ?? [];
+  }
+
+  /** The exit code a command ends with for this error. */
+  get exitCode(): number {
+    return ERROR_CODES[this.code].exit;
+  }
+
+  /** `file:line`, `file`, or `undefined` when the error is about no file. */
+  get where(): string | undefined {
+    if (this.file === undefined) return undefined;
+    return this.line === undefined ? this.file : `${this.file}:${this.line}`;
+  }
+
+  /** The plain-data form used in `--json` documents. */
+  toJSON(): { code: ErrorCode; message: string; file?: string; line?: number; remedy?: string } {
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.file === undefined ? {} : { file: this.file }),
+      ...(this.line === undefined ? {} : { line: this.line }),
+      ...(this.remedy === undefined ? {} : { remedy: this.remedy }),
+    };
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * leger's error catalogue and the error class every command reports through.
+ *
+ * ```ts
+ * import { LegerError } from "./mod.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * strictEqual(new LegerError("ERR_USAGE", "Cannot parse flag").exitCode, 2);
+ * ```
+ *
+ * @module
+ */
+export * from "./codes.ts";
+export * from "./leger_error.ts";

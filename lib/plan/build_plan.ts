@@ -1,0 +1,117 @@
+import type { QuadletUnit } from "../quadlet/types.ts";
+import type { LoadedDeployment } from "../source/types.ts";
+import type { Finding } from "../validate/finding.ts";
+import type { DeploymentPlan, PlanProblem, PlanService } from "./types.ts";
+
+/** The codes that are conflicts with the host rather than errors of the deployment. */
+const CONFLICT_CODES: ReadonlySet<string> = new Set([
+  "ERR_PORT_CONFLICT",
+  "ERR_VOLUME_CONFLICT",
+  "ERR_NAME_CONFLICT",
+]);
+
+/** Options for {@linkcode buildPlan}. */
+export interface BuildPlanOptions {
+  scope: "user" | "system";
+  /** The typed units of the deployment, in path order. */
+  units: readonly QuadletUnit[];
+  /** Every problem found: parse, validation, generator and conflict findings. */
+  findings: readonly Finding[];
+}
+
+/**
+ * Assembles the plan document from a loaded deployment, its typed units and
+ * the problems found. Conflicts with the host are listed apart from errors;
+ * the plan is valid when it has no errors.
+ *
+ * @param deployment The deployment as read from its source.
+ * @param options The scope, units and findings.
+ * @returns The plan, ready to print or serialise.
+ *
+ * @example Usage
+ * ```ts
+ * import { buildPlan } from "./build_plan.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const plan = buildPlan({
+ *   name: "empty", files: [], source: { type: "local", location: "/x" },
+ *   manifest: { form: "discovered", services: [], volumes: [], files: [], secretsRequired: [], requires: [] },
+ * }, { scope: "user", units: [], findings: [] });
+ * strictEqual(plan.valid, true);
+ * ```
+ */
+export function buildPlan(
+  deployment: LoadedDeployment,
+  options: BuildPlanOptions,
+): DeploymentPlan {
+  const { scope, units, findings } = options;
+  const problems = [...findings].sort(byPlace).map(toProblem);
+  const errors = problems.filter((p) => !CONFLICT_CODES.has(p.code));
+  return {
+    deployment: deployment.name,
+    source: deployment.source,
+    scope,
+    files: deployment.files.map((file) => ({ name: file.path, sha256: file.sha256 })),
+    services: units.map(toService),
+    secrets_required: sortedUnique([
+      ...units.flatMap((unit) => unit.secrets.map((secret) => secret.name)),
+      ...deployment.manifest.secretsRequired,
+    ]),
+    volumes: resourcesOf(units, "volume"),
+    networks: resourcesOf(units, "network"),
+    conflicts: problems.filter((p) => CONFLICT_CODES.has(p.code)),
+    errors,
+    valid: errors.length === 0,
+  };
+}
+
+function toService(unit: QuadletUnit): PlanService {
+  return {
+    unit: unit.file,
+    kind: unit.kind,
+    service: unit.serviceName,
+    image: unit.image,
+    ports: unit.ports.map((port) => ({
+      host_ip: port.hostIp,
+      host_port: port.hostPort,
+      container_port: port.containerPort,
+      protocol: port.protocol,
+    })),
+    secrets: unit.secrets.map((secret) => ({
+      name: secret.name,
+      type: secret.type,
+      target: secret.target,
+    })),
+    volumes: unit.volumes.flatMap((volume) =>
+      volume.resolvedSource === null ? [] : [volume.resolvedSource]
+    ),
+    networks: unit.networks.map((network) => network.resolvedName),
+  };
+}
+
+function resourcesOf(units: readonly QuadletUnit[], kind: string): string[] {
+  return sortedUnique(
+    units.flatMap((unit) =>
+      unit.kind === kind && unit.resourceName !== null ? [unit.resourceName] : []
+    ),
+  );
+}
+
+function toProblem(finding: Finding): PlanProblem {
+  return {
+    code: finding.code,
+    message: finding.message,
+    ...(finding.file === undefined ? {} : { file: finding.file }),
+    ...(finding.line === undefined ? {} : { line: finding.line }),
+    ...(finding.remedy === undefined ? {} : { remedy: finding.remedy }),
+  };
+}
+
+function byPlace(a: Finding, b: Finding): number {
+  return (a.file ?? "").localeCompare(b.file ?? "") ||
+    (a.line ?? 0) - (b.line ?? 0);
+}
+
+function sortedUnique(values: readonly string[]): string[] {
+  return [...new Set(values)].sort();
+}

@@ -1,0 +1,115 @@
+import { LegerError } from "../errors/mod.ts";
+import { quadletKindOf } from "../quadlet/kind.ts";
+import { toQuadletUnit } from "../quadlet/to_quadlet_unit.ts";
+import type { QuadletUnit } from "../quadlet/types.ts";
+import type { DeploymentFile } from "../source/types.ts";
+import { mergeDropIns, selectDropIns } from "../unit/drop_ins.ts";
+import { parseUnit } from "../unit/parse_unit.ts";
+import type { UnitFile } from "../unit/types.ts";
+import type { Finding } from "../validate/finding.ts";
+
+/** A unit of the deployment: parsed (drop-ins merged) and typed. */
+export interface LoadedUnit {
+  /** The unit's path in the deployment, such as `web.container`. */
+  path: string;
+  unit: UnitFile;
+  quadlet: QuadletUnit;
+}
+
+/** Options for {@linkcode loadUnits}. */
+export interface LoadUnitsOptions {
+  /**
+   * The absolute folder the units will be read from, to resolve relative host
+   * paths as Podman does.
+   *
+   * @default {undefined}
+   */
+  unitDir?: string;
+}
+
+/** The units that loaded and the problems of those that did not. */
+export interface LoadUnitsResult {
+  units: LoadedUnit[];
+  findings: Finding[];
+}
+
+const decoder = new TextDecoder();
+
+/**
+ * Parses every quadlet unit of a deployment, merges the drop-ins that apply to
+ * it, and builds its typed view with the other units as siblings. A unit that
+ * does not parse becomes a finding instead of stopping the others.
+ *
+ * @param files The deployment's files.
+ * @param options Options.
+ * @returns The loaded units, in path order, and the findings.
+ *
+ * @example Usage
+ * ```ts
+ * import { loadUnits } from "./load_units.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const bytes = new TextEncoder().encode("[Container]\nImage=busybox\n");
+ * const { units } = loadUnits([{ path: "web.container", bytes, sha256: "" }]);
+ * strictEqual(units[0].quadlet.serviceName, "web.service");
+ * ```
+ */
+export function loadUnits(
+  files: readonly DeploymentFile[],
+  options: LoadUnitsOptions = {},
+): LoadUnitsResult {
+  const { unitDir } = options;
+  const findings: Finding[] = [];
+  const paths = files.map((file) => file.path);
+  const byPath = new Map(files.map((file) => [file.path, file]));
+  const parsed = new Map<string, UnitFile>();
+  const unitPaths = paths.filter(isUnitPath);
+  for (const path of unitPaths) {
+    try {
+      const unit = parseFile(byPath.get(path)!);
+      const dropIns = selectDropIns(path, paths).map((dropIn) =>
+        parseFile(byPath.get(dropIn)!)
+      );
+      parsed.set(path, dropIns.length ? mergeDropIns(unit, dropIns) : unit);
+    } catch (error) {
+      findings.push(toFinding(error, path));
+    }
+  }
+  const siblings = new Map(
+    [...parsed].map(([path, unit]) => [baseName(path), unit]),
+  );
+  const units: LoadedUnit[] = [];
+  for (const [path, unit] of parsed) {
+    try {
+      units.push({ path, unit, quadlet: toQuadletUnit(unit, { siblings, unitDir }) });
+    } catch (error) {
+      findings.push(toFinding(error, path));
+    }
+  }
+  return { units, findings };
+}
+
+/** A quadlet unit file, not a drop-in `.conf` inside a `*.d/` folder. */
+function isUnitPath(path: string): boolean {
+  if (quadletKindOf(baseName(path)) === null) return false;
+  return !path.split("/").slice(0, -1).some((dir) => dir.endsWith(".d"));
+}
+
+function parseFile(file: DeploymentFile): UnitFile {
+  return parseUnit(decoder.decode(file.bytes), { file: file.path });
+}
+
+function baseName(path: string): string {
+  return path.slice(path.lastIndexOf("/") + 1);
+}
+
+function toFinding(error: unknown, path: string): Finding {
+  if (!(error instanceof LegerError)) throw error;
+  return {
+    code: error.code,
+    message: error.message,
+    file: error.file ?? path,
+    ...(error.line === undefined ? {} : { line: error.line }),
+    ...(error.remedy === undefined ? {} : { remedy: error.remedy }),
+  };
+}

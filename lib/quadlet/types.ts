@@ -1,0 +1,152 @@
+/**
+ * The typed view of a quadlet unit: what leger needs to know about a
+ * `.container`, `.volume`, `.network`, … to plan, validate and conflict-check
+ * a deployment.
+ *
+ * @module
+ */
+
+/** The quadlet unit kinds Podman's generator understands. */
+export type QuadletKind =
+  | "container"
+  | "volume"
+  | "network"
+  | "pod"
+  | "kube"
+  | "image"
+  | "build"
+  | "artifact";
+
+/** Every quadlet kind, in the order leger lists them. */
+export const QUADLET_KINDS: readonly QuadletKind[] = [
+  "container",
+  "volume",
+  "network",
+  "pod",
+  "kube",
+  "image",
+  "build",
+  "artifact",
+];
+
+/** A published port (`PublishPort=`), in Podman's `--publish` form. */
+export interface PublishedPort {
+  /** The host address, without IPv6 brackets; `null` when none is given (all addresses). */
+  hostIp: string | null;
+  /** The host port or range (`"8080"`, `"8000-8010"`); `null` when Podman picks one. */
+  hostPort: string | null;
+  /** The container port or range. */
+  containerPort: string;
+  protocol: "tcp" | "udp";
+  /** The value exactly as Podman passes it to `--publish`. */
+  spec: string;
+  line: number;
+  file: string;
+}
+
+/** A secret a unit mounts (`Secret=`). */
+export interface SecretRef {
+  /** The Podman secret name. */
+  name: string;
+  type: "env" | "mount";
+  /** The env variable (type env) or file path (type mount); `null` for the default. */
+  target: string | null;
+  /** The value exactly as Podman passes it to `--secret`. */
+  spec: string;
+  line: number;
+  file: string;
+}
+
+/** A volume or mount of a unit (`Volume=`, `Mount=`). */
+export interface VolumeRef {
+  /** `-v` for `Volume=`, `--mount` for `Mount=`. */
+  flag: "-v" | "--mount";
+  /**
+   * What the source is: a quadlet `.volume`/`.image`/`.artifact` unit, a named
+   * Podman volume, a host path, or nothing (anonymous volume, tmpfs, devpts…).
+   */
+  sourceKind: "quadlet" | "named" | "host" | "none" | "other";
+  /** The source as written (`data.volume`, `./conf`, `named`), or `null`. */
+  source: string | null;
+  /**
+   * The Podman resource the source resolves to: the volume name for a quadlet
+   * volume (`systemd-data` or its `VolumeName=`), the absolute path for a host
+   * path relative to the unit, the name for a named volume.
+   */
+  resolvedSource: string | null;
+  /** The quadlet unit file referenced, when `sourceKind` is `"quadlet"`. */
+  unit: string | null;
+  /** The value exactly as Podman passes it to `-v` or `--mount`. */
+  spec: string;
+  line: number;
+  file: string;
+}
+
+/** A network a unit joins (`Network=`). */
+export interface NetworkRef {
+  /** As written: `host`, `none`, `mynet`, `app.network`, `app.network:ip=…`. */
+  value: string;
+  /** The quadlet `.network` (or `.container` for `container:`) unit referenced, if any. */
+  unit: string | null;
+  /** The Podman network name it resolves to (`systemd-app` or `NetworkName=`). */
+  resolvedName: string;
+  line: number;
+  file: string;
+}
+
+/** A file outside the unit that the unit reads. */
+export interface FileRef {
+  /** The key that names it: `EnvironmentFile`, `Yaml`, `ConfigMap`, `File`, `Volume`, `Mount`, `ContainersConfModule`, … */
+  key: string;
+  /** As written. */
+  path: string;
+  /** Whether the path is relative to the unit's folder (and so must ship with the deployment). */
+  relative: boolean;
+  line: number;
+  file: string;
+}
+
+/** A reference to another quadlet unit (`Pod=x.pod`, `Image=x.image`, `Network=x.network`, …). */
+export interface UnitRef {
+  key: string;
+  /** The referenced unit file name, such as `db.volume`. */
+  unit: string;
+  line: number;
+  file: string;
+}
+
+/** Health settings of a container. */
+export interface HealthSettings {
+  /** `HealthCmd=`, or `null` when the container has no health check. */
+  cmd: string | null;
+  /** Whether `Notify=healthy` is set: systemd waits for health before "active". */
+  notifyHealthy: boolean;
+}
+
+/** The typed view of one quadlet unit file. */
+export interface QuadletUnit {
+  /** The unit file name, such as `web.container` or `app@.container`. */
+  file: string;
+  kind: QuadletKind;
+  /** Whether this is a template (`x@.container`) or template instance (`x@i.container`). */
+  template: boolean;
+  /** The systemd service Podman generates: `web.service`, `data-volume.service`, `ServiceName=`. */
+  serviceName: string;
+  /**
+   * The Podman resource name: container, volume, network or pod name
+   * (`ContainerName=`… or the `systemd-<name>` default); `null` for kinds that
+   * create no named resource (kube, image, build, artifact).
+   */
+  resourceName: string | null;
+  /** The image (`Image=`), the image a `.image`/`.build` unit names, or `null`. */
+  image: string | null;
+  ports: PublishedPort[];
+  secrets: SecretRef[];
+  volumes: VolumeRef[];
+  networks: NetworkRef[];
+  /** Every file the unit reads from disk. */
+  files: FileRef[];
+  /** Every other quadlet unit it depends on. */
+  units: UnitRef[];
+  health: HealthSettings;
+}

@@ -1,0 +1,64 @@
+/**
+ * What a source (local folder, Git, leger.run) hands to planning: the files of
+ * one deployment, read and checked, plus its manifest when it has one.
+ *
+ * @module
+ */
+
+/** Where a deployment came from, as recorded in the plan and in state. */
+export interface SourceInfo {
+  type: "local" | "git" | "leger.run";
+  /** Absolute path for a local folder, URL (without credentials) otherwise. */
+  location: string;
+  ref?: string;
+  commit?: string;
+  version?: string;
+}
+
+/** One file of a deployment. */
+export interface DeploymentFile {
+  /**
+   * The path inside the deployment, `/`-separated: `web.container`,
+   * `web.container.d/10-limits.conf`, `config/Caddyfile`.
+   */
+  path: string;
+  bytes: Uint8Array;
+  /** Lower-case hex SHA-256 of `bytes`. */
+  sha256: string;
+}
+
+/** A service entry as a manifest describes it (both manifest forms map to this). */
+export interface ManifestService {
+  name: string;
+  quadletFile: string;
+  image?: string;
+  ports?: string[];
+  secretsRequired?: string[];
+}
+
+/** A normalised manifest: the leger.run CLI form, file-list form, or `.leger.yaml`. */
+export interface Manifest {
+  /** Which document it came from. */
+  form: "cli" | "file-list" | "leger.yaml" | "discovered";
+  /** The deployment name, when the document gives one. */
+  name?: string;
+  description?: string;
+  version?: string;
+  userUuid?: string;
+  createdAt?: string;
+  services: ManifestService[];
+  volumes: { name: string; mountPath?: string }[];
+  /** Files with the checksum the manifest gives (lower-case hex, no `sha256:` prefix). */
+  files: { name: string; type?: string; sha256?: string; size?: number }[];
+  secretsRequired: string[];
+  requires: string[];
+}
+
+/** A deployment read from a source, checked for safety and checksums. */
+export interface LoadedDeployment {
+  name: string;
+  source: SourceInfo;
+  /** Files sorted by path. */
+  files: DeploymentFile[];
+  manifest: Manifest;
+}

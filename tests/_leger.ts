@@ -1,0 +1,67 @@
+/**
+ * Runs the `leger` CLI as a subprocess with exactly the permission flags of
+ * deno.json's `leger` task — the flags the compiled binary is built with — so
+ * that tests see what users see.
+ *
+ * @module
+ */
+import denoJson from "../deno.json" with { type: "json" };
+
+/** The project root, as an absolute path. */
+export const ROOT = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
+
+/** The shared folder beside the project (specification, fixtures). */
+export const SHARED = `${ROOT}/../shared`;
+
+/** The `deno run` flags of a task in deno.json (`leger` or `legerd`). */
+export function permissionFlags(task: "leger" | "legerd"): string[] {
+  const words = denoJson.tasks[task].split(/\s+/);
+  return words.filter((word) => word.startsWith("--allow-"));
+}
+
+/** What a finished `leger` process left behind. */
+export interface LegerResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Options for {@linkcode runLeger}. */
+export interface RunLegerOptions {
+  /** Environment variables; the process gets only these plus PATH and HOME. */
+  env?: Record<string, string>;
+  cwd?: string;
+  stdin?: string;
+}
+
+/** Runs `leger ARGS…` as the shipped binary would run and captures its output. */
+export async function runLeger(
+  args: readonly string[],
+  options: RunLegerOptions = {},
+): Promise<LegerResult> {
+  const { env = {}, cwd = ROOT, stdin } = options;
+  const command = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", ...permissionFlags("leger"), `${ROOT}/cli/main.ts`, ...args],
+    cwd,
+    clearEnv: true,
+    env: {
+      PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+      HOME: Deno.env.get("HOME") ?? "/root",
+      NO_COLOR: "1",
+      ...(Deno.env.get("DENO_DIR") ? { DENO_DIR: Deno.env.get("DENO_DIR")! } : {}),
+      ...env,
+    },
+    stdin: stdin === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+  });
+  const child = command.spawn();
+  if (stdin !== undefined) {
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(stdin));
+    await writer.close();
+  }
+  const { code, stdout, stderr } = await child.output();
+  const decoder = new TextDecoder();
+  return { code, stdout: decoder.decode(stdout), stderr: decoder.decode(stderr) };
+}
