@@ -61,13 +61,15 @@ export function loadUnits(
   const { unitDir } = options;
   const findings: Finding[] = [];
   const paths = files.map((file) => file.path);
+  // Only `.conf` files can be drop-ins; selecting among them alone keeps large folders fast.
+  const confPaths = paths.filter((path) => path.endsWith(".conf"));
   const byPath = new Map(files.map((file) => [file.path, file]));
   const parsed = new Map<string, UnitFile>();
   const unitPaths = paths.filter(isUnitPath);
   for (const path of unitPaths) {
     try {
       const unit = parseFile(byPath.get(path)!);
-      const dropIns = selectDropIns(path, paths).map((dropIn) =>
+      const dropIns = selectDropIns(path, confPaths).map((dropIn) =>
         parseFile(byPath.get(dropIn)!)
       );
       parsed.set(path, dropIns.length ? mergeDropIns(unit, dropIns) : unit);

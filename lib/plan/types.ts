@@ -12,7 +12,7 @@ export interface PlanPort {
   host_ip: string | null;
   host_port: string | null;
   container_port: string;
-  protocol: "tcp" | "udp";
+  protocol: "tcp" | "udp" | "sctp";
 }
 
 /** A secret a service mounts. */

@@ -37,7 +37,8 @@ export interface PublishedPort {
   hostPort: string | null;
   /** The container port or range. */
   containerPort: string;
-  protocol: "tcp" | "udp";
+  /** The protocol; `"tcp"` when none is given (`sctp` is Podman's third choice). */
+  protocol: "tcp" | "udp" | "sctp";
   /** The value exactly as Podman passes it to `--publish`. */
   spec: string;
   line: number;
@@ -53,6 +54,12 @@ export interface SecretRef {
   target: string | null;
   /** The value exactly as Podman passes it to `--secret`. */
   spec: string;
+  /**
+   * Whether `name` is a Podman secret (`podman secret create`). A `.build`
+   * unit's `Secret=id=…,src=…` is a build secret read from a host file or
+   * variable instead, and is `false` here.
+   */
+  podmanSecret: boolean;
   line: number;
   file: string;
 }
@@ -88,8 +95,14 @@ export interface NetworkRef {
   value: string;
   /** The quadlet `.network` (or `.container` for `container:`) unit referenced, if any. */
   unit: string | null;
-  /** The Podman network name it resolves to (`systemd-app` or `NetworkName=`). */
+  /**
+   * The Podman network name it resolves to (`systemd-app` or `NetworkName=`);
+   * for a value that is no quadlet unit, the part before the first `:`
+   * (`host`, `none`, `container`, `mynet`: Podman's network modes keep their name).
+   */
   resolvedName: string;
+  /** The value exactly as Podman passes it to `--network` (`systemd-app:ip=…`, `container:systemd-db`). */
+  spec: string;
   line: number;
   file: string;
 }
@@ -102,6 +115,13 @@ export interface FileRef {
   path: string;
   /** Whether the path is relative to the unit's folder (and so must ship with the deployment). */
   relative: boolean;
+  /**
+   * The absolute path Podman uses: the path itself when absolute, joined to
+   * the unit's folder when relative and that folder is known; `null` when it
+   * cannot be known here (a systemd specifier such as `%h`, or a relative path
+   * Podman passes on unresolved).
+   */
+  resolvedPath: string | null;
   line: number;
   file: string;
 }
@@ -135,11 +155,16 @@ export interface QuadletUnit {
   /**
    * The Podman resource name: container, volume, network or pod name
    * (`ContainerName=`… or the `systemd-<name>` default); `null` for kinds that
-   * create no named resource (kube, image, build, artifact).
+   * create no named resource (kube, image, build, artifact). Of the systemd
+   * specifiers in a container name only `%N` is resolved, as Podman resolves
+   * it (`systemd-%N` of `web.container` is `systemd-web`); a template keeps
+   * `systemd-%p_%i`, and a template volume or network `systemd-<name>-%i`.
    */
   resourceName: string | null;
   /** The image (`Image=`), the image a `.image`/`.build` unit names, or `null`. */
   image: string | null;
+  /** The Podman pod a container joins (`Pod=x.pod` resolved to `systemd-x` or `PodName=`), or `null`. */
+  pod: string | null;
   ports: PublishedPort[];
   secrets: SecretRef[];
   volumes: VolumeRef[];
