@@ -20,7 +20,7 @@ export interface RenderPlanOptions {
  * const text = renderPlan({
  *   deployment: "demo", source: { type: "local", location: "/srv/demo" }, scope: "user",
  *   files: [], services: [], secrets_required: [], volumes: [], networks: [],
- *   conflicts: [], errors: [], valid: true,
+ *   conflicts: [], errors: [], warnings: [], valid: true,
  * }, { terminal: false });
  * match(text, /Deployment "demo"/);
  * ```
@@ -59,6 +59,7 @@ export function renderPlan(
     "",
     ...renderProblems("Conflicts", plan.conflicts),
     ...renderProblems("Errors", plan.errors),
+    ...(plan.warnings.length ? renderProblems("Warnings", plan.warnings) : []),
   ];
   return out.join("\n") + "\n";
 }

@@ -19,6 +19,9 @@ export function permissionFlags(task: "leger" | "legerd"): string[] {
   return words.filter((word) => word.startsWith("--allow-"));
 }
 
+const DENO_DIR = Deno.env.get("DENO_DIR") ??
+  `${Deno.env.get("XDG_CACHE_HOME") ?? `${Deno.env.get("HOME")}/.cache`}/deno`;
+
 /** What a finished `leger` process left behind. */
 export interface LegerResult {
   code: number;
@@ -48,7 +51,8 @@ export async function runLeger(
       PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
       HOME: Deno.env.get("HOME") ?? "/root",
       NO_COLOR: "1",
-      ...(Deno.env.get("DENO_DIR") ? { DENO_DIR: Deno.env.get("DENO_DIR")! } : {}),
+      // A test's HOME is often a temporary folder: keep Deno's own cache where it is.
+      DENO_DIR: DENO_DIR,
       ...env,
     },
     stdin: stdin === undefined ? "null" : "piped",

@@ -37,6 +37,7 @@ function renderValidation(plan: DeploymentPlan): string {
   return [
     ...renderProblems("Conflicts", plan.conflicts),
     ...renderProblems("Errors", plan.errors),
+    ...(plan.warnings.length ? renderProblems("Warnings", plan.warnings) : []),
     verdict,
     "",
   ].join("\n");

@@ -37,6 +37,31 @@ export const ERROR_CODES = {
     description: "The legerd daemon is not running",
     exit: 1,
   },
+  // Authentication: leger's own
+  ERR_TAILSCALE_STATUS_UNREADABLE: {
+    description: "Tailscale answers, but its status cannot be read",
+    exit: 1,
+  },
+  ERR_ACCOUNT_NOT_LINKED: {
+    description: "No leger.run account is linked to this Tailscale identity",
+    exit: 4,
+  },
+  ERR_USER_UUID_MISMATCH: {
+    description: "leger.run answers with a user UUID leger does not derive from Tailscale",
+    exit: 1,
+  },
+  ERR_API_UNREACHABLE: {
+    description: "The leger.run API cannot be reached",
+    exit: 1,
+  },
+  ERR_API_ERROR: {
+    description: "The leger.run API answers with an error",
+    exit: 1,
+  },
+  ERR_NETWORK_NOT_ALLOWED: {
+    description: "A URL names a host leger's network permission does not allow",
+    exit: 1,
+  },
   // Deployment (specification §7.1)
   ERR_MANIFEST_FETCH_FAILED: {
     description: "The deployment manifest cannot be retrieved",

@@ -45,7 +45,8 @@ export function buildPlan(
   options: BuildPlanOptions,
 ): DeploymentPlan {
   const { scope, units, findings } = options;
-  const problems = [...findings].sort(byPlace).map(toProblem);
+  const sorted = [...findings].sort(byPlace);
+  const problems = sorted.filter((f) => f.severity !== "warning").map(toProblem);
   const errors = problems.filter((p) => !CONFLICT_CODES.has(p.code));
   return {
     deployment: deployment.name,
@@ -61,6 +62,7 @@ export function buildPlan(
     networks: resourcesOf(units, "network"),
     conflicts: problems.filter((p) => CONFLICT_CODES.has(p.code)),
     errors,
+    warnings: sorted.filter((f) => f.severity === "warning").map(toProblem),
     valid: errors.length === 0,
   };
 }

@@ -58,5 +58,7 @@ export interface DeploymentPlan {
   networks: string[];
   conflicts: PlanProblem[];
   errors: PlanProblem[];
+  /** What Podman and systemd accept but probably does not do what was meant. */
+  warnings: PlanProblem[];
   valid: boolean;
 }

@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { QuadletKind } from "../quadlet/types.ts";
+
 /** Where a deployment came from, as recorded in the plan and in state. */
 export interface SourceInfo {
   type: "local" | "git" | "leger.run";
@@ -46,12 +48,28 @@ export interface Manifest {
   version?: string;
   userUuid?: string;
   createdAt?: string;
+  /** The release id (file-list form's `release_id`). */
+  releaseId?: string;
   services: ManifestService[];
+  /**
+   * Volumes. In the CLI form a volume `X` is the quadlet file `X.volume` (so
+   * `openwebui.volume` is `openwebui.volume.volume`); in the discovered and
+   * file-list forms the name is the stem of a `.volume` file; in `.leger.yaml`
+   * it is the Podman volume name the document declares for display.
+   */
   volumes: { name: string; mountPath?: string }[];
   /** Files with the checksum the manifest gives (lower-case hex, no `sha256:` prefix). */
   files: { name: string; type?: string; sha256?: string; size?: number }[];
   secretsRequired: string[];
   requires: string[];
+  /** Ports the document declares for display (`.leger.yaml` `ports`). */
+  ports?: string[];
+  /**
+   * The quadlet unit files at the top of the deployment, by kind
+   * (`{ container: ["web.container"], volume: ["data.volume"] }`). Set by
+   * `discoverManifest()` and, for every form, by the local source reader.
+   */
+  units?: Partial<Record<QuadletKind, string[]>>;
 }
 
 /** A deployment read from a source, checked for safety and checksums. */

@@ -1,0 +1,172 @@
+/**
+ * The imperative shell of planning a local folder: read it, look at the host
+ * (installed units, listening sockets, Podman's volumes, containers and
+ * networks, Podman's own generator) and hand everything to the pure planner.
+ *
+ * @module
+ */
+import { checkWithQuadletGenerator } from "../../../lib/adapters/quadlet_generator.ts";
+import { readInstalledUnits } from "../../../lib/adapters/installed_units.ts";
+import {
+  listContainers,
+  listNetworks,
+  listVolumes,
+} from "../../../lib/adapters/podman.ts";
+import { readProcNet } from "../../../lib/adapters/proc_net.ts";
+import { findConflicts } from "../../../lib/conflicts/find_conflicts.ts";
+import type { HostSnapshot } from "../../../lib/conflicts/types.ts";
+import { LegerError } from "../../../lib/errors/mod.ts";
+import { buildPlan } from "../../../lib/plan/build_plan.ts";
+import { type LoadedUnit, loadUnits } from "../../../lib/plan/load_units.ts";
+import type { DeploymentPlan } from "../../../lib/plan/types.ts";
+import { readLocalSource } from "../../../lib/source/read_local_source.ts";
+import type { LoadedDeployment } from "../../../lib/source/types.ts";
+import { legerPaths, type Scope } from "../../../lib/state/paths.ts";
+import type { Finding } from "../../../lib/validate/finding.ts";
+import { validateDeployment } from "../../../lib/validate/validate_deployment.ts";
+import type { CliContext } from "../../context.ts";
+
+/** Options for {@linkcode planLocalFolder}. */
+export interface PlanLocalFolderOptions {
+  scope: Scope;
+  /**
+   * With `--json`, a folder that cannot be read still yields a plan document
+   * (invalid, with the error) so that scripts always get one document.
+   */
+  json: boolean;
+  context: CliContext;
+}
+
+/**
+ * Reads a deployment folder, checks it against itself and against this host,
+ * and returns its plan. Changes nothing.
+ *
+ * Requires `--allow-read`, `--allow-write` (a temporary copy for Podman's
+ * generator) and `--allow-run=podman,cat` plus the generator's path.
+ */
+export async function planLocalFolder(
+  path: string,
+  options: PlanLocalFolderOptions,
+): Promise<DeploymentPlan> {
+  const { scope, json, context } = options;
+  let deployment: LoadedDeployment;
+  try {
+    deployment = await readLocalSource(path, { home: context.home, cwd: context.cwd });
+  } catch (error) {
+    if (!(json && error instanceof LegerError)) throw error;
+    return unreadablePlan(path, scope, error);
+  }
+  const location = deployment.source.location;
+  const { units, findings } = loadUnits(deployment.files, { unitDir: location });
+  const [host, generatorFindings] = await Promise.all([
+    readHost(scope, context),
+    runGenerator(location, scope, units),
+  ]);
+  const installedNames = new Set(host.installed.map((i) => i.quadlet.file));
+  const validation = validateDeployment(units, {
+    deploymentFiles: deployment.files.map((file) => file.path),
+    installedUnits: installedNames,
+  });
+  const conflicts = findConflicts(units.map((unit) => unit.quadlet), host, {
+    deployment: deployment.name,
+  });
+  return buildPlan(deployment, {
+    scope,
+    units: units.map((unit) => unit.quadlet),
+    findings: [
+      ...findings,
+      ...validation,
+      ...onlyNewFiles(generatorFindings, [...findings, ...validation]),
+      ...conflicts,
+    ],
+  });
+}
+
+/** What is installed and in use on this host, in the scope's quadlet folder. */
+async function readHost(scope: Scope, context: CliContext): Promise<HostSnapshot> {
+  const { quadletDir } = legerPaths(scope, context);
+  const [installed, listening, volumes, containers, networks] = await Promise
+    .all([
+      readInstalledUnits([quadletDir]),
+      readProcNet(),
+      orEmptyWithoutPodman(listVolumes()),
+      orEmptyWithoutPodman(listContainers()),
+      orEmptyWithoutPodman(listNetworks()),
+    ]);
+  return {
+    installed: installed.units.map((unit) => ({ quadlet: unit.quadlet })),
+    listening,
+    volumes,
+    containers,
+    networks,
+  };
+}
+
+/** Without Podman there are no volumes, containers or networks to collide with. */
+async function orEmptyWithoutPodman(list: Promise<string[]>): Promise<string[]> {
+  try {
+    return await list;
+  } catch (error) {
+    if (error instanceof LegerError && error.code === "ERR_COMMAND_NOT_FOUND") {
+      return [];
+    }
+    throw error;
+  }
+}
+
+/** Podman's generator over the folder, when Podman has one (≥ 4.4). */
+async function runGenerator(
+  dir: string,
+  scope: Scope,
+  units: readonly LoadedUnit[],
+): Promise<Finding[]> {
+  const findings = await checkWithQuadletGenerator(dir, {
+    user: scope === "user",
+    units: units.map((unit) => unit.unit),
+  });
+  return findings ?? [];
+}
+
+/**
+ * The generator stops at the first problem of a file, which leger's own checks
+ * usually report more precisely: keep its findings only for files leger found
+ * nothing wrong with.
+ */
+function onlyNewFiles(
+  generator: readonly Finding[],
+  own: readonly Finding[],
+): Finding[] {
+  const flagged = new Set(own.filter((f) => f.severity !== "warning").map((f) => f.file));
+  return generator.filter((finding) => !flagged.has(finding.file));
+}
+
+function unreadablePlan(
+  path: string,
+  scope: Scope,
+  error: LegerError,
+): DeploymentPlan {
+  const name = path.replace(/\/+$/, "").split("/").pop() || path;
+  return buildPlan({
+    name,
+    source: { type: "local", location: path },
+    files: [],
+    manifest: {
+      form: "discovered",
+      services: [],
+      volumes: [],
+      files: [],
+      secretsRequired: [],
+      requires: [],
+    },
+  }, {
+    scope,
+    units: [],
+    findings: [{
+      code: error.code,
+      message: error.message,
+      file: error.file ?? "",
+      ...(error.line === undefined ? {} : { line: error.line }),
+      ...(error.remedy === undefined ? {} : { remedy: error.remedy }),
+    }],
+  });
+}

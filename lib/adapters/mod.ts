@@ -1,0 +1,30 @@
+/**
+ * The edge of leger: the only code that starts processes and reads the
+ * host. {@linkcode run} starts every program (through dax, imported on first
+ * use), and the thin typed wrappers around it parse what the programs print:
+ * Podman's version and resources, Podman's quadlet generator, `/proc/net`,
+ * and the quadlet folders. Each wrapper takes a {@linkcode Runner}, so tests
+ * pass {@linkcode fakeRunner} and never start a process.
+ *
+ * ```ts
+ * import { fakeRunner, listVolumes } from "./mod.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const runner = fakeRunner([{
+ *   bin: "podman",
+ *   args: ["volume", "ls", "--format", "json"],
+ *   result: { stdout: '[{"Name":"systemd-data"}]' },
+ * }]);
+ * deepStrictEqual(await listVolumes(runner), ["systemd-data"]);
+ * runner.assertAllCalled();
+ * ```
+ *
+ * @module
+ */
+export * from "./run.ts";
+export * from "./command_error.ts";
+export * from "./fake_runner.ts";
+export * from "./podman.ts";
+export * from "./proc_net.ts";
+export * from "./quadlet_generator.ts";
+export * from "./installed_units.ts";

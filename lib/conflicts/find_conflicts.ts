@@ -1,0 +1,47 @@
+import type { QuadletUnit } from "../quadlet/types.ts";
+import type { Finding } from "../validate/finding.ts";
+import { findNameConflicts } from "./find_name_conflicts.ts";
+import { findPortConflicts } from "./find_port_conflicts.ts";
+import type { FindConflictsOptions, HostSnapshot } from "./types.ts";
+
+/**
+ * Checks a deployment against the host before it is installed: host ports
+ * (see {@linkcode findPortConflicts}) and service, container, volume, network
+ * and pod names (see {@linkcode findNameConflicts}). Pure: the caller gathers
+ * the {@linkcode HostSnapshot} through the adapters.
+ *
+ * @param deployment The units of the deployment being installed.
+ * @param host The installed units, listening sockets and existing resources.
+ * @param options The deployment's name (its own installed units are its
+ * earlier version) and the volumes it owns.
+ * @returns Port findings first, then name findings; empty when none.
+ *
+ * @example Usage
+ * ```ts
+ * import { findConflicts } from "./find_conflicts.ts";
+ * import type { QuadletUnit } from "../quadlet/types.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const web = {
+ *   file: "web.container", kind: "container", serviceName: "web.service",
+ *   resourceName: "systemd-web", ports: [],
+ * } as unknown as QuadletUnit;
+ * const other = { ...web, ports: [] };
+ * const findings = findConflicts([web], {
+ *   installed: [{ deployment: "blog", quadlet: other }],
+ *   listening: [],
+ *   volumes: [],
+ * }, { deployment: "shop" });
+ * deepStrictEqual(findings.map((f) => f.code), ["ERR_NAME_CONFLICT"]);
+ * ```
+ */
+export function findConflicts(
+  deployment: readonly QuadletUnit[],
+  host: HostSnapshot,
+  options: FindConflictsOptions = {},
+): Finding[] {
+  return [
+    ...findPortConflicts(deployment, host, options),
+    ...findNameConflicts(deployment, host, options),
+  ];
+}

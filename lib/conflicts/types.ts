@@ -1,0 +1,51 @@
+/**
+ * What the conflict checks know about the host: the quadlet units already
+ * installed, the sockets already listening, and Podman's existing resources.
+ * The commands gather it through the adapters (`installedUnits`,
+ * `readProcNet`, `listVolumes`…); the checks themselves only read it.
+ *
+ * @module
+ */
+import type { QuadletUnit } from "../quadlet/types.ts";
+import type { ListeningSocket } from "./parse_proc_net.ts";
+
+/** A quadlet unit installed on the host, and the deployment it belongs to. */
+export interface InstalledQuadlet {
+  /** The leger deployment that installed it; absent when leger did not. */
+  deployment?: string;
+  quadlet: QuadletUnit;
+}
+
+/** The state of the host that a deployment may conflict with. */
+export interface HostSnapshot {
+  /** The quadlet units in the scope's quadlet folders. */
+  installed: readonly InstalledQuadlet[];
+  /** Sockets holding a port, from `/proc/net/{tcp,tcp6,udp,udp6}`. */
+  listening: readonly ListeningSocket[];
+  /** The names of the existing Podman volumes. */
+  volumes: readonly string[];
+  /** The names of the existing Podman containers, when known. */
+  containers?: readonly string[];
+  /** The names of the existing Podman networks, when known. */
+  networks?: readonly string[];
+}
+
+/** Options for `findConflicts` and its parts. */
+export interface FindConflictsOptions {
+  /**
+   * The name of the deployment being checked. Installed units recorded under
+   * this name are its earlier version, which the install replaces: they
+   * conflict with nothing, and their ports, names and volumes are its own.
+   *
+   * @default {undefined}
+   */
+  deployment?: string;
+  /**
+   * Volumes known to belong to this deployment although none of its installed
+   * units creates them, such as those leger kept when the deployment was
+   * removed: finding them on the host is not a conflict.
+   *
+   * @default {[]}
+   */
+  ownedVolumes?: readonly string[];
+}

@@ -1,0 +1,151 @@
+import {
+  constructFromEvents,
+  type Event,
+  EVENT_ID,
+  parseEvents,
+  YAMLException,
+} from "js-yaml";
+import { LegerError } from "../errors/mod.ts";
+import type { Manifest } from "../source/types.ts";
+import { lineColumnAt } from "./_line_column.ts";
+import { ManifestFields } from "./_manifest_fields.ts";
+import { yamlPathSpans } from "./_yaml_path_spans.ts";
+
+/** Options for {@linkcode parseLegerYaml}. */
+export interface ParseLegerYamlOptions {
+  /**
+   * The file's name as the user knows it, used in every error message.
+   *
+   * @default {".leger.yaml"}
+   */
+  file?: string;
+}
+
+/**
+ * Parses a `.leger.yaml` metadata file (specification §6) into a normalised
+ * manifest with `form: "leger.yaml"`.
+ *
+ * Known keys: `name` (the deployment name: a bare name not starting with
+ * `.`), `description`, `version` (a number is kept as written, so `1.10`
+ * stays `"1.10"`), `requires` (a list of names), `ports` (strings or
+ * numbers), and `volumes`, each either `NAME`, `NAME:/mount/path[:options]` or
+ * `{name, mount_path}`. Unknown keys are ignored; an empty file is an empty
+ * manifest. Services, files and secrets are left empty: the units themselves
+ * say what they are.
+ *
+ * @param text The file's text.
+ * @param options Options for parsing.
+ * @returns The normalised manifest.
+ * @throws {LegerError} `ERR_MANIFEST_INVALID` when the text is not YAML, holds
+ * more than one document, or a key has the wrong type (naming the field path
+ * and its line).
+ * @throws {LegerError} `ERR_UNSAFE_PATH` when `name` is not a bare name.
+ *
+ * @example Usage
+ * ```ts
+ * import { parseLegerYaml } from "./parse_leger_yaml.ts";
+ * import { deepStrictEqual, strictEqual } from "node:assert/strict";
+ *
+ * const manifest = parseLegerYaml([
+ *   "name: openwebui",
+ *   "version: 1.0.0",
+ *   "requires: [redis]",
+ *   "ports:",
+ *   "  - 3000:8080",
+ *   "volumes:",
+ *   "  - openwebui-data:/app/data",
+ * ].join("\n"));
+ * strictEqual(manifest.name, "openwebui");
+ * deepStrictEqual(manifest.ports, ["3000:8080"]);
+ * deepStrictEqual(manifest.volumes, [{ name: "openwebui-data", mountPath: "/app/data" }]);
+ * ```
+ */
+export function parseLegerYaml(
+  text: string,
+  options: ParseLegerYamlOptions = {},
+): Manifest {
+  const { file = ".leger.yaml" } = options;
+  const { document, events } = loadYaml(text, file);
+  const spans = yamlPathSpans(text, events);
+  const fields = new ManifestFields(file, (path) => {
+    const span = spans.get(path);
+    if (span === undefined) return undefined;
+    const { line } = lineColumnAt(text, span.offset);
+    return span.raw === undefined ? { line } : { line, raw: span.raw };
+  });
+  const root = document === null ? {} : fields.record(document, "");
+
+  const manifest: Manifest = {
+    form: "leger.yaml",
+    services: [],
+    volumes: (fields.array(root, "volumes", "") ?? []).map((value, i) =>
+      readVolume(value, ManifestFields.join("volumes", i), fields)
+    ),
+    files: [],
+    secretsRequired: [],
+    requires: fields.stringList(root, "requires", "") ?? [],
+  };
+  const name = fields.string(root, "name", "");
+  if (name !== undefined) manifest.name = fields.deploymentName(name, "name");
+  const description = fields.string(root, "description", "");
+  if (description !== undefined) manifest.description = description;
+  const version = fields.version(root, "version", "");
+  if (version !== undefined) manifest.version = version;
+  const ports = fields.stringList(root, "ports", "", { numbers: true });
+  if (ports !== undefined) manifest.ports = ports;
+  return manifest;
+}
+
+function loadYaml(
+  text: string,
+  file: string,
+): { document: unknown; events: Event[] } {
+  try {
+    const events = parseEvents(text, { filename: file });
+    const starts = events.filter((e) => e.type === EVENT_ID.DOCUMENT).length;
+    if (starts > 1) {
+      throw new LegerError(
+        "ERR_MANIFEST_INVALID",
+        `Cannot read ${file}: it holds ${starts} YAML documents, expected one`,
+        { file, remedy: 'Remove the "---" lines that start further documents' },
+      );
+    }
+    const document = events.length === 0
+      ? null
+      : constructFromEvents(events, { source: text, filename: file })[0];
+    return { document: document ?? null, events };
+  } catch (err) {
+    if (!(err instanceof YAMLException)) throw err;
+    const where = err.mark === undefined
+      ? ""
+      : ` at line ${err.mark.line + 1}, column ${err.mark.column + 1}`;
+    throw new LegerError(
+      "ERR_MANIFEST_INVALID",
+      `Cannot parse ${file} as YAML${where}: ${err.reason}`,
+      { file, line: err.mark === undefined ? undefined : err.mark.line + 1, cause: err },
+    );
+  }
+}
+
+function readVolume(
+  value: unknown,
+  path: string,
+  fields: ManifestFields,
+): Manifest["volumes"][number] {
+  if (typeof value === "string" && value !== "") {
+    const [name, mountPath] = value.split(":");
+    if (name === "") throw fields.invalid(path, `must start with a volume name: current value is ${JSON.stringify(value)}`);
+    return mountPath === undefined || mountPath === "" ? { name } : { name, mountPath };
+  }
+  if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+    const item = value as Record<string, unknown>;
+    const name = fields.requiredString(item, "name", path);
+    const mountPath = fields.string(item, "mount_path", path);
+    return mountPath === undefined ? { name } : { name, mountPath };
+  }
+  throw fields.invalid(
+    path,
+    'must be "NAME:/mount/path" or an object with "name": current value is ' +
+      (value === null ? "null" : Array.isArray(value) ? "an array" : JSON.stringify(value)),
+  );
+}

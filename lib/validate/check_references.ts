@@ -1,0 +1,176 @@
+import { quadletKindOf } from "../quadlet/kind.ts";
+import type { FileRef, QuadletUnit, UnitRef } from "../quadlet/types.ts";
+import { closestName } from "./closest_name.ts";
+import type { Finding } from "./finding.ts";
+
+/** Options for {@linkcode checkReferences}. */
+export interface CheckReferencesOptions {
+  /** Every file of the deployment by its `/`-separated path (units included). */
+  deploymentFiles: readonly string[];
+  /**
+   * The file names of the quadlet units installed on the host outside this
+   * deployment, which Podman's generator also sees.
+   *
+   * @default {new Set()}
+   */
+  installedUnits?: ReadonlySet<string>;
+}
+
+/**
+ * Finds what the units of a deployment refer to that will not be there:
+ *
+ * - another quadlet unit (`Volume=data.volume:/x`, `Network=llm.network`,
+ *   `Pod=`, `Image=app.build`, `Requires=db.container`, …) that is neither
+ *   in the deployment nor installed on the host; Podman's generator rejects
+ *   the unit (`requested Quadlet source data.volume was not found`, `unable
+ *   to translate dependency for db.container`). When the deployment holds the
+ *   unit under a name with its kind repeated (`data.volume.volume`, as the
+ *   leger.run service renders volumes), the remedy is to rename it;
+ * - a file named by a relative path (`EnvironmentFile=app.env`,
+ *   `Volume=./conf:/etc/app`, `Yaml=pod.yaml`) that the deployment does not
+ *   ship, or that lies outside the deployment's folder. A path matches a file
+ *   or, for a folder, any file below it.
+ *
+ * Each is `ERR_UNIT_MISSING_REFERENCE` at the line that names it; a unit named
+ * twice on one line is reported once.
+ *
+ * @param quadlets The typed units of the deployment.
+ * @param options The deployment's files and the units installed on the host.
+ * @returns The findings, unit by unit in source order.
+ *
+ * @example Usage
+ * ```ts
+ * import { checkReferences } from "./check_references.ts";
+ * import type { QuadletUnit } from "../quadlet/types.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const web = {
+ *   file: "web.container", kind: "container", files: [],
+ *   units: [{ key: "Volume", unit: "data.volume", line: 4, file: "web.container" }],
+ * } as unknown as QuadletUnit;
+ * const findings = checkReferences([web], {
+ *   deploymentFiles: ["web.container", "data.volume.volume"],
+ * });
+ * strictEqual(findings[0].remedy, "Rename `data.volume.volume` to `data.volume`: Podman names a unit by its whole file name");
+ * ```
+ */
+export function checkReferences(
+  quadlets: readonly QuadletUnit[],
+  options: CheckReferencesOptions,
+): Finding[] {
+  const { deploymentFiles, installedUnits = new Set<string>() } = options;
+  const files = new Set(deploymentFiles);
+  const unitNames = deploymentFiles.map(baseName).filter((name) =>
+    quadletKindOf(name) !== null
+  );
+  const available = new Set([...unitNames, ...installedUnits]);
+  const findings: Finding[] = [];
+  for (const quadlet of quadlets) {
+    const seen = new Set<string>();
+    for (const ref of quadlet.units) {
+      const key = `${ref.file}:${ref.line}:${ref.unit}`;
+      if (available.has(ref.unit) || seen.has(key)) continue;
+      seen.add(key);
+      findings.push(missingUnit(quadlet, ref, unitNames));
+    }
+    for (const ref of quadlet.files) {
+      if (!ref.relative) continue;
+      const path = normalize(joinPath(dirName(quadlet.file), ref.path));
+      if (path === null) {
+        findings.push(outside(quadlet, ref));
+      } else if (
+        path !== "" && !files.has(path) &&
+        !deploymentFiles.some((f) => f.startsWith(`${path}/`))
+      ) {
+        findings.push(missingFile(quadlet, ref, path));
+      }
+    }
+  }
+  return findings;
+}
+
+function missingUnit(
+  quadlet: QuadletUnit,
+  ref: UnitRef,
+  unitNames: string[],
+): Finding {
+  const doubled = unitNames.find((name) =>
+    name.startsWith(`${ref.unit}.`) &&
+    quadletKindOf(name) === quadletKindOf(ref.unit)
+  );
+  const near = closestName(ref.unit, unitNames);
+  let remedy: string;
+  if (doubled !== undefined) {
+    remedy =
+      `Rename \`${doubled}\` to \`${ref.unit}\`: Podman names a unit by its whole file name`;
+  } else if (near !== undefined) {
+    remedy = `Did you mean \`${near}\`?`;
+  } else {
+    remedy =
+      `Add ${ref.unit} to the deployment, or install the deployment that provides it first`;
+  }
+  return {
+    code: "ERR_UNIT_MISSING_REFERENCE",
+    message:
+      `Cannot find "${ref.unit}", which ${ref.key}= of "${quadlet.file}" names at line ${ref.line}: it is neither in the deployment nor installed`,
+    file: ref.file,
+    line: ref.line,
+    remedy,
+  };
+}
+
+function missingFile(
+  quadlet: QuadletUnit,
+  ref: FileRef,
+  path: string,
+): Finding {
+  return {
+    code: "ERR_UNIT_MISSING_REFERENCE",
+    message:
+      `Cannot find "${ref.path}", which ${ref.key}= of "${quadlet.file}" names at line ${ref.line}: the deployment has no "${path}"`,
+    file: ref.file,
+    line: ref.line,
+    remedy:
+      `Add ${path} to the deployment, or correct the path (it is relative to the unit's folder)`,
+  };
+}
+
+function outside(quadlet: QuadletUnit, ref: FileRef): Finding {
+  return {
+    code: "ERR_UNIT_MISSING_REFERENCE",
+    message:
+      `Cannot use "${ref.path}", which ${ref.key}= of "${quadlet.file}" names at line ${ref.line}: it lies outside the deployment's folder`,
+    file: ref.file,
+    line: ref.line,
+    remedy:
+      "Ship the file inside the deployment and refer to it by a path below the unit's folder, or use an absolute path",
+  };
+}
+
+function baseName(path: string): string {
+  return path.slice(path.lastIndexOf("/") + 1);
+}
+
+function dirName(path: string): string {
+  const slash = path.lastIndexOf("/");
+  return slash === -1 ? "" : path.slice(0, slash);
+}
+
+function joinPath(dir: string, path: string): string {
+  return dir === "" ? path : `${dir}/${path}`;
+}
+
+/** Resolves `.` and `..`; `null` when the path climbs above the deployment's root. */
+function normalize(path: string): string | null {
+  const parts: string[] = [];
+  for (const part of path.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") {
+      if (parts.length === 0) return null;
+      parts.pop();
+    } else {
+      parts.push(part);
+    }
+  }
+  return parts.join("/");
+}

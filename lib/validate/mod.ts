@@ -1,0 +1,36 @@
+/**
+ * Validation of a deployment before it is installed: the checks Podman's
+ * quadlet generator and systemd would make, run on the parsed units so that
+ * every problem is reported at once, with its file, line and remedy.
+ * Unknown keys (against Podman 5.8's key lists), required keys, values Podman
+ * rejects, references to units and files that will not be there, service
+ * names Podman never generates, and duplicate names. Everything here is pure;
+ * the findings it returns are plain data shared with the conflict checks.
+ *
+ * ```ts
+ * import { validateDeployment } from "./mod.ts";
+ * import { parseUnit } from "../unit/parse_unit.ts";
+ * import { toQuadletUnit } from "../quadlet/to_quadlet_unit.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const unit = parseUnit("[Container]\nExec=sleep 1\n", { file: "web.container" });
+ * const [finding] = validateDeployment([{ unit, quadlet: toQuadletUnit(unit) }], {
+ *   deploymentFiles: ["web.container"],
+ * });
+ * strictEqual(finding.code, "ERR_UNIT_MISSING_KEY");
+ * ```
+ *
+ * @module
+ */
+export * from "./finding.ts";
+export * from "./finding_to_error.ts";
+export * from "./supported_keys.ts";
+export * from "./closest_name.ts";
+export * from "./check_unknown_keys.ts";
+export * from "./check_required_keys.ts";
+export * from "./check_values.ts";
+export * from "./check_references.ts";
+export * from "./check_dependency_names.ts";
+export * from "./check_duplicates.ts";
+export * from "./validate_deployment.ts";
+export * from "./parse_generator_stderr.ts";

@@ -1,0 +1,93 @@
+import type { QuadletUnit } from "../quadlet/types.ts";
+import type { UnitFile } from "../unit/types.ts";
+import { checkDependencyNames } from "./check_dependency_names.ts";
+import { checkDuplicates } from "./check_duplicates.ts";
+import { checkReferences } from "./check_references.ts";
+import { checkRequiredKeys } from "./check_required_keys.ts";
+import { checkUnknownKeys } from "./check_unknown_keys.ts";
+import { checkValues } from "./check_values.ts";
+import type { Finding } from "./finding.ts";
+
+/** One unit of a deployment: its parsed file (drop-ins merged) and its typed view. */
+export interface DeploymentUnit {
+  unit: UnitFile;
+  quadlet: QuadletUnit;
+}
+
+/** Options for {@linkcode validateDeployment}. */
+export interface ValidateDeploymentOptions {
+  /** Every file of the deployment by its `/`-separated path, units included. */
+  deploymentFiles: readonly string[];
+  /**
+   * The file names of the quadlet units installed on the host outside this
+   * deployment: references to them are satisfied.
+   *
+   * @default {new Set()}
+   */
+  installedUnits?: ReadonlySet<string>;
+}
+
+/**
+ * Checks a deployment the way Podman's quadlet generator and systemd will
+ * see it, before anything is installed, and reports every problem at once:
+ *
+ * - unknown keys in Podman's own sections, sections no one reads
+ *   ({@linkcode checkUnknownKeys});
+ * - required keys ({@linkcode checkRequiredKeys}) and values Podman rejects
+ *   ({@linkcode checkValues});
+ * - references to units and files that will not be there
+ *   ({@linkcode checkReferences}), and dependencies on `x.network.service`
+ *   style names that Podman never generates ({@linkcode checkDependencyNames});
+ * - two units with the same service or resource name
+ *   ({@linkcode checkDuplicates}).
+ *
+ * Values that `toQuadletUnit` cannot convert (a malformed `PublishPort=`…)
+ * are its errors, reported before this runs. Pure: the caller reads the files
+ * and the host.
+ *
+ * @param units The deployment's units.
+ * @param options The deployment's files and the units installed on the host.
+ * @returns The findings sorted by file and line; those with `severity:
+ * "warning"` do not stop an install.
+ *
+ * @example Usage
+ * ```ts
+ * import { validateDeployment } from "./validate_deployment.ts";
+ * import { parseUnit } from "../unit/parse_unit.ts";
+ * import { toQuadletUnit } from "../quadlet/to_quadlet_unit.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const unit = parseUnit(
+ *   "[Container]\nImage=docker.io/nginx\nPublishPorts=80:80\nVolume=data.volume:/data\n",
+ *   { file: "web.container" },
+ * );
+ * const findings = validateDeployment([{ unit, quadlet: toQuadletUnit(unit) }], {
+ *   deploymentFiles: ["web.container"],
+ * });
+ * deepStrictEqual(findings.map((f) => [f.code, f.line]), [
+ *   ["ERR_UNIT_UNKNOWN_KEY", 3],
+ *   ["ERR_UNIT_MISSING_REFERENCE", 4],
+ * ]);
+ * ```
+ */
+export function validateDeployment(
+  units: readonly DeploymentUnit[],
+  options: ValidateDeploymentOptions,
+): Finding[] {
+  const { deploymentFiles, installedUnits = new Set<string>() } = options;
+  const quadlets = units.map(({ quadlet }) => quadlet);
+  const findings = [
+    ...units.flatMap(({ unit, quadlet }) => [
+      ...checkUnknownKeys(unit, quadlet.kind),
+      ...checkRequiredKeys(unit, quadlet.kind),
+      ...checkValues(unit, quadlet.kind),
+    ]),
+    ...checkReferences(quadlets, { deploymentFiles, installedUnits }),
+    ...checkDependencyNames(units),
+    ...checkDuplicates(quadlets),
+  ];
+  // A stable sort: findings of one line keep the order of the checks above.
+  return findings.sort((a, b) =>
+    a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0)
+  );
+}

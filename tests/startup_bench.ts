@@ -1,0 +1,63 @@
+/**
+ * Whole-process start-up of `leger --version` and `leger --help`, run with the
+ * shipped permission flags, against `podman --version` as the baseline.
+ * Targets: --version ≤ 1.2×, --help ≤ 2× podman's time.
+ *
+ * @module
+ */
+import { permissionFlags, ROOT } from "./_leger.ts";
+
+const LEGER = [
+  "run",
+  "--quiet",
+  ...permissionFlags("leger"),
+  `${ROOT}/cli/main.ts`,
+];
+
+function podmanPath(): string | null {
+  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
+    try {
+      Deno.statSync(`${dir}/podman`);
+      return `${dir}/podman`;
+    } catch {
+      // not in this folder; keep looking
+    }
+  }
+  return null;
+}
+
+async function spawn(bin: string, args: string[]): Promise<void> {
+  const { code } = await new Deno.Command(bin, {
+    args,
+    stdout: "null",
+    stderr: "null",
+  }).output();
+  if (code !== 0) throw new Error(`${bin} ${args.join(" ")} exited ${code}`);
+}
+
+const podman = podmanPath();
+
+Deno.bench({
+  name: "podman --version",
+  group: "version",
+  baseline: true,
+  ignore: podman === null,
+  fn: () => spawn(podman!, ["--version"]),
+});
+Deno.bench({
+  name: "leger --version",
+  group: "version",
+  fn: () => spawn(Deno.execPath(), [...LEGER, "--version"]),
+});
+Deno.bench({
+  name: "podman --version (baseline for help)",
+  group: "help",
+  baseline: true,
+  ignore: podman === null,
+  fn: () => spawn(podman!, ["--version"]),
+});
+Deno.bench({
+  name: "leger --help",
+  group: "help",
+  fn: () => spawn(Deno.execPath(), [...LEGER, "--help"]),
+});
