@@ -273,3 +273,27 @@ async function run(bin: string, args: string[]): Promise<void> {
   const { code, stderr } = await new Deno.Command(bin, { args, stdout: "null", stderr: "piped" }).output();
   if (code !== 0) throw new Error(`${bin} ${args.join(" ")}: ${new TextDecoder().decode(stderr)}`);
 }
+
+Deno.test("validate passes on what Podman's own generator says about a unit", {
+  ignore: !exists("/usr/libexec/podman/quadlet") && !exists("/usr/lib/podman/quadlet"),
+}, async () => {
+  await using folder = await tempFolder({
+    "web.container": "[Container]\nImage=busybox\n",
+  });
+  const { home, env } = await userHome();
+  await using _ = home;
+  const { code, plan } = await planJson(["validate", folder.path], env);
+  strictEqual(code, 0, "a warning does not make a deployment invalid");
+  strictEqual(plan.warnings.length, 1);
+  strictEqual(plan.warnings[0].code, "ERR_QUADLET_GENERATOR");
+  strictEqual(plan.warnings[0].file, "web.container");
+  match(plan.warnings[0].message, /not a fully qualified image name/);
+});
+
+function exists(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+}
