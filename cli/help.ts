@@ -1,8 +1,8 @@
 import {
   type CommandSpec,
   GLOBAL_OPTIONS,
-  type GroupSpec,
   GROUPS,
+  type GroupSpec,
   type OptionSpec,
   TOP_COMMANDS,
 } from "./spec.ts";

@@ -48,7 +48,9 @@ export async function runProgram(args: readonly string[]): Promise<number> {
     await program.parseAsync([...args], { from: "user" });
     return exitCode;
   } catch (error) {
-    if (error instanceof CommanderError) return usageError(error, args, context);
+    if (error instanceof CommanderError) {
+      return usageError(error, args, context);
+    }
     return printError(error, context);
   }
 }
@@ -83,7 +85,10 @@ function addCommand(
       setExitCode(printError(error, context));
     }
   });
-  command.configureOutput({ writeErr: () => {}, writeOut: (t) => context.out(t) });
+  command.configureOutput({
+    writeErr: () => {},
+    writeOut: (t) => context.out(t),
+  });
 }
 
 function usageError(
@@ -100,7 +105,9 @@ function usageError(
   }
   printError(
     new LegerError("ERR_USAGE", `Cannot run leger: ${message}`, {
-      remedy: `Run \`leger ${words.join(" ")}${words.length ? " " : ""}--help\` for usage`,
+      remedy: `Run \`leger ${words.join(" ")}${
+        words.length ? " " : ""
+      }--help\` for usage`,
     }),
     context,
   );

@@ -1,4 +1,8 @@
-import type { DeploymentPlan, PlanPort, PlanProblem } from "../lib/plan/types.ts";
+import type {
+  DeploymentPlan,
+  PlanPort,
+  PlanProblem,
+} from "../lib/plan/types.ts";
 import { formatTable } from "./table.ts";
 
 /** Options for {@linkcode renderPlan}. */
@@ -76,7 +80,10 @@ function formatPort(port: PlanPort): string {
 }
 
 /** Renders a titled list of problems, each with its place and fix. */
-export function renderProblems(title: string, problems: readonly PlanProblem[]): string[] {
+export function renderProblems(
+  title: string,
+  problems: readonly PlanProblem[],
+): string[] {
   if (problems.length === 0) return [`${title}: none`];
   return [
     `${title} (${problems.length}):`,

@@ -7,6 +7,7 @@
 import type { DeploymentPlan } from "../../lib/plan/types.ts";
 import type { CliContext } from "../context.ts";
 import { renderProblems } from "../render_plan.ts";
+import { printPlan } from "./shared/print_plan.ts";
 import { planLocalFolder } from "./shared/plan_local_folder.ts";
 import { resolveScope } from "./shared/scope.ts";
 
@@ -21,12 +22,11 @@ export async function run(
     json: options.json === true,
     context,
   });
-  if (options.json === true) {
-    context.out(JSON.stringify(plan, null, 2) + "\n");
-  } else {
-    context.out(renderValidation(plan));
-  }
-  return plan.valid && plan.conflicts.length === 0 ? 0 : 1;
+  return printPlan(plan, {
+    json: options.json === true,
+    context,
+    render: renderValidation,
+  });
 }
 
 function renderValidation(plan: DeploymentPlan): string {

@@ -78,13 +78,17 @@ class JsonScanner {
   }
 
   #space(): void {
-    while (this.#i < this.#text.length && " \t\n\r".includes(this.#text[this.#i])) {
+    while (
+      this.#i < this.#text.length && " \t\n\r".includes(this.#text[this.#i])
+    ) {
       this.#i++;
     }
   }
 
   #value(depth: number): void {
-    if (depth > MAX_DEPTH) this.#fail(`expected at most ${MAX_DEPTH} nested levels`);
+    if (depth > MAX_DEPTH) {
+      this.#fail(`expected at most ${MAX_DEPTH} nested levels`);
+    }
     const ch = this.#text[this.#i];
     if (ch === "{") return this.#object(depth);
     if (ch === "[") return this.#array(depth);
@@ -153,12 +157,16 @@ class JsonScanner {
         this.#i++;
         return;
       }
-      if (code < 0x20) this.#fail("expected an escaped control character in a string");
+      if (code < 0x20) {
+        this.#fail("expected an escaped control character in a string");
+      }
       if (code === 0x5c) {
         this.#i++;
         const escape = this.#text[this.#i];
         if (escape === "u") {
-          if (!/^[0-9a-fA-F]{4}$/.test(this.#text.slice(this.#i + 1, this.#i + 5))) {
+          if (
+            !/^[0-9a-fA-F]{4}$/.test(this.#text.slice(this.#i + 1, this.#i + 5))
+          ) {
             this.#fail('expected four hex digits after "\\u"');
           }
           this.#i += 5;

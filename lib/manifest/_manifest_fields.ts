@@ -78,7 +78,10 @@ export class ManifestFields {
   /** A JSON object (not an array, not `null`). */
   record(value: unknown, path: string): Record<string, unknown> {
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      throw this.invalid(path, `must be an object: current value is ${describe(value)}`);
+      throw this.invalid(
+        path,
+        `must be an object: current value is ${describe(value)}`,
+      );
     }
     return value as Record<string, unknown>;
   }
@@ -206,7 +209,9 @@ export class ManifestFields {
   ): number | undefined {
     const value = object[key];
     if (value === undefined || value === null) return undefined;
-    if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
+    if (
+      typeof value !== "number" || !Number.isSafeInteger(value) || value < 0
+    ) {
       throw this.invalid(
         ManifestFields.join(parent, key),
         `must be a whole number of bytes: current value is ${describe(value)}`,
@@ -227,7 +232,8 @@ export class ManifestFields {
         {
           file: this.file,
           line: this.lineOf(path),
-          remedy: "A manifest may name only files in its own folder, such as web.container",
+          remedy:
+            "A manifest may name only files in its own folder, such as web.container",
         },
       );
     }
@@ -241,11 +247,14 @@ export class ManifestFields {
     if (problem !== undefined) {
       throw new LegerError(
         "ERR_UNSAFE_PATH",
-        `Cannot use deployment name ${JSON.stringify(name)} from ${this.file}: ${path} ${problem}`,
+        `Cannot use deployment name ${
+          JSON.stringify(name)
+        } from ${this.file}: ${path} ${problem}`,
         {
           file: this.file,
           line: this.lineOf(path),
-          remedy: "Name the deployment with letters, digits, '-', '_' or '.', such as my-app",
+          remedy:
+            "Name the deployment with letters, digits, '-', '_' or '.', such as my-app",
         },
       );
     }
@@ -254,7 +263,10 @@ export class ManifestFields {
 
   #nonEmptyString(value: unknown, path: string): string {
     if (typeof value !== "string") {
-      throw this.invalid(path, `must be a string: current value is ${describe(value)}`);
+      throw this.invalid(
+        path,
+        `must be a string: current value is ${describe(value)}`,
+      );
     }
     if (value === "") throw this.invalid(path, "must not be empty");
     return value;

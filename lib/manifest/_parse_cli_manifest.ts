@@ -1,6 +1,6 @@
 import type { Manifest, ManifestService } from "../source/types.ts";
 import { ManifestFields } from "./_manifest_fields.ts";
-import { quadletKindOf } from "./_quadlet_kind_of.ts";
+import { quadletKindOf } from "../quadlet/kind.ts";
 
 /**
  * Reads the leger.run CLI form of `manifest.json` (`services` and `volumes`)
@@ -37,42 +37,54 @@ export function parseCliManifest(
   function addFile(entry: Manifest["files"][number], path: string): void {
     const earlier = seen.get(entry.name);
     if (earlier !== undefined) {
-      throw fields.invalid(path, `names ${JSON.stringify(entry.name)} again (see ${earlier})`);
+      throw fields.invalid(
+        path,
+        `names ${JSON.stringify(entry.name)} again (see ${earlier})`,
+      );
     }
     seen.set(entry.name, path);
     files.push(entry);
   }
 
   const secretsRequired = new Set<string>();
-  const services = fields.requiredArray(root, "services", "").map((value, i) => {
-    const path = ManifestFields.join("services", i);
-    const item = fields.record(value, path);
-    const filePath = ManifestFields.join(path, "quadlet_file");
-    const quadletFile = fields.fileName(
-      fields.requiredString(item, "quadlet_file", path),
-      filePath,
-    );
-    const service: ManifestService = {
-      name: fields.requiredString(item, "name", path),
-      quadletFile,
-    };
-    const sha256 = fields.sha256(item, "checksum", path);
-    const image = fields.string(item, "image", path);
-    const ports = fields.stringList(item, "ports", path, { numbers: true });
-    const secrets = fields.stringList(item, "secrets_required", path);
-    if (image !== undefined) service.image = image;
-    if (ports !== undefined) service.ports = ports;
-    if (secrets !== undefined) service.secretsRequired = secrets;
-    secrets?.forEach((secret) => secretsRequired.add(secret));
-    addFile({ name: quadletFile, type: quadletKindOf(quadletFile) ?? undefined, sha256 }, filePath);
-    return service;
-  });
+  const services = fields.requiredArray(root, "services", "").map(
+    (value, i) => {
+      const path = ManifestFields.join("services", i);
+      const item = fields.record(value, path);
+      const filePath = ManifestFields.join(path, "quadlet_file");
+      const quadletFile = fields.fileName(
+        fields.requiredString(item, "quadlet_file", path),
+        filePath,
+      );
+      const service: ManifestService = {
+        name: fields.requiredString(item, "name", path),
+        quadletFile,
+      };
+      const sha256 = fields.sha256(item, "checksum", path);
+      const image = fields.string(item, "image", path);
+      const ports = fields.stringList(item, "ports", path, { numbers: true });
+      const secrets = fields.stringList(item, "secrets_required", path);
+      if (image !== undefined) service.image = image;
+      if (ports !== undefined) service.ports = ports;
+      if (secrets !== undefined) service.secretsRequired = secrets;
+      secrets?.forEach((secret) => secretsRequired.add(secret));
+      addFile({
+        name: quadletFile,
+        type: quadletKindOf(quadletFile) ?? undefined,
+        sha256,
+      }, filePath);
+      return service;
+    },
+  );
 
   const volumes = (fields.array(root, "volumes", "") ?? []).map((value, i) => {
     const path = ManifestFields.join("volumes", i);
     const item = fields.record(value, path);
     const namePath = ManifestFields.join(path, "name");
-    const name = fields.fileName(fields.requiredString(item, "name", path), namePath);
+    const name = fields.fileName(
+      fields.requiredString(item, "name", path),
+      namePath,
+    );
     fields.fileName(`${name}.volume`, namePath);
     addFile({ name: `${name}.volume`, type: "volume" }, namePath);
     const mountPath = fields.string(item, "mount_path", path);

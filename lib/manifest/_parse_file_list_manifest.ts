@@ -1,6 +1,6 @@
 import type { Manifest, ManifestService } from "../source/types.ts";
 import { ManifestFields } from "./_manifest_fields.ts";
-import { quadletKindOf } from "./_quadlet_kind_of.ts";
+import { quadletKindOf } from "../quadlet/kind.ts";
 
 /** The unit kinds that run something: each becomes a service. */
 const SERVICE_KINDS = new Set(["container", "kube", "pod"]);
@@ -41,10 +41,16 @@ export function parseFileListManifest(
     const path = ManifestFields.join("files", i);
     const item = fields.record(value, path);
     const namePath = ManifestFields.join(path, "name");
-    const name = fields.fileName(fields.requiredString(item, "name", path), namePath);
+    const name = fields.fileName(
+      fields.requiredString(item, "name", path),
+      namePath,
+    );
     const earlier = seen.get(name);
     if (earlier !== undefined) {
-      throw fields.invalid(namePath, `names ${JSON.stringify(name)} again (see ${earlier})`);
+      throw fields.invalid(
+        namePath,
+        `names ${JSON.stringify(name)} again (see ${earlier})`,
+      );
     }
     seen.set(name, namePath);
     const entry: Manifest["files"][number] = { name };
@@ -56,7 +62,9 @@ export function parseFileListManifest(
 
     const kind = quadletKindOf(name);
     const stem = name.slice(0, name.lastIndexOf("."));
-    if (kind !== null && SERVICE_KINDS.has(kind)) services.push({ name: stem, quadletFile: name });
+    if (kind !== null && SERVICE_KINDS.has(kind)) {
+      services.push({ name: stem, quadletFile: name });
+    }
     if (kind === "volume") volumes.push({ name: stem });
     return entry;
   });

@@ -55,7 +55,9 @@ export function yamlPathSpans(
     if (event.type === EVENT_ID.POP) {
       const done = stack.pop();
       const parent = stack.at(-1);
-      if (done !== undefined && parent !== undefined) advance(parent, done.isKey);
+      if (done !== undefined && parent !== undefined) {
+        advance(parent, done.isKey);
+      }
       continue;
     }
     const parent = stack.at(-1);
@@ -73,7 +75,8 @@ export function yamlPathSpans(
     }
     const path = childPath(parent);
     if (offset >= 0 && (!isKey || !spans.has(path))) {
-      const raw = !isKey && event.type === EVENT_ID.SCALAR && event.style === SCALAR_STYLE.PLAIN
+      const raw = !isKey && event.type === EVENT_ID.SCALAR &&
+          event.style === SCALAR_STYLE.PLAIN
         ? source.slice(event.valueStart, event.valueEnd)
         : undefined;
       spans.set(path, raw === undefined ? { offset } : { offset, raw });

@@ -13,7 +13,9 @@ Deno.test("checkBareFileName() accepts a bare name when it is one path component
     "ünïcödé.container",
     "x".repeat(255),
   ];
-  for (const name of safe) strictEqual(checkBareFileName(name), undefined, name);
+  for (const name of safe) {
+    strictEqual(checkBareFileName(name), undefined, name);
+  }
 });
 
 Deno.test("checkBareFileName() says why when the name could leave or hide", () => {
@@ -34,5 +36,7 @@ Deno.test("checkBareFileName() says why when the name could leave or hide", () =
     ["x".repeat(256), "is longer than 255 bytes"],
     ["é".repeat(128), "is longer than 255 bytes"],
   ];
-  for (const [name, reason] of cases) strictEqual(checkBareFileName(name), reason, JSON.stringify(name));
+  for (const [name, reason] of cases) {
+    strictEqual(checkBareFileName(name), reason, JSON.stringify(name));
+  }
 });

@@ -1,9 +1,13 @@
 import type { QuadletKind } from "../quadlet/types.ts";
 import type { Manifest } from "../source/types.ts";
-import { quadletKindOf } from "./_quadlet_kind_of.ts";
+import { quadletKindOf } from "../quadlet/kind.ts";
 
 /** The unit kinds that run something: each becomes a service. */
-const SERVICE_KINDS: ReadonlySet<QuadletKind> = new Set(["container", "kube", "pod"]);
+const SERVICE_KINDS: ReadonlySet<QuadletKind> = new Set([
+  "container",
+  "kube",
+  "pod",
+]);
 
 /** Options for {@linkcode discoverManifest}. */
 export interface DiscoverManifestOptions {
@@ -70,7 +74,9 @@ export function discoverManifest(
     (units[kind] ??= []).push(path);
     manifest.files.push({ name: path, type: kind });
     const stem = path.slice(0, path.lastIndexOf("."));
-    if (SERVICE_KINDS.has(kind)) manifest.services.push({ name: stem, quadletFile: path });
+    if (SERVICE_KINDS.has(kind)) {
+      manifest.services.push({ name: stem, quadletFile: path });
+    }
     if (kind === "volume") manifest.volumes.push({ name: stem });
   }
   return manifest;

@@ -52,11 +52,20 @@ Deno.test("discoverManifest() lists top-level units by kind when given a folder'
     {
       name: "leger.run volume files keep their inner suffix",
       paths: ["openwebui.volume.volume", "openwebui.container"],
-      units: { container: ["openwebui.container"], volume: ["openwebui.volume.volume"] },
+      units: {
+        container: ["openwebui.container"],
+        volume: ["openwebui.volume.volume"],
+      },
       services: ["openwebui"],
       volumes: ["openwebui.volume"],
     },
-    { name: "no units", paths: ["README.md", "a.conf"], units: {}, services: [], volumes: [] },
+    {
+      name: "no units",
+      paths: ["README.md", "a.conf"],
+      units: {},
+      services: [],
+      volumes: [],
+    },
   ];
   for (const c of cases) {
     await t.step(c.name, () => {
@@ -65,14 +74,23 @@ Deno.test("discoverManifest() lists top-level units by kind when given a folder'
       deepStrictEqual(manifest.units, c.units);
       deepStrictEqual(manifest.services.map((s) => s.name).sort(), c.services);
       deepStrictEqual(manifest.volumes.map((v) => v.name), c.volumes);
-      deepStrictEqual(manifest.files.map((f) => f.name), Object.values(c.units).flat().sort());
+      deepStrictEqual(
+        manifest.files.map((f) => f.name),
+        Object.values(c.units).flat().sort(),
+      );
       deepStrictEqual(manifest.secretsRequired, []);
-      deepStrictEqual(manifest.files.every((f) => f.sha256 === undefined), true);
+      deepStrictEqual(
+        manifest.files.every((f) => f.sha256 === undefined),
+        true,
+      );
     });
   }
 });
 
 Deno.test("discoverManifest() records the name when one is given", () => {
-  deepStrictEqual(discoverManifest(["a.container"], { name: "app" }).name, "app");
+  deepStrictEqual(
+    discoverManifest(["a.container"], { name: "app" }).name,
+    "app",
+  );
   deepStrictEqual("name" in discoverManifest(["a.container"]), false);
 });

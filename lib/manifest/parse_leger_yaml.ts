@@ -122,7 +122,11 @@ function loadYaml(
     throw new LegerError(
       "ERR_MANIFEST_INVALID",
       `Cannot parse ${file} as YAML${where}: ${err.reason}`,
-      { file, line: err.mark === undefined ? undefined : err.mark.line + 1, cause: err },
+      {
+        file,
+        line: err.mark === undefined ? undefined : err.mark.line + 1,
+        cause: err,
+      },
     );
   }
 }
@@ -134,8 +138,17 @@ function readVolume(
 ): Manifest["volumes"][number] {
   if (typeof value === "string" && value !== "") {
     const [name, mountPath] = value.split(":");
-    if (name === "") throw fields.invalid(path, `must start with a volume name: current value is ${JSON.stringify(value)}`);
-    return mountPath === undefined || mountPath === "" ? { name } : { name, mountPath };
+    if (name === "") {
+      throw fields.invalid(
+        path,
+        `must start with a volume name: current value is ${
+          JSON.stringify(value)
+        }`,
+      );
+    }
+    return mountPath === undefined || mountPath === ""
+      ? { name }
+      : { name, mountPath };
   }
   if (typeof value === "object" && value !== null && !Array.isArray(value)) {
     const item = value as Record<string, unknown>;
@@ -146,6 +159,10 @@ function readVolume(
   throw fields.invalid(
     path,
     'must be "NAME:/mount/path" or an object with "name": current value is ' +
-      (value === null ? "null" : Array.isArray(value) ? "an array" : JSON.stringify(value)),
+      (value === null
+        ? "null"
+        : Array.isArray(value)
+        ? "an array"
+        : JSON.stringify(value)),
   );
 }

@@ -38,17 +38,46 @@ Deno.test("parseLegerYaml() reads the specification's example when given it", ()
 });
 
 Deno.test("parseLegerYaml() normalises values when written in other valid ways", async (t) => {
-  const cases: { name: string; text: string; check: Record<string, unknown> }[] = [
-    { name: "empty file", text: "", check: { name: undefined, requires: [], volumes: [] } },
-    { name: "comments only", text: "# nothing\n", check: { name: undefined, requires: [] } },
-    { name: "explicit empty document", text: "---\n", check: { name: undefined } },
-    { name: "version kept as written", text: "version: 1.10\n", check: { version: "1.10" } },
+  const cases: {
+    name: string;
+    text: string;
+    check: Record<string, unknown>;
+  }[] = [
+    {
+      name: "empty file",
+      text: "",
+      check: { name: undefined, requires: [], volumes: [] },
+    },
+    {
+      name: "comments only",
+      text: "# nothing\n",
+      check: { name: undefined, requires: [] },
+    },
+    {
+      name: "explicit empty document",
+      text: "---\n",
+      check: { name: undefined },
+    },
+    {
+      name: "version kept as written",
+      text: "version: 1.10\n",
+      check: { version: "1.10" },
+    },
     { name: "integer version", text: "version: 2\n", check: { version: "2" } },
-    { name: "quoted version", text: 'version: "0.1"\n', check: { version: "0.1" } },
-    { name: "numeric port", text: "ports: [8080, '80:80']\n", check: { ports: ["8080", "80:80"] } },
+    {
+      name: "quoted version",
+      text: 'version: "0.1"\n',
+      check: { version: "0.1" },
+    },
+    {
+      name: "numeric port",
+      text: "ports: [8080, '80:80']\n",
+      check: { ports: ["8080", "80:80"] },
+    },
     {
       name: "volume forms",
-      text: "volumes:\n  - data\n  - logs:/var/log:Z\n  - {name: cache, mount_path: /cache}\n  - name: tmp\n",
+      text:
+        "volumes:\n  - data\n  - logs:/var/log:Z\n  - {name: cache, mount_path: /cache}\n  - name: tmp\n",
       check: {
         volumes: [
           { name: "data" },
@@ -58,44 +87,60 @@ Deno.test("parseLegerYaml() normalises values when written in other valid ways",
         ],
       },
     },
-    { name: "unknown keys tolerated", text: "name: app\nfuture:\n  x: [1, 2]\n", check: { name: "app" } },
-    { name: "null values are absent", text: "name:\nrequires:\n", check: { name: undefined, requires: [] } },
+    {
+      name: "unknown keys tolerated",
+      text: "name: app\nfuture:\n  x: [1, 2]\n",
+      check: { name: "app" },
+    },
+    {
+      name: "null values are absent",
+      text: "name:\nrequires:\n",
+      check: { name: undefined, requires: [] },
+    },
   ];
   for (const c of cases) {
     await t.step(c.name, () => {
-      const manifest = parseLegerYaml(c.text) as unknown as Record<string, unknown>;
-      for (const [key, value] of Object.entries(c.check)) deepStrictEqual(manifest[key], value, key);
+      const manifest = parseLegerYaml(c.text) as unknown as Record<
+        string,
+        unknown
+      >;
+      for (const [key, value] of Object.entries(c.check)) {
+        deepStrictEqual(manifest[key], value, key);
+      }
     });
   }
 });
 
 Deno.test("parseLegerYaml() names the line and column when the YAML is broken", async (t) => {
-  const cases: { name: string; text: string; message: RegExp; line: number }[] = [
-    {
-      name: "unclosed flow list",
-      text: "name: app\nrequires: [redis\n",
-      message: /^Cannot parse \.leger\.yaml as YAML at line 3, column 1: /,
-      line: 3,
-    },
-    {
-      name: "tab indentation",
-      text: "requires:\n\t- redis\n",
-      message: /^Cannot parse \.leger\.yaml as YAML at line 2, column 1: tab characters/,
-      line: 2,
-    },
-    {
-      name: "duplicate key",
-      text: "name: a\ndescription: x\nname: b\n",
-      message: /^Cannot parse \.leger\.yaml as YAML at line 3, column 1: duplicated mapping key/,
-      line: 3,
-    },
-    {
-      name: "bad indentation",
-      text: "name: a\n  description: x\n",
-      message: /^Cannot parse \.leger\.yaml as YAML at line 2, column \d+: /,
-      line: 2,
-    },
-  ];
+  const cases: { name: string; text: string; message: RegExp; line: number }[] =
+    [
+      {
+        name: "unclosed flow list",
+        text: "name: app\nrequires: [redis\n",
+        message: /^Cannot parse \.leger\.yaml as YAML at line 3, column 1: /,
+        line: 3,
+      },
+      {
+        name: "tab indentation",
+        text: "requires:\n\t- redis\n",
+        message:
+          /^Cannot parse \.leger\.yaml as YAML at line 2, column 1: tab characters/,
+        line: 2,
+      },
+      {
+        name: "duplicate key",
+        text: "name: a\ndescription: x\nname: b\n",
+        message:
+          /^Cannot parse \.leger\.yaml as YAML at line 3, column 1: duplicated mapping key/,
+        line: 3,
+      },
+      {
+        name: "bad indentation",
+        text: "name: a\n  description: x\n",
+        message: /^Cannot parse \.leger\.yaml as YAML at line 2, column \d+: /,
+        line: 2,
+      },
+    ];
   for (const c of cases) {
     await t.step(c.name, () => {
       throws(() => parseLegerYaml(c.text), (err: unknown) => {
@@ -111,69 +156,78 @@ Deno.test("parseLegerYaml() names the line and column when the YAML is broken", 
 });
 
 Deno.test("parseLegerYaml() names the field and its line when a key has the wrong type", async (t) => {
-  const cases: { name: string; text: string; message: string; line: number }[] = [
-    {
-      name: "not a mapping",
-      text: "- a\n- b\n",
-      message: "Cannot read .leger.yaml: the document must be an object: current value is an array",
-      line: 1,
-    },
-    {
-      name: "name a list",
-      text: "description: x\nname: [a]\n",
-      message: "Cannot read .leger.yaml: name must be a string: current value is an array",
-      line: 2,
-    },
-    {
-      name: "requires a string",
-      text: "name: a\n\nrequires: redis\n",
-      message: 'Cannot read .leger.yaml: requires must be an array: current value is "redis"',
-      line: 3,
-    },
-    {
-      name: "requires item a mapping",
-      text: "requires:\n  - redis\n  - {a: 1}\n",
-      message: "Cannot read .leger.yaml: requires[1] must be a string: current value is an object",
-      line: 3,
-    },
-    {
-      name: "port a boolean",
-      text: "# c\nports:\n  - 80\n  - true\n",
-      message: "Cannot read .leger.yaml: ports[1] must be a string: current value is true",
-      line: 4,
-    },
-    {
-      name: "volume a list",
-      text: "volumes:\n  - ok:/x\n  - [a]\n",
-      message:
-        'Cannot read .leger.yaml: volumes[1] must be "NAME:/mount/path" or an object with "name": current value is an array',
-      line: 3,
-    },
-    {
-      name: "volume without name",
-      text: "volumes:\n  - mount_path: /x\n",
-      message: "Cannot read .leger.yaml: volumes[0].name is missing",
-      line: 2,
-    },
-    {
-      name: "volume starting with a colon",
-      text: "volumes:\n  - :/x\n",
-      message: 'Cannot read .leger.yaml: volumes[0] must start with a volume name: current value is ":/x"',
-      line: 2,
-    },
-    {
-      name: "version a mapping",
-      text: "name: a\nversion:\n  major: 1\n",
-      message: "Cannot read .leger.yaml: version must be a string or a number: current value is an object",
-      line: 3,
-    },
-    {
-      name: "two documents",
-      text: "name: a\n---\nname: b\n",
-      message: "Cannot read .leger.yaml: it holds 2 YAML documents, expected one",
-      line: NaN,
-    },
-  ];
+  const cases: { name: string; text: string; message: string; line: number }[] =
+    [
+      {
+        name: "not a mapping",
+        text: "- a\n- b\n",
+        message:
+          "Cannot read .leger.yaml: the document must be an object: current value is an array",
+        line: 1,
+      },
+      {
+        name: "name a list",
+        text: "description: x\nname: [a]\n",
+        message:
+          "Cannot read .leger.yaml: name must be a string: current value is an array",
+        line: 2,
+      },
+      {
+        name: "requires a string",
+        text: "name: a\n\nrequires: redis\n",
+        message:
+          'Cannot read .leger.yaml: requires must be an array: current value is "redis"',
+        line: 3,
+      },
+      {
+        name: "requires item a mapping",
+        text: "requires:\n  - redis\n  - {a: 1}\n",
+        message:
+          "Cannot read .leger.yaml: requires[1] must be a string: current value is an object",
+        line: 3,
+      },
+      {
+        name: "port a boolean",
+        text: "# c\nports:\n  - 80\n  - true\n",
+        message:
+          "Cannot read .leger.yaml: ports[1] must be a string: current value is true",
+        line: 4,
+      },
+      {
+        name: "volume a list",
+        text: "volumes:\n  - ok:/x\n  - [a]\n",
+        message:
+          'Cannot read .leger.yaml: volumes[1] must be "NAME:/mount/path" or an object with "name": current value is an array',
+        line: 3,
+      },
+      {
+        name: "volume without name",
+        text: "volumes:\n  - mount_path: /x\n",
+        message: "Cannot read .leger.yaml: volumes[0].name is missing",
+        line: 2,
+      },
+      {
+        name: "volume starting with a colon",
+        text: "volumes:\n  - :/x\n",
+        message:
+          'Cannot read .leger.yaml: volumes[0] must start with a volume name: current value is ":/x"',
+        line: 2,
+      },
+      {
+        name: "version a mapping",
+        text: "name: a\nversion:\n  major: 1\n",
+        message:
+          "Cannot read .leger.yaml: version must be a string or a number: current value is an object",
+        line: 3,
+      },
+      {
+        name: "two documents",
+        text: "name: a\n---\nname: b\n",
+        message:
+          "Cannot read .leger.yaml: it holds 2 YAML documents, expected one",
+        line: NaN,
+      },
+    ];
   for (const c of cases) {
     await t.step(c.name, () => {
       throws(() => parseLegerYaml(c.text), (err: unknown) => {
@@ -197,15 +251,21 @@ Deno.test("parseLegerYaml() refuses a deployment name when it is not a bare name
   ];
   for (const [text, message] of cases) {
     await t.step(text.trim(), () => {
-      throws(() => parseLegerYaml(text, { file: "app/.leger.yaml" }), (err: unknown) => {
-        ok(err instanceof LegerError);
-        strictEqual(err.code, "ERR_UNSAFE_PATH");
-        strictEqual(err.file, "app/.leger.yaml");
-        strictEqual(err.line, 1);
-        ok(err.message.startsWith("Cannot use deployment name "), err.message);
-        ok(message.test(err.message), err.message);
-        return true;
-      });
+      throws(
+        () => parseLegerYaml(text, { file: "app/.leger.yaml" }),
+        (err: unknown) => {
+          ok(err instanceof LegerError);
+          strictEqual(err.code, "ERR_UNSAFE_PATH");
+          strictEqual(err.file, "app/.leger.yaml");
+          strictEqual(err.line, 1);
+          ok(
+            err.message.startsWith("Cannot use deployment name "),
+            err.message,
+          );
+          ok(message.test(err.message), err.message);
+          return true;
+        },
+      );
     });
   }
 });

@@ -2,18 +2,35 @@ import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
 import { LegerError } from "../errors/mod.ts";
 import { parseManifestJson } from "./parse_manifest_json.ts";
 
-const RENDERED = new URL("../../../shared/fixtures/leger-run-rendered/", import.meta.url);
+const RENDERED = new URL(
+  "../../../shared/fixtures/leger-run-rendered/",
+  import.meta.url,
+);
 const HEX = "0123456789abcdef".repeat(4);
 
-function service(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { name: "web", quadlet_file: "web.container", checksum: `sha256:${HEX}`, ...overrides };
+function service(
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    name: "web",
+    quadlet_file: "web.container",
+    checksum: `sha256:${HEX}`,
+    ...overrides,
+  };
 }
 
 function cli(overrides: Record<string, unknown> = {}): string {
-  return JSON.stringify({ version: 1, services: [service()], ...overrides }, null, 2);
+  return JSON.stringify(
+    { version: 1, services: [service()], ...overrides },
+    null,
+    2,
+  );
 }
 
-function fileList(files: unknown[], overrides: Record<string, unknown> = {}): string {
+function fileList(
+  files: unknown[],
+  overrides: Record<string, unknown> = {},
+): string {
   return JSON.stringify({ version: "1", files, ...overrides }, null, 2);
 }
 
@@ -24,19 +41,23 @@ Deno.test("parseManifestJson() reads the real leger.run CLI manifests when given
       services: 10,
       volumes: 9,
       secrets: ["postgres_password", "openai_api_key"],
-      litellm: "3c147a97dc4d1341453436d3508f1178e0be40ebe1bea7a32d00531770bdffa2",
+      litellm:
+        "3c147a97dc4d1341453436d3508f1178e0be40ebe1bea7a32d00531770bdffa2",
     },
     {
       version: "v2",
       services: 9,
       volumes: 8,
       secrets: ["postgres_password"],
-      litellm: "138acace7f87679340789d9e2ee9668d66a6de2cf0876db6cad4d4c468f7e4ee",
+      litellm:
+        "138acace7f87679340789d9e2ee9668d66a6de2cf0876db6cad4d4c468f7e4ee",
     },
   ];
   for (const c of cases) {
     await t.step(c.version, async () => {
-      const text = await Deno.readTextFile(new URL(`${c.version}/manifest.json`, RENDERED));
+      const text = await Deno.readTextFile(
+        new URL(`${c.version}/manifest.json`, RENDERED),
+      );
       const manifest = parseManifestJson(text);
       strictEqual(manifest.form, "cli");
       strictEqual(manifest.version, "1");
@@ -52,16 +73,22 @@ Deno.test("parseManifestJson() reads the real leger.run CLI manifests when given
         ports: ["80:80", "443:443", "443:443/udp"],
       });
       deepStrictEqual(manifest.volumes[2], { name: "openwebui.volume" });
-      deepStrictEqual(manifest.files.find((f) => f.name === "litellm.container"), {
-        name: "litellm.container",
-        type: "container",
-        sha256: c.litellm,
-      });
+      deepStrictEqual(
+        manifest.files.find((f) => f.name === "litellm.container"),
+        {
+          name: "litellm.container",
+          type: "container",
+          sha256: c.litellm,
+        },
+      );
       // A volume X is the file X.volume: the doubled suffix the service stores.
-      deepStrictEqual(manifest.files.find((f) => f.name.startsWith("openwebui.volume")), {
-        name: "openwebui.volume.volume",
-        type: "volume",
-      });
+      deepStrictEqual(
+        manifest.files.find((f) => f.name.startsWith("openwebui.volume")),
+        {
+          name: "openwebui.volume.volume",
+          type: "volume",
+        },
+      );
       strictEqual(manifest.files.length, c.services + c.volumes);
       // Every file the manifest implies is in the fixture folder.
       for (const file of manifest.files) {
@@ -74,7 +101,12 @@ Deno.test("parseManifestJson() reads the real leger.run CLI manifests when given
 Deno.test("parseManifestJson() reads the file-list form when the document has files", () => {
   const manifest = parseManifestJson(fileList([
     { name: "litellm.yaml", type: "config", checksum: HEX, size: 123 },
-    { name: "litellm.container", type: "container", checksum: HEX.toUpperCase(), size: 10 },
+    {
+      name: "litellm.container",
+      type: "container",
+      checksum: HEX.toUpperCase(),
+      size: 10,
+    },
     { name: "data.volume", type: "volume", checksum: `sha256:${HEX}` },
     { name: "llm.network", type: "network", checksum: HEX, size: 0 },
     { name: ".leger.yaml", type: "config", checksum: HEX, size: 1 },
@@ -109,7 +141,11 @@ Deno.test("parseManifestJson() detects the form when the keys say which", async 
     ["services only", cli(), "cli"],
     ["files only", fileList([]), "file-list"],
     ["both: files win", cli({ files: [] }), "file-list"],
-    ["extra unknown keys", cli({ future: { a: 1 }, services: [service({ extra: true })] }), "cli"],
+    [
+      "extra unknown keys",
+      cli({ future: { a: 1 }, services: [service({ extra: true })] }),
+      "cli",
+    ],
   ];
   for (const [name, text, form] of cases) {
     await t.step(name, () => strictEqual(parseManifestJson(text).form, form));
@@ -117,53 +153,75 @@ Deno.test("parseManifestJson() detects the form when the keys say which", async 
 });
 
 Deno.test("parseManifestJson() keeps CLI checksums as lower-case hex when written in any form", () => {
-  for (const checksum of [`sha256:${HEX}`, `SHA256:${HEX.toUpperCase()}`, HEX, ` sha256:${HEX} `]) {
-    const manifest = parseManifestJson(cli({ services: [service({ checksum })] }));
+  for (
+    const checksum of [
+      `sha256:${HEX}`,
+      `SHA256:${HEX.toUpperCase()}`,
+      HEX,
+      ` sha256:${HEX} `,
+    ]
+  ) {
+    const manifest = parseManifestJson(
+      cli({ services: [service({ checksum })] }),
+    );
     strictEqual(manifest.files[0].sha256, HEX, checksum);
   }
 });
 
 Deno.test("parseManifestJson() names the file, line and column when the JSON is broken", async (t) => {
-  const cases: { name: string; text: string; message: RegExp; line: number }[] = [
-    {
-      name: "missing value",
-      text: '{\n  "a": 1,\n  "b": }',
-      message: /^Cannot parse manifest\.json as JSON at line 3, column 8: expected a JSON value, found "}"$/,
-      line: 3,
-    },
-    {
-      name: "trailing comma",
-      text: '{\n  "services": [],\n}',
-      message: /at line 3, column 1: expected a string key, found "}"/,
-      line: 3,
-    },
-    {
-      name: "unterminated",
-      text: '{\n  "services": [\n',
-      message: /at line 3, column 1: expected a JSON value, found the end of the file/,
-      line: 3,
-    },
-    {
-      name: "missing comma",
-      text: '{"a": 1\n "b": 2}',
-      message: /at line 2, column 2: expected "," or "}"/,
-      line: 2,
-    },
-    { name: "empty", text: "", message: /at line 1, column 1: expected a JSON value/, line: 1 },
-    {
-      name: "text after the value",
-      text: "{}\n{}",
-      message: /at line 2, column 1: expected the end of the file/,
-      line: 2,
-    },
-    {
-      name: "raw newline in a string",
-      text: '{"a": "x\ny"}',
-      message: /at line 1, column 9: expected an escaped control character/,
-      line: 1,
-    },
-    { name: "single quotes", text: "{'a': 1}", message: /line 1, column 2: expected a string key/, line: 1 },
-  ];
+  const cases: { name: string; text: string; message: RegExp; line: number }[] =
+    [
+      {
+        name: "missing value",
+        text: '{\n  "a": 1,\n  "b": }',
+        message:
+          /^Cannot parse manifest\.json as JSON at line 3, column 8: expected a JSON value, found "}"$/,
+        line: 3,
+      },
+      {
+        name: "trailing comma",
+        text: '{\n  "services": [],\n}',
+        message: /at line 3, column 1: expected a string key, found "}"/,
+        line: 3,
+      },
+      {
+        name: "unterminated",
+        text: '{\n  "services": [\n',
+        message:
+          /at line 3, column 1: expected a JSON value, found the end of the file/,
+        line: 3,
+      },
+      {
+        name: "missing comma",
+        text: '{"a": 1\n "b": 2}',
+        message: /at line 2, column 2: expected "," or "}"/,
+        line: 2,
+      },
+      {
+        name: "empty",
+        text: "",
+        message: /at line 1, column 1: expected a JSON value/,
+        line: 1,
+      },
+      {
+        name: "text after the value",
+        text: "{}\n{}",
+        message: /at line 2, column 1: expected the end of the file/,
+        line: 2,
+      },
+      {
+        name: "raw newline in a string",
+        text: '{"a": "x\ny"}',
+        message: /at line 1, column 9: expected an escaped control character/,
+        line: 1,
+      },
+      {
+        name: "single quotes",
+        text: "{'a': 1}",
+        message: /line 1, column 2: expected a string key/,
+        line: 1,
+      },
+    ];
   for (const c of cases) {
     await t.step(c.name, () => {
       throws(() => parseManifestJson(c.text), (err: unknown) => {
@@ -179,11 +237,17 @@ Deno.test("parseManifestJson() names the file, line and column when the JSON is 
 });
 
 Deno.test("parseManifestJson() names the field and its line when a field has the wrong type", async (t) => {
-  const cases: { name: string; text: string; message: string; line?: number }[] = [
+  const cases: {
+    name: string;
+    text: string;
+    message: string;
+    line?: number;
+  }[] = [
     {
       name: "top level is an array",
       text: "[]",
-      message: "Cannot read manifest.json: the document must be an object: current value is an array",
+      message:
+        "Cannot read manifest.json: the document must be an object: current value is an array",
       line: 1,
     },
     {
@@ -196,7 +260,8 @@ Deno.test("parseManifestJson() names the field and its line when a field has the
     {
       name: "services not an array",
       text: cli({ services: { a: 1 } }),
-      message: "Cannot read manifest.json: services must be an array: current value is an object",
+      message:
+        "Cannot read manifest.json: services must be an array: current value is an object",
       line: 3,
     },
     {
@@ -208,7 +273,8 @@ Deno.test("parseManifestJson() names the field and its line when a field has the
           service({ quadlet_file: 42 }),
         ],
       }),
-      message: "Cannot read manifest.json: services[2].quadlet_file must be a string: current value is 42",
+      message:
+        "Cannot read manifest.json: services[2].quadlet_file must be a string: current value is 42",
       line: 16,
     },
     {
@@ -233,19 +299,22 @@ Deno.test("parseManifestJson() names the field and its line when a field has the
     {
       name: "ports item an object",
       text: cli({ services: [service({ ports: ["80:80", {}] })] }),
-      message: "Cannot read manifest.json: services[0].ports[1] must be a string: current value is an object",
+      message:
+        "Cannot read manifest.json: services[0].ports[1] must be a string: current value is an object",
       line: 10,
     },
     {
       name: "secrets_required a string",
       text: cli({ services: [service({ secrets_required: "key" })] }),
-      message: 'Cannot read manifest.json: services[0].secrets_required must be an array: current value is "key"',
+      message:
+        'Cannot read manifest.json: services[0].secrets_required must be an array: current value is "key"',
       line: 8,
     },
     {
       name: "version a boolean",
       text: cli({ version: true }),
-      message: "Cannot read manifest.json: version must be a string or a number: current value is true",
+      message:
+        "Cannot read manifest.json: version must be a string or a number: current value is true",
       line: 2,
     },
     {
@@ -257,7 +326,8 @@ Deno.test("parseManifestJson() names the field and its line when a field has the
     {
       name: "file size negative",
       text: fileList([{ name: "a.container", checksum: HEX, size: -1 }]),
-      message: "Cannot read manifest.json: files[0].size must be a whole number of bytes: current value is -1",
+      message:
+        "Cannot read manifest.json: files[0].size must be a whole number of bytes: current value is -1",
       line: 7,
     },
     {
@@ -269,7 +339,8 @@ Deno.test("parseManifestJson() names the field and its line when a field has the
     {
       name: "required_secrets with a number",
       text: fileList([], { required_secrets: ["a", 1] }),
-      message: "Cannot read manifest.json: required_secrets[1] must be a string: current value is 1",
+      message:
+        "Cannot read manifest.json: required_secrets[1] must be a string: current value is 1",
       line: 6,
     },
     {
@@ -281,8 +352,12 @@ Deno.test("parseManifestJson() names the field and its line when a field has the
     },
     {
       name: "volume file clashing with a service file",
-      text: cli({ services: [service({ quadlet_file: "data.volume" })], volumes: [{ name: "data" }] }),
-      message: 'Cannot read manifest.json: volumes[0].name names "data.volume" again (see services[0].quadlet_file)',
+      text: cli({
+        services: [service({ quadlet_file: "data.volume" })],
+        volumes: [{ name: "data" }],
+      }),
+      message:
+        'Cannot read manifest.json: volumes[0].name names "data.volume" again (see services[0].quadlet_file)',
       line: 12,
     },
   ];
@@ -301,62 +376,78 @@ Deno.test("parseManifestJson() names the field and its line when a field has the
 });
 
 Deno.test("parseManifestJson() refuses an unsafe file name when a manifest gives one", async (t) => {
-  const cases: { name: string; text: string; field: string; reason: string }[] = [
-    {
-      name: "parent path",
-      text: cli({ services: [service({ quadlet_file: "../../.bashrc" })] }),
-      field: "services[0].quadlet_file",
-      reason: 'contains "/"',
-    },
-    {
-      name: "absolute path",
-      text: cli({ services: [service({ quadlet_file: "/etc/x.container" })] }),
-      field: "services[0].quadlet_file",
-      reason: 'contains "/"',
-    },
-    {
-      name: "dot-dot",
-      text: cli({ services: [service({ quadlet_file: ".." })] }),
-      field: "services[0].quadlet_file",
-      reason: 'contains ".."',
-    },
-    {
-      name: "hidden",
-      text: cli({ services: [service({ quadlet_file: ".bashrc" })] }),
-      field: "services[0].quadlet_file",
-      reason: 'starts with "."',
-    },
-    {
-      name: "NUL",
-      text: cli({ services: [service({ quadlet_file: "a\u0000.container" })] }),
-      field: "services[0].quadlet_file",
-      reason: "contains a NUL character",
-    },
-    {
-      name: "volume name",
-      text: cli({ volumes: [{ name: "../data" }] }),
-      field: "volumes[0].name",
-      reason: 'contains "/"',
-    },
-    {
-      name: "file-list name",
-      text: fileList([{ name: "ok.container", checksum: HEX }, { name: ".env", checksum: HEX }]),
-      field: "files[1].name",
-      reason: 'starts with "."',
-    },
-  ];
+  const cases: { name: string; text: string; field: string; reason: string }[] =
+    [
+      {
+        name: "parent path",
+        text: cli({ services: [service({ quadlet_file: "../../.bashrc" })] }),
+        field: "services[0].quadlet_file",
+        reason: 'contains "/"',
+      },
+      {
+        name: "absolute path",
+        text: cli({
+          services: [service({ quadlet_file: "/etc/x.container" })],
+        }),
+        field: "services[0].quadlet_file",
+        reason: 'contains "/"',
+      },
+      {
+        name: "dot-dot",
+        text: cli({ services: [service({ quadlet_file: ".." })] }),
+        field: "services[0].quadlet_file",
+        reason: 'contains ".."',
+      },
+      {
+        name: "hidden",
+        text: cli({ services: [service({ quadlet_file: ".bashrc" })] }),
+        field: "services[0].quadlet_file",
+        reason: 'starts with "."',
+      },
+      {
+        name: "NUL",
+        text: cli({
+          services: [service({ quadlet_file: "a\u0000.container" })],
+        }),
+        field: "services[0].quadlet_file",
+        reason: "contains a NUL character",
+      },
+      {
+        name: "volume name",
+        text: cli({ volumes: [{ name: "../data" }] }),
+        field: "volumes[0].name",
+        reason: 'contains "/"',
+      },
+      {
+        name: "file-list name",
+        text: fileList([{ name: "ok.container", checksum: HEX }, {
+          name: ".env",
+          checksum: HEX,
+        }]),
+        field: "files[1].name",
+        reason: 'starts with "."',
+      },
+    ];
   for (const c of cases) {
     await t.step(c.name, () => {
-      throws(() => parseManifestJson(c.text, { file: "https://static.leger.run/u/v1/manifest.json" }), {
-        name: "LegerError",
-        code: "ERR_UNSAFE_PATH",
-        file: "https://static.leger.run/u/v1/manifest.json",
-        message: new RegExp(
-          `^Cannot accept https://static\\.leger\\.run/u/v1/manifest\\.json: ${
-            c.field.replace(/[[\]]/g, "\\$&")
-          } is not a bare file name: .* ${c.reason.replace(/[."\\]/g, "\\$&")}$`,
-        ),
-      });
+      throws(
+        () =>
+          parseManifestJson(c.text, {
+            file: "https://static.leger.run/u/v1/manifest.json",
+          }),
+        {
+          name: "LegerError",
+          code: "ERR_UNSAFE_PATH",
+          file: "https://static.leger.run/u/v1/manifest.json",
+          message: new RegExp(
+            `^Cannot accept https://static\\.leger\\.run/u/v1/manifest\\.json: ${
+              c.field.replace(/[[\]]/g, "\\$&")
+            } is not a bare file name: .* ${
+              c.reason.replace(/[."\\]/g, "\\$&")
+            }$`,
+          ),
+        },
+      );
     });
   }
 });

@@ -75,7 +75,9 @@ export function verifyChecksums(
   const problems: (Problem & { what: string })[] = [];
   for (const entry of manifest.files) {
     const file = byPath.get(entry.name);
-    const expected = entry.sha256 === undefined ? undefined : normalizeSha256(entry.sha256) ?? entry.sha256;
+    const expected = entry.sha256 === undefined
+      ? undefined
+      : normalizeSha256(entry.sha256) ?? entry.sha256;
     if (file === undefined) {
       problems.push({
         name: entry.name,
@@ -83,7 +85,9 @@ export function verifyChecksums(
         expected: expected ?? "the file",
         actual: "(missing)",
       });
-    } else if (expected !== undefined && file.sha256.toLowerCase() !== expected) {
+    } else if (
+      expected !== undefined && file.sha256.toLowerCase() !== expected
+    ) {
       problems.push({
         name: entry.name,
         what: `its SHA-256 does not match ${manifestFile}`,
@@ -103,11 +107,19 @@ export function verifyChecksums(
   const [first, ...rest] = problems;
   const details = [`expected: ${first.expected}`, `actual:   ${first.actual}`];
   if (rest.length > 0) {
-    details.push(`also bad: ${rest.map((p) => `${p.name} (${p.actual === "(missing)" ? "missing" : "mismatch"})`).join(", ")}`);
+    details.push(
+      `also bad: ${
+        rest.map((p) =>
+          `${p.name} (${p.actual === "(missing)" ? "missing" : "mismatch"})`
+        ).join(", ")
+      }`,
+    );
   }
   throw new LegerError(
     "ERR_CHECKSUM_MISMATCH",
-    `Cannot accept ${JSON.stringify(first.name)} from ${location}: ${first.what}`,
+    `Cannot accept ${
+      JSON.stringify(first.name)
+    } from ${location}: ${first.what}`,
     { file: first.name, details, remedy },
   );
 }

@@ -24,6 +24,10 @@ Deno.test("firstInvalidUtf8() finds the first bad byte when the text is not UTF-
     } catch {
       valid = false;
     }
-    strictEqual(valid, offset === -1, `TextDecoder agrees on ${bytes.join(",")}`);
+    strictEqual(
+      valid,
+      offset === -1,
+      `TextDecoder agrees on ${bytes.join(",")}`,
+    );
   }
 });

@@ -1,4 +1,4 @@
-import { QUADLET_KINDS } from "../quadlet/types.ts";
+import { quadletKindOf } from "../quadlet/kind.ts";
 
 /**
  * Whether a deployment file is read by Podman as unit text, and so must be
@@ -18,12 +18,11 @@ import { QUADLET_KINDS } from "../quadlet/types.ts";
  * ```
  */
 export function isUnitTextFile(path: string): boolean {
+  if (quadletKindOf(path) !== null) return true;
   const slash = path.lastIndexOf("/");
-  const base = path.slice(slash + 1);
-  const dot = base.lastIndexOf(".");
-  if (dot <= 0) return false;
-  const extension = base.slice(dot + 1);
-  if ((QUADLET_KINDS as readonly string[]).includes(extension)) return true;
-  const parent = slash < 0 ? "" : path.slice(path.lastIndexOf("/", slash - 1) + 1, slash);
-  return extension === "conf" && parent.endsWith(".d");
+  const parent = path.slice(
+    path.lastIndexOf("/", slash - 1) + 1,
+    Math.max(slash, 0),
+  );
+  return slash > 0 && path.endsWith(".conf") && parent.endsWith(".d");
 }

@@ -71,7 +71,11 @@ export async function walkSourceFolder(
 ): Promise<SourceEntry[]> {
   const { maxFileSize, maxFiles, concurrency } = options;
   const files: SourceEntry[] = [];
-  const queue: Queued[] = [{ absolute: root, path: "", ancestors: new Set([root]) }];
+  const queue: Queued[] = [{
+    absolute: root,
+    path: "",
+    ancestors: new Set([root]),
+  }];
   while (queue.length > 0) {
     const folder = queue.shift()!;
     const names: Deno.DirEntry[] = [];
@@ -90,7 +94,10 @@ export async function walkSourceFolder(
       throw new LegerError(
         "ERR_FILE_TOO_LARGE",
         `Cannot read source folder "${root}": it holds more than ${maxFiles} files`,
-        { remedy: "Point --source at the folder of the deployment itself, not at a folder above it" },
+        {
+          remedy:
+            "Point --source at the folder of the deployment itself, not at a folder above it",
+        },
       );
     }
   }
@@ -108,7 +115,9 @@ async function visit(
   if (BAD_NAME_REGEXP.test(entry.name)) {
     throw new LegerError(
       "ERR_UNSAFE_PATH",
-      `Cannot read ${JSON.stringify(path)} in "${root}": its name holds a control character or bytes that are not UTF-8`,
+      `Cannot read ${
+        JSON.stringify(path)
+      } in "${root}": its name holds a control character or bytes that are not UTF-8`,
       { file: path, remedy: "Rename the file with printable UTF-8 characters" },
     );
   }
@@ -131,24 +140,37 @@ async function visit(
   if (!isFile || info === undefined) {
     throw new LegerError(
       "ERR_UNSAFE_PATH",
-      `Cannot read ${JSON.stringify(path)} in "${root}": it is not a regular file or folder`,
-      { file: path, remedy: "Remove sockets, pipes and device files from the deployment folder" },
+      `Cannot read ${
+        JSON.stringify(path)
+      } in "${root}": it is not a regular file or folder`,
+      {
+        file: path,
+        remedy:
+          "Remove sockets, pipes and device files from the deployment folder",
+      },
     );
   }
   if (info.size > maxFileSize) {
     throw new LegerError(
       "ERR_FILE_TOO_LARGE",
-      `Cannot read ${JSON.stringify(path)}: it is ${info.size} bytes, more than the limit of ${maxFileSize} bytes`,
+      `Cannot read ${
+        JSON.stringify(path)
+      }: it is ${info.size} bytes, more than the limit of ${maxFileSize} bytes`,
       {
         file: path,
-        remedy: "Keep large data out of the deployment folder and mount it with Volume= instead",
+        remedy:
+          "Keep large data out of the deployment folder and mount it with Volume= instead",
       },
     );
   }
   return { kind: "file", entry: { path, absolute: real, size: info.size } };
 }
 
-async function resolveLink(root: string, absolute: string, path: string): Promise<string> {
+async function resolveLink(
+  root: string,
+  absolute: string,
+  path: string,
+): Promise<string> {
   let real: string;
   try {
     real = await Deno.realPath(absolute);
@@ -156,7 +178,8 @@ async function resolveLink(root: string, absolute: string, path: string): Promis
     if (err instanceof Deno.errors.NotFound) {
       throw new LegerError(
         "ERR_SOURCE_NOT_FOUND",
-        `Cannot read ${JSON.stringify(path)}: it is a link to "${await Deno.readLink(absolute)}", which does not exist`,
+        `Cannot read ${JSON.stringify(path)}: it is a link to "${await Deno
+          .readLink(absolute)}", which does not exist`,
         { file: path, cause: err, remedy: `Fix or remove the link ${path}` },
       );
     }
@@ -169,15 +192,20 @@ async function resolveLink(root: string, absolute: string, path: string): Promis
     }
     throw err;
   }
-  if (real !== root && !real.startsWith(root.endsWith("/") ? root : `${root}/`)) {
+  if (
+    real !== root && !real.startsWith(root.endsWith("/") ? root : `${root}/`)
+  ) {
     const target = await Deno.readLink(absolute);
     throw new LegerError(
       "ERR_UNSAFE_PATH",
-      `Cannot read ${JSON.stringify(path)}: it is a link to "${target}", outside the source folder "${root}"`,
+      `Cannot read ${
+        JSON.stringify(path)
+      }: it is a link to "${target}", outside the source folder "${root}"`,
       {
         file: path,
         details: [`link:   ${path}`, `target: ${real}`],
-        remedy: "Copy the file into the deployment folder instead of linking to it",
+        remedy:
+          "Copy the file into the deployment folder instead of linking to it",
       },
     );
   }

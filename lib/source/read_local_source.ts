@@ -124,22 +124,37 @@ export async function readLocalSource(
   } = options;
   const given = expandPath(path, home, cwd);
   const root = await realFolder(given, path);
-  const entries = await walkSourceFolder(root, { maxFileSize, maxFiles, concurrency });
+  const entries = await walkSourceFolder(root, {
+    maxFileSize,
+    maxFiles,
+    concurrency,
+  });
   const total = entries.reduce((sum, entry) => sum + entry.size, 0);
   if (total > maxTotalSize) {
     throw new LegerError(
       "ERR_FILE_TOO_LARGE",
       `Cannot read source folder "${root}": its files total ${total} bytes, more than the limit of ${maxTotalSize} bytes`,
-      { remedy: "Keep large data out of the deployment folder and mount it with Volume= instead" },
+      {
+        remedy:
+          "Keep large data out of the deployment folder and mount it with Volume= instead",
+      },
     );
   }
 
-  const manifestEntries = entries.filter((e) => e.path === MANIFEST_JSON || e.path === LEGER_YAML);
-  const manifestFiles = await mapConcurrent(manifestEntries, concurrency, readEntry);
+  const manifestEntries = entries.filter((e) =>
+    e.path === MANIFEST_JSON || e.path === LEGER_YAML
+  );
+  const manifestFiles = await mapConcurrent(
+    manifestEntries,
+    concurrency,
+    readEntry,
+  );
   const json = manifestFiles.find((f) => f.path === MANIFEST_JSON);
   const yaml = manifestFiles.find((f) => f.path === LEGER_YAML);
-  const fromJson = json && parseManifestJson(decodeManifest(json), { file: MANIFEST_JSON });
-  const fromYaml = yaml && parseLegerYaml(decodeManifest(yaml), { file: LEGER_YAML });
+  const fromJson = json &&
+    parseManifestJson(decodeManifest(json), { file: MANIFEST_JSON });
+  const fromYaml = yaml &&
+    parseLegerYaml(decodeManifest(yaml), { file: LEGER_YAML });
 
   const otherFiles = await mapConcurrent(
     entries.filter((e) => !manifestEntries.includes(e)),
@@ -154,7 +169,8 @@ export async function readLocalSource(
     verifyChecksums(files, fromJson, {
       location: root,
       manifestFile: MANIFEST_JSON,
-      remedy: `Update the checksum in ${root}/${MANIFEST_JSON} if the file was changed on purpose`,
+      remedy:
+        `Update the checksum in ${root}/${MANIFEST_JSON} if the file was changed on purpose`,
     });
   }
   const manifest = combine(fromJson, fromYaml, discovered);
@@ -168,11 +184,19 @@ export async function readLocalSource(
   };
 }
 
-function expandPath(path: string, home: string | undefined, cwd: string): string {
+function expandPath(
+  path: string,
+  home: string | undefined,
+  cwd: string,
+): string {
   if (path === "") {
-    throw new LegerError("ERR_SOURCE_NOT_FOUND", "Cannot read deployment folder: the path is empty", {
-      remedy: "Pass the folder with --source, such as --source ./my-app",
-    });
+    throw new LegerError(
+      "ERR_SOURCE_NOT_FOUND",
+      "Cannot read deployment folder: the path is empty",
+      {
+        remedy: "Pass the folder with --source, such as --source ./my-app",
+      },
+    );
   }
   if (path === "~" || path.startsWith("~/")) {
     if (home === undefined) {
@@ -193,7 +217,10 @@ async function realFolder(given: string, path: string): Promise<string> {
   try {
     real = await Deno.realPath(given);
   } catch (err) {
-    if (!(err instanceof Deno.errors.NotFound || err instanceof Deno.errors.NotADirectory)) {
+    if (
+      !(err instanceof Deno.errors.NotFound ||
+        err instanceof Deno.errors.NotADirectory)
+    ) {
       throw err;
     }
     throw new LegerError(
@@ -201,7 +228,8 @@ async function realFolder(given: string, path: string): Promise<string> {
       `Cannot read deployment folder ${shown}: it does not exist`,
       {
         cause: err,
-        remedy: "Check the path passed to --source: a folder holding quadlet units such as web.container",
+        remedy:
+          "Check the path passed to --source: a folder holding quadlet units such as web.container",
       },
     );
   }
@@ -209,7 +237,11 @@ async function realFolder(given: string, path: string): Promise<string> {
     throw new LegerError(
       "ERR_SOURCE_NOT_FOUND",
       `Cannot read deployment folder ${shown}: it is a file, not a folder`,
-      { remedy: `Pass the folder that holds it: --source ${resolve(given, "..")}` },
+      {
+        remedy: `Pass the folder that holds it: --source ${
+          resolve(given, "..")
+        }`,
+      },
     );
   }
   return real;
@@ -223,15 +255,20 @@ async function readEntry(entry: SourceEntry): Promise<DeploymentFile> {
     } catch (err) {
       if (!(err instanceof TypeError)) throw err;
       const offset = firstInvalidUtf8(bytes);
-      const line = bytes.subarray(0, Math.max(offset, 0)).filter((b) => b === 10).length + 1;
+      const line = bytes.subarray(0, Math.max(offset, 0)).filter((b) =>
+        b === 10
+      ).length + 1;
       throw new LegerError(
         "ERR_NOT_UTF8",
-        `Cannot read ${JSON.stringify(entry.path)}: it is not valid UTF-8 text (byte ${offset} at line ${line})`,
+        `Cannot read ${
+          JSON.stringify(entry.path)
+        }: it is not valid UTF-8 text (byte ${offset} at line ${line})`,
         {
           file: entry.path,
           line,
           cause: err,
-          remedy: `Convert it to UTF-8, for example: iconv -f latin1 -t utf-8 ${entry.path}`,
+          remedy:
+            `Convert it to UTF-8, for example: iconv -f latin1 -t utf-8 ${entry.path}`,
         },
       );
     }
@@ -246,7 +283,9 @@ function decodeManifest(file: DeploymentFile): string {
     if (!(err instanceof TypeError)) throw err;
     throw new LegerError(
       "ERR_MANIFEST_INVALID",
-      `Cannot read ${file.path}: it is not valid UTF-8 text (byte ${firstInvalidUtf8(file.bytes)})`,
+      `Cannot read ${file.path}: it is not valid UTF-8 text (byte ${
+        firstInvalidUtf8(file.bytes)
+      })`,
       { file: file.path, cause: err },
     );
   }
@@ -272,7 +311,11 @@ function combine(
       }
     }
   } else if (fromYaml !== undefined) {
-    manifest = { ...fromYaml, services: discovered.services, files: discovered.files };
+    manifest = {
+      ...fromYaml,
+      services: discovered.services,
+      files: discovered.files,
+    };
   } else {
     manifest = { ...discovered };
   }
@@ -281,13 +324,21 @@ function combine(
 }
 
 function noUnits(root: string, files: readonly DeploymentFile[]): LegerError {
-  const nested = files.filter((f) => f.path.includes("/") && isUnitTextFile(f.path) && !f.path.endsWith(".conf"));
+  const nested = files.filter((f) =>
+    f.path.includes("/") && isUnitTextFile(f.path) && !f.path.endsWith(".conf")
+  );
   return new LegerError(
     "ERR_NO_UNITS",
     `Cannot use "${root}" as a deployment: it holds no quadlet unit`,
     {
-      details: nested.length === 0 ? [] : [`units in subfolders are not deployed: ${nested.map((f) => f.path).join(", ")}`],
-      remedy: `Put at least one ${QUADLET_KINDS.map((k) => `.${k}`).join(", ")} file at the top of the folder`,
+      details: nested.length === 0
+        ? []
+        : [`units in subfolders are not deployed: ${
+          nested.map((f) => f.path).join(", ")
+        }`],
+      remedy: `Put at least one ${
+        QUADLET_KINDS.map((k) => `.${k}`).join(", ")
+      } file at the top of the folder`,
     },
   );
 }

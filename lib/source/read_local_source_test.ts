@@ -3,22 +3,34 @@ import { LegerError } from "../errors/mod.ts";
 import { readLocalSource } from "./read_local_source.ts";
 import { sha256Hex } from "./sha256_hex.ts";
 
-const RENDERED = new URL("../../../shared/fixtures/leger-run-rendered/", import.meta.url);
+const RENDERED = new URL(
+  "../../../shared/fixtures/leger-run-rendered/",
+  import.meta.url,
+);
 const MIB = 1024 * 1024;
 const text = (s: string) => new TextEncoder().encode(s);
 
 /** Paths relative to a fresh temp folder; `{ link }` makes a symbolic link. */
 type Tree = Record<string, string | Uint8Array | { link: string }>;
 
-async function withTree(tree: Tree, fn: (base: string) => Promise<void>): Promise<void> {
-  const base = await Deno.realPath(await Deno.makeTempDir({ prefix: "leger_" }));
+async function withTree(
+  tree: Tree,
+  fn: (base: string) => Promise<void>,
+): Promise<void> {
+  const base = await Deno.realPath(
+    await Deno.makeTempDir({ prefix: "leger_" }),
+  );
   try {
     for (const [path, content] of Object.entries(tree)) {
       const absolute = `${base}/${path}`;
-      await Deno.mkdir(absolute.slice(0, absolute.lastIndexOf("/")), { recursive: true });
-      if (typeof content === "string") await Deno.writeTextFile(absolute, content);
-      else if (content instanceof Uint8Array) await Deno.writeFile(absolute, content);
-      else await Deno.symlink(content.link, absolute);
+      await Deno.mkdir(absolute.slice(0, absolute.lastIndexOf("/")), {
+        recursive: true,
+      });
+      if (typeof content === "string") {
+        await Deno.writeTextFile(absolute, content);
+      } else if (content instanceof Uint8Array) {
+        await Deno.writeFile(absolute, content);
+      } else await Deno.symlink(content.link, absolute);
     }
     await fn(base);
   } finally {
@@ -40,20 +52,34 @@ async function rejectsWith(
 }
 
 Deno.test("readLocalSource() loads the rendered leger.run folders when their checksums match", async (t) => {
-  for (const [version, count, units] of [["v1", 21, 20], ["v2", 19, 18]] as const) {
+  for (
+    const [version, count, units] of [["v1", 21, 20], ["v2", 19, 18]] as const
+  ) {
     await t.step(version, async () => {
       const folder = new URL(version, RENDERED).pathname;
       const deployment = await readLocalSource(folder);
       strictEqual(deployment.name, version);
-      deepStrictEqual(deployment.source, { type: "local", location: await Deno.realPath(folder) });
+      deepStrictEqual(deployment.source, {
+        type: "local",
+        location: await Deno.realPath(folder),
+      });
       strictEqual(deployment.manifest.form, "cli");
       strictEqual(deployment.files.length, count);
       ok(deployment.files.some((f) => f.path === "manifest.json"));
-      deepStrictEqual(deployment.files.map((f) => f.path), deployment.files.map((f) => f.path).sort());
+      deepStrictEqual(
+        deployment.files.map((f) => f.path),
+        deployment.files.map((f) => f.path).sort(),
+      );
       deepStrictEqual(deployment.manifest.units?.network, ["llm.network"]);
-      strictEqual(Object.values(deployment.manifest.units ?? {}).flat().length, units);
+      strictEqual(
+        Object.values(deployment.manifest.units ?? {}).flat().length,
+        units,
+      );
       const caddy = deployment.files.find((f) => f.path === "caddy.container")!;
-      strictEqual(caddy.sha256, "cd11e2c41271a1c37df86060ea685fd590791ba7c1639b0138181df8947e25b4");
+      strictEqual(
+        caddy.sha256,
+        "cd11e2c41271a1c37df86060ea685fd590791ba7c1639b0138181df8947e25b4",
+      );
       strictEqual(caddy.sha256, await sha256Hex(caddy.bytes));
     });
   }
@@ -79,9 +105,18 @@ Deno.test("readLocalSource() walks drop-in and config folders when they are nest
     ]);
     strictEqual(deployment.name, "app");
     strictEqual(deployment.manifest.form, "discovered");
-    deepStrictEqual(deployment.manifest.units, { volume: ["data.volume"], container: ["web.container"] });
-    deepStrictEqual(deployment.manifest.services, [{ name: "web", quadletFile: "web.container" }]);
-    strictEqual(new TextDecoder().decode(deployment.files[5].bytes), "[Container]\nMemory=1g\n");
+    deepStrictEqual(deployment.manifest.units, {
+      volume: ["data.volume"],
+      container: ["web.container"],
+    });
+    deepStrictEqual(deployment.manifest.services, [{
+      name: "web",
+      quadletFile: "web.container",
+    }]);
+    strictEqual(
+      new TextDecoder().decode(deployment.files[5].bytes),
+      "[Container]\nMemory=1g\n",
+    );
   });
 });
 
@@ -100,17 +135,31 @@ Deno.test("readLocalSource() follows links when they stay inside the folder", as
       "units/web.container",
       "web.container",
     ]);
-    strictEqual(new TextDecoder().decode(deployment.files[3].bytes), "[Container]\nImage=nginx\n");
+    strictEqual(
+      new TextDecoder().decode(deployment.files[3].bytes),
+      "[Container]\nImage=nginx\n",
+    );
   });
 });
 
 Deno.test("readLocalSource() refuses a link when it leaves the folder or points nowhere", async (t) => {
-  const cases: { name: string; tree: Tree; code: string; message: RegExp; target?: string }[] = [
+  const cases: {
+    name: string;
+    tree: Tree;
+    code: string;
+    message: RegExp;
+    target?: string;
+  }[] = [
     {
       name: "file outside",
-      tree: { "outside.txt": "secret", "app/web.container": "[Container]\n", "app/evil.conf": { link: "../outside.txt" } },
+      tree: {
+        "outside.txt": "secret",
+        "app/web.container": "[Container]\n",
+        "app/evil.conf": { link: "../outside.txt" },
+      },
       code: "ERR_UNSAFE_PATH",
-      message: /^Cannot read "evil\.conf": it is a link to "\.\.\/outside\.txt", outside the source folder /,
+      message:
+        /^Cannot read "evil\.conf": it is a link to "\.\.\/outside\.txt", outside the source folder /,
       target: "outside.txt",
     },
     {
@@ -121,24 +170,36 @@ Deno.test("readLocalSource() refuses a link when it leaves the folder or points 
         "app/config/shared": { link: "../../other" },
       },
       code: "ERR_UNSAFE_PATH",
-      message: /^Cannot read "config\/shared": it is a link to "\.\.\/\.\.\/other", outside/,
+      message:
+        /^Cannot read "config\/shared": it is a link to "\.\.\/\.\.\/other", outside/,
       target: "other",
     },
     {
       name: "absolute target",
-      tree: { "app/web.container": "[Container]\n", "app/passwd": { link: "/etc/passwd" } },
+      tree: {
+        "app/web.container": "[Container]\n",
+        "app/passwd": { link: "/etc/passwd" },
+      },
       code: "ERR_UNSAFE_PATH",
       message: /it is a link to "\/etc\/passwd", outside the source folder/,
     },
     {
       name: "dangling",
-      tree: { "app/web.container": "[Container]\n", "app/gone.env": { link: "nothing-here" } },
+      tree: {
+        "app/web.container": "[Container]\n",
+        "app/gone.env": { link: "nothing-here" },
+      },
       code: "ERR_SOURCE_NOT_FOUND",
-      message: /^Cannot read "gone\.env": it is a link to "nothing-here", which does not exist$/,
+      message:
+        /^Cannot read "gone\.env": it is a link to "nothing-here", which does not exist$/,
     },
     {
       name: "loop of links",
-      tree: { "app/web.container": "[Container]\n", "app/a": { link: "b" }, "app/b": { link: "a" } },
+      tree: {
+        "app/web.container": "[Container]\n",
+        "app/a": { link: "b" },
+        "app/b": { link: "a" },
+      },
       code: "ERR_UNSAFE_PATH",
       message: /^Cannot read "a": it is a link in a loop of links$/,
     },
@@ -148,7 +209,12 @@ Deno.test("readLocalSource() refuses a link when it leaves the folder or points 
       await withTree(c.tree, async (base) => {
         await rejectsWith(readLocalSource(`${base}/app`), c.code, (err) => {
           ok(c.message.test(err.message), err.message);
-          if (c.target !== undefined) ok(err.details.includes(`target: ${base}/${c.target}`), err.details.join("\n"));
+          if (c.target !== undefined) {
+            ok(
+              err.details.includes(`target: ${base}/${c.target}`),
+              err.details.join("\n"),
+            );
+          }
         });
       });
     });
@@ -161,77 +227,145 @@ Deno.test("readLocalSource() refuses a file when it is over 1 MiB", async () => 
     "app/ok.bin": new Uint8Array(MIB),
     "app/models/big.bin": new Uint8Array(MIB + 1),
   }, async (base) => {
-    await rejectsWith(readLocalSource(`${base}/app`), "ERR_FILE_TOO_LARGE", (err) => {
-      strictEqual(
-        err.message,
-        'Cannot read "models/big.bin": it is 1048577 bytes, more than the limit of 1048576 bytes',
-      );
-      strictEqual(err.file, "models/big.bin");
-    });
+    await rejectsWith(
+      readLocalSource(`${base}/app`),
+      "ERR_FILE_TOO_LARGE",
+      (err) => {
+        strictEqual(
+          err.message,
+          'Cannot read "models/big.bin": it is 1048577 bytes, more than the limit of 1048576 bytes',
+        );
+        strictEqual(err.file, "models/big.bin");
+      },
+    );
     await Deno.remove(`${base}/app/models/big.bin`);
     strictEqual((await readLocalSource(`${base}/app`)).files.length, 2);
   });
 });
 
 Deno.test("readLocalSource() enforces the total and count limits when given smaller ones", async () => {
-  await withTree({ "app/a.container": "1234", "app/b.container": "5678" }, async (base) => {
-    await rejectsWith(readLocalSource(`${base}/app`, { maxTotalSize: 7 }), "ERR_FILE_TOO_LARGE", (err) => {
-      ok(/its files total 8 bytes, more than the limit of 7 bytes/.test(err.message), err.message);
-    });
-    await rejectsWith(readLocalSource(`${base}/app`, { maxFiles: 1 }), "ERR_FILE_TOO_LARGE", (err) => {
-      ok(/holds more than 1 files/.test(err.message), err.message);
-    });
-  });
+  await withTree(
+    { "app/a.container": "1234", "app/b.container": "5678" },
+    async (base) => {
+      await rejectsWith(
+        readLocalSource(`${base}/app`, { maxTotalSize: 7 }),
+        "ERR_FILE_TOO_LARGE",
+        (err) => {
+          ok(
+            /its files total 8 bytes, more than the limit of 7 bytes/.test(
+              err.message,
+            ),
+            err.message,
+          );
+        },
+      );
+      await rejectsWith(
+        readLocalSource(`${base}/app`, { maxFiles: 1 }),
+        "ERR_FILE_TOO_LARGE",
+        (err) => {
+          ok(/holds more than 1 files/.test(err.message), err.message);
+        },
+      );
+    },
+  );
 });
 
 Deno.test("readLocalSource() refuses a unit when it is not UTF-8", async (t) => {
-  const latin1 = new Uint8Array([...text("[Container]\nDescription=caf"), 0xe9, ...text("\n")]);
+  const latin1 = new Uint8Array([
+    ...text("[Container]\nDescription=caf"),
+    0xe9,
+    ...text("\n"),
+  ]);
   const cases: [string, Tree, string, number][] = [
     ["quadlet unit", { "app/web.container": latin1 }, "web.container", 2],
     [
       "drop-in",
-      { "app/web.container": "[Container]\n", "app/web.container.d/10.conf": new Uint8Array([0x0a, 0x0a, 0xc0, 0x80]) },
+      {
+        "app/web.container": "[Container]\n",
+        "app/web.container.d/10.conf": new Uint8Array([0x0a, 0x0a, 0xc0, 0x80]),
+      },
       "web.container.d/10.conf",
       3,
     ],
-    ["unit in a subfolder", { "app/web.container": "[Container]\n", "app/more/x.network": new Uint8Array([0xff]) }, "more/x.network", 1],
+    [
+      "unit in a subfolder",
+      {
+        "app/web.container": "[Container]\n",
+        "app/more/x.network": new Uint8Array([0xff]),
+      },
+      "more/x.network",
+      1,
+    ],
   ];
   for (const [name, tree, file, line] of cases) {
     await t.step(name, async () => {
       await withTree(tree, async (base) => {
-        await rejectsWith(readLocalSource(`${base}/app`), "ERR_NOT_UTF8", (err) => {
-          strictEqual(err.file, file);
-          strictEqual(err.line, line);
-          ok(err.message.startsWith(`Cannot read "${file}": it is not valid UTF-8 text (byte `), err.message);
-        });
+        await rejectsWith(
+          readLocalSource(`${base}/app`),
+          "ERR_NOT_UTF8",
+          (err) => {
+            strictEqual(err.file, file);
+            strictEqual(err.line, line);
+            ok(
+              err.message.startsWith(
+                `Cannot read "${file}": it is not valid UTF-8 text (byte `,
+              ),
+              err.message,
+            );
+          },
+        );
       });
     });
   }
 });
 
 Deno.test("readLocalSource() refuses a name when it holds a control character", async () => {
-  await withTree({ "app/web.container": "[Container]\n", "app/bad\x01name.env": "X=1\n" }, async (base) => {
-    await rejectsWith(readLocalSource(`${base}/app`), "ERR_UNSAFE_PATH", (err) => {
-      ok(err.message.startsWith('Cannot read "bad\\u0001name.env"'), err.message);
-    });
+  await withTree({
+    "app/web.container": "[Container]\n",
+    "app/bad\x01name.env": "X=1\n",
+  }, async (base) => {
+    await rejectsWith(
+      readLocalSource(`${base}/app`),
+      "ERR_UNSAFE_PATH",
+      (err) => {
+        ok(
+          err.message.startsWith('Cannot read "bad\\u0001name.env"'),
+          err.message,
+        );
+      },
+    );
   });
 });
 
 Deno.test("readLocalSource() reports no units when the top of the folder holds none", async (t) => {
   const cases: [string, Tree, string[]][] = [
     ["empty", { "app/.keep": "" }, []],
-    ["only config", { "app/README.md": "# x\n", "app/web.container.d/a.conf": "[Container]\n" }, []],
-    ["units only in a subfolder", { "app/sub/web.container": "[Container]\n" }, [
-      "units in subfolders are not deployed: sub/web.container",
-    ]],
+    ["only config", {
+      "app/README.md": "# x\n",
+      "app/web.container.d/a.conf": "[Container]\n",
+    }, []],
+    [
+      "units only in a subfolder",
+      { "app/sub/web.container": "[Container]\n" },
+      [
+        "units in subfolders are not deployed: sub/web.container",
+      ],
+    ],
   ];
   for (const [name, tree, details] of cases) {
     await t.step(name, async () => {
       await withTree(tree, async (base) => {
-        await rejectsWith(readLocalSource(`${base}/app`), "ERR_NO_UNITS", (err) => {
-          strictEqual(err.message, `Cannot use "${base}/app" as a deployment: it holds no quadlet unit`);
-          deepStrictEqual(err.details, details);
-        });
+        await rejectsWith(
+          readLocalSource(`${base}/app`),
+          "ERR_NO_UNITS",
+          (err) => {
+            strictEqual(
+              err.message,
+              `Cannot use "${base}/app" as a deployment: it holds no quadlet unit`,
+            );
+            deepStrictEqual(err.details, details);
+          },
+        );
       });
     });
   }
@@ -239,20 +373,44 @@ Deno.test("readLocalSource() reports no units when the top of the folder holds n
 
 Deno.test("readLocalSource() reports a missing source when the path is not a folder", async (t) => {
   await withTree({ "file.container": "[Container]\n" }, async (base) => {
-    const cases: [string, string, Parameters<typeof readLocalSource>[1], RegExp][] = [
-      ["missing", `${base}/nope`, {}, /^Cannot read deployment folder ".*\/nope": it does not exist$/],
+    const cases: [
+      string,
+      string,
+      Parameters<typeof readLocalSource>[1],
+      RegExp,
+    ][] = [
+      [
+        "missing",
+        `${base}/nope`,
+        {},
+        /^Cannot read deployment folder ".*\/nope": it does not exist$/,
+      ],
       ["a file", `${base}/file.container`, {}, /: it is a file, not a folder$/],
       ["below a file", `${base}/file.container/x`, {}, /: it does not exist$/],
-      ["relative", "nope", { cwd: base }, /^Cannot read deployment folder "nope" \(.*\/nope\): it does not exist$/],
-      ["home unknown", "~/app", {}, /^Cannot read deployment folder "~\/app": the home folder is not known$/],
+      [
+        "relative",
+        "nope",
+        { cwd: base },
+        /^Cannot read deployment folder "nope" \(.*\/nope\): it does not exist$/,
+      ],
+      [
+        "home unknown",
+        "~/app",
+        {},
+        /^Cannot read deployment folder "~\/app": the home folder is not known$/,
+      ],
       ["empty", "", {}, /the path is empty$/],
     ];
     for (const [name, path, options, message] of cases) {
       await t.step(name, async () => {
-        await rejectsWith(readLocalSource(path, options), "ERR_SOURCE_NOT_FOUND", (err) => {
-          ok(message.test(err.message), err.message);
-          ok(err.remedy !== undefined);
-        });
+        await rejectsWith(
+          readLocalSource(path, options),
+          "ERR_SOURCE_NOT_FOUND",
+          (err) => {
+            ok(message.test(err.message), err.message);
+            ok(err.remedy !== undefined);
+          },
+        );
       });
     }
   });
@@ -268,17 +426,40 @@ Deno.test("readLocalSource() skips .git when the folder is a checkout", async ()
     "app/.gitignore": "*.log\n",
   }, async (base) => {
     const deployment = await readLocalSource(`${base}/app`);
-    deepStrictEqual(deployment.files.map((f) => f.path), [".gitignore", "sub/x.env", "web.container"]);
+    deepStrictEqual(deployment.files.map((f) => f.path), [
+      ".gitignore",
+      "sub/x.env",
+      "web.container",
+    ]);
   });
 });
 
 Deno.test("readLocalSource() names the deployment when given a name, a folder or a home path", async (t) => {
-  const cases: { name: string; tree: Tree; path: (base: string) => string; options?: (base: string) => object; expected: string }[] = [
-    { name: "folder name", tree: { "my-app/a.container": "" }, path: (b) => `${b}/my-app`, expected: "my-app" },
-    { name: "trailing slash", tree: { "my-app/a.container": "" }, path: (b) => `${b}/my-app/`, expected: "my-app" },
+  const cases: {
+    name: string;
+    tree: Tree;
+    path: (base: string) => string;
+    options?: (base: string) => object;
+    expected: string;
+  }[] = [
+    {
+      name: "folder name",
+      tree: { "my-app/a.container": "" },
+      path: (b) => `${b}/my-app`,
+      expected: "my-app",
+    },
+    {
+      name: "trailing slash",
+      tree: { "my-app/a.container": "" },
+      path: (b) => `${b}/my-app/`,
+      expected: "my-app",
+    },
     {
       name: ".leger.yaml name",
-      tree: { "folder/a.container": "", "folder/.leger.yaml": "name: grafana\n" },
+      tree: {
+        "folder/a.container": "",
+        "folder/.leger.yaml": "name: grafana\n",
+      },
       path: (b) => `${b}/folder`,
       expected: "grafana",
     },
@@ -300,9 +481,15 @@ Deno.test("readLocalSource() names the deployment when given a name, a folder or
   for (const c of cases) {
     await t.step(c.name, async () => {
       await withTree(c.tree, async (base) => {
-        const deployment = await readLocalSource(c.path(base), c.options?.(base));
+        const deployment = await readLocalSource(
+          c.path(base),
+          c.options?.(base),
+        );
         strictEqual(deployment.name, c.expected);
-        ok(!deployment.source.location.includes("~") && deployment.source.location.startsWith(base));
+        ok(
+          !deployment.source.location.includes("~") &&
+            deployment.source.location.startsWith(base),
+        );
       });
     });
   }
@@ -312,12 +499,17 @@ Deno.test("readLocalSource() combines manifest.json and .leger.yaml when both ex
   const unit = "[Container]\nImage=nginx\n";
   const manifest = {
     version: 3,
-    services: [{ name: "web", quadlet_file: "web.container", checksum: `sha256:${await sha256Hex(text(unit))}` }],
+    services: [{
+      name: "web",
+      quadlet_file: "web.container",
+      checksum: `sha256:${await sha256Hex(text(unit))}`,
+    }],
   };
   await withTree({
     "app/web.container": unit,
     "app/manifest.json": JSON.stringify(manifest),
-    "app/.leger.yaml": "name: site\ndescription: A site\nversion: 9\nrequires: [redis]\n",
+    "app/.leger.yaml":
+      "name: site\ndescription: A site\nversion: 9\nrequires: [redis]\n",
   }, async (base) => {
     const deployment = await readLocalSource(`${base}/app`);
     strictEqual(deployment.name, "site");
@@ -325,7 +517,11 @@ Deno.test("readLocalSource() combines manifest.json and .leger.yaml when both ex
     strictEqual(deployment.manifest.version, "3");
     strictEqual(deployment.manifest.description, "A site");
     deepStrictEqual(deployment.manifest.requires, ["redis"]);
-    deepStrictEqual(deployment.files.map((f) => f.path), [".leger.yaml", "manifest.json", "web.container"]);
+    deepStrictEqual(deployment.files.map((f) => f.path), [
+      ".leger.yaml",
+      "manifest.json",
+      "web.container",
+    ]);
   });
 });
 
@@ -336,7 +532,10 @@ Deno.test("readLocalSource() uses .leger.yaml metadata with discovered units whe
   }, async (base) => {
     const { manifest } = await readLocalSource(`${base}/app`);
     strictEqual(manifest.form, "leger.yaml");
-    deepStrictEqual(manifest.services, [{ name: "web", quadletFile: "web.container" }]);
+    deepStrictEqual(manifest.services, [{
+      name: "web",
+      quadletFile: "web.container",
+    }]);
     deepStrictEqual(manifest.volumes, [{ name: "data", mountPath: "/d" }]);
     deepStrictEqual(manifest.units, { container: ["web.container"] });
   });
@@ -350,7 +549,13 @@ Deno.test("readLocalSource() refuses the folder when its manifest is wrong", asy
       "checksum mismatch",
       {
         "app/web.container": unit + "Image=changed\n",
-        "app/manifest.json": JSON.stringify({ services: [{ name: "w", quadlet_file: "web.container", checksum: good }] }),
+        "app/manifest.json": JSON.stringify({
+          services: [{
+            name: "w",
+            quadlet_file: "web.container",
+            checksum: good,
+          }],
+        }),
       },
       "ERR_CHECKSUM_MISMATCH",
       /^Cannot accept "web\.container" from .*\/app: its SHA-256 does not match manifest\.json$/,
@@ -360,7 +565,11 @@ Deno.test("readLocalSource() refuses the folder when its manifest is wrong", asy
       {
         "app/web.container": unit,
         "app/manifest.json": JSON.stringify({
-          services: [{ name: "w", quadlet_file: "web.container", checksum: good }],
+          services: [{
+            name: "w",
+            quadlet_file: "web.container",
+            checksum: good,
+          }],
           volumes: [{ name: "data" }],
         }),
       },
@@ -371,16 +580,35 @@ Deno.test("readLocalSource() refuses the folder when its manifest is wrong", asy
       "unsafe name",
       {
         "app/web.container": unit,
-        "app/manifest.json": JSON.stringify({ services: [{ name: "w", quadlet_file: "../web.container", checksum: good }] }),
+        "app/manifest.json": JSON.stringify({
+          services: [{
+            name: "w",
+            quadlet_file: "../web.container",
+            checksum: good,
+          }],
+        }),
       },
       "ERR_UNSAFE_PATH",
       /^Cannot accept manifest\.json: services\[0\]\.quadlet_file is not a bare file name/,
     ],
-    ["bad JSON", { "app/web.container": unit, "app/manifest.json": "{" }, "ERR_MANIFEST_INVALID", /manifest\.json as JSON at line 1, column 2/],
-    ["bad YAML", { "app/web.container": unit, "app/.leger.yaml": "a: [" }, "ERR_MANIFEST_INVALID", /\.leger\.yaml as YAML at line 1/],
+    [
+      "bad JSON",
+      { "app/web.container": unit, "app/manifest.json": "{" },
+      "ERR_MANIFEST_INVALID",
+      /manifest\.json as JSON at line 1, column 2/,
+    ],
+    [
+      "bad YAML",
+      { "app/web.container": unit, "app/.leger.yaml": "a: [" },
+      "ERR_MANIFEST_INVALID",
+      /\.leger\.yaml as YAML at line 1/,
+    ],
     [
       "manifest not UTF-8",
-      { "app/web.container": unit, "app/.leger.yaml": new Uint8Array([0x6e, 0x3a, 0xff]) },
+      {
+        "app/web.container": unit,
+        "app/.leger.yaml": new Uint8Array([0x6e, 0x3a, 0xff]),
+      },
       "ERR_MANIFEST_INVALID",
       /^Cannot read \.leger\.yaml: it is not valid UTF-8 text \(byte 2\)$/,
     ],
@@ -388,7 +616,11 @@ Deno.test("readLocalSource() refuses the folder when its manifest is wrong", asy
   for (const [name, tree, code, message] of cases) {
     await t.step(name, async () => {
       await withTree(tree, async (base) => {
-        await rejectsWith(readLocalSource(`${base}/app`), code, (err) => ok(message.test(err.message), err.message));
+        await rejectsWith(
+          readLocalSource(`${base}/app`),
+          code,
+          (err) => ok(message.test(err.message), err.message),
+        );
       });
     });
   }

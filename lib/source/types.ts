@@ -58,7 +58,12 @@ export interface Manifest {
    * it is the Podman volume name the document declares for display.
    */
   volumes: { name: string; mountPath?: string }[];
-  /** Files with the checksum the manifest gives (lower-case hex, no `sha256:` prefix). */
+  /**
+   * The files the manifest names, with the checksum (lower-case hex, no
+   * `sha256:` prefix) and size when it gives them. The CLI form adds each
+   * volume file `X.volume` without a checksum; a discovered manifest lists its
+   * units without one.
+   */
   files: { name: string; type?: string; sha256?: string; size?: number }[];
   secretsRequired: string[];
   requires: string[];

@@ -9,6 +9,7 @@
 import { LegerError } from "../../../lib/errors/mod.ts";
 import type { CliContext } from "../../context.ts";
 import { renderPlan } from "../../render_plan.ts";
+import { printPlan } from "../shared/print_plan.ts";
 import { planLocalFolder } from "../shared/plan_local_folder.ts";
 import { resolveScope } from "../shared/scope.ts";
 
@@ -43,11 +44,13 @@ export async function run(
     json: options.json === true,
     context,
   });
-  if (options.json === true) {
-    context.out(JSON.stringify(plan, null, 2) + "\n");
-  } else {
-    context.out(renderPlan(plan, { terminal: context.stdoutIsTerminal }));
+  const code = printPlan(plan, {
+    json: options.json === true,
+    context,
+    render: (p) => renderPlan(p, { terminal: context.stdoutIsTerminal }),
+  });
+  if (options.json !== true) {
     context.err("Dry run: nothing was changed on this host.\n");
   }
-  return plan.valid && plan.conflicts.length === 0 ? 0 : 1;
+  return code;
 }

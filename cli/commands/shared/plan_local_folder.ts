@@ -16,6 +16,7 @@ import { readProcNet } from "../../../lib/adapters/proc_net.ts";
 import { findConflicts } from "../../../lib/conflicts/find_conflicts.ts";
 import type { HostSnapshot } from "../../../lib/conflicts/types.ts";
 import { LegerError } from "../../../lib/errors/mod.ts";
+import { discoverManifest } from "../../../lib/manifest/discover_manifest.ts";
 import { buildPlan } from "../../../lib/plan/build_plan.ts";
 import { type LoadedUnit, loadUnits } from "../../../lib/plan/load_units.ts";
 import type { DeploymentPlan } from "../../../lib/plan/types.ts";
@@ -51,13 +52,18 @@ export async function planLocalFolder(
   const { scope, json, context } = options;
   let deployment: LoadedDeployment;
   try {
-    deployment = await readLocalSource(path, { home: context.home, cwd: context.cwd });
+    deployment = await readLocalSource(path, {
+      home: context.home,
+      cwd: context.cwd,
+    });
   } catch (error) {
     if (!(json && error instanceof LegerError)) throw error;
     return unreadablePlan(path, scope, error);
   }
   const location = deployment.source.location;
-  const { units, findings } = loadUnits(deployment.files, { unitDir: location });
+  const { units, findings } = loadUnits(deployment.files, {
+    unitDir: location,
+  });
   const [host, generatorFindings] = await Promise.all([
     readHost(scope, context),
     runGenerator(location, scope, units),
@@ -83,7 +89,10 @@ export async function planLocalFolder(
 }
 
 /** What is installed and in use on this host, in the scope's quadlet folder. */
-async function readHost(scope: Scope, context: CliContext): Promise<HostSnapshot> {
+async function readHost(
+  scope: Scope,
+  context: CliContext,
+): Promise<HostSnapshot> {
   const { quadletDir } = legerPaths(scope, context);
   const [installed, listening, volumes, containers, networks] = await Promise
     .all([
@@ -103,7 +112,9 @@ async function readHost(scope: Scope, context: CliContext): Promise<HostSnapshot
 }
 
 /** Without Podman there are no volumes, containers or networks to collide with. */
-async function orEmptyWithoutPodman(list: Promise<string[]>): Promise<string[]> {
+async function orEmptyWithoutPodman(
+  list: Promise<string[]>,
+): Promise<string[]> {
   try {
     return await list;
   } catch (error) {
@@ -136,7 +147,9 @@ function onlyNewFiles(
   generator: readonly Finding[],
   own: readonly Finding[],
 ): Finding[] {
-  const flagged = new Set(own.filter((f) => f.severity !== "warning").map((f) => f.file));
+  const flagged = new Set(
+    own.filter((f) => f.severity !== "warning").map((f) => f.file),
+  );
   return generator.filter((finding) => !flagged.has(finding.file));
 }
 
@@ -146,27 +159,15 @@ function unreadablePlan(
   error: LegerError,
 ): DeploymentPlan {
   const name = path.replace(/\/+$/, "").split("/").pop() || path;
-  return buildPlan({
+  const deployment: LoadedDeployment = {
     name,
     source: { type: "local", location: path },
     files: [],
-    manifest: {
-      form: "discovered",
-      services: [],
-      volumes: [],
-      files: [],
-      secretsRequired: [],
-      requires: [],
-    },
-  }, {
+    manifest: discoverManifest([]),
+  };
+  return buildPlan(deployment, {
     scope,
     units: [],
-    findings: [{
-      code: error.code,
-      message: error.message,
-      file: error.file ?? "",
-      ...(error.line === undefined ? {} : { line: error.line }),
-      ...(error.remedy === undefined ? {} : { remedy: error.remedy }),
-    }],
+    findings: [{ ...error.toJSON(), file: error.file ?? "" }],
   });
 }
