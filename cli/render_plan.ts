@@ -1,3 +1,4 @@
+import type { Normalisation } from "../lib/source/types.ts";
 import type {
   DeploymentPlan,
   PlanPort,
@@ -24,7 +25,7 @@ export interface RenderPlanOptions {
  * const text = renderPlan({
  *   deployment: "demo", source: { type: "local", location: "/srv/demo" }, scope: "user",
  *   files: [], services: [], secrets_required: [], volumes: [], networks: [],
- *   conflicts: [], errors: [], warnings: [], valid: true,
+ *   normalisations: [], conflicts: [], errors: [], warnings: [], valid: true,
  * }, { terminal: false });
  * match(text, /Deployment "demo"/);
  * ```
@@ -61,11 +62,31 @@ export function renderPlan(
     `Networks: ${plan.networks.join(", ") || "none"}`,
     `Secrets required: ${plan.secrets_required.join(", ") || "none"}`,
     "",
+    ...renderNormalisations(plan.normalisations),
     ...renderProblems("Conflicts", plan.conflicts),
     ...renderProblems("Errors", plan.errors),
     ...(plan.warnings.length ? renderProblems("Warnings", plan.warnings) : []),
   ];
   return out.join("\n") + "\n";
+}
+
+/**
+ * Renders the changes leger made to cope with a source's known defects, one
+ * per line with its place, the line as served and as staged.
+ */
+export function renderNormalisations(
+  normalisations: readonly Normalisation[],
+): string[] {
+  if (normalisations.length === 0) return [];
+  return [
+    `Normalisations (${normalisations.length}), applied to the staged copy only:`,
+    ...normalisations.flatMap((n) => [
+      `  ${n.file}${n.line === null ? "" : `:${n.line}`}`,
+      `    - ${n.before}`,
+      `    + ${n.after}`,
+    ]),
+    "",
+  ];
 }
 
 /** `127.0.0.1:8080->80/tcp`, as `podman ps` shows ports. */

@@ -52,6 +52,12 @@ const JSON_OPTION: OptionSpec = {
   description: "print one JSON document on stdout and nothing else",
 };
 
+const SOURCE_OPTION: OptionSpec = {
+  flags: "--source <source>",
+  description:
+    "a folder, a Git repository folder URL, or a leger.run version URL (default: your leger.run space)",
+};
+
 const SCOPE_OPTION: OptionSpec = {
   flags: "--scope <scope>",
   description: "user (rootless, the default) or system (the default as root)",
@@ -72,12 +78,13 @@ export const GROUPS: readonly GroupSpec[] = [
     commands: [
       {
         name: "install",
-        summary: "Install a deployment from a folder (now: --dry-run only)",
+        summary: "Install a deployment (now: --dry-run only)",
         args: ["[name]"],
         options: [
+          SOURCE_OPTION,
           {
-            flags: "--source <path>",
-            description: "the deployment's folder",
+            flags: "--version <version>",
+            description: "a version of your leger.run space (latest, vN)",
           },
           {
             flags: "--dry-run",
@@ -88,9 +95,87 @@ export const GROUPS: readonly GroupSpec[] = [
         ],
         examples: [
           "leger deploy install --source ./my-app --dry-run",
+          "leger deploy install --source https://github.com/org/quadlets/tree/main/nginx --dry-run",
           "leger deploy install --source ./my-app --dry-run --json | jq .secrets_required",
         ],
         load: () => import("./commands/deploy/install.ts"),
+      },
+      {
+        name: "update",
+        summary:
+          "Fetch a deployment again from its recorded source, stage it and show the diff (now: --dry-run only)",
+        args: ["[deployment]"],
+        options: [
+          {
+            flags: "--dry-run",
+            description: "stage and show the diff without applying it",
+          },
+          SCOPE_OPTION,
+          JSON_OPTION,
+        ],
+        examples: ["leger deploy update myapp --dry-run"],
+        load: () => import("./commands/deploy/update.ts"),
+      },
+    ],
+  },
+  {
+    name: "staged",
+    summary: "See updates that are staged but not applied",
+    commands: [
+      {
+        name: "list",
+        summary: "List staged deployments against their active versions",
+        options: [SCOPE_OPTION, JSON_OPTION],
+        examples: ["leger staged list", "leger staged list --json"],
+        load: () => import("./commands/staged/list.ts"),
+      },
+    ],
+  },
+  {
+    name: "config",
+    summary: "Show what a deployment is made of",
+    commands: [
+      {
+        name: "show",
+        summary:
+          "Show a deployment's name, version, source, services, secrets and volumes",
+        args: ["[deployment]"],
+        options: [SCOPE_OPTION, JSON_OPTION],
+        examples: ["leger config show myapp", "leger config show myapp --json"],
+        load: () => import("./commands/config/show.ts"),
+      },
+    ],
+  },
+  {
+    name: "auth",
+    summary: "Log in to leger.run with this machine's Tailscale identity",
+    commands: [
+      {
+        name: "login",
+        summary: "Log in to leger.run with this machine's Tailscale identity",
+        examples: ["leger auth login"],
+        load: () => import("./commands/auth/login.ts"),
+      },
+      {
+        name: "status",
+        summary:
+          "Show Tailscale, the leger.run login, legerd and your leger.run space",
+        options: [JSON_OPTION],
+        examples: [
+          "leger auth status",
+          "leger auth status --json | jq -r .leger.state",
+        ],
+        load: () => import("./commands/auth/status.ts"),
+      },
+      {
+        name: "logout",
+        summary: "Remove the leger.run login (Tailscale stays logged in)",
+        options: [{
+          flags: "--purge-secrets",
+          description: "also have legerd remove the Podman secrets it manages",
+        }],
+        examples: ["leger auth logout"],
+        load: () => import("./commands/auth/logout.ts"),
       },
     ],
   },
@@ -98,6 +183,14 @@ export const GROUPS: readonly GroupSpec[] = [
 
 /** Commands that stand alone, without a group. */
 export const TOP_COMMANDS: readonly CommandSpec[] = [
+  {
+    name: "diff",
+    summary: "Show what a staged update changes, file by file",
+    args: ["[deployment]"],
+    options: [SCOPE_OPTION, JSON_OPTION],
+    examples: ["leger diff myapp", "leger diff myapp --json | jq .summary"],
+    load: () => import("./commands/diff.ts"),
+  },
   {
     name: "validate",
     summary: "Check a deployment folder: syntax, keys, references, conflicts",

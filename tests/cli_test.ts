@@ -17,14 +17,24 @@ Deno.test("leger --version prints the version of deno.json", async () => {
 Deno.test("leger --help lists every command group and command", async () => {
   const result = await runLeger(["--help"]);
   strictEqual(result.code, 0);
-  for (const name of [...GROUPS.map((g) => g.name), ...TOP_COMMANDS.map((c) => c.name)]) {
+  for (
+    const name of [
+      ...GROUPS.map((g) => g.name),
+      ...TOP_COMMANDS.map((c) => c.name),
+    ]
+  ) {
     match(result.stdout, new RegExp(`^  ${name} `, "m"));
   }
 });
 
 Deno.test("leger <group> --help lists the group's commands", async () => {
   for (const group of GROUPS) {
-    for (const args of [[group.name, "--help"], ["help", group.name], [group.name, "-h"]]) {
+    for (
+      const args of [[group.name, "--help"], ["help", group.name], [
+        group.name,
+        "-h",
+      ]]
+    ) {
       const result = await runLeger(args);
       strictEqual(result.code, 0, args.join(" "));
       for (const command of group.commands) {
@@ -37,7 +47,7 @@ Deno.test("leger <group> --help lists the group's commands", async () => {
 Deno.test("leger <group> <command> --help shows its flags", async () => {
   const result = await runLeger(["deploy", "install", "--help"]);
   strictEqual(result.code, 0);
-  match(result.stdout, /Usage:\n  leger deploy install \[name\] \[flags\]/);
+  match(result.stdout, /Usage:\n {2}leger deploy install \[name\] \[flags\]/);
   match(result.stdout, /--dry-run/);
   match(result.stdout, /--json/);
 });

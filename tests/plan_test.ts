@@ -28,8 +28,14 @@ async function planJson(
   args: string[],
   env: Record<string, string>,
 ): Promise<{ code: number; plan: DeploymentPlan; stderr: string }> {
-  const result = await runLeger([...args, "--json", "--scope", "user"], { env });
-  return { code: result.code, plan: JSON.parse(result.stdout), stderr: result.stderr };
+  const result = await runLeger([...args, "--json", "--scope", "user"], {
+    env,
+  });
+  return {
+    code: result.code,
+    plan: JSON.parse(result.stdout),
+    stderr: result.stderr,
+  };
 }
 
 Deno.test("deploy install --dry-run --json plans the built-in example", async () => {
@@ -41,7 +47,10 @@ Deno.test("deploy install --dry-run --json plans the built-in example", async ()
   );
   strictEqual(code, 0);
   strictEqual(plan.deployment, "leger-demo-reader");
-  deepStrictEqual(plan.source, { type: "local", location: `${ROOT}/examples/reader` });
+  deepStrictEqual(plan.source, {
+    type: "local",
+    location: `${ROOT}/examples/reader`,
+  });
   strictEqual(plan.scope, "user");
   strictEqual(plan.valid, true);
   deepStrictEqual(plan.errors, []);
@@ -71,6 +80,7 @@ Deno.test("deploy install --dry-run --json plans the built-in example", async ()
   );
   const files = plan.files.map((f) => f.name);
   ok(files.includes("miniflux.container.d/10-limits.conf"));
+  ok(!files.includes(".leger.yaml"), "metadata is not installed");
   for (const file of plan.files) match(file.sha256, /^[0-9a-f]{64}$/);
 });
 
@@ -79,19 +89,38 @@ Deno.test("deploy install --dry-run changes nothing on the host", async () => {
   await using _ = home;
   const before = await listTree(home.path);
   const result = await runLeger(
-    ["deploy", "install", "--source", `${ROOT}/examples/reader`, "--dry-run", "--scope", "user"],
+    [
+      "deploy",
+      "install",
+      "--source",
+      `${ROOT}/examples/reader`,
+      "--dry-run",
+      "--scope",
+      "user",
+    ],
     { env },
   );
   strictEqual(result.code, 0, result.stderr);
   match(result.stdout, /Deployment "leger-demo-reader"/);
-  match(result.stdout, /caddy\.container\tcaddy\.service\tdocker\.io\/library\/caddy:2\.8-alpine\t127\.0\.0\.1:8480->80\/tcp/);
-  match(result.stdout, /Secrets required: reader_admin_password, reader_database_url, reader_db_password/);
+  match(
+    result.stdout,
+    /caddy\.container\tcaddy\.service\tdocker\.io\/library\/caddy:2\.8-alpine\t127\.0\.0\.1:8480->80\/tcp/,
+  );
+  match(
+    result.stdout,
+    /Secrets required: reader_admin_password, reader_database_url, reader_db_password/,
+  );
   match(result.stderr, /Dry run: nothing was changed/);
   deepStrictEqual(await listTree(home.path), before);
 });
 
 Deno.test("deploy install without --dry-run refuses instead of pretending", async () => {
-  const result = await runLeger(["deploy", "install", "--source", `${ROOT}/examples/reader`]);
+  const result = await runLeger([
+    "deploy",
+    "install",
+    "--source",
+    `${ROOT}/examples/reader`,
+  ]);
   strictEqual(result.code, 2);
   match(result.stderr, /Cannot install for real yet/);
   match(result.stderr, /--dry-run/);
@@ -100,7 +129,8 @@ Deno.test("deploy install without --dry-run refuses instead of pretending", asyn
 Deno.test("validate reports secrets of drop-ins, sorted and unique", async () => {
   await using folder = await tempFolder({
     "web.container": WEB,
-    "web.container.d/20-more.conf": "[Container]\nSecret=api_key\nSecret=web_token\n",
+    "web.container.d/20-more.conf":
+      "[Container]\nSecret=api_key\nSecret=web_token\n",
     "data.volume": "[Volume]\n",
     "app.network": "[Network]\n",
   });
@@ -130,9 +160,14 @@ Deno.test("validate names the file, line and fix of an unknown key", async () =>
   strictEqual(error.line, 3);
   match(error.remedy ?? "", /PublishPort/);
 
-  const human = await runLeger(["validate", folder.path, "--scope", "user"], { env });
+  const human = await runLeger(["validate", folder.path, "--scope", "user"], {
+    env,
+  });
   strictEqual(human.code, 1);
-  match(human.stdout, /web\.container:3: .*PublishPorts.*\[ERR_UNIT_UNKNOWN_KEY\]/);
+  match(
+    human.stdout,
+    /web\.container:3: .*PublishPorts.*\[ERR_UNIT_UNKNOWN_KEY\]/,
+  );
   match(human.stdout, /fix: .*PublishPort/);
 });
 
@@ -148,7 +183,11 @@ Deno.test("validate reports a syntax error with its line and keeps checking othe
   deepStrictEqual(
     plan.errors.map((e) => [e.code, e.file, e.line]),
     // A missing key is reported at the header of the section that lacks it.
-    [["ERR_UNIT_SYNTAX", "a.container", 3], ["ERR_UNIT_MISSING_KEY", "b.container", 1]],
+    [["ERR_UNIT_SYNTAX", "a.container", 3], [
+      "ERR_UNIT_MISSING_KEY",
+      "b.container",
+      1,
+    ]],
   );
 });
 
@@ -172,17 +211,23 @@ Deno.test("validate finds a port already listened on", async () => {
 Deno.test("validate finds a port published by a unit installed outside the deployment", async () => {
   const { home, env } = await userHome();
   await using _ = home;
-  await Deno.mkdir(`${env.XDG_CONFIG_HOME}/containers/systemd`, { recursive: true });
+  await Deno.mkdir(`${env.XDG_CONFIG_HOME}/containers/systemd`, {
+    recursive: true,
+  });
   await Deno.writeTextFile(
     `${env.XDG_CONFIG_HOME}/containers/systemd/metabase.container`,
     "[Container]\nImage=metabase\nPublishPort=0.0.0.0:3000:3000\n",
   );
   await using folder = await tempFolder({
-    "grafana.container": "[Container]\nImage=grafana\nPublishPort=127.0.0.1:3000:3000\n",
+    "grafana.container":
+      "[Container]\nImage=grafana\nPublishPort=127.0.0.1:3000:3000\n",
   });
   const { code, plan } = await planJson(["validate", folder.path], env);
   strictEqual(code, 1);
-  deepStrictEqual(plan.conflicts.map((c) => [c.code, c.file]), [["ERR_PORT_CONFLICT", "grafana.container"]]);
+  deepStrictEqual(plan.conflicts.map((c) => [c.code, c.file]), [[
+    "ERR_PORT_CONFLICT",
+    "grafana.container",
+  ]]);
   match(plan.conflicts[0].message, /metabase\.container/);
 });
 
@@ -196,10 +241,19 @@ Deno.test("validate finds a Podman volume that exists outside the deployment", {
       "data.volume": `[Volume]\nVolumeName=${name}\n`,
     });
     // Root's own podman: the system scope is where its volumes are.
-    const result = await runLeger(["validate", folder.path, "--json", "--scope", "system"]);
+    const result = await runLeger([
+      "validate",
+      folder.path,
+      "--json",
+      "--scope",
+      "system",
+    ]);
     const plan: DeploymentPlan = JSON.parse(result.stdout);
     strictEqual(result.code, 1);
-    deepStrictEqual(plan.conflicts.map((c) => [c.code, c.file]), [["ERR_VOLUME_CONFLICT", "data.volume"]]);
+    deepStrictEqual(plan.conflicts.map((c) => [c.code, c.file]), [[
+      "ERR_VOLUME_CONFLICT",
+      "data.volume",
+    ]]);
   } finally {
     await run("podman", ["volume", "rm", name]);
   }
@@ -221,7 +275,9 @@ Deno.test("validate of a missing folder fails with the path and still prints one
 
 Deno.test("validate refuses a symlink that leaves the folder", async () => {
   await using outside = await tempFolder({ "secret.txt": "x" });
-  await using folder = await tempFolder({ "web.container": "[Container]\nImage=busybox\n" });
+  await using folder = await tempFolder({
+    "web.container": "[Container]\nImage=busybox\n",
+  });
   await Deno.symlink(`${outside.path}/secret.txt`, `${folder.path}/web.env`);
   const result = await runLeger(["validate", folder.path]);
   strictEqual(result.code, 1);
@@ -252,11 +308,21 @@ Deno.test("validate verifies the checksums of a manifest and changes nothing on 
 Deno.test("validate reports the leger.run defects of a rendered deployment as it is served", async () => {
   const { home, env } = await userHome();
   await using _ = home;
-  const { code, plan } = await planJson(["validate", `${SHARED}/fixtures/leger-run-rendered/v1`], env);
+  const { code, plan } = await planJson([
+    "validate",
+    `${SHARED}/fixtures/leger-run-rendered/v1`,
+  ], env);
   strictEqual(code, 1);
   const codes = new Set(plan.errors.map((e) => e.code));
-  ok(codes.has("ERR_UNIT_MISSING_REFERENCE"), JSON.stringify(plan.errors, null, 1));
-  ok(plan.errors.some((e) => /llm-network\.service/.test(`${e.message} ${e.remedy}`)));
+  ok(
+    codes.has("ERR_UNIT_MISSING_REFERENCE"),
+    JSON.stringify(plan.errors, null, 1),
+  );
+  ok(
+    plan.errors.some((e) =>
+      /llm-network\.service/.test(`${e.message} ${e.remedy}`)
+    ),
+  );
 });
 
 function hasPodman(): boolean {
@@ -270,12 +336,21 @@ function hasPodman(): boolean {
 }
 
 async function run(bin: string, args: string[]): Promise<void> {
-  const { code, stderr } = await new Deno.Command(bin, { args, stdout: "null", stderr: "piped" }).output();
-  if (code !== 0) throw new Error(`${bin} ${args.join(" ")}: ${new TextDecoder().decode(stderr)}`);
+  const { code, stderr } = await new Deno.Command(bin, {
+    args,
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (code !== 0) {
+    throw new Error(
+      `${bin} ${args.join(" ")}: ${new TextDecoder().decode(stderr)}`,
+    );
+  }
 }
 
 Deno.test("validate passes on what Podman's own generator says about a unit", {
-  ignore: !exists("/usr/libexec/podman/quadlet") && !exists("/usr/lib/podman/quadlet"),
+  ignore: !exists("/usr/libexec/podman/quadlet") &&
+    !exists("/usr/lib/podman/quadlet"),
 }, async () => {
   await using folder = await tempFolder({
     "web.container": "[Container]\nImage=busybox\n",

@@ -8,7 +8,7 @@ import type { DeploymentPlan } from "../../lib/plan/types.ts";
 import type { CliContext } from "../context.ts";
 import { renderProblems } from "../render_plan.ts";
 import { printPlan } from "./shared/print_plan.ts";
-import { planLocalFolder } from "./shared/plan_local_folder.ts";
+import { planSource } from "./shared/plan_source.ts";
 import { resolveScope } from "./shared/scope.ts";
 
 /** Runs `leger validate`. */
@@ -17,7 +17,7 @@ export async function run(
   options: Record<string, unknown>,
   context: CliContext,
 ): Promise<number> {
-  const plan = await planLocalFolder(args[0], {
+  const { plan } = await planSource(args[0], {
     scope: resolveScope(options.scope, context),
     json: options.json === true,
     context,

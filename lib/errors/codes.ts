@@ -47,7 +47,8 @@ export const ERROR_CODES = {
     exit: 4,
   },
   ERR_USER_UUID_MISMATCH: {
-    description: "leger.run answers with a user UUID leger does not derive from Tailscale",
+    description:
+      "leger.run answers with a user UUID leger does not derive from Tailscale",
     exit: 1,
   },
   ERR_API_UNREACHABLE: {
@@ -161,11 +162,13 @@ export const ERROR_CODES = {
     exit: 1,
   },
   ERR_DUPLICATE_NAME: {
-    description: "Two units of the deployment claim the same service or resource name",
+    description:
+      "Two units of the deployment claim the same service or resource name",
     exit: 1,
   },
   ERR_NAME_CONFLICT: {
-    description: "A service, container or network name is already used on the host",
+    description:
+      "A service, container or network name is already used on the host",
     exit: 1,
   },
   ERR_QUADLET_GENERATOR: {
@@ -178,6 +181,10 @@ export const ERROR_CODES = {
   },
   ERR_COMMAND_NOT_FOUND: {
     description: "A program leger needs is not installed",
+    exit: 1,
+  },
+  ERR_DEPLOYMENT_NOT_FOUND: {
+    description: "No staged or installed deployment has that name",
     exit: 1,
   },
   ERR_INTERNAL: {

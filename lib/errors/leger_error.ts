@@ -1,4 +1,4 @@
-import { type ErrorCode, ERROR_CODES } from "./codes.ts";
+import { ERROR_CODES, type ErrorCode } from "./codes.ts";
 
 /** Options for {@linkcode LegerError}. */
 export interface LegerErrorOptions {
@@ -38,8 +38,15 @@ export class LegerError extends Error {
   readonly line?: number;
   readonly details: string[];
 
-  constructor(code: ErrorCode, message: string, options: LegerErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: LegerErrorOptions = {},
+  ) {
+    super(
+      message,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.code = code;
     this.remedy = options.remedy;
     this.file = options.file;
@@ -59,7 +66,13 @@ export class LegerError extends Error {
   }
 
   /** The plain-data form used in `--json` documents. */
-  toJSON(): { code: ErrorCode; message: string; file?: string; line?: number; remedy?: string } {
+  toJSON(): {
+    code: ErrorCode;
+    message: string;
+    file?: string;
+    line?: number;
+    remedy?: string;
+  } {
     return {
       code: this.code,
       message: this.message,

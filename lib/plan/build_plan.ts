@@ -46,13 +46,18 @@ export function buildPlan(
 ): DeploymentPlan {
   const { scope, units, findings } = options;
   const sorted = [...findings].sort(byPlace);
-  const problems = sorted.filter((f) => f.severity !== "warning").map(toProblem);
+  const problems = sorted.filter((f) => f.severity !== "warning").map(
+    toProblem,
+  );
   const errors = problems.filter((p) => !CONFLICT_CODES.has(p.code));
   return {
     deployment: deployment.name,
     source: deployment.source,
     scope,
-    files: deployment.files.map((file) => ({ name: file.path, sha256: file.sha256 })),
+    files: deployment.files.map((file) => ({
+      name: file.path,
+      sha256: file.sha256,
+    })),
     services: units.map(toService),
     secrets_required: sortedUnique([
       ...units.flatMap((unit) => unit.secrets.map((secret) => secret.name)),
@@ -60,6 +65,7 @@ export function buildPlan(
     ]),
     volumes: resourcesOf(units, "volume"),
     networks: resourcesOf(units, "network"),
+    normalisations: deployment.normalisations ?? [],
     conflicts: problems.filter((p) => CONFLICT_CODES.has(p.code)),
     errors,
     warnings: sorted.filter((f) => f.severity === "warning").map(toProblem),
@@ -94,7 +100,9 @@ function toService(unit: QuadletUnit): PlanService {
 function resourcesOf(units: readonly QuadletUnit[], kind: string): string[] {
   return sortedUnique(
     units.flatMap((unit) =>
-      unit.kind === kind && unit.resourceName !== null ? [unit.resourceName] : []
+      unit.kind === kind && unit.resourceName !== null
+        ? [unit.resourceName]
+        : []
     ),
   );
 }

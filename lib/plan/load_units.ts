@@ -83,7 +83,11 @@ export function loadUnits(
   const units: LoadedUnit[] = [];
   for (const [path, unit] of parsed) {
     try {
-      units.push({ path, unit, quadlet: toQuadletUnit(unit, { siblings, unitDir }) });
+      units.push({
+        path,
+        unit,
+        quadlet: toQuadletUnit(unit, { siblings, unitDir }),
+      });
     } catch (error) {
       findings.push(toFinding(error, path));
     }

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { SourceInfo } from "../source/types.ts";
+import type { Normalisation, SourceInfo } from "../source/types.ts";
 
 /** A port of a service in the plan. */
 export interface PlanPort {
@@ -56,6 +56,8 @@ export interface DeploymentPlan {
   volumes: string[];
   /** Podman networks the deployment creates (from its `.network` units). */
   networks: string[];
+  /** What leger changed in the staged copy to cope with known defects of the source. */
+  normalisations: Normalisation[];
   conflicts: PlanProblem[];
   errors: PlanProblem[];
   /** What Podman and systemd accept but probably does not do what was meant. */

@@ -82,8 +82,9 @@ export interface ReadLocalSourceOptions {
  *
  * The deployment's name is the manifest's `name`, else the base name of the
  * folder as given (`~/dev/my-app` is `my-app`, even through a link). The
- * manifest files themselves are part of `files`, so that they are staged and
- * show up in diffs. `source.location` is the folder's real absolute path.
+ * manifest files themselves are not part of `files`: they describe the
+ * deployment and are not installed with it (their content lives on in
+ * `manifest`). `source.location` is the folder's real absolute path.
  *
  * Requires `--allow-read` on the folder.
  *
@@ -161,7 +162,7 @@ export async function readLocalSource(
     concurrency,
     readEntry,
   );
-  const files = [...manifestFiles, ...otherFiles].sort((a, b) =>
+  const files = otherFiles.sort((a, b) =>
     a.path < b.path ? -1 : a.path > b.path ? 1 : 0
   );
   const discovered = discoverManifest(files.map((f) => f.path));

@@ -77,6 +77,22 @@ export interface Manifest {
   units?: Partial<Record<QuadletKind, string[]>>;
 }
 
+/**
+ * A change leger made to a staged file so that a known defect of the
+ * deployed leger.run service does not break the install (contract, last
+ * section). Applied to the staged copy only, after checksums were verified.
+ */
+export interface Normalisation {
+  /** The staged file changed (or renamed to), such as `caddy.container`. */
+  file: string;
+  /** The 1-based line changed; `null` for a renamed file. */
+  line: number | null;
+  /** The line (or file name) as served. */
+  before: string;
+  /** The line (or file name) as staged. */
+  after: string;
+}
+
 /** A deployment read from a source, checked for safety and checksums. */
 export interface LoadedDeployment {
   name: string;
@@ -84,4 +100,6 @@ export interface LoadedDeployment {
   /** Files sorted by path. */
   files: DeploymentFile[];
   manifest: Manifest;
+  /** What leger changed to cope with known defects of the source; empty for most sources. */
+  normalisations?: Normalisation[];
 }

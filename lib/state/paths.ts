@@ -47,8 +47,14 @@ export function legerPaths(scope: Scope, pathEnv: PathEnv): LegerPaths {
       workDir: "/var/lib/leger/bluebuild-quadlets",
     };
   }
-  const config = absoluteOr(pathEnv.env("XDG_CONFIG_HOME"), `${pathEnv.home}/.config`);
-  const data = absoluteOr(pathEnv.env("XDG_DATA_HOME"), `${pathEnv.home}/.local/share`);
+  const config = absoluteOr(
+    pathEnv.env("XDG_CONFIG_HOME"),
+    `${pathEnv.home}/.config`,
+  );
+  const data = absoluteOr(
+    pathEnv.env("XDG_DATA_HOME"),
+    `${pathEnv.home}/.local/share`,
+  );
   return {
     quadletDir: `${config}/containers/systemd`,
     stateDir: `${data}/leger`,

@@ -10,7 +10,7 @@ import { LegerError } from "../../../lib/errors/mod.ts";
 import type { CliContext } from "../../context.ts";
 import { renderPlan } from "../../render_plan.ts";
 import { printPlan } from "../shared/print_plan.ts";
-import { planLocalFolder } from "../shared/plan_local_folder.ts";
+import { planSource } from "../shared/plan_source.ts";
 import { resolveScope } from "../shared/scope.ts";
 
 /** Runs `leger deploy install`. */
@@ -39,7 +39,7 @@ export async function run(
       },
     );
   }
-  const plan = await planLocalFolder(options.source, {
+  const { plan } = await planSource(options.source, {
     scope: resolveScope(options.scope, context),
     json: options.json === true,
     context,

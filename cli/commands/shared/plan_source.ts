@@ -1,11 +1,14 @@
 /**
- * The imperative shell of planning a local folder: read it, look at the host
+ * The imperative shell of planning: fetch the source, look at the host
  * (installed units, listening sockets, Podman's volumes, containers and
  * networks, Podman's own generator) and hand everything to the pure planner.
  *
  * @module
  */
-import { checkWithQuadletGenerator } from "../../../lib/adapters/quadlet_generator.ts";
+import {
+  checkWithQuadletGenerator,
+  findQuadletGenerator,
+} from "../../../lib/adapters/quadlet_generator.ts";
 import { readInstalledUnits } from "../../../lib/adapters/installed_units.ts";
 import {
   listContainers,
@@ -20,16 +23,18 @@ import { discoverManifest } from "../../../lib/manifest/discover_manifest.ts";
 import { buildPlan } from "../../../lib/plan/build_plan.ts";
 import { type LoadedUnit, loadUnits } from "../../../lib/plan/load_units.ts";
 import type { DeploymentPlan } from "../../../lib/plan/types.ts";
-import { readLocalSource } from "../../../lib/source/read_local_source.ts";
 import type { LoadedDeployment } from "../../../lib/source/types.ts";
 import { legerPaths, type Scope } from "../../../lib/state/paths.ts";
 import type { Finding } from "../../../lib/validate/finding.ts";
 import { validateDeployment } from "../../../lib/validate/validate_deployment.ts";
 import type { CliContext } from "../../context.ts";
+import { fetchDeployment } from "./fetch_deployment.ts";
 
-/** Options for {@linkcode planLocalFolder}. */
-export interface PlanLocalFolderOptions {
+/** Options for {@linkcode planSource}. */
+export interface PlanSourceOptions {
   scope: Scope;
+  /** `--version` of the user's leger.run space. */
+  version?: string;
   /**
    * With `--json`, a folder that cannot be read still yields a plan document
    * (invalid, with the error) so that scripts always get one document.
@@ -39,34 +44,53 @@ export interface PlanLocalFolderOptions {
 }
 
 /**
- * Reads a deployment folder, checks it against itself and against this host,
- * and returns its plan. Changes nothing.
+ * Fetches a deployment from its source, checks it against itself and against
+ * this host, and returns the deployment and its plan. Changes nothing on the
+ * host.
  *
  * Requires `--allow-read`, `--allow-write` (a temporary copy for Podman's
- * generator) and `--allow-run=podman,cat` plus the generator's path.
+ * generator), `--allow-net` for leger.run and `--allow-run=git,podman,cat`
+ * plus the generator's path.
  */
-export async function planLocalFolder(
-  path: string,
-  options: PlanLocalFolderOptions,
-): Promise<DeploymentPlan> {
+export async function planSource(
+  source: string | undefined,
+  options: PlanSourceOptions,
+): Promise<{ deployment: LoadedDeployment | null; plan: DeploymentPlan }> {
   const { scope, json, context } = options;
   let deployment: LoadedDeployment;
   try {
-    deployment = await readLocalSource(path, {
-      home: context.home,
-      cwd: context.cwd,
-    });
+    deployment = await fetchDeployment(source, options);
   } catch (error) {
     if (!(json && error instanceof LegerError)) throw error;
-    return unreadablePlan(path, scope, error);
+    return {
+      deployment: null,
+      plan: unreadablePlan(source ?? "leger.run", scope, error),
+    };
   }
-  const location = deployment.source.location;
+  return {
+    deployment,
+    plan: await planDeployment(deployment, { scope, context }),
+  };
+}
+
+/**
+ * Checks a fetched deployment against itself and against this host.
+ *
+ * Requires what {@linkcode planSource} requires, but the network.
+ */
+export async function planDeployment(
+  deployment: LoadedDeployment,
+  options: { scope: Scope; context: CliContext },
+): Promise<DeploymentPlan> {
+  const { scope, context } = options;
+  const { quadletDir } = legerPaths(scope, context);
+  // Podman resolves relative paths against the folder a unit is installed in.
   const { units, findings } = loadUnits(deployment.files, {
-    unitDir: location,
+    unitDir: quadletDir,
   });
   const [host, generatorFindings] = await Promise.all([
     readHost(scope, context),
-    runGenerator(location, scope, units),
+    runGenerator(deployment, scope, units),
   ]);
   const installedNames = new Set(host.installed.map((i) => i.quadlet.file));
   const validation = validateDeployment(units, {
@@ -125,17 +149,40 @@ async function orEmptyWithoutPodman(
   }
 }
 
-/** Podman's generator over the folder, when Podman has one (≥ 4.4). */
+/**
+ * Podman's generator over the deployment, when Podman has one (≥ 4.4): over
+ * the source folder itself when it is local, else over a temporary copy.
+ */
 async function runGenerator(
-  dir: string,
+  deployment: LoadedDeployment,
   scope: Scope,
   units: readonly LoadedUnit[],
 ): Promise<Finding[]> {
-  const findings = await checkWithQuadletGenerator(dir, {
-    user: scope === "user",
-    units: units.map((unit) => unit.unit),
-  });
-  return findings ?? [];
+  if (await findQuadletGenerator() === null) return [];
+  const local = deployment.source.type === "local" &&
+    (deployment.normalisations ?? []).length === 0;
+  const dir = local
+    ? deployment.source.location
+    : await writeTempCopy(deployment);
+  try {
+    const findings = await checkWithQuadletGenerator(dir, {
+      user: scope === "user",
+      units: units.map((unit) => unit.unit),
+    });
+    return findings ?? [];
+  } finally {
+    if (!local) await Deno.remove(dir, { recursive: true });
+  }
+}
+
+async function writeTempCopy(deployment: LoadedDeployment): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "leger_generator_" });
+  for (const file of deployment.files) {
+    const path = `${dir}/${file.path}`;
+    await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+    await Deno.writeFile(path, file.bytes);
+  }
+  return dir;
 }
 
 /**

@@ -1,0 +1,70 @@
+import {
+  readTailscaleStatus,
+  type TailscaleStatusReading,
+} from "../../../../lib/adapters/tailscale.ts";
+import { DEFAULT_TAILSCALED_SOCKET } from "../../../../lib/adapters/tailscale_local_api.ts";
+import type { PathEnv } from "../../../../lib/state/paths.ts";
+import type { CliContext } from "../../../context.ts";
+
+/** What the `leger auth` commands need from the world; tests pass fakes. */
+export interface AuthDeps {
+  /** Output streams, terminal facts, environment, home and uid. */
+  context: Pick<
+    CliContext,
+    "out" | "err" | "env" | "home" | "uid" | "stdoutIsTerminal"
+  >;
+  /** Reads the Tailscale status (`tailscale status --json` or the LocalAPI). */
+  readTailscale(action: string): Promise<TailscaleStatusReading>;
+  /** Sends HTTP requests to leger.run. */
+  fetch: typeof fetch;
+  /** The clock. */
+  now(): Date;
+  /** Whether a file (such as legerd's socket) exists. */
+  exists(path: string): Promise<boolean>;
+}
+
+/**
+ * The real dependencies of the `leger auth` commands. The LocalAPI socket is
+ * `LEGER_TAILSCALE_SOCKET` when set (tests, unusual installs), else
+ * `/run/tailscale/tailscaled.sock`.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { authDeps } from "./auth_deps.ts";
+ * const deps = authDeps(context);
+ * ```
+ */
+export function authDeps(context: AuthDeps["context"]): AuthDeps {
+  const socketPath = context.env("LEGER_TAILSCALE_SOCKET") ||
+    DEFAULT_TAILSCALED_SOCKET;
+  return {
+    context,
+    readTailscale: (action) => readTailscaleStatus({ socketPath, action }),
+    fetch: globalThis.fetch,
+    now: () => new Date(),
+    exists: async (path) => {
+      try {
+        await Deno.lstat(path);
+        return true;
+      } catch (error) {
+        if (error instanceof Deno.errors.NotFound) return false;
+        throw error;
+      }
+    },
+  };
+}
+
+/**
+ * The home folder and environment, as leger's path functions take them.
+ *
+ * @example Usage
+ * ```ts
+ * import { pathEnvOf } from "./auth_deps.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * strictEqual(pathEnvOf({ home: "/home/a", env: () => undefined }).home, "/home/a");
+ * ```
+ */
+export function pathEnvOf(context: Pick<CliContext, "home" | "env">): PathEnv {
+  return { home: context.home, env: (name) => context.env(name) };
+}

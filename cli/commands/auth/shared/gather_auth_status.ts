@@ -1,0 +1,246 @@
+import { LegerRunApiError } from "../../../../lib/api/leger_run_api_error.ts";
+import { LegerRunClient } from "../../../../lib/api/leger_run_client.ts";
+import type { LegerRunUrls } from "../../../../lib/api/resolve_leger_run_urls.ts";
+import { staticSpaceUrl } from "../../../../lib/api/static_space_url.ts";
+import type { Release } from "../../../../lib/api/types.ts";
+import { authFilePath } from "../../../../lib/auth/auth_file_path.ts";
+import { deriveUserUuid } from "../../../../lib/auth/derive_user_uuid.ts";
+import { isAuthExpired } from "../../../../lib/auth/is_auth_expired.ts";
+import { legerdSocketPath } from "../../../../lib/auth/legerd_socket_path.ts";
+import { loadAuthState } from "../../../../lib/auth/load_auth_state.ts";
+import type { AuthState } from "../../../../lib/auth/parse_auth_state.ts";
+import { LegerError } from "../../../../lib/errors/leger_error.ts";
+import { tailscaleIdentity } from "../../../../lib/tailscale/tailscale_identity.ts";
+import { type AuthDeps, pathEnvOf } from "./auth_deps.ts";
+
+/** An error as `--json` shows it. */
+export type ErrorJson = ReturnType<LegerError["toJSON"]>;
+
+/**
+ * The state of the leger.run login: `valid` (leger.run accepted the token),
+ * `expired`, `rejected` (leger.run refused the token), `missing`, `unreadable`
+ * (a damaged `auth.json`), `offline` (leger.run cannot be reached) or
+ * `unverified` (leger.run answered with another error).
+ */
+export type LegerAuthState =
+  | "valid"
+  | "expired"
+  | "rejected"
+  | "missing"
+  | "unreadable"
+  | "offline"
+  | "unverified";
+
+/** What `leger auth status --json` prints (snake_case keys). */
+export interface AuthStatusReport {
+  tailscale: {
+    installed: boolean;
+    source: "cli" | "localapi" | null;
+    backend_state: string | null;
+    version: string | null;
+    identity: {
+      user_id: string;
+      login_name: string;
+      device_id: string;
+      device_hostname: string;
+      tailnet: string;
+    } | null;
+    user_uuid: string | null;
+    error: ErrorJson | null;
+  };
+  leger: {
+    state: LegerAuthState;
+    api_url: string;
+    auth_file: string;
+    user_uuid: string | null;
+    login_name: string | null;
+    tailnet: string | null;
+    device_hostname: string | null;
+    expires_at: string | null;
+    /** Whether the login is Tailscale's current user; `null` when either is unknown. */
+    matches_tailscale: boolean | null;
+    error: ErrorJson | null;
+  };
+  legerd: { running: boolean; socket: string };
+  space: {
+    user_uuid: string | null;
+    static_url: string | null;
+    releases: Release[] | null;
+    error: ErrorJson | null;
+  };
+}
+
+/**
+ * Gathers everything `leger auth status` reports. Every failure along the way
+ * becomes part of the report; nothing here throws a leger error.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { gatherAuthStatus } from "./gather_auth_status.ts";
+ * const report = await gatherAuthStatus(urls, deps);
+ * ```
+ */
+export async function gatherAuthStatus(
+  urls: LegerRunUrls,
+  deps: AuthDeps,
+): Promise<AuthStatusReport> {
+  const tailscale = await gatherTailscale(deps);
+  const { leger, state } = await gatherLeger(urls, deps, tailscale.user_uuid);
+  const scope = deps.context.uid === 0 ? "system" : "user";
+  const socket = legerdSocketPath(scope, {
+    env: deps.context.env,
+    uid: deps.context.uid,
+  });
+  const space = await gatherSpace(
+    urls,
+    deps,
+    leger,
+    state,
+    tailscale.user_uuid,
+  );
+  return {
+    tailscale,
+    leger,
+    legerd: { running: await deps.exists(socket), socket },
+    space,
+  };
+}
+
+async function gatherTailscale(
+  deps: AuthDeps,
+): Promise<AuthStatusReport["tailscale"]> {
+  const report: AuthStatusReport["tailscale"] = {
+    installed: true,
+    source: null,
+    backend_state: null,
+    version: null,
+    identity: null,
+    user_uuid: null,
+    error: null,
+  };
+  const action = "read the Tailscale status";
+  try {
+    const { status, source } = await deps.readTailscale(action);
+    report.source = source;
+    report.backend_state = status.backendState;
+    report.version = status.version || null;
+    const identity = tailscaleIdentity(status, { action });
+    report.identity = {
+      user_id: identity.userId,
+      login_name: identity.loginName,
+      device_id: identity.deviceId,
+      device_hostname: identity.deviceHostname,
+      tailnet: identity.tailnet,
+    };
+    report.user_uuid = await deriveUserUuid(identity.userId);
+  } catch (error) {
+    if (!(error instanceof LegerError)) throw error;
+    report.installed = error.code !== "ERR_TAILSCALE_NOT_INSTALLED";
+    report.error = error.toJSON();
+  }
+  return report;
+}
+
+async function gatherLeger(
+  urls: LegerRunUrls,
+  deps: AuthDeps,
+  tailscaleUuid: string | null,
+): Promise<{ leger: AuthStatusReport["leger"]; state: AuthState | null }> {
+  const path = authFilePath(pathEnvOf(deps.context));
+  const leger: AuthStatusReport["leger"] = {
+    state: "missing",
+    api_url: urls.api,
+    auth_file: path,
+    user_uuid: null,
+    login_name: null,
+    tailnet: null,
+    device_hostname: null,
+    expires_at: null,
+    matches_tailscale: null,
+    error: null,
+  };
+  let state: AuthState | null;
+  try {
+    state = await loadAuthState(path);
+  } catch (error) {
+    if (!(error instanceof LegerError)) throw error;
+    return {
+      leger: { ...leger, state: "unreadable", error: error.toJSON() },
+      state: null,
+    };
+  }
+  if (state === null) return { leger, state };
+  Object.assign(leger, {
+    user_uuid: state.user_uuid,
+    login_name: state.login_name,
+    tailnet: state.tailnet,
+    device_hostname: state.device_hostname,
+    expires_at: state.expires_at,
+    matches_tailscale: tailscaleUuid === null
+      ? null
+      : tailscaleUuid === state.user_uuid,
+  });
+  if (isAuthExpired(state, deps.now())) {
+    return { leger: { ...leger, state: "expired" }, state };
+  }
+  const client = new LegerRunClient(urls.api, {
+    token: state.token,
+    fetch: deps.fetch,
+  });
+  try {
+    const answer = await client.validate();
+    if (answer.user.user_uuid !== state.user_uuid) {
+      leger.state = "rejected";
+      leger.error = new LegerError(
+        "ERR_LEGER_NOT_AUTHENTICATED",
+        `Cannot check the leger.run login: leger.run says the token is user "${answer.user.user_uuid}", not "${state.user_uuid}"`,
+        { remedy: "Run `leger auth login`" },
+      ).toJSON();
+    } else {
+      leger.state = "valid";
+    }
+  } catch (error) {
+    if (!(error instanceof LegerError)) throw error;
+    leger.error = error.toJSON();
+    if (error.code === "ERR_LEGER_NOT_AUTHENTICATED") {
+      const expired = error instanceof LegerRunApiError &&
+        /expired/i.test(error.apiMessage);
+      leger.state = expired ? "expired" : "rejected";
+    } else {
+      leger.state = error.code === "ERR_API_UNREACHABLE"
+        ? "offline"
+        : "unverified";
+    }
+  }
+  return { leger, state };
+}
+
+async function gatherSpace(
+  urls: LegerRunUrls,
+  deps: AuthDeps,
+  leger: AuthStatusReport["leger"],
+  state: AuthState | null,
+  tailscaleUuid: string | null,
+): Promise<AuthStatusReport["space"]> {
+  const userUuid = leger.user_uuid ?? tailscaleUuid;
+  const space: AuthStatusReport["space"] = {
+    user_uuid: userUuid,
+    static_url: userUuid === null
+      ? null
+      : staticSpaceUrl(urls.static, userUuid),
+    releases: null,
+    error: null,
+  };
+  if (leger.state !== "valid" || state === null) return space;
+  const client = new LegerRunClient(urls.api, {
+    token: state.token,
+    fetch: deps.fetch,
+  });
+  try {
+    space.releases = await client.listReleases();
+  } catch (error) {
+    if (!(error instanceof LegerError)) throw error;
+    space.error = error.toJSON();
+  }
+  return space;
+}

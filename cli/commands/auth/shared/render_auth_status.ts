@@ -1,0 +1,132 @@
+import type { AuthStatusReport, ErrorJson } from "./gather_auth_status.ts";
+import { formatTable } from "../../../table.ts";
+
+/** Options for {@linkcode renderAuthStatus}. */
+export interface RenderAuthStatusOptions {
+  /** Whether stdout is a terminal: marks and a table header. */
+  terminal: boolean;
+}
+
+/**
+ * Renders `leger auth status` for a person, one section each for Tailscale,
+ * leger.run, legerd and the leger.run space.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { renderAuthStatus } from "./render_auth_status.ts";
+ * context.out(renderAuthStatus(report, { terminal: false }));
+ * ```
+ */
+export function renderAuthStatus(
+  report: AuthStatusReport,
+  options: RenderAuthStatusOptions,
+): string {
+  const { terminal } = options;
+  const ok = terminal ? "✓ " : "";
+  const bad = terminal ? "✗ " : "";
+  const lines: string[] = [];
+  const { tailscale, leger, legerd, space } = report;
+
+  lines.push("Tailscale");
+  if (tailscale.identity !== null) {
+    const id = tailscale.identity;
+    lines.push(
+      `  ${ok}Running, logged in as ${id.login_name} on tailnet ${id.tailnet}`,
+      `  device: ${id.device_hostname} (${id.device_id})${
+        tailscale.version === null ? "" : `, tailscale ${tailscale.version}`
+      }${
+        tailscale.source === "localapi" ? ", read from tailscaled's socket" : ""
+      }`,
+    );
+  } else {
+    lines.push(...problem(bad, tailscale.error));
+  }
+
+  lines.push("leger.run");
+  const who = `${leger.login_name} (user ${leger.user_uuid})`;
+  switch (leger.state) {
+    case "valid":
+      lines.push(
+        `  ${ok}Logged in as ${who}, token valid until ${leger.expires_at}`,
+      );
+      break;
+    case "missing":
+      lines.push(
+        `  ${bad}Not logged in (no ${leger.auth_file})`,
+        "  Run `leger auth login`",
+      );
+      break;
+    case "expired":
+      lines.push(
+        `  ${bad}The login of ${who} expired at ${leger.expires_at}`,
+        "  Run `leger auth login`",
+      );
+      break;
+    case "offline":
+      lines.push(
+        `  ${bad}offline: ${short(leger.error)}`,
+        `  stored login: ${who}, expires ${leger.expires_at} (not verified)`,
+      );
+      break;
+    default:
+      lines.push(...problem(bad, leger.error));
+  }
+  lines.push(`  api: ${leger.api_url}`);
+  if (leger.matches_tailscale === false && tailscale.identity !== null) {
+    lines.push(
+      `  ${bad}Tailscale's user is ${tailscale.identity.login_name}, not ${leger.login_name}: run \`leger auth login\` to switch`,
+    );
+  }
+
+  lines.push("legerd");
+  lines.push(
+    legerd.running
+      ? `  ${ok}Control socket at ${legerd.socket}`
+      : `  ${bad}Not running (no control socket at ${legerd.socket})`,
+  );
+
+  lines.push("leger.run space");
+  if (space.static_url === null) {
+    lines.push("  Unknown until Tailscale or leger.run names the user");
+  } else {
+    lines.push(`  ${space.static_url}`);
+    if (space.releases !== null && space.releases.length > 0) {
+      const rows = space.releases.map((
+        r,
+      ) => [`v${r.version}`, r.name, r.created_at]);
+      const table = formatTable(rows, {
+        header: ["VERSION", "NAME", "CREATED"],
+        terminal,
+        indent: 2,
+      });
+      // Without a terminal the rows are tab-separated; they keep the section's indent.
+      lines.push(
+        ...table.trimEnd().split("\n").map((row) =>
+          terminal ? row : `  ${row}`
+        ),
+      );
+    } else if (space.releases !== null) {
+      lines.push("  No releases yet: create one in the web UI");
+    } else if (space.error !== null) {
+      lines.push(...problem(bad, space.error));
+    } else {
+      lines.push("  Releases: shown once logged in");
+    }
+  }
+  return lines.join("\n") + "\n";
+}
+
+function problem(mark: string, error: ErrorJson | null): string[] {
+  if (error === null) return [];
+  return [
+    `  ${mark}${short(error)}`,
+    ...(error.remedy ?? "").split("\n").filter((l) => l !== "").map((l) =>
+      `  ${l}`
+    ),
+  ];
+}
+
+/** The error's message without its "Cannot …:" head, which the section title says already. */
+function short(error: ErrorJson | null): string {
+  return (error?.message ?? "").replace(/^Cannot [^:]+: /, "");
+}

@@ -1,0 +1,35 @@
+import { LegerError } from "../../../lib/errors/mod.ts";
+
+/**
+ * The deployment a command acts on: the one named, or the only one there is.
+ *
+ * @param named The name given on the command line, if any.
+ * @param known The deployments there are (staged or installed).
+ * @param what What `known` holds, for messages: `"staged"` or `"installed"`.
+ * @throws {LegerError} `ERR_DEPLOYMENT_NOT_FOUND` naming the known ones.
+ *
+ * @example Usage
+ * ```ts
+ * import { chooseDeployment } from "./choose_deployment.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * strictEqual(chooseDeployment(undefined, ["web"], "staged"), "web");
+ * ```
+ */
+export function chooseDeployment(
+  named: string | undefined,
+  known: readonly string[],
+  what: "staged" | "installed",
+): string {
+  if (named !== undefined && known.includes(named)) return named;
+  if (named === undefined && known.length === 1) return known[0];
+  const list = known.length === 0 ? "none" : known.join(", ");
+  const message = named === undefined
+    ? `Cannot choose a deployment: ${known.length} are ${what} (${list})`
+    : `Cannot find the ${what} deployment "${named}": ${what} are ${list}`;
+  throw new LegerError("ERR_DEPLOYMENT_NOT_FOUND", message, {
+    remedy: known.length === 0
+      ? "Stage one first: `leger deploy update NAME --dry-run`, or install one with `leger deploy install`"
+      : `Name one of them, such as \`${known[0]}\``,
+  });
+}

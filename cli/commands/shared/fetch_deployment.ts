@@ -1,0 +1,73 @@
+import { resolveLegerRunUrls } from "../../../lib/api/resolve_leger_run_urls.ts";
+import { LegerError } from "../../../lib/errors/mod.ts";
+import { classifySource } from "../../../lib/source/classify_source.ts";
+import { readLocalSource } from "../../../lib/source/read_local_source.ts";
+import type { LoadedDeployment } from "../../../lib/source/types.ts";
+import type { CliContext } from "../../context.ts";
+
+/** Options for {@linkcode fetchDeployment}. */
+export interface FetchDeploymentOptions {
+  /** `--version` of the user's leger.run space. */
+  version?: string;
+  context: CliContext;
+}
+
+/**
+ * Fetches the deployment a `--source` names (a local folder, a Git repository
+ * folder or a leger.run version) into memory, checked for safety and
+ * checksums. Nothing is written.
+ *
+ * Requires `--allow-read`, `--allow-net` for leger.run and `--allow-run=git`.
+ */
+export async function fetchDeployment(
+  source: string | undefined,
+  options: FetchDeploymentOptions,
+): Promise<LoadedDeployment> {
+  const { version, context } = options;
+  const urls = resolveLegerRunUrls(context.env);
+  const spec = classifySource(source, {
+    staticUrl: urls.static,
+    version,
+    isLocalPath: (path) =>
+      pathExists(expandHome(path, context.home), context.cwd),
+  });
+  switch (spec.type) {
+    case "local":
+      return await readLocalSource(spec.path, {
+        home: context.home,
+        cwd: context.cwd,
+      });
+    case "git": {
+      const { fetchGitSource } = await import(
+        "../../../lib/source/fetch_git_source.ts"
+      );
+      return await fetchGitSource(spec.url, { home: context.home });
+    }
+    case "leger.run":
+    case "leger.run-space":
+      throw new LegerError(
+        "ERR_USAGE",
+        "Cannot fetch from leger.run yet: this version of leger reads local folders and Git repositories",
+        {
+          remedy: "Name a folder or a Git URL with --source",
+        },
+      );
+  }
+}
+
+function expandHome(path: string, home: string): string {
+  return path === "~" || path.startsWith("~/") ? home + path.slice(1) : path;
+}
+
+function pathExists(path: string, cwd: string): boolean {
+  try {
+    Deno.statSync(path.startsWith("/") ? path : `${cwd}/${path}`);
+    return true;
+  } catch (error) {
+    if (
+      error instanceof Deno.errors.NotFound ||
+      error instanceof Deno.errors.NotADirectory
+    ) return false;
+    throw error;
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * `leger staged list [--json]`: the staged deployments, each with its staged
+ * version against the active one.
+ *
+ * @module
+ */
+import { listDeploymentRecords } from "../../../lib/state/deployment_folder.ts";
+import { legerPaths } from "../../../lib/state/paths.ts";
+import type { CliContext } from "../../context.ts";
+import { formatTable } from "../../table.ts";
+import { versionLabel } from "../../version_label.ts";
+import { resolveScope } from "../shared/scope.ts";
+
+/** Runs `leger staged list`. */
+export async function run(
+  _args: string[],
+  options: Record<string, unknown>,
+  context: CliContext,
+): Promise<number> {
+  const { workDir } = legerPaths(resolveScope(options.scope, context), context);
+  const staged = await listDeploymentRecords(`${workDir}/staged`);
+  const active = new Map(
+    (await listDeploymentRecords(`${workDir}/active`)).map((
+      r,
+    ) => [r.deployment, r]),
+  );
+  const rows = staged.map((record) => ({
+    deployment: record.deployment,
+    staged_version: versionLabel(record.source),
+    active_version: active.has(record.deployment)
+      ? versionLabel(active.get(record.deployment)!.source)
+      : null,
+    source: record.source,
+    fetched_at: record.fetched_at,
+    files: record.files.length,
+  }));
+  if (options.json === true) {
+    context.out(JSON.stringify(rows, null, 2) + "\n");
+    return 0;
+  }
+  if (rows.length === 0 && context.stdoutIsTerminal) {
+    context.err(
+      "No staged deployments. Stage one with `leger deploy update NAME --dry-run`.\n",
+    );
+    return 0;
+  }
+  context.out(formatTable(
+    rows.map((row) => [
+      row.deployment,
+      row.staged_version,
+      row.active_version ?? "(not installed)",
+      row.source.location,
+      row.fetched_at,
+    ]),
+    {
+      header: ["DEPLOYMENT", "STAGED", "ACTIVE", "SOURCE", "FETCHED"],
+      terminal: context.stdoutIsTerminal,
+    },
+  ));
+  return 0;
+}

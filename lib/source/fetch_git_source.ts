@@ -1,0 +1,286 @@
+import { join } from "node:path";
+import { CommandError } from "../adapters/command_error.ts";
+import {
+  checkoutDetached,
+  fetchShallow,
+  type GitOptions,
+  initRepository,
+  lsRemote,
+  lsTreeEntry,
+  revParse,
+  sparseCheckoutFolder,
+} from "../adapters/git.ts";
+import type { Runner } from "../adapters/run.ts";
+import { LegerError } from "../errors/mod.ts";
+import { chooseRef } from "../git/choose_ref.ts";
+import { type GitUrl, parseGitUrl } from "../git/parse_git_url.ts";
+import { redactUrl } from "../git/redact_url.ts";
+import { readLocalSource } from "./read_local_source.ts";
+import type { LoadedDeployment } from "./types.ts";
+
+/** Options for {@linkcode fetchGitSource}. */
+export interface FetchGitSourceOptions {
+  /**
+   * Runs git (tests pass a fake, or a wrapper of the real one).
+   *
+   * @default {run}
+   */
+  runner?: Runner;
+  /**
+   * The folder the temporary checkout is made in.
+   *
+   * @default {the system's temporary folder}
+   */
+  tempDir?: string;
+  /**
+   * The home folder, passed on to `readLocalSource()`.
+   *
+   * @default {undefined}
+   */
+  home?: string;
+  /**
+   * Stops git when aborted; the temporary checkout is removed all the same.
+   *
+   * @default {undefined}
+   */
+  signal?: AbortSignal;
+}
+
+/** The ref and folder a URL names, once the remote has been asked. */
+interface Target {
+  /** The ref to record (`main`, `feature/x`, a commit id), if known. */
+  ref?: string;
+  /** What to fetch: a full ref name, a ref, a commit id, or `HEAD`. */
+  fetchRef: string;
+  /** The folder, `""` for the top. */
+  path: string;
+}
+
+/**
+ * Fetches one folder of a Git repository at a ref and reads it as a
+ * deployment, with the same safety checks as a local folder.
+ *
+ * It fetches the least possible, into a temporary folder that is removed
+ * whatever happens: one commit (`--depth 1`), its trees but no file content
+ * (`--filter=blob:none`), and then, through a sparse checkout of only PATH,
+ * the files of that folder and nothing else. The same steps serve a branch, a
+ * tag and a full commit id: `git init`, `sparse-checkout set`,
+ * `fetch --depth 1 --filter=blob:none origin REF`, `checkout --detach`.
+ *
+ * A web URL's `tree/REF/PATH` is split against the remote's branches and tags
+ * (`git ls-remote --heads --tags`, longest ref first); a URL with no ref asks
+ * the remote which branch `HEAD` is, to record it. A `#REF` is fetched as is.
+ *
+ * The folder is then read with `readLocalSource()`; the deployment's name is
+ * the manifest's, else the folder's last segment, else the repository's name.
+ * `source` is `{ type: "git", location, ref, commit }`, where `location` is
+ * the URL as given without credentials.
+ *
+ * Credentials are the user's own: git's credential helpers and ssh agent.
+ * leger never asks for a token, and git never prompts (`GIT_TERMINAL_PROMPT=0`):
+ * a private repository without credentials fails with git's message. No URL
+ * with credentials appears in what this returns or throws.
+ *
+ * Requires `--allow-run=git`, and `--allow-read` and `--allow-write` on the
+ * temporary folder.
+ *
+ * @param url The source URL (see `parseGitUrl()` for the forms).
+ * @param options The runner, temporary folder, home and abort signal.
+ * @returns The deployment, with files sorted by path.
+ * @throws {LegerError} `ERR_USAGE` for a URL leger cannot use.
+ * @throws {LegerError} `ERR_GIT_CLONE_FAILED` when git cannot list or fetch
+ * the repository or ref, with git's message and the fix.
+ * @throws {LegerError} `ERR_SOURCE_NOT_FOUND` when the folder is not in the
+ * commit, naming the path, ref and commit.
+ * @throws {LegerError} Any error of `readLocalSource()` about the folder's
+ * content (`ERR_UNSAFE_PATH`, `ERR_FILE_TOO_LARGE`, `ERR_NO_UNITS`…).
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { fetchGitSource } from "./fetch_git_source.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const deployment = await fetchGitSource(
+ *   "https://github.com/org/deployments/tree/main/apps/web",
+ * );
+ * strictEqual(deployment.name, "web");
+ * strictEqual(deployment.source.type, "git");
+ * strictEqual(deployment.source.ref, "main");
+ * ```
+ */
+export async function fetchGitSource(
+  url: string,
+  options: FetchGitSourceOptions = {},
+): Promise<LoadedDeployment> {
+  const { runner, tempDir, home, signal } = options;
+  const parsed = parseGitUrl(url);
+  const git: GitOptions = {
+    ...(runner === undefined ? {} : { runner }),
+    ...(signal === undefined ? {} : { signal }),
+  };
+  const target = await gitStep(parsed, undefined, () => resolve(parsed, git));
+  const dir = await Deno.makeTempDir({
+    prefix: "leger_git_",
+    ...(tempDir === undefined ? {} : { dir: tempDir }),
+  });
+  try {
+    const commit = await gitStep(parsed, target.ref, async () => {
+      await initRepository(dir, parsed.cloneUrl, git);
+      if (target.path !== "") {
+        await sparseCheckoutFolder(dir, target.path, git);
+      }
+      await fetchShallow(dir, target.fetchRef, git);
+      return await revParse(dir, "FETCH_HEAD", git);
+    });
+    await gitStep(parsed, target.ref, async () => {
+      if (target.path !== "") await checkFolder(dir, commit, target, parsed);
+      await checkoutDetached(dir, commit, git);
+    });
+    const deployment = await readFolder(dir, target.path, parsed, home);
+    return {
+      ...deployment,
+      name: deployment.manifest.name ??
+        (target.path.split("/").at(-1) || parsed.repoName),
+      source: {
+        type: "git",
+        location: parsed.displayUrl,
+        ...(target.ref === undefined ? {} : { ref: target.ref }),
+        commit,
+      },
+    };
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** Asks the remote what the URL's ref is, when the URL alone does not say. */
+async function resolve(parsed: GitUrl, git: GitOptions): Promise<Target> {
+  if (parsed.refWords !== undefined) {
+    const { refs } = await lsRemote(parsed.cloneUrl, {
+      ...git,
+      headsAndTags: true,
+    });
+    return chooseRef(parsed.refWords, refs, {
+      url: redactUrl(parsed.cloneUrl),
+      ...(parsed.refKind === undefined ? {} : { kind: parsed.refKind }),
+    });
+  }
+  const path = parsed.path ?? "";
+  if (parsed.ref !== undefined) {
+    return { ref: parsed.ref, fetchRef: parsed.ref, path };
+  }
+  const { symrefs } = await lsRemote(parsed.cloneUrl, {
+    ...git,
+    symref: true,
+    patterns: ["HEAD"],
+  });
+  const head = symrefs.HEAD?.replace(/^refs\/heads\//, "");
+  return { ...(head === undefined ? {} : { ref: head }), fetchRef: "HEAD", path };
+}
+
+async function checkFolder(
+  dir: string,
+  commit: string,
+  target: Target,
+  parsed: GitUrl,
+): Promise<void> {
+  const entry = await lsTreeEntry(dir, commit, target.path);
+  if (entry?.type === "tree") return;
+  const at = `${
+    target.ref === undefined ? "" : `${JSON.stringify(target.ref)} `
+  }(commit ${commit.slice(0, 12)})`;
+  const repo = redactUrl(parsed.cloneUrl);
+  throw new LegerError(
+    "ERR_SOURCE_NOT_FOUND",
+    `Cannot find folder "${target.path}" in ${repo} at ${at}: ${
+      entry === undefined
+        ? "it does not exist"
+        : entry.type === "commit"
+        ? "it is a submodule, not a folder"
+        : "it is a file, not a folder"
+    }`,
+    {
+      details: [`source: ${parsed.displayUrl}`],
+      remedy: `Check the path, from the top of the repository; to list its folders: ${
+        listFolders(repo, target)
+      }`,
+    },
+  );
+}
+
+function listFolders(repo: string, target: Target): string {
+  const branch = target.ref === undefined || target.fetchRef === target.ref &&
+      /^[0-9a-f]{40,64}$/.test(target.ref)
+    ? ""
+    : ` --branch ${target.ref}`;
+  return `git clone --depth 1 --filter=blob:none --no-checkout${branch} ${repo} /tmp/repo && git -C /tmp/repo ls-tree -r -d --name-only HEAD`;
+}
+
+/**
+ * Reads the checked-out folder; errors about it name the URL, not the
+ * temporary folder the user never sees.
+ */
+async function readFolder(
+  dir: string,
+  path: string,
+  parsed: GitUrl,
+  home: string | undefined,
+): Promise<LoadedDeployment> {
+  const folder = join(await Deno.realPath(dir), path);
+  try {
+    return await readLocalSource(folder, home === undefined ? {} : { home });
+  } catch (err) {
+    if (!(err instanceof LegerError)) throw err;
+    const rename = (text: string) =>
+      text.replaceAll(folder, parsed.displayUrl).replaceAll(
+        dir,
+        parsed.displayUrl,
+      );
+    throw new LegerError(err.code, rename(err.message), {
+      cause: err,
+      details: err.details.map(rename),
+      ...(err.remedy === undefined ? {} : { remedy: rename(err.remedy) }),
+      ...(err.file === undefined ? {} : { file: err.file }),
+      ...(err.line === undefined ? {} : { line: err.line }),
+    });
+  }
+}
+
+/**
+ * Runs git steps, turning a git failure into `ERR_GIT_CLONE_FAILED` with
+ * git's own message, credentials removed from everything kept.
+ */
+async function gitStep<T>(
+  parsed: GitUrl,
+  ref: string | undefined,
+  step: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await step();
+  } catch (err) {
+    if (!(err instanceof CommandError)) throw err;
+    const repo = redactUrl(parsed.cloneUrl);
+    const stderr = redactUrl(err.stderrTail);
+    const lines = stderr.split("\n").filter((line) => line.trim() !== "");
+    const reason = lines.findLast((line) => /^(fatal|error):/.test(line)) ??
+      lines.at(-1) ?? `git exited with code ${err.code}`;
+    throw new LegerError(
+      "ERR_GIT_CLONE_FAILED",
+      `Cannot fetch ${parsed.displayUrl}${
+        ref === undefined ? "" : ` at ${JSON.stringify(ref)}`
+      }: ${reason}`,
+      {
+        cause: new CommandError(
+          err.bin,
+          err.args.map(redactUrl),
+          err.code,
+          stderr,
+        ),
+        details: lines.slice(-6).filter((line) => line !== reason),
+        remedy:
+          `Check the URL and ref: git ls-remote ${repo}; for a private repository, ` +
+          "set up git credentials or your ssh agent so that this works without a prompt",
+      },
+    );
+  }
+}
