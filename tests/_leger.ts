@@ -19,7 +19,7 @@ export function permissionFlags(task: "leger" | "legerd"): string[] {
   return words.filter((word) => word.startsWith("--allow-"));
 }
 
-const DENO_DIR = Deno.env.get("DENO_DIR") ??
+export const DENO_DIR = Deno.env.get("DENO_DIR") ??
   `${Deno.env.get("XDG_CACHE_HOME") ?? `${Deno.env.get("HOME")}/.cache`}/deno`;
 
 /** What a finished `leger` process left behind. */
@@ -44,7 +44,13 @@ export async function runLeger(
 ): Promise<LegerResult> {
   const { env = {}, cwd = ROOT, stdin } = options;
   const command = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", ...permissionFlags("leger"), `${ROOT}/cli/main.ts`, ...args],
+    args: [
+      "run",
+      "--quiet",
+      ...permissionFlags("leger"),
+      `${ROOT}/cli/main.ts`,
+      ...args,
+    ],
     cwd,
     clearEnv: true,
     env: {
@@ -67,5 +73,9 @@ export async function runLeger(
   }
   const { code, stdout, stderr } = await child.output();
   const decoder = new TextDecoder();
-  return { code, stdout: decoder.decode(stdout), stderr: decoder.decode(stderr) };
+  return {
+    code,
+    stdout: decoder.decode(stdout),
+    stderr: decoder.decode(stderr),
+  };
 }

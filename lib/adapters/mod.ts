@@ -28,3 +28,7 @@ export * from "./podman.ts";
 export * from "./proc_net.ts";
 export * from "./quadlet_generator.ts";
 export * from "./installed_units.ts";
+export * from "./tailscale.ts";
+export * from "./tailscale_local_api.ts";
+export * from "./systemctl.ts";
+export * from "./podman_quadlet.ts";

@@ -10,8 +10,8 @@
 export interface ErrorCodeInfo {
   /** A one-line description of the condition, for `--help` and docs. */
   description: string;
-  /** The process exit code: 1 failure, 2 usage, 4 login needed. */
-  exit: 1 | 2 | 4;
+  /** The process exit code: 1 failure, 2 usage, 4 login needed, 130 interrupted. */
+  exit: 1 | 2 | 4 | 130;
 }
 
 /** Every `ERR_*` code leger reports, with its description and exit code. */
@@ -186,6 +186,18 @@ export const ERROR_CODES = {
   ERR_DEPLOYMENT_NOT_FOUND: {
     description: "No staged or installed deployment has that name",
     exit: 1,
+  },
+  ERR_LOCKED: {
+    description: "Another leger process is changing the same scope",
+    exit: 1,
+  },
+  ERR_STATE_INVALID: {
+    description: "A state file of leger cannot be read",
+    exit: 1,
+  },
+  ERR_INTERRUPTED: {
+    description: "The command was interrupted and undid what it had done",
+    exit: 130,
   },
   ERR_INTERNAL: {
     description: "leger hit a condition it does not expect (a bug)",

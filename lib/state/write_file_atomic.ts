@@ -47,7 +47,16 @@ export async function writeFileAtomic(
     }
     await Deno.rename(temp, path);
   } catch (error) {
-    await Deno.remove(temp).catch(() => {});
+    await Deno.remove(temp).catch(() => {
+      // Already gone or not removable: the original error is the one to report.
+    });
     throw error;
+  }
+  // Flush the folder too, so that the rename itself survives a power cut.
+  const folder = await Deno.open(dir, { read: true });
+  try {
+    await folder.sync();
+  } finally {
+    folder.close();
   }
 }

@@ -1,0 +1,89 @@
+import { LegerError } from "../errors/leger_error.ts";
+import { ALLOWED_NET_HOSTS, LOOPBACK_HOSTS } from "./allowed_net_hosts.ts";
+
+/** Options for {@linkcode checkAllowedUrl}. */
+export interface CheckAllowedUrlOptions {
+  /**
+   * Where the URL came from, for the error (`LEGER_API_URL`).
+   *
+   * @default {"the URL"}
+   */
+  variable?: string;
+}
+
+/**
+ * Checks that leger may connect to a base URL: its host must be one of
+ * leger.run's hosts or loopback (the binary's `--allow-net` allows nothing
+ * else), and anything but loopback must use `https:`, since a bearer token
+ * travels with the requests.
+ *
+ * @param value The URL, such as `https://api.leger.run` or `http://127.0.0.1:8787`.
+ * @param options Where it came from.
+ * @returns The URL without a trailing slash.
+ * @throws {LegerError} `ERR_NETWORK_NOT_ALLOWED` for another host or a plain
+ * `http:` one; `ERR_USAGE` when `value` is not an http(s) URL.
+ *
+ * @example Usage
+ * ```ts
+ * import { checkAllowedUrl } from "./check_allowed_url.ts";
+ * import { strictEqual, throws } from "node:assert/strict";
+ *
+ * strictEqual(checkAllowedUrl("http://127.0.0.1:8787/api/"), "http://127.0.0.1:8787/api");
+ * throws(() => checkAllowedUrl("https://api.example.com", { variable: "LEGER_API_URL" }), {
+ *   code: "ERR_NETWORK_NOT_ALLOWED",
+ * });
+ * ```
+ */
+export function checkAllowedUrl(
+  value: string,
+  options: CheckAllowedUrlOptions = {},
+): string {
+  const { variable = "the URL" } = options;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch (error) {
+    throw notAUrl(value, variable, error);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw notAUrl(value, variable);
+  }
+  const host = url.hostname;
+  if (!ALLOWED_NET_HOSTS.includes(host)) {
+    throw new LegerError(
+      "ERR_NETWORK_NOT_ALLOWED",
+      `Cannot use ${variable} "${value}": leger may connect only to ${
+        ALLOWED_NET_HOSTS.join(", ")
+      }, not to "${host}"`,
+      {
+        remedy:
+          `Unset ${variable}, or allow "${host}": add it to \`--allow-net\` in deno.json's ` +
+          "`leger` task and run `deno task leger …` (a compiled leger needs `deno compile` with the same flag)",
+      },
+    );
+  }
+  if (url.protocol === "http:" && !LOOPBACK_HOSTS.includes(host)) {
+    throw new LegerError(
+      "ERR_NETWORK_NOT_ALLOWED",
+      `Cannot use ${variable} "${value}": only loopback may be reached over plain http`,
+      {
+        remedy: `Use https://${url.host}${
+          url.pathname === "/" ? "" : url.pathname
+        }`,
+      },
+    );
+  }
+  return url.href.replace(/\/+$/, "");
+}
+
+function notAUrl(value: string, variable: string, cause?: unknown): LegerError {
+  return new LegerError(
+    "ERR_USAGE",
+    `Cannot use ${variable} "${value}": it is not an http(s) URL`,
+    {
+      cause,
+      remedy:
+        `Set ${variable} to a URL such as https://api.leger.run, or unset it`,
+    },
+  );
+}

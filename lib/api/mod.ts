@@ -1,0 +1,28 @@
+/**
+ * leger's client of the leger.run API: the base URLs (from `LEGER_API_URL`,
+ * `LEGER_STATIC_URL`, `LEGER_WEB_URL`) checked against leger's network
+ * permission, one request with the contract's envelope and error mapping, and
+ * a client with one method per route.
+ *
+ * ```ts
+ * import { resolveLegerRunUrls, staticSpaceUrl } from "./mod.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const urls = resolveLegerRunUrls(() => undefined);
+ * strictEqual(urls.api, "https://api.leger.run");
+ * strictEqual(
+ *   staticSpaceUrl(urls.static, "f44a09fc-90d1-5f2b-bf2c-7380100ec435"),
+ *   "https://static.leger.run/f44a09fc-90d1-5f2b-bf2c-7380100ec435/",
+ * );
+ * ```
+ *
+ * @module
+ */
+export * from "./allowed_net_hosts.ts";
+export * from "./check_allowed_url.ts";
+export * from "./resolve_leger_run_urls.ts";
+export * from "./static_space_url.ts";
+export * from "./types.ts";
+export * from "./leger_run_api_error.ts";
+export * from "./api_request.ts";
+export * from "./leger_run_client.ts";

@@ -1,0 +1,875 @@
+/**
+ * A loopback leger.run for tests: the routes of
+ * `../shared/contracts/leger-run-api.md` (health, auth, secrets, releases and
+ * the static files of rendered deployments) with real HS256 JWTs that expire,
+ * the contract's envelopes and error bodies, and knobs to seed data and to
+ * make any route fail.
+ *
+ * It listens on `127.0.0.1` on a free port. The API is served at the origin
+ * (and again under `/api`, as app.leger.run does), the static files under
+ * `/static`:
+ *
+ * ```ts ignore
+ * import { LegerRunServer } from "./leger_run_server.ts";
+ *
+ * await using server = await LegerRunServer.start();
+ * const release = server.addRelease(userUuid, { name: "production" });
+ * await server.addStaticDir(`${userUuid}/v${release.version}`, "../shared/fixtures/leger-run-rendered/v1");
+ * server.fail({ path: "/releases", failure: { status: 503, code: "internal_error", message: "D1 unavailable" } });
+ * // LEGER_API_URL=server.apiUrl LEGER_STATIC_URL=server.staticUrl LEGER_WEB_URL=server.webUrl
+ * ```
+ *
+ * Run it by hand for a manual session (prints its URLs, stops on Ctrl-C):
+ *
+ * ```sh
+ * deno run --allow-net=127.0.0.1 --allow-read tests/leger_run_server.ts --port 8787 \
+ *   --static f44a09fc-90d1-5f2b-bf2c-7380100ec435/v1=../shared/fixtures/leger-run-rendered/v1
+ * ```
+ *
+ * @module
+ */
+import { deriveUserUuid } from "../lib/auth/derive_user_uuid.ts";
+
+/** An account: created when a linked Tailscale user first logs in. */
+export interface FakeAccount {
+  user_uuid: string;
+  user_id: string;
+  login_name: string;
+  display_name: string | null;
+  tailnet: string;
+  created_at: string;
+}
+
+/** A release, as `GET /releases` lists it. */
+export interface FakeRelease {
+  id: string;
+  user_uuid: string;
+  name: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A release's rendered deployment. */
+export interface FakeDeployment {
+  id: string;
+  release_id: string;
+  user_uuid: string;
+  status: "rendering" | "uploading" | "ready" | "deployed" | "failed";
+  r2_path: string | null;
+  manifest_url: string | null;
+  error_message: string | null;
+  started_at: string | null;
+  completed_at: string | null;
+}
+
+/** A stored secret. */
+export interface FakeSecret {
+  name: string;
+  label?: string;
+  value: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A failure answered with the contract's envelope. */
+export interface EnvelopeFailure {
+  status: number;
+  code: string;
+  message: string;
+  action?: string;
+  docs?: string;
+}
+
+/** A failure answered with any body (a proxy's HTML page, a truncated JSON…). */
+export interface RawFailure {
+  status: number;
+  body: string;
+  contentType?: string;
+}
+
+/** Makes matching requests fail. */
+export interface FailureRule {
+  /** Only this method; any when absent. */
+  method?: string;
+  /** The route without the `/api` prefix (`/auth/cli`), or a pattern tested on it. */
+  path: string | RegExp;
+  failure: EnvelopeFailure | RawFailure;
+  /**
+   * How many requests fail before the rule is used up.
+   *
+   * @default {Infinity}
+   */
+  times?: number;
+}
+
+/** A request the server received. */
+export interface RecordedRequest {
+  method: string;
+  /** The path as sent, without the query. */
+  path: string;
+  /** The query, such as `?name=prod`, or `""`. */
+  query: string;
+  authorization: string | null;
+  contentType: string | null;
+  /** The body, parsed when it is JSON, else as text; `null` when empty. */
+  body: unknown;
+}
+
+/** Options for {@linkcode LegerRunServer.start}. */
+export interface LegerRunServerOptions {
+  /**
+   * The port on 127.0.0.1.
+   *
+   * @default {0}
+   */
+  port?: number;
+  /**
+   * The Tailscale user ids with a linked account; any other gets
+   * `account_not_linked`. Every user id is linked when absent.
+   *
+   * @default {undefined}
+   */
+  linkedUserIds?: readonly string[];
+  /**
+   * The lifetime of issued tokens (`expires_in`).
+   *
+   * @default {31536000}
+   */
+  tokenLifetimeSeconds?: number;
+  /**
+   * The clock, in milliseconds since the epoch.
+   *
+   * @default {Date.now}
+   */
+  now?: () => number;
+  /**
+   * The user UUID the server gives a Tailscale user id; a test of a server
+   * that disagrees with leger's derivation replaces it.
+   *
+   * @default {deriveUserUuid}
+   */
+  userUuidFor?: (userId: string) => string | Promise<string>;
+  /**
+   * The HTTP status each route family answers a bad token with ("401 or 500
+   * depending on the route").
+   *
+   * @default {{ auth: 401, secrets: 401, releases: 500 }}
+   */
+  authFailureStatus?: { auth?: number; secrets?: number; releases?: number };
+  /**
+   * The version `/health` reports.
+   *
+   * @default {"0.0.0-test"}
+   */
+  version?: string;
+}
+
+/** The options once defaults are applied. */
+interface ResolvedOptions {
+  tokenLifetimeSeconds: number;
+  now: () => number;
+  userUuidFor: (userId: string) => string | Promise<string>;
+  version: string;
+  linkedUserIds?: readonly string[];
+  authFailureStatus: { auth: number; secrets: number; releases: number };
+}
+
+const SECRET_NAME_REGEXP = /^[a-zA-Z0-9:_-]{1,64}$/;
+const MAX_SECRET_BYTES = 10 * 1024;
+const encoder = new TextEncoder();
+
+/** The loopback leger.run. Start it with {@linkcode LegerRunServer.start}. */
+export class LegerRunServer implements AsyncDisposable {
+  /** `http://127.0.0.1:<port>`. */
+  readonly origin: string;
+  /** Every request received, in order. */
+  readonly requests: RecordedRequest[] = [];
+  /** The accounts, by user UUID. */
+  readonly accounts: Map<string, FakeAccount> = new Map();
+  #server: Deno.HttpServer<Deno.NetAddr>;
+  #key: CryptoKey;
+  #options: ResolvedOptions;
+  #failures: (FailureRule & { left: number })[] = [];
+  #releases: FakeRelease[] = [];
+  #deployments = new Map<string, FakeDeployment | null>();
+  #secrets = new Map<string, Map<string, FakeSecret>>();
+  #static = new Map<string, Uint8Array>();
+  #nextId = 1;
+
+  private constructor(
+    server: Deno.HttpServer<Deno.NetAddr>,
+    key: CryptoKey,
+    options: ResolvedOptions,
+    handler: { current?: (request: Request) => Promise<Response> },
+  ) {
+    this.#server = server;
+    this.#key = key;
+    this.#options = options;
+    this.origin = `http://127.0.0.1:${server.addr.port}`;
+    handler.current = (request) => this.#handle(request);
+  }
+
+  /**
+   * Starts a server on 127.0.0.1.
+   *
+   * @param options Accounts, token lifetime, clock, failures of auth.
+   * @returns The running server; close it (or `await using` it) at the end.
+   */
+  static async start(
+    options: LegerRunServerOptions = {},
+  ): Promise<LegerRunServer> {
+    const key = await crypto.subtle.generateKey(
+      { name: "HMAC", hash: "SHA-256", length: 256 },
+      false,
+      ["sign", "verify"],
+    );
+    const handler: { current?: (request: Request) => Promise<Response> } = {};
+    const { promise: listening, resolve } = Promise.withResolvers<void>();
+    const server = Deno.serve(
+      {
+        hostname: "127.0.0.1",
+        port: options.port ?? 0,
+        onListen: () => resolve(),
+      },
+      (request) => handler.current!(request),
+    );
+    await listening;
+    return new LegerRunServer(server, key, {
+      tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 31536000,
+      now: options.now ?? Date.now,
+      userUuidFor: options.userUuidFor ?? deriveUserUuid,
+      version: options.version ?? "0.0.0-test",
+      linkedUserIds: options.linkedUserIds,
+      authFailureStatus: {
+        auth: 401,
+        secrets: 401,
+        releases: 500,
+        ...options.authFailureStatus,
+      },
+    }, handler);
+  }
+
+  /** The API's base URL (`LEGER_API_URL`). */
+  get apiUrl(): string {
+    return this.origin;
+  }
+
+  /** The static files' base URL (`LEGER_STATIC_URL`). */
+  get staticUrl(): string {
+    return `${this.origin}/static`;
+  }
+
+  /** A web UI URL for hints (`LEGER_WEB_URL`); nothing is served there. */
+  get webUrl(): string {
+    return `${this.origin}/app`;
+  }
+
+  /**
+   * Signs a token as `POST /auth/cli` would, for any claims and lifetime: a
+   * negative `expiresIn` makes an expired token.
+   */
+  async issueToken(
+    claims: {
+      user_uuid: string;
+      user_id?: string;
+      login_name?: string;
+      tailnet?: string;
+    },
+    options: { expiresIn?: number } = {},
+  ): Promise<string> {
+    const { expiresIn = this.#options.tokenLifetimeSeconds } = options;
+    const iat = Math.floor(this.#options.now() / 1000);
+    const payload = {
+      iss: "leger.run",
+      aud: "leger-cli",
+      sub: claims.user_uuid,
+      user_uuid: claims.user_uuid,
+      tailscale_user_id: claims.user_id ?? null,
+      login_name: claims.login_name ?? null,
+      tailnet: claims.tailnet ?? null,
+      iat,
+      exp: iat + expiresIn,
+    };
+    const signingInput = `${
+      base64url(encoder.encode(JSON.stringify({ alg: "HS256", typ: "JWT" })))
+    }.${base64url(encoder.encode(JSON.stringify(payload)))}`;
+    const signature = await crypto.subtle.sign(
+      "HMAC",
+      this.#key,
+      encoder.encode(signingInput),
+    );
+    return `${signingInput}.${base64url(new Uint8Array(signature))}`;
+  }
+
+  /** Makes matching requests fail (see {@linkcode FailureRule}). */
+  fail(rule: FailureRule): void {
+    this.#failures.push({ ...rule, left: rule.times ?? Infinity });
+  }
+
+  /** Forgets every failure rule. */
+  clearFailures(): void {
+    this.#failures = [];
+  }
+
+  /** Adds a release (the next version of the user's, unless given) with a finished deployment. */
+  addRelease(
+    userUuid: string,
+    options: {
+      name: string;
+      version?: number;
+      created_at?: string;
+      deployment?: Partial<FakeDeployment> | null;
+    },
+  ): FakeRelease {
+    const version = options.version ??
+      1 +
+        Math.max(
+          0,
+          ...this.#releases.filter((r) => r.user_uuid === userUuid).map((r) =>
+            r.version
+          ),
+        );
+    const at = options.created_at ?? this.#iso();
+    const release: FakeRelease = {
+      id: `rel_${this.#nextId++}`,
+      user_uuid: userUuid,
+      name: options.name,
+      version,
+      created_at: at,
+      updated_at: at,
+    };
+    this.#releases.push(release);
+    this.#deployments.set(
+      release.id,
+      options.deployment === null ? null : {
+        id: `dep_${this.#nextId++}`,
+        release_id: release.id,
+        user_uuid: userUuid,
+        status: "deployed",
+        r2_path: `${userUuid}/v${version}/`,
+        manifest_url: `${this.staticUrl}/${userUuid}/v${version}/manifest.json`,
+        error_message: null,
+        started_at: at,
+        completed_at: at,
+        ...options.deployment,
+      },
+    );
+    return release;
+  }
+
+  /** Serves `body` at `<staticUrl>/<path>`. */
+  putStatic(path: string, body: string | Uint8Array): void {
+    this.#static.set(
+      path.replace(/^\/+/, ""),
+      typeof body === "string" ? encoder.encode(body) : body,
+    );
+  }
+
+  /** Serves every file under `dir`, subfolders too, at `<staticUrl>/<prefix>/<relative path>`. */
+  async addStaticDir(prefix: string, dir: string): Promise<void> {
+    for await (const entry of Deno.readDir(dir)) {
+      const path = `${dir}/${entry.name}`;
+      const served = `${prefix.replace(/\/+$/, "")}/${entry.name}`;
+      if (entry.isDirectory) await this.addStaticDir(served, path);
+      else if (entry.isFile) this.putStatic(served, await Deno.readFile(path));
+    }
+  }
+
+  /** Stores a secret for a user, as `POST /secrets/{name}` would. */
+  putSecret(
+    userUuid: string,
+    name: string,
+    value: string,
+    label?: string,
+  ): FakeSecret {
+    const secrets = this.#secretsOf(userUuid);
+    const at = this.#iso();
+    const previous = secrets.get(name);
+    const secret: FakeSecret = {
+      name,
+      ...(label === undefined
+        ? (previous?.label === undefined ? {} : { label: previous.label })
+        : { label }),
+      value,
+      version: (previous?.version ?? 0) + 1,
+      created_at: previous?.created_at ?? at,
+      updated_at: at,
+    };
+    secrets.set(name, secret);
+    return secret;
+  }
+
+  /** A user's secrets, by name. */
+  secretsOf(userUuid: string): FakeSecret[] {
+    return [...this.#secretsOf(userUuid).values()];
+  }
+
+  /** Stops the server. */
+  async close(): Promise<void> {
+    await this.#server.shutdown();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  async #handle(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const text = await request.text();
+    this.requests.push({
+      method: request.method,
+      path: url.pathname,
+      query: url.search,
+      authorization: request.headers.get("authorization"),
+      contentType: request.headers.get("content-type"),
+      body: text === "" ? null : parseOrText(text),
+    });
+    if (url.pathname.startsWith("/static/")) {
+      return this.#serveStatic(url.pathname.slice(8));
+    }
+    const route = url.pathname.replace(/^\/api(?=\/)/, "");
+    const failure = this.#takeFailure(request.method, route);
+    if (failure !== null) return failure;
+    try {
+      return await this.#route(
+        request.method,
+        route,
+        url.searchParams,
+        request.headers,
+        text,
+      );
+    } catch (error) {
+      return envelopeError(
+        500,
+        "internal_error",
+        `Internal error: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  #takeFailure(method: string, route: string): Response | null {
+    const rule = this.#failures.find((r) =>
+      r.left > 0 && (r.method === undefined || r.method === method) &&
+      (typeof r.path === "string" ? r.path === route : r.path.test(route))
+    );
+    if (rule === undefined) return null;
+    rule.left--;
+    const { failure } = rule;
+    if ("body" in failure) {
+      return new Response(failure.body, {
+        status: failure.status,
+        headers: { "content-type": failure.contentType ?? "text/html" },
+      });
+    }
+    return envelopeError(
+      failure.status,
+      failure.code,
+      failure.message,
+      failure,
+    );
+  }
+
+  async #route(
+    method: string,
+    route: string,
+    query: URLSearchParams,
+    headers: Headers,
+    text: string,
+  ): Promise<Response> {
+    const parts = route.split("/").filter((part) => part !== "").map(
+      decodeURIComponent,
+    );
+    if (method === "GET" && route === "/health") {
+      return Response.json({
+        status: "healthy",
+        service: "leger-api",
+        version: this.#options.version,
+        timestamp: this.#iso(),
+        environment: "test",
+      });
+    }
+    if (method === "POST" && route === "/auth/cli") {
+      return await this.#authCli(text);
+    }
+    if (method === "POST" && route === "/auth/validate") {
+      const auth = await this.#authorize(
+        headers,
+        this.#options.authFailureStatus.auth,
+      );
+      if (auth instanceof Response) return auth;
+      const account = this.accounts.get(auth.user_uuid);
+      return success({
+        token: auth.token,
+        user: {
+          user_uuid: auth.user_uuid,
+          email: account?.login_name ?? auth.login_name,
+          display_name: account?.display_name ?? null,
+          tailnet: account?.tailnet ?? auth.tailnet,
+          created_at: account?.created_at ?? null,
+        },
+      });
+    }
+    if (parts[0] === "releases") {
+      const auth = await this.#authorize(
+        headers,
+        this.#options.authFailureStatus.releases,
+      );
+      if (auth instanceof Response) return auth;
+      return this.#releasesRoute(method, parts, query, auth.user_uuid);
+    }
+    if (parts[0] === "secrets") {
+      const auth = await this.#authorize(
+        headers,
+        this.#options.authFailureStatus.secrets,
+      );
+      if (auth instanceof Response) return auth;
+      return this.#secretsRoute(method, parts, query, auth.user_uuid, text);
+    }
+    return envelopeError(
+      404,
+      "not_found",
+      `Route not found: ${method} ${route}`,
+    );
+  }
+
+  async #authCli(text: string): Promise<Response> {
+    const body = parseOrText(text);
+    if (!isRecord(body)) {
+      return envelopeError(
+        400,
+        "invalid_request",
+        "Request body must be a JSON object",
+      );
+    }
+    const tailscale = isRecord(body.tailscale) ? body.tailscale : {};
+    const missing = ["user_id", "login_name", "tailnet"].filter((key) =>
+      typeof tailscale[key] !== "string" || tailscale[key] === ""
+    );
+    if (missing.length > 0) {
+      return envelopeError(
+        400,
+        "tailscale_verification_failed",
+        `Missing required Tailscale identity fields: ${missing.join(", ")}`,
+        {
+          action:
+            "Make sure Tailscale is running and logged in (`tailscale status`)",
+        },
+      );
+    }
+    const userId = tailscale.user_id as string;
+    const linked = this.#options.linkedUserIds;
+    if (linked !== undefined && !linked.includes(userId)) {
+      return envelopeError(
+        403,
+        "account_not_linked",
+        "No leger.run account is linked to this Tailscale identity",
+        {
+          action:
+            "Sign in to leger.run in your browser with Tailscale to create your account",
+        },
+      );
+    }
+    const userUuid = await this.#options.userUuidFor(userId);
+    const account: FakeAccount = this.accounts.get(userUuid) ?? {
+      user_uuid: userUuid,
+      user_id: userId,
+      login_name: tailscale.login_name as string,
+      display_name: null,
+      tailnet: tailscale.tailnet as string,
+      created_at: this.#iso(),
+    };
+    this.accounts.set(userUuid, account);
+    const token = await this.issueToken({
+      user_uuid: userUuid,
+      user_id: userId,
+      login_name: account.login_name,
+      tailnet: account.tailnet,
+    });
+    return success({
+      token,
+      token_type: "Bearer",
+      expires_in: this.#options.tokenLifetimeSeconds,
+      user_uuid: userUuid,
+      user: {
+        tailscale_email: account.login_name,
+        display_name: account.display_name,
+      },
+    });
+  }
+
+  /** Checks the bearer token as the deployed service does, with its messages. */
+  async #authorize(
+    headers: Headers,
+    status: number,
+  ): Promise<
+    Response | {
+      token: string;
+      user_uuid: string;
+      login_name: string | null;
+      tailnet: string | null;
+    }
+  > {
+    const header = headers.get("authorization");
+    if (header === null) {
+      return envelopeError(
+        status,
+        "unauthorized",
+        "Missing Authorization header",
+      );
+    }
+    const match = /^Bearer (\S+)$/.exec(header);
+    if (match === null) {
+      return envelopeError(
+        status,
+        "unauthorized",
+        "Invalid Authorization header format. Expected: Bearer <token>",
+      );
+    }
+    const token = match[1];
+    const parts = token.split(".");
+    const fail = (reason: string) =>
+      envelopeError(
+        status,
+        "authentication_failed",
+        `JWT validation failed: ${reason}`,
+      );
+    if (parts.length !== 3) return fail("Invalid JWT format");
+    let payload: Record<string, unknown>;
+    let signature: Uint8Array<ArrayBuffer>;
+    try {
+      const header = JSON.parse(
+        new TextDecoder().decode(unbase64url(parts[0])),
+      );
+      payload = JSON.parse(new TextDecoder().decode(unbase64url(parts[1])));
+      signature = unbase64url(parts[2]);
+      if (!isRecord(header) || header.alg !== "HS256" || !isRecord(payload)) {
+        return fail("Invalid JWT format");
+      }
+    } catch {
+      return fail("Invalid JWT format");
+    }
+    const valid = await crypto.subtle.verify(
+      "HMAC",
+      this.#key,
+      signature,
+      encoder.encode(`${parts[0]}.${parts[1]}`),
+    );
+    if (!valid) return fail("Invalid signature");
+    if (
+      typeof payload.exp !== "number" ||
+      payload.exp * 1000 <= this.#options.now()
+    ) {
+      return fail("Token expired");
+    }
+    return {
+      token,
+      user_uuid: String(payload.user_uuid),
+      login_name: typeof payload.login_name === "string"
+        ? payload.login_name
+        : null,
+      tailnet: typeof payload.tailnet === "string" ? payload.tailnet : null,
+    };
+  }
+
+  #releasesRoute(
+    method: string,
+    parts: string[],
+    query: URLSearchParams,
+    userUuid: string,
+  ): Response {
+    if (method !== "GET") {
+      return envelopeError(404, "not_found", "Route not found");
+    }
+    const mine = this.#releases
+      .filter((release) => release.user_uuid === userUuid)
+      .sort((a, b) => b.version - a.version);
+    if (parts.length === 1) {
+      const name = query.get("name");
+      return success({
+        releases: name === null
+          ? mine
+          : mine.filter((release) => release.name === name).slice(0, 1),
+      });
+    }
+    const release = mine.find((r) => r.id === parts[1]);
+    if (release === undefined) {
+      return envelopeError(404, "not_found", `Release not found: ${parts[1]}`);
+    }
+    if (parts.length === 2) return success({ release });
+    if (parts.length === 3 && parts[2] === "deployment") {
+      const deployment = this.#deployments.get(release.id) ?? null;
+      return success({ deployment, hasConfiguration: deployment !== null });
+    }
+    return envelopeError(404, "not_found", "Route not found");
+  }
+
+  #secretsRoute(
+    method: string,
+    parts: string[],
+    query: URLSearchParams,
+    userUuid: string,
+    text: string,
+  ): Response {
+    const secrets = this.#secretsOf(userUuid);
+    if (parts.length === 1 && method === "GET") {
+      const withValues = query.get("include_values") === "true";
+      return success({
+        secrets: [...secrets.values()].map((secret) =>
+          withValues ? { ...secret } : withoutValue(secret)
+        ),
+      });
+    }
+    if (parts.length !== 2) {
+      return envelopeError(404, "not_found", "Route not found");
+    }
+    const name = parts[1];
+    if (!SECRET_NAME_REGEXP.test(name)) {
+      return envelopeError(
+        400,
+        "validation_error",
+        "Secret name must match ^[a-zA-Z0-9:_-]{1,64}$",
+      );
+    }
+    const secret = secrets.get(name);
+    if (method === "GET") {
+      return secret === undefined
+        ? envelopeError(404, "not_found", `Secret not found: ${name}`)
+        : success({ ...secret });
+    }
+    if (method === "DELETE") {
+      if (secret === undefined) {
+        return envelopeError(404, "not_found", `Secret not found: ${name}`);
+      }
+      secrets.delete(name);
+      return success({ name, deleted: true });
+    }
+    if (method === "POST") {
+      const body = parseOrText(text);
+      if (!isRecord(body) || typeof body.value !== "string") {
+        return envelopeError(
+          400,
+          "validation_error",
+          'Body must be {"value": string, "label"?: string}',
+        );
+      }
+      const size = encoder.encode(body.value).length;
+      if (size < 1 || size > MAX_SECRET_BYTES) {
+        return envelopeError(
+          400,
+          "validation_error",
+          "Secret value must be 1 byte to 10 KiB of UTF-8",
+        );
+      }
+      const label = typeof body.label === "string" ? body.label : undefined;
+      return success(
+        withoutValue(this.putSecret(userUuid, name, body.value, label)),
+      );
+    }
+    return envelopeError(404, "not_found", "Route not found");
+  }
+
+  #serveStatic(path: string): Response {
+    const body = this.#static.get(decodeURIComponent(path));
+    if (body === undefined) {
+      return new Response("Not Found", {
+        status: 404,
+        headers: { "content-type": "text/plain" },
+      });
+    }
+    const type = path.endsWith(".json")
+      ? "application/json"
+      : "application/octet-stream";
+    return new Response(body.slice(), { headers: { "content-type": type } });
+  }
+
+  #secretsOf(userUuid: string): Map<string, FakeSecret> {
+    let secrets = this.#secrets.get(userUuid);
+    if (secrets === undefined) {
+      secrets = new Map();
+      this.#secrets.set(userUuid, secrets);
+    }
+    return secrets;
+  }
+
+  #iso(): string {
+    return new Date(this.#options.now()).toISOString();
+  }
+}
+
+function success(data: unknown): Response {
+  return Response.json({ success: true, data });
+}
+
+function envelopeError(
+  status: number,
+  code: string,
+  message: string,
+  extra: { action?: string; docs?: string } = {},
+): Response {
+  return Response.json({
+    success: false,
+    error: {
+      code,
+      message,
+      ...(extra.action === undefined ? {} : { action: extra.action }),
+      ...(extra.docs === undefined ? {} : { docs: extra.docs }),
+    },
+  }, { status });
+}
+
+function withoutValue(secret: FakeSecret): Omit<FakeSecret, "value"> {
+  const { value: _value, ...metadata } = secret;
+  return metadata;
+}
+
+function parseOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function base64url(bytes: Uint8Array): string {
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(
+    /=+$/,
+    "",
+  );
+}
+
+function unbase64url(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
+  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
+}
+
+if (import.meta.main) {
+  const args = [...Deno.args];
+  let port = 8787;
+  const statics: [string, string][] = [];
+  while (args.length > 0) {
+    const flag = args.shift();
+    const value = args.shift() ?? "";
+    if (flag === "--port") port = Number(value);
+    else if (flag === "--static" && value.includes("=")) {
+      const at = value.indexOf("=");
+      statics.push([value.slice(0, at), value.slice(at + 1)]);
+    } else {
+      throw new TypeError(
+        `Cannot parse argument "${flag}": expected --port N or --static PREFIX=DIR`,
+      );
+    }
+  }
+  const server = await LegerRunServer.start({ port });
+  for (const [prefix, dir] of statics) await server.addStaticDir(prefix, dir);
+  await Deno.stdout.write(encoder.encode(
+    `LEGER_API_URL=${server.apiUrl}\nLEGER_STATIC_URL=${server.staticUrl}\nLEGER_WEB_URL=${server.webUrl}\n`,
+  ));
+}
