@@ -58,6 +58,11 @@ const SOURCE_OPTION: OptionSpec = {
     "a folder, a Git repository folder URL, or a leger.run version URL (default: your leger.run space)",
 };
 
+const WAIT_OPTION: OptionSpec = {
+  flags: "--wait",
+  description: "wait for another leger process to finish instead of failing",
+};
+
 const SCOPE_OPTION: OptionSpec = {
   flags: "--scope <scope>",
   description: "user (rootless, the default) or system (the default as root)",
@@ -78,7 +83,8 @@ export const GROUPS: readonly GroupSpec[] = [
     commands: [
       {
         name: "install",
-        summary: "Install a deployment (now: --dry-run only)",
+        summary:
+          "Fetch, check, install and start a deployment; roll back if any step fails",
         args: ["[name]"],
         options: [
           SOURCE_OPTION,
@@ -90,15 +96,64 @@ export const GROUPS: readonly GroupSpec[] = [
             flags: "--dry-run",
             description: "validate and show the plan without changing anything",
           },
+          {
+            flags: "--no-start",
+            description: "install the units but do not start them",
+          },
+          {
+            flags: "--force",
+            description: "install despite conflicts with this host",
+          },
+          { flags: "-y, --yes", description: "do not ask for confirmation" },
+          WAIT_OPTION,
           SCOPE_OPTION,
           JSON_OPTION,
         ],
         examples: [
+          "leger deploy install --source ./my-app",
           "leger deploy install --source ./my-app --dry-run",
           "leger deploy install --source https://github.com/org/quadlets/tree/main/nginx --dry-run",
           "leger deploy install --source ./my-app --dry-run --json | jq .secrets_required",
         ],
         load: () => import("./commands/deploy/install.ts"),
+      },
+      {
+        name: "list",
+        summary: "List installed deployments and the state of their services",
+        options: [
+          {
+            flags: "--scope <scope>",
+            description: "only this scope (default: every scope you can see)",
+            choices: ["user", "system"],
+          },
+          JSON_OPTION,
+        ],
+        examples: ["leger deploy list", "leger deploy list --json"],
+        load: () => import("./commands/deploy/list.ts"),
+      },
+      {
+        name: "remove",
+        summary:
+          "Stop a deployment's services and remove its units (volumes are kept)",
+        args: ["<deployment>"],
+        options: [
+          {
+            flags: "--keep-volumes",
+            description: "keep the deployment's volumes (the default)",
+          },
+          {
+            flags: "--remove-volumes",
+            description: "remove the deployment's volumes too",
+          },
+          { flags: "-y, --yes", description: "do not ask for confirmation" },
+          WAIT_OPTION,
+          SCOPE_OPTION,
+        ],
+        examples: [
+          "leger deploy remove myapp",
+          "leger deploy remove myapp --remove-volumes --yes",
+        ],
+        load: () => import("./commands/deploy/remove.ts"),
       },
       {
         name: "update",
@@ -116,6 +171,46 @@ export const GROUPS: readonly GroupSpec[] = [
         examples: ["leger deploy update myapp --dry-run"],
         load: () => import("./commands/deploy/update.ts"),
       },
+    ],
+  },
+  {
+    name: "service",
+    summary: "Read the logs of a service, start, stop or restart it",
+    commands: [
+      {
+        name: "logs",
+        summary: "Show a service's journal",
+        args: ["<service>"],
+        options: [
+          { flags: "-f, --follow", description: "keep printing new lines" },
+          {
+            flags: "-n, --lines <count>",
+            description: "how many lines (default 100)",
+          },
+          {
+            flags: "--since <time>",
+            description:
+              "lines since then (journalctl's forms: 1h ago, 2026-11-27 10:00)",
+          },
+          SCOPE_OPTION,
+        ],
+        examples: ["leger service logs web", "leger service logs web -f -n 20"],
+        load: () => import("./commands/service/logs.ts"),
+      },
+      ...([
+        ["start", () => import("./commands/service/start.ts")],
+        ["stop", () => import("./commands/service/stop.ts")],
+        ["restart", () => import("./commands/service/restart.ts")],
+      ] as const).map(([verb, load]): CommandSpec => ({
+        name: verb,
+        summary: `${verb[0].toUpperCase()}${
+          verb.slice(1)
+        } a service and wait for its new state`,
+        args: ["<service>"],
+        options: [SCOPE_OPTION],
+        examples: [`leger service ${verb} web`],
+        load,
+      })),
     ],
   },
   {

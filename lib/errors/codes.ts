@@ -199,6 +199,23 @@ export const ERROR_CODES = {
     description: "The command was interrupted and undid what it had done",
     exit: 130,
   },
+  ERR_PODMAN_TOO_OLD: {
+    description: "Podman is older than 4.4, which has no Quadlet",
+    exit: 1,
+  },
+  ERR_SYSTEMD_NOT_RUNNING: {
+    description: "systemd is not running, so quadlet services cannot run",
+    exit: 1,
+  },
+  ERR_CONFIRMATION_REQUIRED: {
+    description:
+      "The command would ask for confirmation, but there is no terminal",
+    exit: 2,
+  },
+  ERR_SERVICE_NOT_FOUND: {
+    description: "No installed deployment has a service of that name",
+    exit: 1,
+  },
   ERR_INTERNAL: {
     description: "leger hit a condition it does not expect (a bug)",
     exit: 1,

@@ -1,56 +1,267 @@
 /**
- * `leger deploy install [name] --source <folder> --dry-run [--json]`: reads,
- * validates and conflict-checks a deployment and prints the plan. Installing
- * for real comes with the install work (see the project's issues); until then
- * the command refuses to run without `--dry-run` rather than pretend.
+ * `leger deploy install [name] [--source …] [--no-start] [--dry-run] [--force]
+ * [--yes] [--wait] [--scope …] [--json]`: fetch, verify, stage, validate and
+ * conflict-check a deployment, install its units the native Podman way and
+ * start them; roll everything back when any step fails.
  *
  * @module
  */
+import { secretNames } from "../../../lib/adapters/podman_quadlet.ts";
+import { detectQuadletSupport } from "../../../lib/adapters/quadlet_support.ts";
+import { applyDeployment } from "../../../lib/deploy/apply_deployment.ts";
+import { hostOps } from "../../../lib/deploy/host_ops.ts";
+import { servicesToStart } from "../../../lib/deploy/unit_roles.ts";
 import { LegerError } from "../../../lib/errors/mod.ts";
+import { loadUnits } from "../../../lib/plan/load_units.ts";
+import type { DeploymentPlan } from "../../../lib/plan/types.ts";
+import type { LoadedDeployment } from "../../../lib/source/types.ts";
+import { readDeployments } from "../../../lib/state/deployments_file.ts";
+import { legerPaths, type Scope } from "../../../lib/state/paths.ts";
+import { stageDeployment } from "../../../lib/state/stage_deployment.ts";
+import { confirm } from "../../confirm.ts";
 import type { CliContext } from "../../context.ts";
 import { renderPlan } from "../../render_plan.ts";
 import { printPlan } from "../shared/print_plan.ts";
-import { planSource } from "../shared/plan_source.ts";
+import { planDeployment, planSource } from "../shared/plan_source.ts";
+import { fetchDeployment } from "../shared/fetch_deployment.ts";
+import { holdDeployLock } from "../shared/deploy_lock.ts";
+import { checkScopeIsMine } from "../shared/scope.ts";
 import { resolveScope } from "../shared/scope.ts";
+import { saveInstalled } from "../shared/save_installed.ts";
 
 /** Runs `leger deploy install`. */
 export async function run(
-  _args: string[],
+  args: string[],
   options: Record<string, unknown>,
   context: CliContext,
 ): Promise<number> {
-  if (typeof options.source !== "string") {
+  const scope = resolveScope(options.scope, context);
+  const source = typeof options.source === "string"
+    ? options.source
+    : undefined;
+  const version = typeof options.version === "string"
+    ? options.version
+    : undefined;
+  if (options.dryRun === true) {
+    const { plan } = await planSource(source, {
+      scope,
+      version,
+      json: options.json === true,
+      context,
+    });
+    const code = printPlan(plan, {
+      json: options.json === true,
+      context,
+      render: (p) => renderPlan(p, { terminal: context.stdoutIsTerminal }),
+    });
+    if (options.json !== true) {
+      context.err("Dry run: nothing was changed on this host.\n");
+    }
+    return code;
+  }
+  checkScopeIsMine(scope, context);
+  await using _lock = await holdDeployLock(scope, {
+    context,
+    wait: options.wait === true,
+  });
+  const deployment = await fetchDeployment(source, { version, context });
+  if (args[0] !== undefined && source !== undefined) deployment.name = args[0];
+  const plan = await planDeployment(deployment, { scope, context });
+  refuseInvalid(plan, { force: options.force === true, context });
+  await refuseForeignFiles(deployment, scope, context);
+  context.err(renderPlan(plan, { terminal: context.stdoutIsTerminal }));
+  if (options.yes !== true) {
+    const yes = await confirm(
+      `Install "${deployment.name}" (${plan.services.length} units) in the ${scope} scope?`,
+      {
+        context,
+        yesFlag: "--yes",
+      },
+    );
+    if (!yes) {
+      context.err("Nothing was installed.\n");
+      return 1;
+    }
+  }
+  const missingSecrets = await warnMissingSecrets(plan, context);
+  await install(deployment, {
+    scope,
+    start: options.start !== false,
+    missingSecrets,
+    context,
+  });
+  context.out(
+    `${context.stdoutIsTerminal ? "✓ " : ""}Installed ${deployment.name}\n`,
+  );
+  return 0;
+}
+
+/** Stages, applies (with rollback) and records the deployment. */
+async function install(
+  deployment: LoadedDeployment,
+  options: {
+    scope: Scope;
+    start: boolean;
+    missingSecrets: ReadonlySet<string>;
+    context: CliContext;
+  },
+): Promise<void> {
+  const { scope, start, missingSecrets, context } = options;
+  const paths = legerPaths(scope, context);
+  const support = await detectQuadletSupport({
+    forceFallback: context.env("LEGER_FORCE_QUADLET_FALLBACK") === "1",
+  });
+  const ops = hostOps({ scope, quadletDir: paths.quadletDir, ...support });
+  const previous =
+    (await readDeployments(paths.stateDir)).find((d) =>
+      d.name === deployment.name
+    ) ?? null;
+  const record = await stageDeployment(deployment, {
+    workDir: paths.workDir,
+    now: new Date(),
+  });
+  const { units } = loadUnits(deployment.files, { unitDir: paths.quadletDir });
+  const services = servicesToStart(units.map((u) => u.quadlet));
+  // A container whose secret is not in Podman yet cannot start: install it,
+  // and leave its start to legerd when the secret arrives.
+  const waiting = units.filter((u) =>
+    u.quadlet.secrets.some((s) => missingSecrets.has(s.name))
+  )
+    .map((u) => u.quadlet.serviceName);
+  const startNow = services.filter((service) => !waiting.includes(service));
+  if (start && waiting.length > 0) {
+    context.err(
+      `Not starting ${waiting.join(", ")} until their secrets exist.\n`,
+    );
+  }
+  const running = previous === null
+    ? []
+    : (await ops.states(previous.services)).filter((s) =>
+      s.activeState === "active"
+    ).map((s) => s.id);
+  const controller = new AbortController();
+  const onInterrupt = () => controller.abort();
+  Deno.addSignalListener("SIGINT", onInterrupt);
+  try {
+    await applyDeployment(
+      {
+        dir: `${paths.workDir}/staged/${deployment.name}`,
+        files: record.files.map((f) => f.name),
+        services: startNow,
+      },
+      previous === null ? null : {
+        dir: `${paths.workDir}/active/${deployment.name}`,
+        files: previous.files.map((f) => f.name),
+        services: previous.services,
+        running,
+      },
+      ops,
+      {
+        start,
+        signal: controller.signal,
+        progress: (line) => context.err(`${line}…\n`),
+      },
+    );
+  } finally {
+    Deno.removeSignalListener("SIGINT", onInterrupt);
+  }
+  await saveInstalled(deployment, {
+    scope,
+    paths,
+    record,
+    units: units.map((u) => u.quadlet),
+    services,
+  });
+}
+
+/** Errors stop an install; conflicts too, unless --force (which says so). */
+function refuseInvalid(
+  plan: DeploymentPlan,
+  options: { force: boolean; context: CliContext },
+): void {
+  const { force, context } = options;
+  const problems = [...plan.errors, ...(force ? [] : plan.conflicts)];
+  if (force && plan.conflicts.length > 0) {
+    context.err(
+      `Warning: --force skips ${plan.conflicts.length} conflicts with this host:\n`,
+    );
+    for (const c of plan.conflicts) {
+      context.err(`  ${c.file}: ${c.message} [${c.code}]\n`);
+    }
+  }
+  if (problems.length === 0) return;
+  const [first] = problems;
+  throw new LegerError(
+    first.code as never,
+    `Cannot install "${plan.deployment}": ${first.message}`,
+    {
+      file: first.file,
+      line: first.line,
+      details: problems.slice(1).map((p) =>
+        `${p.file}${p.line ? `:${p.line}` : ""}: ${p.message} [${p.code}]`
+      ),
+      remedy: first.remedy ??
+        (plan.errors.length === 0
+          ? "Free the port or name, or pass --force to install anyway"
+          : "Fix the units (`leger validate` lists every problem), then install again"),
+    },
+  );
+}
+
+/**
+ * Podman puts every file in one folder: a config file of the same name from
+ * another deployment (or the user's own) would be overwritten.
+ */
+async function refuseForeignFiles(
+  deployment: LoadedDeployment,
+  scope: Scope,
+  context: CliContext,
+): Promise<void> {
+  const paths = legerPaths(scope, context);
+  const owned = new Set(
+    (await readDeployments(paths.stateDir)).filter((d) =>
+      d.name === deployment.name
+    )
+      .flatMap((d) => d.files.map((f) => f.name)),
+  );
+  for (const file of deployment.files) {
+    if (owned.has(file.path)) continue;
+    try {
+      await Deno.lstat(`${paths.quadletDir}/${file.path}`);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) continue;
+      throw error;
+    }
     throw new LegerError(
-      "ERR_USAGE",
-      "Cannot install: no --source given",
+      "ERR_NAME_CONFLICT",
+      `Cannot install "${deployment.name}": ${paths.quadletDir}/${file.path} already exists and is not part of it`,
       {
         remedy:
-          "Name the deployment's folder: `leger deploy install --source ./my-app --dry-run` (leger.run and Git sources are not available yet)",
+          "Rename the file in the deployment, or remove the other one if it is no longer used",
       },
     );
   }
-  if (options.dryRun !== true) {
-    throw new LegerError(
-      "ERR_USAGE",
-      "Cannot install for real yet: this version of leger only plans installs",
-      {
-        remedy:
-          `Run \`leger deploy install --source ${options.source} --dry-run\` to see the plan`,
-      },
-    );
-  }
-  const { plan } = await planSource(options.source, {
-    scope: resolveScope(options.scope, context),
-    json: options.json === true,
-    context,
-  });
-  const code = printPlan(plan, {
-    json: options.json === true,
-    context,
-    render: (p) => renderPlan(p, { terminal: context.stdoutIsTerminal }),
-  });
-  if (options.json !== true) {
-    context.err("Dry run: nothing was changed on this host.\n");
-  }
-  return code;
+}
+
+/**
+ * Units whose secrets are not in Podman yet install anyway; say which and how
+ * they arrive.
+ *
+ * @returns The secrets that are missing.
+ */
+async function warnMissingSecrets(
+  plan: DeploymentPlan,
+  context: CliContext,
+): Promise<Set<string>> {
+  if (plan.secrets_required.length === 0) return new Set();
+  const existing = new Set(await secretNames());
+  const missing = plan.secrets_required.filter((name) => !existing.has(name));
+  if (missing.length === 0) return new Set();
+  context.err(
+    `Warning: ${missing.length} secrets are not in Podman yet: ${
+      missing.join(", ")
+    }\n` +
+      "  legerd creates them from leger.run once it runs (or run `leger secrets sync`); until then the units that use them cannot start.\n",
+  );
+  return new Set(missing);
 }

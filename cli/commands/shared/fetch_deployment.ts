@@ -1,5 +1,4 @@
 import { resolveLegerRunUrls } from "../../../lib/api/resolve_leger_run_urls.ts";
-import { LegerError } from "../../../lib/errors/mod.ts";
 import { classifySource } from "../../../lib/source/classify_source.ts";
 import { readLocalSource } from "../../../lib/source/read_local_source.ts";
 import type { LoadedDeployment } from "../../../lib/source/types.ts";
@@ -44,14 +43,24 @@ export async function fetchDeployment(
       return await fetchGitSource(spec.url, { home: context.home });
     }
     case "leger.run":
-    case "leger.run-space":
-      throw new LegerError(
-        "ERR_USAGE",
-        "Cannot fetch from leger.run yet: this version of leger reads local folders and Git repositories",
-        {
-          remedy: "Name a folder or a Git URL with --source",
-        },
-      );
+    case "leger.run-space": {
+      const [{ fetchLegerRunSource }, { requireAuthState }] = await Promise
+        .all([
+          import("../../../lib/source/fetch_leger_run_source.ts"),
+          import("../../../lib/auth/require_auth_state.ts"),
+        ]);
+      const pathEnv = { home: context.home, env: context.env };
+      // The login is read only when needed: a vN URL needs none.
+      const login = (action: string) => requireAuthState(pathEnv, { action });
+      const userUuid = spec.type === "leger.run"
+        ? spec.userUuid
+        : (await login("fetch your leger.run space")).user_uuid;
+      return await fetchLegerRunSource({ userUuid, version: spec.version }, {
+        urls,
+        token: async () =>
+          (await login(`resolve version "${spec.version}" on leger.run`)).token,
+      });
+    }
   }
 }
 

@@ -24,6 +24,7 @@ import { buildPlan } from "../../../lib/plan/build_plan.ts";
 import { type LoadedUnit, loadUnits } from "../../../lib/plan/load_units.ts";
 import type { DeploymentPlan } from "../../../lib/plan/types.ts";
 import type { LoadedDeployment } from "../../../lib/source/types.ts";
+import { readDeployments } from "../../../lib/state/deployments_file.ts";
 import { legerPaths, type Scope } from "../../../lib/state/paths.ts";
 import type { Finding } from "../../../lib/validate/finding.ts";
 import { validateDeployment } from "../../../lib/validate/validate_deployment.ts";
@@ -117,7 +118,13 @@ async function readHost(
   scope: Scope,
   context: CliContext,
 ): Promise<HostSnapshot> {
-  const { quadletDir } = legerPaths(scope, context);
+  const { quadletDir, stateDir } = legerPaths(scope, context);
+  // Which deployment each installed unit belongs to, by leger's own record.
+  const owners = new Map(
+    (await readDeployments(stateDir)).flatMap((d) =>
+      d.units.map((unit) => [unit, d.name])
+    ),
+  );
   const [installed, listening, volumes, containers, networks] = await Promise
     .all([
       readInstalledUnits([quadletDir]),
@@ -127,7 +134,10 @@ async function readHost(
       orEmptyWithoutPodman(listNetworks()),
     ]);
   return {
-    installed: installed.units.map((unit) => ({ quadlet: unit.quadlet })),
+    installed: installed.units.map((unit) => ({
+      quadlet: unit.quadlet,
+      deployment: owners.get(unit.quadlet.file),
+    })),
     listening,
     volumes,
     containers,

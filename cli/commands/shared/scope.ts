@@ -1,3 +1,4 @@
+import { LegerError } from "../../../lib/errors/mod.ts";
 import type { Scope } from "../../../lib/state/paths.ts";
 import type { CliContext } from "../../context.ts";
 
@@ -21,4 +22,45 @@ export function resolveScope(
 ): Scope {
   if (flag === "user" || flag === "system") return flag;
   return context.uid === 0 ? "system" : "user";
+}
+
+/**
+ * Refuses a scope this process cannot change: Podman installs for the user
+ * that runs it, so the system scope needs root and root's installs are
+ * system-wide.
+ *
+ * @throws {LegerError} `ERR_USAGE` naming the command to run instead.
+ *
+ * @example Usage
+ * ```ts
+ * import { checkScopeIsMine } from "./scope.ts";
+ * import { throws } from "node:assert/strict";
+ *
+ * throws(() => checkScopeIsMine("system", { uid: 1000 }), /needs root/);
+ * ```
+ */
+export function checkScopeIsMine(
+  scope: Scope,
+  context: Pick<CliContext, "uid">,
+): void {
+  if (scope === "system" && context.uid !== 0) {
+    throw new LegerError(
+      "ERR_USAGE",
+      "Cannot change the system scope: it needs root",
+      {
+        remedy:
+          "Run the command with sudo, or drop --scope system to install for your user",
+      },
+    );
+  }
+  if (scope === "user" && context.uid === 0) {
+    throw new LegerError(
+      "ERR_USAGE",
+      "Cannot install in root's user scope: Podman installs root's quadlets system-wide",
+      {
+        remedy:
+          "Drop --scope user (root installs in the system scope), or run leger as the user who should own the services",
+      },
+    );
+  }
 }

@@ -1,0 +1,78 @@
+import type { QuadletUnit } from "../../../lib/quadlet/types.ts";
+import type { LoadedDeployment } from "../../../lib/source/types.ts";
+import {
+  type DeploymentRecord,
+  writeDeploymentFolder,
+} from "../../../lib/state/deployment_folder.ts";
+import {
+  type InstalledDeployment,
+  readDeployments,
+  writeDeployments,
+} from "../../../lib/state/deployments_file.ts";
+import type { LegerPaths, Scope } from "../../../lib/state/paths.ts";
+import { writeFileAtomic } from "../../../lib/state/write_file_atomic.ts";
+
+/**
+ * Records an installed deployment: its files as `active/<name>/`, its entry in
+ * `deployments.yaml` and its manifest in `manifest.json`, each written
+ * atomically; the staged copy it came from is then removed.
+ *
+ * Requires `--allow-read` and `--allow-write` for leger's folders.
+ */
+export async function saveInstalled(
+  deployment: LoadedDeployment,
+  options: {
+    scope: Scope;
+    paths: LegerPaths;
+    record: DeploymentRecord;
+    units: readonly QuadletUnit[];
+    services: readonly string[];
+  },
+): Promise<void> {
+  const { scope, paths, record, units, services } = options;
+  await writeDeploymentFolder(
+    `${paths.workDir}/active/${deployment.name}`,
+    record,
+    new Map(deployment.files.map((file) => [file.path, file.bytes])),
+  );
+  const entry: InstalledDeployment = {
+    name: deployment.name,
+    scope,
+    source: deployment.source,
+    installed_at: new Date().toISOString(),
+    files: record.files,
+    units: units.map((unit) => unit.file),
+    services: [...services],
+    volumes: units.filter((u) => u.kind === "volume" && u.resourceName !== null)
+      .map((u) => u.resourceName!),
+  };
+  const others = (await readDeployments(paths.stateDir)).filter((d) =>
+    d.name !== deployment.name
+  );
+  await writeDeployments(paths.stateDir, [...others, entry]);
+  await writeManifests(paths.stateDir, deployment);
+  await Deno.remove(`${paths.workDir}/staged/${deployment.name}`, {
+    recursive: true,
+  });
+}
+
+/** `manifest.json`: the manifest of each installed deployment, by name. */
+async function writeManifests(
+  stateDir: string,
+  deployment: LoadedDeployment,
+): Promise<void> {
+  const path = `${stateDir}/manifest.json`;
+  let manifests: Record<string, unknown> = {};
+  try {
+    manifests = JSON.parse(await Deno.readTextFile(path)).deployments ?? {};
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  manifests[deployment.name] = deployment.manifest;
+  await writeFileAtomic(
+    path,
+    new TextEncoder().encode(
+      JSON.stringify({ deployments: manifests }, null, 2) + "\n",
+    ),
+  );
+}

@@ -1,0 +1,51 @@
+import type { Scope } from "../state/paths.ts";
+
+/** Options for {@linkcode streamJournal}. */
+export interface StreamJournalOptions {
+  /** How many of the last lines to show. */
+  lines: number;
+  /** Only lines since then, in journalctl's forms (`1h ago`, `2026-11-27 10:00`). */
+  since?: string;
+  /** Keep printing new lines until interrupted. */
+  follow: boolean;
+}
+
+/**
+ * Prints a unit's journal of a scope straight to this process's stdout and
+ * stderr (streaming, so `--follow` runs until Ctrl-C).
+ *
+ * Requires `--allow-run=journalctl`.
+ *
+ * @returns 0 when journalctl succeeded, else 1.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { streamJournal } from "./journal.ts";
+ * await streamJournal("user", "web.service", { lines: 100, follow: false });
+ * ```
+ */
+export async function streamJournal(
+  scope: Scope,
+  unit: string,
+  options: StreamJournalOptions,
+): Promise<number> {
+  const { lines, since, follow } = options;
+  const args = [
+    ...(scope === "user" ? ["--user"] : []),
+    "--unit",
+    unit,
+    "--lines",
+    String(lines),
+    "--no-pager",
+    ...(since === undefined ? [] : ["--since", since]),
+    ...(follow ? ["--follow"] : []),
+  ];
+  // Not through run(): the output is the user's to read as it comes, not ours to capture.
+  const { code } = await new Deno.Command("journalctl", {
+    args,
+    stdin: "null",
+    stdout: "inherit",
+    stderr: "inherit",
+  }).output();
+  return code === 0 ? 0 : 1;
+}

@@ -1,0 +1,137 @@
+import type { Scope } from "../state/paths.ts";
+import { run, type Runner } from "./run.ts";
+
+/** The state of one systemd unit, as `systemctl show` reports it. */
+export interface UnitState {
+  /** The unit name asked about, such as `web.service`. */
+  id: string;
+  /** `loaded`, `not-found`, `error`, `masked`. */
+  loadState: string;
+  /** `active`, `activating`, `inactive`, `failed`, `deactivating`, `reloading`. */
+  activeState: string;
+  /** `running`, `exited`, `dead`, `failed`, `start`, … */
+  subState: string;
+  /** `success`, `exit-code`, `signal`, `timeout`, … */
+  result: string;
+}
+
+const SHOW_PROPERTIES = "Id,LoadState,ActiveState,SubState,Result";
+
+/**
+ * Runs `systemctl` in a scope (`--user` for the user scope).
+ *
+ * Requires `--allow-run=systemctl`.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { systemctl } from "./systemctl.ts";
+ * await systemctl("user", ["daemon-reload"]);
+ * ```
+ */
+export async function systemctl(
+  scope: Scope,
+  args: readonly string[],
+  options: { runner?: Runner; allowedExitCodes?: number[] } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { runner = run, allowedExitCodes } = options;
+  const scoped = scope === "user" ? ["--user", ...args] : [...args];
+  return await runner("systemctl", scoped, { allowedExitCodes });
+}
+
+/**
+ * Reads the state of many units with one `systemctl show` call, so the number
+ * of processes does not grow with the number of units. Units systemd does not
+ * know come back with `loadState` `not-found`.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { showUnits } from "./systemctl.ts";
+ * const [web] = await showUnits("user", ["web.service"]);
+ * ```
+ */
+export async function showUnits(
+  scope: Scope,
+  units: readonly string[],
+  options: { runner?: Runner } = {},
+): Promise<UnitState[]> {
+  if (units.length === 0) return [];
+  const { stdout } = await systemctl(
+    scope,
+    ["show", `--property=${SHOW_PROPERTIES}`, "--", ...units],
+    options,
+  );
+  return parseShowOutput(stdout, units);
+}
+
+/**
+ * Parses `systemctl show` output for several units: blocks of `Key=value`
+ * lines separated by blank lines, in the order the units were asked for.
+ *
+ * @example Usage
+ * ```ts
+ * import { parseShowOutput } from "./systemctl.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const [web] = parseShowOutput(
+ *   "Id=web.service\nLoadState=loaded\nActiveState=active\nSubState=running\nResult=success\n",
+ *   ["web.service"],
+ * );
+ * strictEqual(web.activeState, "active");
+ * ```
+ */
+export function parseShowOutput(
+  stdout: string,
+  units: readonly string[],
+): UnitState[] {
+  const blocks = stdout.trim() === "" ? [] : stdout.trim().split(/\n\s*\n/);
+  if (blocks.length !== units.length) {
+    throw new SyntaxError(
+      `Cannot read "systemctl show": expected ${units.length} blocks, got ${blocks.length}`,
+    );
+  }
+  return blocks.map((block, index) => {
+    const values = new Map<string, string>();
+    for (const line of block.split("\n")) {
+      const equals = line.indexOf("=");
+      if (equals > 0) values.set(line.slice(0, equals), line.slice(equals + 1));
+    }
+    return {
+      id: units[index],
+      loadState: values.get("LoadState") ?? "",
+      activeState: values.get("ActiveState") ?? "",
+      subState: values.get("SubState") ?? "",
+      result: values.get("Result") ?? "",
+    };
+  });
+}
+
+/**
+ * The last lines a unit wrote to the journal of its scope, for error messages.
+ *
+ * Requires `--allow-run=journalctl`.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { journalTail } from "./systemctl.ts";
+ * const lines = await journalTail("user", "web.service", 10);
+ * ```
+ */
+export async function journalTail(
+  scope: Scope,
+  unit: string,
+  lines: number,
+  options: { runner?: Runner } = {},
+): Promise<string[]> {
+  const { runner = run } = options;
+  const { stdout } = await runner("journalctl", [
+    ...(scope === "user" ? ["--user"] : []),
+    "--unit",
+    unit,
+    "--lines",
+    String(lines),
+    "--no-pager",
+    "--output",
+    "cat",
+  ], { allowedExitCodes: [1] });
+  return stdout.split("\n").filter((line) => line !== "");
+}

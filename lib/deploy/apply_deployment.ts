@@ -1,0 +1,226 @@
+import { CommandError } from "../adapters/command_error.ts";
+import type { UnitState } from "../adapters/systemctl.ts";
+import { LegerError } from "../errors/mod.ts";
+import type { HostOps } from "./host_ops.ts";
+import { UndoLog } from "./undo_log.ts";
+
+/** One version of a deployment, as far as installing it goes. */
+export interface DeploymentFiles {
+  /** The folder holding its files (staged or active). */
+  dir: string;
+  /** Its files, relative to `dir`. */
+  files: readonly string[];
+  /** The services leger starts for it. */
+  services: readonly string[];
+}
+
+/** Options for {@linkcode applyDeployment}. */
+export interface ApplyDeploymentOptions {
+  /** Start the services after installing the units. */
+  start: boolean;
+  /** Aborted on Ctrl-C: the change is undone. */
+  signal?: AbortSignal;
+  /**
+   * How many times to check, after `systemctl start` returned, that every
+   * service stays active (a container that exits right after starting fails
+   * a moment later).
+   *
+   * @default {6}
+   */
+  settleChecks?: number;
+  /**
+   * Waits between two checks.
+   *
+   * @default {250 ms}
+   */
+  pause?: () => Promise<void>;
+  /** Progress lines, for stderr. */
+  progress?: (line: string) => void;
+}
+
+/**
+ * Installs (and starts) a deployment in place of its previous version, if any,
+ * so that a failure at any step — Podman refusing a unit, a service that does
+ * not start or stay up, Ctrl-C — leaves the host as it was: the new units
+ * removed, the previous ones reinstalled and the services that were running
+ * started again.
+ *
+ * @param next The version to install.
+ * @param previous The installed version it replaces, with the services that
+ * were running, or `null`.
+ * @param ops The host.
+ * @param options Start, signal, settle checks.
+ * @throws {LegerError} `ERR_PODMAN_INSTALL_FAILED`, `ERR_SERVICE_START_FAILED`
+ * (with the failing unit's last journal lines) or `ERR_INTERRUPTED`, after
+ * undoing the change.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { applyDeployment } from "./apply_deployment.ts";
+ * await applyDeployment(next, null, ops, { start: true });
+ * ```
+ */
+export async function applyDeployment(
+  next: DeploymentFiles,
+  previous: (DeploymentFiles & { running: readonly string[] }) | null,
+  ops: HostOps,
+  options: ApplyDeploymentOptions,
+): Promise<void> {
+  const {
+    start,
+    signal,
+    settleChecks = 6,
+    pause = () => new Promise((resolve) => setTimeout(resolve, 250)),
+    progress = () => {},
+  } = options;
+  const undo = new UndoLog();
+  const step = async <T>(
+    what: string,
+    action: () => Promise<T>,
+  ): Promise<T> => {
+    if (signal?.aborted) throw interrupted();
+    progress(what);
+    return await action();
+  };
+  try {
+    if (previous !== null) {
+      await step(
+        "Stopping the installed version",
+        () => ops.stop(previous.services),
+      );
+      undo.push(
+        "restart the previous services",
+        () => ops.start(previous.running),
+      );
+      await step(
+        "Removing the installed version's units",
+        () => ops.removeFiles(previous.files),
+      );
+      undo.push(
+        "reinstall the previous units",
+        () => ops.installFiles(previous.dir, previous.files),
+      );
+    }
+    await step("Installing the units", () => installOrFail(ops, next));
+    undo.push("remove the new units", () => ops.removeFiles(next.files));
+    if (start && next.services.length > 0) {
+      undo.push("stop the new services", () => ops.stop(next.services));
+      await step(
+        `Starting ${next.services.join(", ")}`,
+        () => startOrFail(ops, next.services),
+      );
+      for (let check = 0; check < settleChecks; check++) {
+        await pause();
+        if (signal?.aborted) throw interrupted();
+        await failIfNotActive(ops, await ops.states(next.services));
+      }
+    }
+  } catch (error) {
+    progress("Undoing the changes");
+    const failures = await undo.undoAll();
+    const cause = signal?.aborted && !(error instanceof LegerError)
+      ? interrupted()
+      : error;
+    throw withUndoFailures(cause, failures);
+  }
+}
+
+async function installOrFail(
+  ops: HostOps,
+  next: DeploymentFiles,
+): Promise<void> {
+  try {
+    await ops.installFiles(next.dir, next.files);
+  } catch (error) {
+    if (!(error instanceof CommandError)) throw error;
+    throw new LegerError(
+      "ERR_PODMAN_INSTALL_FAILED",
+      `Cannot install the units: ${error.bin} exited with code ${error.code}`,
+      {
+        cause: error,
+        details: error.stderrTail.split("\n").filter((line) => line !== ""),
+        remedy:
+          "Check the units with `leger validate`, fix what Podman names, then install again",
+      },
+    );
+  }
+}
+
+async function startOrFail(
+  ops: HostOps,
+  services: readonly string[],
+): Promise<void> {
+  try {
+    await ops.start(services);
+  } catch (error) {
+    if (!(error instanceof CommandError)) throw error;
+    // systemctl says only that a job failed: find which service, and why.
+    await failIfNotActive(ops, await ops.states(services));
+    throw new LegerError(
+      "ERR_SERVICE_START_FAILED",
+      `Cannot start the services: systemctl exited with code ${error.code}`,
+      {
+        cause: error,
+        details: error.stderrTail.split("\n").filter((line) => line !== ""),
+      },
+    );
+  }
+}
+
+/** A service that is not (or no longer) active fails the install, with its journal. */
+async function failIfNotActive(
+  ops: HostOps,
+  states: readonly UnitState[],
+): Promise<void> {
+  const down = states.find((state) => state.activeState !== "active");
+  if (down === undefined) return;
+  const journal = await ops.journalTail(down.id, 10).catch(() => []);
+  throw new LegerError(
+    "ERR_SERVICE_START_FAILED",
+    `Cannot start "${down.id}": it is ${down.activeState} (${down.subState}${
+      down.result && down.result !== "success" ? `, ${down.result}` : ""
+    })`,
+    {
+      details: journal.length > 0
+        ? ["last journal lines:", ...journal.map((line) => `  ${line}`)]
+        : [],
+      remedy: `Everything was rolled back. Read the whole log with \`${
+        ops.journalCommand(down.id)
+      }\`, fix the unit and install again`,
+    },
+  );
+}
+
+function interrupted(): LegerError {
+  return new LegerError(
+    "ERR_INTERRUPTED",
+    "Cannot finish the install: it was interrupted",
+    {
+      remedy:
+        "Everything it had changed was undone; run the command again to install",
+    },
+  );
+}
+
+function withUndoFailures(
+  error: unknown,
+  failures: readonly { what: string; error: unknown }[],
+): unknown {
+  if (failures.length === 0 || !(error instanceof LegerError)) return error;
+  return new LegerError(error.code, error.message, {
+    cause: error.cause,
+    file: error.file,
+    line: error.line,
+    details: [
+      ...error.details,
+      "and leger could not undo everything:",
+      ...failures.map((f) =>
+        `  ${f.what}: ${
+          f.error instanceof Error ? f.error.message : String(f.error)
+        }`
+      ),
+    ],
+    remedy:
+      "Check `leger deploy list` and `podman quadlet list`, and remove what is left by hand",
+  });
+}

@@ -1,0 +1,184 @@
+import { deepStrictEqual, rejects } from "node:assert/strict";
+import { CommandError } from "../adapters/command_error.ts";
+import type { UnitState } from "../adapters/systemctl.ts";
+import { applyDeployment } from "./apply_deployment.ts";
+import type { HostOps } from "./host_ops.ts";
+
+/** A host that records every call and fails where a test says. */
+function fakeHost(options: {
+  failStart?: boolean;
+  failInstall?: string;
+  states?: (calls: number) => Record<string, string>;
+} = {}) {
+  const calls: string[] = [];
+  let stateCalls = 0;
+  const ops: HostOps = {
+    installFiles(dir, files) {
+      calls.push(`install ${dir} ${files.join(" ")}`);
+      if (options.failInstall === dir) {
+        return Promise.reject(
+          new CommandError("podman", [], 125, "Error: bad unit"),
+        );
+      }
+      return Promise.resolve();
+    },
+    removeFiles(files) {
+      calls.push(`remove ${files.join(" ")}`);
+      return Promise.resolve();
+    },
+    start(services) {
+      calls.push(`start ${services.join(" ")}`);
+      if (options.failStart) {
+        return Promise.reject(
+          new CommandError("systemctl", [], 1, "Job failed"),
+        );
+      }
+      return Promise.resolve();
+    },
+    stop(services) {
+      calls.push(`stop ${services.join(" ")}`);
+      return Promise.resolve();
+    },
+    states(services) {
+      const active = options.states?.(stateCalls++) ?? {};
+      return Promise.resolve(services.map((id): UnitState => ({
+        id,
+        loadState: "loaded",
+        activeState: active[id] ?? "active",
+        subState: active[id] === "failed" ? "failed" : "running",
+        result: active[id] === "failed" ? "exit-code" : "success",
+      })));
+    },
+    journalTail: (service) => Promise.resolve([`${service}: boom`]),
+    journalCommand: (service) => `journalctl -u ${service}`,
+  };
+  return { ops, calls };
+}
+
+const NEXT = {
+  dir: "/staged/app",
+  files: ["web.container", "data.volume"],
+  services: ["web.service"],
+};
+const PREVIOUS = {
+  dir: "/active/app",
+  files: ["web.container"],
+  services: ["web.service"],
+  running: ["web.service"],
+};
+const fast = { settleChecks: 2, pause: () => Promise.resolve() };
+
+Deno.test("applyDeployment() installs and starts a new deployment", async () => {
+  const { ops, calls } = fakeHost();
+  await applyDeployment(NEXT, null, ops, { start: true, ...fast });
+  deepStrictEqual(calls, [
+    "install /staged/app web.container data.volume",
+    "start web.service",
+  ]);
+});
+
+Deno.test("applyDeployment() replaces the previous version", async () => {
+  const { ops, calls } = fakeHost();
+  await applyDeployment(NEXT, PREVIOUS, ops, { start: true, ...fast });
+  deepStrictEqual(calls, [
+    "stop web.service",
+    "remove web.container",
+    "install /staged/app web.container data.volume",
+    "start web.service",
+  ]);
+});
+
+Deno.test("applyDeployment() does not start services with start: false", async () => {
+  const { ops, calls } = fakeHost();
+  await applyDeployment(NEXT, null, ops, { start: false, ...fast });
+  deepStrictEqual(calls, ["install /staged/app web.container data.volume"]);
+});
+
+Deno.test("applyDeployment() rolls back to the previous version when a service exits after starting", async () => {
+  const { ops, calls } = fakeHost({
+    states: (n): Record<string, string> =>
+      n === 1 ? { "web.service": "failed" } : {},
+  });
+  await rejects(
+    applyDeployment(NEXT, PREVIOUS, ops, { start: true, ...fast }),
+    (error: Error & { code?: string; details?: string[] }) => {
+      deepStrictEqual(error.code, "ERR_SERVICE_START_FAILED");
+      deepStrictEqual(
+        error.message,
+        'Cannot start "web.service": it is failed (failed, exit-code)',
+      );
+      deepStrictEqual(error.details, [
+        "last journal lines:",
+        "  web.service: boom",
+      ]);
+      return true;
+    },
+  );
+  deepStrictEqual(calls, [
+    "stop web.service",
+    "remove web.container",
+    "install /staged/app web.container data.volume",
+    "start web.service",
+    // undo, newest first
+    "stop web.service",
+    "remove web.container data.volume",
+    "install /active/app web.container",
+    "start web.service",
+  ]);
+});
+
+Deno.test("applyDeployment() removes the new units when systemctl start fails", async () => {
+  const { ops, calls } = fakeHost({
+    failStart: true,
+    states: () => ({ "web.service": "failed" }),
+  });
+  await rejects(applyDeployment(NEXT, null, ops, { start: true, ...fast }), {
+    code: "ERR_SERVICE_START_FAILED",
+  });
+  deepStrictEqual(calls, [
+    "install /staged/app web.container data.volume",
+    "start web.service",
+    "stop web.service",
+    "remove web.container data.volume",
+  ]);
+});
+
+Deno.test("applyDeployment() reports Podman's refusal and restores the previous version", async () => {
+  const { ops, calls } = fakeHost({ failInstall: "/staged/app" });
+  await rejects(
+    applyDeployment(NEXT, PREVIOUS, ops, { start: true, ...fast }),
+    {
+      code: "ERR_PODMAN_INSTALL_FAILED",
+      message: /podman exited with code 125/,
+    },
+  );
+  deepStrictEqual(calls, [
+    "stop web.service",
+    "remove web.container",
+    "install /staged/app web.container data.volume",
+    "install /active/app web.container",
+    "start web.service",
+  ]);
+});
+
+Deno.test("applyDeployment() undoes what it did when interrupted", async () => {
+  const { ops, calls } = fakeHost();
+  const controller = new AbortController();
+  await rejects(
+    applyDeployment(NEXT, null, ops, {
+      start: true,
+      signal: controller.signal,
+      progress: (line) => {
+        if (line.startsWith("Starting")) controller.abort();
+      },
+      ...fast,
+    }),
+    { code: "ERR_INTERRUPTED" },
+  );
+  deepStrictEqual(calls, [
+    "install /staged/app web.container data.volume",
+    "start web.service",
+    "stop web.service",
+    "remove web.container data.volume",
+  ]);
+});

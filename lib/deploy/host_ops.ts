@@ -1,0 +1,151 @@
+import {
+  journalTail,
+  showUnits,
+  systemctl,
+  type UnitState,
+} from "../adapters/systemctl.ts";
+import { quadletInstall, quadletRemove } from "../adapters/podman_quadlet.ts";
+import type { Scope } from "../state/paths.ts";
+
+/** What installing, starting and removing a deployment needs from the host. */
+export interface HostOps {
+  /** Puts `files` (paths relative to `dir`) into the quadlet folder and reloads systemd. */
+  installFiles(dir: string, files: readonly string[]): Promise<void>;
+  /** Removes a deployment's files from the quadlet folder and reloads systemd. */
+  removeFiles(files: readonly string[]): Promise<void>;
+  /** Starts services with one `systemctl start` (systemd orders them by their dependencies). */
+  start(services: readonly string[]): Promise<void>;
+  stop(services: readonly string[]): Promise<void>;
+  states(services: readonly string[]): Promise<UnitState[]>;
+  journalTail(service: string, lines: number): Promise<string[]>;
+  /** The command a person runs to read a service's whole journal. */
+  journalCommand(service: string): string;
+}
+
+/** Options for {@linkcode hostOps}. */
+export interface HostOpsOptions {
+  scope: Scope;
+  /** Podman's quadlet folder of the scope. */
+  quadletDir: string;
+  /**
+   * `podman quadlet install` (Podman ≥ 5.6) rather than copying the files
+   * into the quadlet folder and reloading systemd (Podman 4.4–5.5).
+   */
+  quadletCommand: boolean;
+  /** `podman quadlet install --replace` exists (Podman ≥ 5.7). */
+  replace: boolean;
+}
+
+/**
+ * The real host: Podman's quadlet commands (or the copy fallback) and
+ * systemctl in the scope.
+ *
+ * Requires `--allow-run=podman,systemctl,journalctl` and read/write access to
+ * the quadlet folder.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { hostOps } from "./host_ops.ts";
+ * const ops = hostOps({ scope: "user", quadletDir, quadletCommand: true, replace: true });
+ * await ops.start(["web.service"]);
+ * ```
+ */
+export function hostOps(options: HostOpsOptions): HostOps {
+  const { scope, quadletDir, quadletCommand, replace } = options;
+  return {
+    async installFiles(dir, files) {
+      // `podman quadlet install` takes files only (not drop-in or config
+      // folders): leger copies nested paths itself, before Podman reloads systemd.
+      const nested = quadletCommand
+        ? files.filter((f) => f.includes("/"))
+        : files;
+      for (const file of nested) {
+        const target = `${quadletDir}/${file}`;
+        await Deno.mkdir(target.slice(0, target.lastIndexOf("/")), {
+          recursive: true,
+        });
+        await Deno.copyFile(`${dir}/${file}`, target);
+      }
+      if (quadletCommand) {
+        const top = files.filter((f) => !f.includes("/"));
+        await quadletInstall(dir, top, {
+          replace: replace && (await anyExists(quadletDir, top)),
+        });
+      } else {
+        await systemctl(scope, ["daemon-reload"]);
+      }
+    },
+    async removeFiles(files) {
+      const nested = quadletCommand
+        ? files.filter((f) => f.includes("/"))
+        : files;
+      for (const file of nested) {
+        await removeFileAndEmptyParents(quadletDir, file);
+      }
+      if (quadletCommand) {
+        // Podman removes whole applications; naming every unit removes exactly ours.
+        await quadletRemove(
+          files.filter((f) => !f.includes("/") && isUnitFile(f)),
+        );
+      } else {
+        await systemctl(scope, ["daemon-reload"]);
+      }
+    },
+    async start(services) {
+      if (services.length > 0) {
+        await systemctl(scope, ["start", "--", ...services]);
+      }
+    },
+    async stop(services) {
+      if (services.length > 0) {
+        await systemctl(scope, ["stop", "--", ...services]);
+      }
+    },
+    states: (services) => showUnits(scope, services),
+    journalTail: (service, lines) => journalTail(scope, service, lines),
+    journalCommand: (service) =>
+      `journalctl ${scope === "user" ? "--user " : ""}-u ${service}`,
+  };
+}
+
+const UNIT_FILE_REGEXP =
+  /\.(container|volume|network|pod|kube|image|build|artifact)$/;
+
+function isUnitFile(name: string): boolean {
+  return UNIT_FILE_REGEXP.test(name);
+}
+
+async function anyExists(
+  dir: string,
+  files: readonly string[],
+): Promise<boolean> {
+  for (const file of files) {
+    try {
+      await Deno.lstat(`${dir}/${file}`);
+      return true;
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+  }
+  return false;
+}
+
+async function removeFileAndEmptyParents(
+  root: string,
+  file: string,
+): Promise<void> {
+  try {
+    await Deno.remove(`${root}/${file}`);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  const parts = file.split("/").slice(0, -1);
+  while (parts.length > 0) {
+    try {
+      await Deno.remove(`${root}/${parts.join("/")}`);
+    } catch {
+      return; // not empty (or gone): leave it
+    }
+    parts.pop();
+  }
+}
