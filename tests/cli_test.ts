@@ -72,3 +72,9 @@ Deno.test("leger with a bad --scope value exits 2 naming the choices", async () 
   strictEqual(result.code, 2);
   match(result.stderr, /user, system/);
 });
+
+Deno.test("deno task demo runs with exactly the leger binary's permissions", () => {
+  const flags = (task: string) =>
+    task.split(/\s+/).filter((w) => w.startsWith("--"));
+  deepStrictEqual(flags(denoJson.tasks.demo), flags(denoJson.tasks.leger));
+});
