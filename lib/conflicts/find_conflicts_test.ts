@@ -1,6 +1,6 @@
 import { deepStrictEqual } from "node:assert/strict";
 import { findConflicts } from "./find_conflicts.ts";
-import { makePort, makeQuadlet } from "./_make_quadlet.ts";
+import { makePort, makeQuadlet } from "../testing/make_quadlet.ts";
 
 Deno.test("findConflicts() returns port findings, then name findings", () => {
   const web = makeQuadlet("web.container", {

@@ -1,6 +1,6 @@
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
 import { findNameConflicts } from "./find_name_conflicts.ts";
-import { makeQuadlet } from "./_make_quadlet.ts";
+import { makeQuadlet } from "../testing/make_quadlet.ts";
 import type { HostSnapshot, InstalledQuadlet } from "./types.ts";
 
 function host(overrides: Partial<HostSnapshot> = {}): HostSnapshot {

@@ -1,6 +1,6 @@
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
 import { findPortConflicts } from "./find_port_conflicts.ts";
-import { makePort, makeQuadlet } from "./_make_quadlet.ts";
+import { makePort, makeQuadlet } from "../testing/make_quadlet.ts";
 import type { HostSnapshot } from "./types.ts";
 import type { ListeningSocket } from "./parse_proc_net.ts";
 import type { QuadletUnit } from "../quadlet/types.ts";

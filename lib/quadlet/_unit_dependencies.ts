@@ -1,27 +1,9 @@
+import { UNIT_DEPENDENCY_KEYS } from "./unit_dependency_keys.ts";
 import type { UnitFile } from "../unit/types.ts";
 import { lookupWords } from "./_lookup_words.ts";
 import { quadletKindOf } from "./kind.ts";
 import { serviceNameOf } from "./service_name.ts";
 import type { UnitRef } from "./types.ts";
-
-/** The `[Unit]` keys whose quadlet file names Podman translates to service names. */
-const DEPENDENCY_KEYS = [
-  "After",
-  "Before",
-  "BindsTo",
-  "Conflicts",
-  "OnFailure",
-  "OnSuccess",
-  "PartOf",
-  "PropagatesReloadTo",
-  "PropagatesStopTo",
-  "ReloadPropagatedFrom",
-  "Requires",
-  "Requisite",
-  "StopPropagatedFrom",
-  "Upholds",
-  "Wants",
-] as const;
 
 interface ServiceIndex {
   size: number;
@@ -67,7 +49,7 @@ export function unitDependencies(
   const refs: UnitRef[] = [];
   if (!unit.sections.some((section) => section.name === "Unit")) return refs;
   const self = unit.file.slice(unit.file.lastIndexOf("/") + 1);
-  for (const key of DEPENDENCY_KEYS) {
+  for (const key of UNIT_DEPENDENCY_KEYS) {
     for (const { word, entry } of lookupWords(unit, "Unit", key, "strv")) {
       let target: string | undefined;
       if (quadletKindOf(word) !== null) target = word;

@@ -47,3 +47,4 @@ export * from "./parse_volume.ts";
 export * from "./parse_mount.ts";
 export * from "./parse_network.ts";
 export * from "./to_quadlet_unit.ts";
+export * from "./unit_dependency_keys.ts";

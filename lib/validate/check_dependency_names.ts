@@ -1,3 +1,4 @@
+import { UNIT_DEPENDENCY_KEYS } from "../quadlet/unit_dependency_keys.ts";
 import { quadletKindOf } from "../quadlet/kind.ts";
 import { serviceNameOf } from "../quadlet/service_name.ts";
 import type { QuadletUnit } from "../quadlet/types.ts";
@@ -5,25 +6,6 @@ import { lookupAll } from "../unit/lookup.ts";
 import { splitWords } from "../unit/split_words.ts";
 import type { UnitFile } from "../unit/types.ts";
 import type { Finding } from "./finding.ts";
-
-/** The `[Unit]` keys that name other units (Podman's `unitDependencyKeys`). */
-const DEPENDENCY_KEYS = [
-  "After",
-  "Before",
-  "BindsTo",
-  "Conflicts",
-  "OnFailure",
-  "OnSuccess",
-  "PartOf",
-  "PropagatesReloadTo",
-  "PropagatesStopTo",
-  "ReloadPropagatedFrom",
-  "Requires",
-  "Requisite",
-  "StopPropagatedFrom",
-  "Upholds",
-  "Wants",
-];
 
 /**
  * Finds `[Unit]` dependencies on services that will never exist because they
@@ -64,7 +46,7 @@ export function checkDependencyNames(
   const services = new Set(units.map(({ quadlet }) => quadlet.serviceName));
   const findings: Finding[] = [];
   for (const { unit } of units) {
-    for (const key of DEPENDENCY_KEYS) {
+    for (const key of UNIT_DEPENDENCY_KEYS) {
       for (const entry of lookupAll(unit, "Unit", key)) {
         for (const word of new Set(words(entry.value))) {
           if (!word.endsWith(".service") || services.has(word)) continue;

@@ -1,7 +1,7 @@
 import { deepStrictEqual } from "node:assert/strict";
 import { checkDependencyNames } from "./check_dependency_names.ts";
 import { parseUnit } from "../unit/parse_unit.ts";
-import { makeQuadlet } from "./_make_quadlet.ts";
+import { makeQuadlet } from "../testing/make_quadlet.ts";
 import type { QuadletUnit } from "../quadlet/types.ts";
 
 function web(unitSection: string) {

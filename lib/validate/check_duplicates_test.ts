@@ -1,6 +1,6 @@
 import { deepStrictEqual } from "node:assert/strict";
 import { checkDuplicates } from "./check_duplicates.ts";
-import { makeQuadlet } from "./_make_quadlet.ts";
+import { makeQuadlet } from "../testing/make_quadlet.ts";
 
 Deno.test("checkDuplicates() reports a service name claimed twice", () => {
   const findings = checkDuplicates([

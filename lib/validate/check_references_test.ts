@@ -1,6 +1,6 @@
 import { deepStrictEqual } from "node:assert/strict";
 import { checkReferences } from "./check_references.ts";
-import { makeQuadlet } from "./_make_quadlet.ts";
+import { makeQuadlet } from "../testing/make_quadlet.ts";
 import type { FileRef, UnitRef } from "../quadlet/types.ts";
 
 function unitRef(unit: string, line: number, key = "Volume"): UnitRef {
