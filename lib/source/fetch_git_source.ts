@@ -50,8 +50,11 @@ export interface FetchGitSourceOptions {
 interface Target {
   /** The ref to record (`main`, `feature/x`, a commit id), if known. */
   ref?: string;
-  /** What to fetch: a full ref name, a ref, a commit id, or `HEAD`. */
-  fetchRef: string;
+  /**
+   * What to fetch: the object id the remote listed for the ref when it was
+   * asked (saving the fetch its own listing), else the ref as given.
+   */
+  fetch: string;
   /** The folder, `""` for the top. */
   path: string;
 }
@@ -65,7 +68,10 @@ interface Target {
  * (`--filter=blob:none`), and then, through a sparse checkout of only PATH,
  * the files of that folder and nothing else. The same steps serve a branch, a
  * tag and a full commit id: `git init`, `sparse-checkout set`,
- * `fetch --depth 1 --filter=blob:none origin REF`, `checkout --detach`.
+ * `fetch --depth 1 --filter=blob:none origin REF`, `checkout --detach` (and,
+ * only when the folder came out missing, `ls-tree` to say why).
+ * When the remote has been asked for its refs, the object it listed is
+ * fetched by id, which spares the fetch listing the refs again.
  *
  * A web URL's `tree/REF/PATH` is split against the remote's branches and tags
  * (`git ls-remote --heads --tags`, longest ref first); a URL with no ref asks
@@ -118,23 +124,38 @@ export async function fetchGitSource(
     ...(runner === undefined ? {} : { runner }),
     ...(signal === undefined ? {} : { signal }),
   };
-  const target = await gitStep(parsed, undefined, () => resolve(parsed, git));
   const dir = await Deno.makeTempDir({
     prefix: "leger_git_",
     ...(tempDir === undefined ? {} : { dir: tempDir }),
   });
   try {
+    // Asking the remote which ref the URL names (a round trip) and making the
+    // empty repository (local work) do not wait for each other.
+    const [resolved, initialized] = await Promise.allSettled([
+      gitStep(parsed, undefined, () => resolve(parsed, git)),
+      gitStep(
+        parsed,
+        undefined,
+        () => initRepository(dir, parsed.cloneUrl, git),
+      ),
+    ]);
+    if (resolved.status === "rejected") throw resolved.reason;
+    if (initialized.status === "rejected") throw initialized.reason;
+    const target = resolved.value;
     const commit = await gitStep(parsed, target.ref, async () => {
-      await initRepository(dir, parsed.cloneUrl, git);
       if (target.path !== "") {
         await sparseCheckoutFolder(dir, target.path, git);
       }
-      await fetchShallow(dir, target.fetchRef, git);
+      await fetchShallow(dir, target.fetch, git);
       return await revParse(dir, "FETCH_HEAD", git);
     });
     await gitStep(parsed, target.ref, async () => {
-      if (target.path !== "") await checkFolder(dir, commit, target, parsed);
       await checkoutDetached(dir, commit, git);
+      // A sparse checkout of a path that is no folder of the commit checks
+      // out nothing; only then ask git what the path is, to say so.
+      if (target.path !== "" && !(await hasEntries(join(dir, target.path)))) {
+        await checkFolder(dir, commit, target, parsed, git);
+      }
     });
     const deployment = await readFolder(dir, target.path, parsed, home);
     return {
@@ -160,22 +181,40 @@ async function resolve(parsed: GitUrl, git: GitOptions): Promise<Target> {
       ...git,
       headsAndTags: true,
     });
-    return chooseRef(parsed.refWords, refs, {
+    const chosen = chooseRef(parsed.refWords, refs, {
       url: redactUrl(parsed.cloneUrl),
       ...(parsed.refKind === undefined ? {} : { kind: parsed.refKind }),
     });
+    return { ref: chosen.ref, fetch: chosen.object, path: chosen.path };
   }
   const path = parsed.path ?? "";
   if (parsed.ref !== undefined) {
-    return { ref: parsed.ref, fetchRef: parsed.ref, path };
+    return { ref: parsed.ref, fetch: parsed.ref, path };
   }
-  const { symrefs } = await lsRemote(parsed.cloneUrl, {
+  const { refs, symrefs } = await lsRemote(parsed.cloneUrl, {
     ...git,
     symref: true,
     patterns: ["HEAD"],
   });
   const head = symrefs.HEAD?.replace(/^refs\/heads\//, "");
-  return { ...(head === undefined ? {} : { ref: head }), fetchRef: "HEAD", path };
+  return {
+    ...(head === undefined ? {} : { ref: head }),
+    fetch: refs.find((ref) => ref.name === "HEAD")?.object ?? "HEAD",
+    path,
+  };
+}
+
+async function hasEntries(folder: string): Promise<boolean> {
+  try {
+    for await (const _ of Deno.readDir(folder)) return true;
+    return false;
+  } catch (err) {
+    if (
+      err instanceof Deno.errors.NotFound ||
+      err instanceof Deno.errors.NotADirectory
+    ) return false;
+    throw err;
+  }
 }
 
 async function checkFolder(
@@ -183,8 +222,9 @@ async function checkFolder(
   commit: string,
   target: Target,
   parsed: GitUrl,
+  git: GitOptions,
 ): Promise<void> {
-  const entry = await lsTreeEntry(dir, commit, target.path);
+  const entry = await lsTreeEntry(dir, commit, target.path, git);
   if (entry?.type === "tree") return;
   const at = `${
     target.ref === undefined ? "" : `${JSON.stringify(target.ref)} `
@@ -201,15 +241,16 @@ async function checkFolder(
     }`,
     {
       details: [`source: ${parsed.displayUrl}`],
-      remedy: `Check the path, from the top of the repository; to list its folders: ${
-        listFolders(repo, target)
-      }`,
+      remedy:
+        `Check the path, from the top of the repository; to list its folders: ${
+          listFolders(repo, target)
+        }`,
     },
   );
 }
 
 function listFolders(repo: string, target: Target): string {
-  const branch = target.ref === undefined || target.fetchRef === target.ref &&
+  const branch = target.ref === undefined ||
       /^[0-9a-f]{40,64}$/.test(target.ref)
     ? ""
     : ` --branch ${target.ref}`;
@@ -226,15 +267,17 @@ async function readFolder(
   parsed: GitUrl,
   home: string | undefined,
 ): Promise<LoadedDeployment> {
-  const folder = join(await Deno.realPath(dir), path);
+  const realDir = await Deno.realPath(dir);
+  const folder = join(realDir, path);
   try {
     return await readLocalSource(folder, home === undefined ? {} : { home });
   } catch (err) {
     if (!(err instanceof LegerError)) throw err;
     const rename = (text: string) =>
-      text.replaceAll(folder, parsed.displayUrl).replaceAll(
-        dir,
-        parsed.displayUrl,
+      [folder, realDir, dir].reduce(
+        (renamed, temporary) =>
+          renamed.replaceAll(temporary, parsed.displayUrl),
+        text,
       );
     throw new LegerError(err.code, rename(err.message), {
       cause: err,
@@ -262,7 +305,7 @@ async function gitStep<T>(
     const repo = redactUrl(parsed.cloneUrl);
     const stderr = redactUrl(err.stderrTail);
     const lines = stderr.split("\n").filter((line) => line.trim() !== "");
-    const reason = lines.findLast((line) => /^(fatal|error):/.test(line)) ??
+    const reason = lines.find((line) => /^(fatal|error):/.test(line)) ??
       lines.at(-1) ?? `git exited with code ${err.code}`;
     throw new LegerError(
       "ERR_GIT_CLONE_FAILED",

@@ -23,7 +23,11 @@ import { discoverManifest } from "../../../lib/manifest/discover_manifest.ts";
 import { buildPlan } from "../../../lib/plan/build_plan.ts";
 import { type LoadedUnit, loadUnits } from "../../../lib/plan/load_units.ts";
 import type { DeploymentPlan } from "../../../lib/plan/types.ts";
-import type { LoadedDeployment } from "../../../lib/source/types.ts";
+import type {
+  LoadedDeployment,
+  SourceInfo,
+} from "../../../lib/source/types.ts";
+import { redactUrl } from "../../../lib/git/redact_url.ts";
 import { readDeployments } from "../../../lib/state/deployments_file.ts";
 import { legerPaths, type Scope } from "../../../lib/state/paths.ts";
 import type { Finding } from "../../../lib/validate/finding.ts";
@@ -111,6 +115,18 @@ export async function planDeployment(
       ...conflicts,
     ],
   });
+}
+
+/** What kind of source a `--source` names, as far as it can be told. */
+function sourceTypeOf(source: string): SourceInfo["type"] {
+  if (source === "leger.run") return "leger.run";
+  if (
+    /^[a-z][a-z0-9+.-]*:\/\//i.test(source) ||
+    /^[^/@\s]+@[^/:\s]+:/.test(source)
+  ) {
+    return "git";
+  }
+  return "local";
 }
 
 /** What is installed and in use on this host, in the scope's quadlet folder. */
@@ -210,15 +226,20 @@ function onlyNewFiles(
   return generator.filter((finding) => !flagged.has(finding.file));
 }
 
+/**
+ * The plan of a source that could not be read: invalid, with the error. The
+ * source is named as the user gave it, minus any credentials in a URL.
+ */
 function unreadablePlan(
-  path: string,
+  source: string,
   scope: Scope,
   error: LegerError,
 ): DeploymentPlan {
-  const name = path.replace(/\/+$/, "").split("/").pop() || path;
+  const location = redactUrl(source);
+  const name = location.replace(/[/#]+$/, "").split(/[/:#]/).pop() || location;
   const deployment: LoadedDeployment = {
     name,
-    source: { type: "local", location: path },
+    source: { type: sourceTypeOf(source), location },
     files: [],
     manifest: discoverManifest([]),
   };
