@@ -83,7 +83,10 @@ export async function applyDeployment(
     return await action();
   };
   try {
-    if (previous !== null) {
+    if (previous === null) {
+      await step("Installing the units", () => installOrFail(ops, next, false));
+      undo.push("remove the new units", () => ops.removeFiles(next.files));
+    } else {
       await step(
         "Stopping the installed version",
         () => ops.stop(previous.services),
@@ -92,17 +95,8 @@ export async function applyDeployment(
         "restart the previous services",
         () => ops.start(previous.running),
       );
-      await step(
-        "Removing the installed version's units",
-        () => ops.removeFiles(previous.files),
-      );
-      undo.push(
-        "reinstall the previous units",
-        () => ops.installFiles(previous.dir, previous.files),
-      );
+      await replaceVersion(previous, next, { ops, undo, step });
     }
-    await step("Installing the units", () => installOrFail(ops, next));
-    undo.push("remove the new units", () => ops.removeFiles(next.files));
     if (start && next.services.length > 0) {
       undo.push("stop the new services", () => ops.stop(next.services));
       await step(
@@ -125,12 +119,59 @@ export async function applyDeployment(
   }
 }
 
+/**
+ * Puts the new version's files in place of the previous version's: over them
+ * where the host can replace files (so volumes and networks the two share
+ * stay), else by removing the previous version first.
+ */
+async function replaceVersion(
+  previous: DeploymentFiles,
+  next: DeploymentFiles,
+  context: {
+    ops: HostOps;
+    undo: UndoLog;
+    step: <T>(what: string, action: () => Promise<T>) => Promise<T>;
+  },
+): Promise<void> {
+  const { ops, undo, step } = context;
+  if (!ops.canReplace) {
+    await step(
+      "Removing the installed version's units",
+      () => ops.removeFiles(previous.files),
+    );
+    undo.push(
+      "reinstall the previous units",
+      () => ops.installFiles(previous.dir, previous.files, false),
+    );
+    await step("Installing the units", () => installOrFail(ops, next, false));
+    undo.push("remove the new units", () => ops.removeFiles(next.files));
+    return;
+  }
+  const added = next.files.filter((file) => !previous.files.includes(file));
+  const dropped = previous.files.filter((file) => !next.files.includes(file));
+  undo.push("reinstall the previous units", async () => {
+    if (added.length > 0) await ops.deleteFiles(added);
+    await ops.installFiles(previous.dir, previous.files, true);
+  });
+  await step(
+    "Installing the units over the installed version",
+    () => installOrFail(ops, next, true),
+  );
+  if (dropped.length > 0) {
+    await step(
+      `Removing what the new version drops: ${dropped.join(", ")}`,
+      () => ops.deleteFiles(dropped),
+    );
+  }
+}
+
 async function installOrFail(
   ops: HostOps,
   next: DeploymentFiles,
+  replace: boolean,
 ): Promise<void> {
   try {
-    await ops.installFiles(next.dir, next.files);
+    await ops.installFiles(next.dir, next.files, replace);
   } catch (error) {
     if (!(error instanceof CommandError)) throw error;
     throw new LegerError(

@@ -6,6 +6,7 @@ import type { HostOps } from "./host_ops.ts";
 
 /** A host that records every call and fails where a test says. */
 function fakeHost(options: {
+  canReplace?: boolean;
   failStart?: boolean;
   failInstall?: string;
   states?: (calls: number) => Record<string, string>;
@@ -13,8 +14,11 @@ function fakeHost(options: {
   const calls: string[] = [];
   let stateCalls = 0;
   const ops: HostOps = {
-    installFiles(dir, files) {
-      calls.push(`install ${dir} ${files.join(" ")}`);
+    canReplace: options.canReplace ?? false,
+    installFiles(dir, files, replace) {
+      calls.push(
+        `install${replace ? " --replace" : ""} ${dir} ${files.join(" ")}`,
+      );
       if (options.failInstall === dir) {
         return Promise.reject(
           new CommandError("podman", [], 125, "Error: bad unit"),
@@ -24,6 +28,10 @@ function fakeHost(options: {
     },
     removeFiles(files) {
       calls.push(`remove ${files.join(" ")}`);
+      return Promise.resolve();
+    },
+    deleteFiles(files) {
+      calls.push(`delete ${files.join(" ")}`);
       return Promise.resolve();
     },
     start(services) {
@@ -77,7 +85,43 @@ Deno.test("applyDeployment() installs and starts a new deployment", async () => 
   ]);
 });
 
-Deno.test("applyDeployment() replaces the previous version", async () => {
+Deno.test("applyDeployment() installs over the previous version where the host can replace files", async () => {
+  const { ops, calls } = fakeHost({ canReplace: true });
+  const previous = { ...PREVIOUS, files: ["web.container", "old.network"] };
+  await applyDeployment(NEXT, previous, ops, { start: true, ...fast });
+  deepStrictEqual(calls, [
+    "stop web.service",
+    "install --replace /staged/app web.container data.volume",
+    "delete old.network",
+    "start web.service",
+  ]);
+});
+
+Deno.test("applyDeployment() undoes an install over the previous version by putting it back", async () => {
+  const { ops, calls } = fakeHost({
+    canReplace: true,
+    failStart: true,
+    states: () => ({ "web.service": "failed" }),
+  });
+  const previous = { ...PREVIOUS, files: ["web.container", "old.network"] };
+  await rejects(
+    applyDeployment(NEXT, previous, ops, { start: true, ...fast }),
+    { code: "ERR_SERVICE_START_FAILED" },
+  );
+  deepStrictEqual(calls, [
+    "stop web.service",
+    "install --replace /staged/app web.container data.volume",
+    "delete old.network",
+    "start web.service",
+    // undo, newest first
+    "stop web.service",
+    "delete data.volume",
+    "install --replace /active/app web.container old.network",
+    "start web.service",
+  ]);
+});
+
+Deno.test("applyDeployment() replaces the previous version by removing it first without --replace", async () => {
   const { ops, calls } = fakeHost();
   await applyDeployment(NEXT, PREVIOUS, ops, { start: true, ...fast });
   deepStrictEqual(calls, [

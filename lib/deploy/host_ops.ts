@@ -9,10 +9,27 @@ import type { Scope } from "../state/paths.ts";
 
 /** What installing, starting and removing a deployment needs from the host. */
 export interface HostOps {
-  /** Puts `files` (paths relative to `dir`) into the quadlet folder and reloads systemd. */
-  installFiles(dir: string, files: readonly string[]): Promise<void>;
-  /** Removes a deployment's files from the quadlet folder and reloads systemd. */
+  /**
+   * Whether files can be installed over installed ones (`podman quadlet
+   * install --replace`, Podman ≥ 5.7, or the copy fallback).
+   */
+  canReplace: boolean;
+  /**
+   * Puts `files` (paths relative to `dir`) into the quadlet folder and reloads
+   * systemd; with `replace`, over files of the same names.
+   */
+  installFiles(
+    dir: string,
+    files: readonly string[],
+    replace: boolean,
+  ): Promise<void>;
+  /** Removes a whole deployment's files from the quadlet folder and reloads systemd. */
   removeFiles(files: readonly string[]): Promise<void>;
+  /**
+   * Deletes some files of an installed deployment (units an update drops) and
+   * reloads systemd, without touching the rest of it.
+   */
+  deleteFiles(files: readonly string[]): Promise<void>;
   /** Starts services with one `systemctl start` (systemd orders them by their dependencies). */
   start(services: readonly string[]): Promise<void>;
   stop(services: readonly string[]): Promise<void>;
@@ -53,7 +70,8 @@ export interface HostOpsOptions {
 export function hostOps(options: HostOpsOptions): HostOps {
   const { scope, quadletDir, quadletCommand, replace } = options;
   return {
-    async installFiles(dir, files) {
+    canReplace: replace || !quadletCommand,
+    async installFiles(dir, files, replaceFiles) {
       // `podman quadlet install` takes files only (not drop-in or config
       // folders): leger copies nested paths itself, before Podman reloads systemd.
       const nested = quadletCommand
@@ -68,9 +86,7 @@ export function hostOps(options: HostOpsOptions): HostOps {
       }
       if (quadletCommand) {
         const top = files.filter((f) => !f.includes("/"));
-        await quadletInstall(dir, top, {
-          replace: replace && (await anyExists(quadletDir, top)),
-        });
+        await quadletInstall(dir, top, { replace: replace && replaceFiles });
       } else {
         await systemctl(scope, ["daemon-reload"]);
       }
@@ -90,6 +106,13 @@ export function hostOps(options: HostOpsOptions): HostOps {
       } else {
         await systemctl(scope, ["daemon-reload"]);
       }
+    },
+    async deleteFiles(files) {
+      // Not `podman quadlet rm`: Podman removes whole applications.
+      for (const file of files) {
+        await removeFileAndEmptyParents(quadletDir, file);
+      }
+      await systemctl(scope, ["daemon-reload"]);
     },
     async start(services) {
       if (services.length > 0) {
@@ -113,21 +136,6 @@ const UNIT_FILE_REGEXP =
 
 function isUnitFile(name: string): boolean {
   return UNIT_FILE_REGEXP.test(name);
-}
-
-async function anyExists(
-  dir: string,
-  files: readonly string[],
-): Promise<boolean> {
-  for (const file of files) {
-    try {
-      await Deno.lstat(`${dir}/${file}`);
-      return true;
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-    }
-  }
-  return false;
 }
 
 async function removeFileAndEmptyParents(

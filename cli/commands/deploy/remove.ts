@@ -14,6 +14,7 @@ import {
   readDeployments,
   writeDeployments,
 } from "../../../lib/state/deployments_file.ts";
+import { setKeptVolumes } from "../../../lib/state/kept_volumes.ts";
 import { legerPaths } from "../../../lib/state/paths.ts";
 import { writeFileAtomic } from "../../../lib/state/write_file_atomic.ts";
 import { confirm } from "../../confirm.ts";

@@ -29,6 +29,7 @@ import type {
 } from "../../../lib/source/types.ts";
 import { redactUrl } from "../../../lib/git/redact_url.ts";
 import { readDeployments } from "../../../lib/state/deployments_file.ts";
+import { readKeptVolumes } from "../../../lib/state/kept_volumes.ts";
 import { legerPaths, type Scope } from "../../../lib/state/paths.ts";
 import type { Finding } from "../../../lib/validate/finding.ts";
 import { validateDeployment } from "../../../lib/validate/validate_deployment.ts";
@@ -102,8 +103,11 @@ export async function planDeployment(
     deploymentFiles: deployment.files.map((file) => file.path),
     installedUnits: installedNames,
   });
+  const kept = await readKeptVolumes(legerPaths(scope, context).stateDir);
   const conflicts = findConflicts(units.map((unit) => unit.quadlet), host, {
     deployment: deployment.name,
+    // Volumes this deployment left behind when it was removed are still its own.
+    ownedVolumes: kept[deployment.name] ?? [],
   });
   return buildPlan(deployment, {
     scope,

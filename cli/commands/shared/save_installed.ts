@@ -9,6 +9,7 @@ import {
   readDeployments,
   writeDeployments,
 } from "../../../lib/state/deployments_file.ts";
+import { setKeptVolumes } from "../../../lib/state/kept_volumes.ts";
 import type { LegerPaths, Scope } from "../../../lib/state/paths.ts";
 import { writeFileAtomic } from "../../../lib/state/write_file_atomic.ts";
 
@@ -51,6 +52,7 @@ export async function saveInstalled(
   );
   await writeDeployments(paths.stateDir, [...others, entry]);
   await writeManifests(paths.stateDir, deployment);
+  await setKeptVolumes(paths.stateDir, deployment.name, []);
   await Deno.remove(`${paths.workDir}/staged/${deployment.name}`, {
     recursive: true,
   });
