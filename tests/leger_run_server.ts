@@ -16,8 +16,15 @@
  * const release = server.addRelease(userUuid, { name: "production" });
  * await server.addStaticDir(`${userUuid}/v${release.version}`, "../shared/fixtures/leger-run-rendered/v1");
  * server.fail({ path: "/releases", failure: { status: 503, code: "internal_error", message: "D1 unavailable" } });
+ * server.staticFault({ path: `${userUuid}/v1/caddy.container`, fault: { type: "status", status: 500 }, times: 1 });
  * // LEGER_API_URL=server.apiUrl LEGER_STATIC_URL=server.staticUrl LEGER_WEB_URL=server.webUrl
  * ```
+ *
+ * Like the deployed service, it has no `latest/` folder: `<uuid>/latest/manifest.json`
+ * answers 404 unless a test puts one there. Static files can be told to
+ * misbehave ({@linkcode LegerRunServer.staticFault}): an HTTP error, a body cut
+ * short, other bytes than stored (a wrong checksum), or an answer held back
+ * until the test releases it (a slow answer, without a sleep).
  *
  * Run it by hand for a manual session (prints its URLs, stops on Ctrl-C):
  *
@@ -98,6 +105,45 @@ export interface FailureRule {
   failure: EnvelopeFailure | RawFailure;
   /**
    * How many requests fail before the rule is used up.
+   *
+   * @default {Infinity}
+   */
+  times?: number;
+}
+
+/** How a static file misbehaves (see {@linkcode LegerRunServer.staticFault}). */
+export type StaticFault =
+  /** Answers this status (and body, `text/plain`) instead of the file. */
+  | { type: "status"; status: number; body?: string }
+  /**
+   * Announces the whole file's `Content-Length` but ends the body after
+   * `after` bytes (half the file when absent), as a broken connection does.
+   */
+  | { type: "truncate"; after?: number }
+  /** Serves these bytes instead of the stored ones (a wrong checksum). */
+  | { type: "replace"; body: string | Uint8Array }
+  /**
+   * Holds the answer back until `release` settles or the server closes:
+   * its headers (`"headers"`, the default: a server that does not answer)
+   * or, after the first half of the body, the rest (`"body"`: a download
+   * that stalls).
+   */
+  | {
+    type: "hold";
+    phase?: "headers" | "body";
+    release?: Promise<unknown>;
+  };
+
+/** Makes matching static files misbehave. */
+export interface StaticFaultRule {
+  /**
+   * The path under the static base (`<uuid>/v1/caddy.container`), or a
+   * pattern tested on it.
+   */
+  path: string | RegExp;
+  fault: StaticFault;
+  /**
+   * How many requests misbehave before the rule is used up.
    *
    * @default {Infinity}
    */
@@ -196,6 +242,8 @@ export class LegerRunServer implements AsyncDisposable {
   #deployments = new Map<string, FakeDeployment | null>();
   #secrets = new Map<string, Map<string, FakeSecret>>();
   #static = new Map<string, Uint8Array>();
+  #staticFaults: (StaticFaultRule & { left: number })[] = [];
+  #closing = Promise.withResolvers<void>();
   #nextId = 1;
 
   private constructor(
@@ -308,9 +356,15 @@ export class LegerRunServer implements AsyncDisposable {
     this.#failures.push({ ...rule, left: rule.times ?? Infinity });
   }
 
-  /** Forgets every failure rule. */
+  /** Forgets every failure rule, static faults included. */
   clearFailures(): void {
     this.#failures = [];
+    this.#staticFaults = [];
+  }
+
+  /** Makes matching static files misbehave (see {@linkcode StaticFaultRule}). */
+  staticFault(rule: StaticFaultRule): void {
+    this.#staticFaults.push({ ...rule, left: rule.times ?? Infinity });
   }
 
   /** Adds a release (the next version of the user's, unless given) with a finished deployment. */
@@ -367,6 +421,11 @@ export class LegerRunServer implements AsyncDisposable {
     );
   }
 
+  /** Stops serving `<staticUrl>/<path>` (it answers 404 again). */
+  deleteStatic(path: string): void {
+    this.#static.delete(path.replace(/^\/+/, ""));
+  }
+
   /** Serves every file under `dir`, subfolders too, at `<staticUrl>/<prefix>/<relative path>`. */
   async addStaticDir(prefix: string, dir: string): Promise<void> {
     for await (const entry of Deno.readDir(dir)) {
@@ -406,8 +465,9 @@ export class LegerRunServer implements AsyncDisposable {
     return [...this.#secretsOf(userUuid).values()];
   }
 
-  /** Stops the server. */
+  /** Stops the server (releasing every answer held back first). */
   async close(): Promise<void> {
+    this.#closing.resolve();
     await this.#server.shutdown();
   }
 
@@ -427,7 +487,7 @@ export class LegerRunServer implements AsyncDisposable {
       body: text === "" ? null : parseOrText(text),
     });
     if (url.pathname.startsWith("/static/")) {
-      return this.#serveStatic(url.pathname.slice(8));
+      return await this.#serveStatic(url.pathname.slice(8));
     }
     const route = url.pathname.replace(/^\/api(?=\/)/, "");
     const failure = this.#takeFailure(request.method, route);
@@ -770,18 +830,73 @@ export class LegerRunServer implements AsyncDisposable {
     return envelopeError(404, "not_found", "Route not found");
   }
 
-  #serveStatic(path: string): Response {
-    const body = this.#static.get(decodeURIComponent(path));
-    if (body === undefined) {
+  async #serveStatic(path: string): Promise<Response> {
+    const key = decodeURIComponent(path);
+    const rule = this.#staticFaults.find((r) =>
+      r.left > 0 &&
+      (typeof r.path === "string" ? r.path === key : r.path.test(key))
+    );
+    if (rule !== undefined) rule.left--;
+    const fault = rule?.fault;
+    if (fault?.type === "status") {
+      return new Response(fault.body ?? `HTTP ${fault.status}`, {
+        status: fault.status,
+        headers: { "content-type": "text/plain" },
+      });
+    }
+    const released = Promise.race([
+      fault?.type === "hold" && fault.release !== undefined
+        ? fault.release.then(() => {}, () => {})
+        : new Promise<void>(() => {}),
+      this.#closing.promise,
+    ]);
+    if (fault?.type === "hold" && (fault.phase ?? "headers") === "headers") {
+      await released;
+    }
+    const stored = this.#static.get(key);
+    if (stored === undefined) {
       return new Response("Not Found", {
         status: 404,
         headers: { "content-type": "text/plain" },
       });
     }
-    const type = path.endsWith(".json")
-      ? "application/json"
-      : "application/octet-stream";
-    return new Response(body.slice(), { headers: { "content-type": type } });
+    const body = fault?.type === "replace"
+      ? (typeof fault.body === "string"
+        ? encoder.encode(fault.body)
+        : fault.body)
+      : stored;
+    const headers = {
+      "content-type": key.endsWith(".json")
+        ? "application/json"
+        : "application/octet-stream",
+      "content-length": String(body.length),
+    };
+    if (fault?.type === "truncate" || fault?.type === "hold") {
+      const cut = fault.type === "truncate"
+        ? Math.min(fault.after ?? Math.floor(body.length / 2), body.length)
+        : Math.floor(body.length / 2);
+      const stalls = fault.type === "hold";
+      let cancelled = false;
+      const stream = new ReadableStream<Uint8Array>({
+        start(controller) {
+          if (cut > 0) controller.enqueue(body.slice(0, cut));
+          // A truncated body ends here: the announced length is never reached.
+          if (!stalls) controller.close();
+        },
+        async pull(controller) {
+          await released;
+          // The client may have given up (a timeout) while the answer was held.
+          if (cancelled) return;
+          controller.enqueue(body.slice(cut));
+          controller.close();
+        },
+        cancel() {
+          cancelled = true;
+        },
+      });
+      return new Response(stream, { headers });
+    }
+    return new Response(body.slice(), { headers });
   }
 
   #secretsOf(userUuid: string): Map<string, FakeSecret> {

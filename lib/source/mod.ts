@@ -16,3 +16,7 @@
 export * from "./read_local_source.ts";
 export * from "./sha256_hex.ts";
 export * from "./types.ts";
+export * from "./fetch_leger_run_source.ts";
+export * from "./normalise_leger_run.ts";
+export * from "./fetch_git_source.ts";
+export * from "./classify_source.ts";

@@ -46,6 +46,7 @@ export async function run(
     const { plan } = await planSource(source, {
       scope,
       version,
+      release: source === undefined ? args[0] : undefined,
       json: options.json === true,
       context,
     });
@@ -64,7 +65,13 @@ export async function run(
     context,
     wait: options.wait === true,
   });
-  const deployment = await fetchDeployment(source, { version, context });
+  // NAME names a release of the user's leger.run space, or with --source the
+  // deployment itself.
+  const deployment = await fetchDeployment(source, {
+    version,
+    release: source === undefined ? args[0] : undefined,
+    context,
+  });
   if (args[0] !== undefined && source !== undefined) deployment.name = args[0];
   const plan = await planDeployment(deployment, { scope, context });
   refuseInvalid(plan, { force: options.force === true, context });

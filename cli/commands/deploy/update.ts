@@ -43,17 +43,13 @@ export async function run(
   const recorded = (state.active ?? state.staged)!.record.source;
   context.err(`Fetching "${state.name}" from ${recorded.location}…\n`);
   // A Git source records the URL as given, which already names its ref and path.
-  const deployment = await fetchDeployment(recorded.location, { context });
-  if (deployment.name !== state.name) {
-    throw new LegerError(
-      "ERR_MANIFEST_INVALID",
-      `Cannot update "${state.name}": its source now names the deployment "${deployment.name}"`,
-      {
-        remedy:
-          `Install it under its new name with \`leger deploy install --source ${recorded.location}\``,
-      },
-    );
-  }
+  const deployment = await fetchDeployment(recorded.location, {
+    // A leger.run install made by release name follows that release.
+    release: recorded.type === "leger.run" ? recorded.ref : undefined,
+    context,
+  });
+  // An update is of this deployment, whatever name its source gives it now.
+  deployment.name = state.name;
   const { workDir } = legerPaths(scope, context);
   await stageDeployment(deployment, { workDir, now: new Date() });
   const staged =

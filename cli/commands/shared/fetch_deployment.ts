@@ -8,6 +8,8 @@ import type { CliContext } from "../../context.ts";
 export interface FetchDeploymentOptions {
   /** `--version` of the user's leger.run space. */
   version?: string;
+  /** A release of the user's leger.run space, by name (`leger deploy install NAME`). */
+  release?: string;
   context: CliContext;
 }
 
@@ -22,7 +24,7 @@ export async function fetchDeployment(
   source: string | undefined,
   options: FetchDeploymentOptions,
 ): Promise<LoadedDeployment> {
-  const { version, context } = options;
+  const { version, release, context } = options;
   const urls = resolveLegerRunUrls(context.env);
   const spec = classifySource(source, {
     staticUrl: urls.static,
@@ -55,7 +57,11 @@ export async function fetchDeployment(
       const userUuid = spec.type === "leger.run"
         ? spec.userUuid
         : (await login("fetch your leger.run space")).user_uuid;
-      return await fetchLegerRunSource({ userUuid, version: spec.version }, {
+      return await fetchLegerRunSource({
+        userUuid,
+        version: spec.version,
+        ...(release === undefined ? {} : { releaseName: release }),
+      }, {
         urls,
         token: async () =>
           (await login(`resolve version "${spec.version}" on leger.run`)).token,

@@ -41,6 +41,8 @@ export interface PlanSourceOptions {
   scope: Scope;
   /** `--version` of the user's leger.run space. */
   version?: string;
+  /** A release of the user's leger.run space, by name. */
+  release?: string;
   /**
    * With `--json`, a folder that cannot be read still yields a plan document
    * (invalid, with the error) so that scripts always get one document.
