@@ -18,6 +18,7 @@ import {
 import { sha256Hex } from "../lib/source/sha256_hex.ts";
 import type { LoadedDeployment, Normalisation } from "../lib/source/types.ts";
 import { validateDeployment } from "../lib/validate/validate_deployment.ts";
+import { writeDeploymentFolder } from "../lib/state/deployment_folder.ts";
 import { runLeger, SHARED } from "./_leger.ts";
 import { tempFolder } from "./_folders.ts";
 import { LegerRunServer } from "./leger_run_server.ts";
@@ -766,4 +767,78 @@ Deno.test("leger deploy install --dry-run --json without --source plans the late
       version: "v2",
     });
   });
+});
+
+Deno.test("leger deploy update --dry-run of the user's space stages the new release, and leger diff shows exactly what changed", async () => {
+  await using server = await LegerRunServer.start();
+  await server.addStaticDir(`${UUID}/v1`, `${FIXTURES}/v1`);
+  server.addRelease(UUID, { name: "first" });
+  await using dir = await tempFolder();
+  const env = cliEnv(server, dir.path);
+  await logIn(server, env);
+  // What an install of the space's latest release (v1 then) leaves as active.
+  const v1 = await fetchLegerRunSource(
+    { userUuid: UUID, version: "latest" },
+    options(server, {
+      token: await server.issueToken({ user_uuid: UUID }),
+    }),
+  );
+  await writeDeploymentFolder(
+    `${dir.path}/data/bluebuild-quadlets/active/${v1.name}`,
+    {
+      deployment: v1.name,
+      source: v1.source,
+      fetched_at: "2026-11-27T00:00:00.000Z",
+      files: v1.files.map((f) => ({ name: f.path, sha256: f.sha256 })),
+      normalisations: v1.normalisations ?? [],
+    },
+    new Map(v1.files.map((f) => [f.path, f.bytes])),
+  );
+  // The user renders a second release in the web UI.
+  await server.addStaticDir(`${UUID}/v2`, `${FIXTURES}/v2`);
+  server.addRelease(UUID, { name: "second" });
+
+  const update = await runLeger([
+    "deploy",
+    "update",
+    "--dry-run",
+    "--scope",
+    "user",
+  ], { env });
+  strictEqual(update.code, 0, update.stderr);
+  const diff = await runLeger(["diff", "--json", "--scope", "user"], { env });
+  strictEqual(diff.code, 0, diff.stderr);
+  const document = JSON.parse(diff.stdout);
+  strictEqual(document.active.version, "v1");
+  strictEqual(document.staged.version, "v2");
+  deepStrictEqual(
+    document.files.map((
+      f: { name: string; status: string },
+    ) => [f.name, f.status]),
+    [
+      ["litellm.container", "modified"],
+      ["llm.network", "modified"],
+      ["qdrant.container", "removed"],
+      ["qdrant.volume", "removed"],
+    ],
+  );
+  const removed = (name: string) =>
+    document.files.find((f: { name: string }) => f.name === name).patch.split(
+      "\n",
+    )
+      .filter((line: string) =>
+        line.startsWith("-") && !line.startsWith("---")
+      );
+  deepStrictEqual(removed("litellm.container"), [
+    "-# Secrets",
+    "-Secret=openai_api_key",
+    "-",
+  ]);
+  deepStrictEqual(removed("llm.network"), ["-Subnet=10.89.0.0/24"]);
+  ok(
+    document.normalisations.length > 0,
+    "the staged release lists its normalisations",
+  );
+  const human = await runLeger(["diff", "--scope", "user"], { env });
+  ok(human.stdout.includes("Normalisations ("), human.stdout);
 });
