@@ -1,4 +1,5 @@
 import type { Scope } from "../state/paths.ts";
+import { run, type Runner } from "./run.ts";
 
 /** Options for {@linkcode streamJournal}. */
 export interface StreamJournalOptions {
@@ -31,12 +32,7 @@ export async function streamJournal(
 ): Promise<number> {
   const { lines, since, follow } = options;
   const args = [
-    ...(scope === "user" ? ["--user"] : []),
-    "--unit",
-    unit,
-    "--lines",
-    String(lines),
-    "--no-pager",
+    ...journalArgs(scope, unit, lines),
     ...(since === undefined ? [] : ["--since", since]),
     ...(follow ? ["--follow"] : []),
   ];
@@ -48,4 +44,41 @@ export async function streamJournal(
     stderr: "inherit",
   }).output();
   return code === 0 ? 0 : 1;
+}
+
+/**
+ * The last lines a unit wrote to the journal of its scope, for error messages.
+ *
+ * Requires `--allow-run=journalctl`.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { journalTail } from "./journal.ts";
+ * const lines = await journalTail("user", "web.service", 10);
+ * ```
+ */
+export async function journalTail(
+  scope: Scope,
+  unit: string,
+  lines: number,
+  options: { runner?: Runner } = {},
+): Promise<string[]> {
+  const { runner = run } = options;
+  const { stdout } = await runner(
+    "journalctl",
+    [...journalArgs(scope, unit, lines), "--output", "cat"],
+    { allowedExitCodes: [1] },
+  );
+  return stdout.split("\n").filter((line) => line !== "");
+}
+
+function journalArgs(scope: Scope, unit: string, lines: number): string[] {
+  return [
+    ...(scope === "user" ? ["--user"] : []),
+    "--unit",
+    unit,
+    "--lines",
+    String(lines),
+    "--no-pager",
+  ];
 }

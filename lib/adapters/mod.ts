@@ -32,3 +32,4 @@ export * from "./tailscale.ts";
 export * from "./tailscale_local_api.ts";
 export * from "./systemctl.ts";
 export * from "./podman_quadlet.ts";
+export * from "./journal.ts";

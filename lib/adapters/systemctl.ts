@@ -104,34 +104,3 @@ export function parseShowOutput(
     };
   });
 }
-
-/**
- * The last lines a unit wrote to the journal of its scope, for error messages.
- *
- * Requires `--allow-run=journalctl`.
- *
- * @example Usage
- * ```ts ignore
- * import { journalTail } from "./systemctl.ts";
- * const lines = await journalTail("user", "web.service", 10);
- * ```
- */
-export async function journalTail(
-  scope: Scope,
-  unit: string,
-  lines: number,
-  options: { runner?: Runner } = {},
-): Promise<string[]> {
-  const { runner = run } = options;
-  const { stdout } = await runner("journalctl", [
-    ...(scope === "user" ? ["--user"] : []),
-    "--unit",
-    unit,
-    "--lines",
-    String(lines),
-    "--no-pager",
-    "--output",
-    "cat",
-  ], { allowedExitCodes: [1] });
-  return stdout.split("\n").filter((line) => line !== "");
-}

@@ -1,9 +1,5 @@
-import {
-  journalTail,
-  showUnits,
-  systemctl,
-  type UnitState,
-} from "../adapters/systemctl.ts";
+import { journalTail } from "../adapters/journal.ts";
+import { showUnits, systemctl, type UnitState } from "../adapters/systemctl.ts";
 import { quadletInstall, quadletRemove } from "../adapters/podman_quadlet.ts";
 import type { Scope } from "../state/paths.ts";
 

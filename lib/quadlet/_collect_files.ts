@@ -3,7 +3,7 @@ import type { UnitEntry, UnitFile } from "../unit/types.ts";
 import { fileRef } from "./_file_ref.ts";
 import { lookupValue } from "./_lookup_value.ts";
 import { lookupWords } from "./_lookup_words.ts";
-import { sectionOf } from "./_section_of.ts";
+import { kindSection } from "./kind_section.ts";
 import type { FileRef, QuadletKind } from "./types.ts";
 
 // Podman's isURL: "^((https?)|(git)://)|(github\.com/).+$", precedence included.
@@ -41,7 +41,7 @@ export function collectFiles(
   kind: QuadletKind,
   unitDir?: string,
 ): FileRef[] {
-  const section = sectionOf(kind);
+  const section = kindSection(kind);
   const files: FileRef[] = [];
   const add = (path: string, entry: UnitEntry, resolves: boolean) => {
     if (path !== "" && !URL_REGEXP.test(path)) {

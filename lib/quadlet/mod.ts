@@ -48,3 +48,5 @@ export * from "./parse_mount.ts";
 export * from "./parse_network.ts";
 export * from "./to_quadlet_unit.ts";
 export * from "./unit_dependency_keys.ts";
+export * from "./resolve_in_deployment.ts";
+export * from "./kind_section.ts";

@@ -1,6 +1,6 @@
 import type { UnitFile } from "../unit/types.ts";
 import { lookupValue } from "./_lookup_value.ts";
-import { sectionOf } from "./_section_of.ts";
+import { kindSection } from "./kind_section.ts";
 import { quadletKindOf } from "./kind.ts";
 import { serviceNameOf } from "./service_name.ts";
 
@@ -74,7 +74,7 @@ export function resourceNameOf(
   }
   const set = unit === undefined
     ? undefined
-    : lookupValue(unit, sectionOf(kind), NAME_KEY[kind]);
+    : lookupValue(unit, kindSection(kind), NAME_KEY[kind]);
   if (set !== undefined && set.value !== "") {
     return kind === "container"
       ? resolveServiceSpecifier(set.value, fileName, unit)

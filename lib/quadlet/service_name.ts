@@ -1,6 +1,6 @@
 import type { UnitFile } from "../unit/types.ts";
 import { lookupValue } from "./_lookup_value.ts";
-import { sectionOf } from "./_section_of.ts";
+import { kindSection } from "./kind_section.ts";
 import { quadletKindOf } from "./kind.ts";
 import type { QuadletKind } from "./types.ts";
 
@@ -67,7 +67,7 @@ export function serviceNameOf(
   }
   if (unit !== undefined) {
     // Podman takes ServiceName= as soon as the key exists, even when empty.
-    const override = lookupValue(unit, sectionOf(kind), "ServiceName");
+    const override = lookupValue(unit, kindSection(kind), "ServiceName");
     if (override !== undefined) return `${override.value}.service`;
   }
   const name = fileName.slice(fileName.lastIndexOf("/") + 1);

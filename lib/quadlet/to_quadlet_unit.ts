@@ -5,7 +5,7 @@ import { invalidValue } from "./_invalid_value.ts";
 import { lookupValue } from "./_lookup_value.ts";
 import { lookupWords } from "./_lookup_words.ts";
 import { referenceNameOf } from "./_reference_name.ts";
-import { sectionOf } from "./_section_of.ts";
+import { kindSection } from "./kind_section.ts";
 import { unitDependencies } from "./_unit_dependencies.ts";
 import { quadletKindOf } from "./kind.ts";
 import { parseMount } from "./parse_mount.ts";
@@ -102,7 +102,7 @@ export function toQuadletUnit(
       `Cannot read "${unit.file}" as a quadlet unit: its extension is not a quadlet kind`,
     );
   }
-  const section = sectionOf(kind);
+  const section = kindSection(kind);
   const view: QuadletUnit = {
     file: unit.file,
     kind,

@@ -1,27 +1,11 @@
+import { UNIT_DEPENDENCY_KEYS } from "../quadlet/unit_dependency_keys.ts";
 import { LegerError } from "../errors/mod.ts";
 import { quadletKindOf } from "../quadlet/kind.ts";
 import { parseUnit } from "../unit/parse_unit.ts";
 import type { UnitNode } from "../unit/types.ts";
 import type { Normalisation } from "./types.ts";
 
-/** The `[Unit]` keys whose quadlet file names Podman translates (its `unitDependencyKeys`). */
-const DEPENDENCY_KEYS: ReadonlySet<string> = new Set([
-  "After",
-  "Before",
-  "BindsTo",
-  "Conflicts",
-  "OnFailure",
-  "OnSuccess",
-  "PartOf",
-  "PropagatesReloadTo",
-  "PropagatesStopTo",
-  "ReloadPropagatedFrom",
-  "Requires",
-  "Requisite",
-  "StopPropagatedFrom",
-  "Upholds",
-  "Wants",
-]);
+const DEPENDENCY_KEYS: ReadonlySet<string> = new Set(UNIT_DEPENDENCY_KEYS);
 
 const SERVICE_SUFFIX = ".service";
 

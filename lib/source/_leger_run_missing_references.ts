@@ -1,3 +1,4 @@
+import { resolveInDeployment } from "../quadlet/resolve_in_deployment.ts";
 import { LegerError } from "../errors/mod.ts";
 import { checkBareFileName } from "../manifest/check_bare_file_name.ts";
 import { loadUnits } from "../plan/load_units.ts";
@@ -96,7 +97,7 @@ export function findMissingReferences(
         continue;
       }
       if (ref.path.includes("%")) continue;
-      const resolved = normalize(join(dirName(path), ref.path));
+      const resolved = resolveInDeployment(path, ref.path);
       if (resolved !== null && resolved !== "") add(resolved, where);
     }
   }
@@ -120,28 +121,4 @@ function unsafe(
         "Nothing was fetched or staged; name files by plain names inside the deployment's folder, then deploy the release again in the web UI",
     },
   );
-}
-
-function dirName(path: string): string {
-  const slash = path.lastIndexOf("/");
-  return slash === -1 ? "" : path.slice(0, slash);
-}
-
-function join(dir: string, path: string): string {
-  return dir === "" ? path : `${dir}/${path}`;
-}
-
-/** Resolves `.` and `..`; `null` when the path climbs above the deployment's root. */
-function normalize(path: string): string | null {
-  const parts: string[] = [];
-  for (const part of path.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part === "..") {
-      if (parts.length === 0) return null;
-      parts.pop();
-    } else {
-      parts.push(part);
-    }
-  }
-  return parts.join("/");
 }

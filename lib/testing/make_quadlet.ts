@@ -27,7 +27,9 @@ export function makeQuadlet(
   overrides: Partial<QuadletUnit> = {},
 ): QuadletUnit {
   const kind = quadletKindOf(file);
-  if (kind === null) throw new TypeError(`Cannot make a quadlet of "${file}": not a unit file`);
+  if (kind === null) {
+    throw new TypeError(`Cannot make a quadlet of "${file}": not a unit file`);
+  }
   return {
     file,
     kind,
@@ -58,6 +60,10 @@ export function makeQuadlet(
  * strictEqual(makePort("web.container", 3, "127.0.0.1:8080:80").hostPort, "8080");
  * ```
  */
-export function makePort(file: string, line: number, spec: string): PublishedPort {
+export function makePort(
+  file: string,
+  line: number,
+  spec: string,
+): PublishedPort {
   return parsePublishPort(spec, { file, line });
 }

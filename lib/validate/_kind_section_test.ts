@@ -1,5 +1,5 @@
 import { strictEqual } from "node:assert/strict";
-import { kindSection } from "./_kind_section.ts";
+import { kindSection } from "../quadlet/kind_section.ts";
 import { QUADLET_KINDS } from "../quadlet/types.ts";
 import { SUPPORTED_KEYS } from "./supported_keys.ts";
 

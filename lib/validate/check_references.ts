@@ -1,3 +1,4 @@
+import { resolveInDeployment } from "../quadlet/resolve_in_deployment.ts";
 import { quadletKindOf } from "../quadlet/kind.ts";
 import type { FileRef, QuadletUnit, UnitRef } from "../quadlet/types.ts";
 import { closestName } from "./closest_name.ts";
@@ -75,7 +76,7 @@ export function checkReferences(
     }
     for (const ref of quadlet.files) {
       if (!ref.relative) continue;
-      const path = normalize(joinPath(dirName(quadlet.file), ref.path));
+      const path = resolveInDeployment(quadlet.file, ref.path);
       if (path === null) {
         findings.push(outside(quadlet, ref));
       } else if (
@@ -149,28 +150,4 @@ function outside(quadlet: QuadletUnit, ref: FileRef): Finding {
 
 function baseName(path: string): string {
   return path.slice(path.lastIndexOf("/") + 1);
-}
-
-function dirName(path: string): string {
-  const slash = path.lastIndexOf("/");
-  return slash === -1 ? "" : path.slice(0, slash);
-}
-
-function joinPath(dir: string, path: string): string {
-  return dir === "" ? path : `${dir}/${path}`;
-}
-
-/** Resolves `.` and `..`; `null` when the path climbs above the deployment's root. */
-function normalize(path: string): string | null {
-  const parts: string[] = [];
-  for (const part of path.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part === "..") {
-      if (parts.length === 0) return null;
-      parts.pop();
-    } else {
-      parts.push(part);
-    }
-  }
-  return parts.join("/");
 }

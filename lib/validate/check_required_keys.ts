@@ -1,7 +1,7 @@
 import type { QuadletKind } from "../quadlet/types.ts";
 import type { UnitFile } from "../unit/types.ts";
 import type { Finding } from "./finding.ts";
-import { kindSection } from "./_kind_section.ts";
+import { kindSection } from "../quadlet/kind_section.ts";
 import { lookup, lookupSet, lookupStrv } from "./_lookup.ts";
 
 // Podman's `URL` regexp, quirks included: "http…" counts without "://".

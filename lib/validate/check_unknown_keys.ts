@@ -2,7 +2,7 @@ import type { QuadletKind } from "../quadlet/types.ts";
 import type { UnitEntry, UnitFile, UnitSection } from "../unit/types.ts";
 import { closestName } from "./closest_name.ts";
 import type { Finding } from "./finding.ts";
-import { kindSection } from "./_kind_section.ts";
+import { kindSection } from "../quadlet/kind_section.ts";
 import { type QuadletSection, SUPPORTED_KEYS } from "./supported_keys.ts";
 
 /** Sections systemd reads in the `.service` file the generator writes. */

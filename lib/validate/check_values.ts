@@ -2,7 +2,7 @@ import type { QuadletKind } from "../quadlet/types.ts";
 import { lookupAll, lookupLast } from "../unit/lookup.ts";
 import type { UnitEntry, UnitFile } from "../unit/types.ts";
 import type { Finding } from "./finding.ts";
-import { kindSection } from "./_kind_section.ts";
+import { kindSection } from "../quadlet/kind_section.ts";
 import { lookup, lookupSet, lookupStrv } from "./_lookup.ts";
 
 // Podman's validPortRange, unanchored at the start as Go's MatchString is.

@@ -1,6 +1,9 @@
 import type { QuadletKind } from "./types.ts";
 
-const SECTION_BY_KIND: Readonly<Record<QuadletKind, string>> = {
+/** The section of a quadlet kind: `Container`, `Volume`, … */
+export type KindSection = Capitalize<QuadletKind>;
+
+const SECTION_BY_KIND: Readonly<Record<QuadletKind, KindSection>> = {
   container: "Container",
   volume: "Volume",
   network: "Network",
@@ -19,12 +22,12 @@ const SECTION_BY_KIND: Readonly<Record<QuadletKind, string>> = {
  *
  * @example Usage
  * ```ts
- * import { sectionOf } from "./_section_of.ts";
+ * import { kindSection } from "./kind_section.ts";
  * import { strictEqual } from "node:assert/strict";
  *
- * strictEqual(sectionOf("artifact"), "Artifact");
+ * strictEqual(kindSection("artifact"), "Artifact");
  * ```
  */
-export function sectionOf(kind: QuadletKind): string {
+export function kindSection(kind: QuadletKind): KindSection {
   return SECTION_BY_KIND[kind];
 }

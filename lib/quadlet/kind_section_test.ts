@@ -1,10 +1,10 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
-import { sectionOf } from "./_section_of.ts";
+import { kindSection } from "./kind_section.ts";
 import { QUADLET_KINDS } from "./types.ts";
 
-Deno.test("sectionOf() names the section of every kind", () => {
+Deno.test("kindSection() names the section of every kind", () => {
   assertEquals(
-    QUADLET_KINDS.map(sectionOf),
+    QUADLET_KINDS.map(kindSection),
     [
       "Container",
       "Volume",
