@@ -87,6 +87,11 @@ export async function run(
     paths.stateDir,
     installed.filter((d) => d.name !== name),
   );
+  await setKeptVolumes(
+    paths.stateDir,
+    name,
+    removeVolumes ? [] : deployment.volumes,
+  );
   await forgetManifest(paths.stateDir, name);
   await Deno.remove(`${paths.workDir}/active/${name}`, { recursive: true })
     .catch((error) => {
