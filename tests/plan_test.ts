@@ -114,27 +114,49 @@ Deno.test("deploy install --dry-run changes nothing on the host", async () => {
   deepStrictEqual(await listTree(home.path), before);
 });
 
-Deno.test("deploy install without a terminal asks for --yes and installs nothing", {
-  ignore: Deno.uid() !== 0,
-}, async () => {
-  const before = await listTree("/etc/containers/systemd");
-  const result = await runLeger(["deploy", "install", "--source", `${ROOT}/examples/reader`]);
-  strictEqual(result.code, 2);
-  match(result.stderr, /not running in a terminal/);
-  match(result.stderr, /Pass --yes/);
-  match(result.stderr, /\[ERR_CONFIRMATION_REQUIRED\]/);
-  deepStrictEqual(await listTree("/etc/containers/systemd"), before);
-});
+Deno.test(
+  "deploy install without a terminal asks for --yes and installs nothing",
+  {
+    ignore: Deno.uid() !== 0,
+  },
+  async () => {
+    const before = await listTree("/etc/containers/systemd");
+    const result = await runLeger([
+      "deploy",
+      "install",
+      "--source",
+      `${ROOT}/examples/reader`,
+    ]);
+    strictEqual(result.code, 2);
+    match(result.stderr, /not running in a terminal/);
+    match(result.stderr, /Pass --yes/);
+    match(result.stderr, /\[ERR_CONFIRMATION_REQUIRED\]/);
+    deepStrictEqual(await listTree("/etc/containers/systemd"), before);
+  },
+);
 
-Deno.test("deploy install refuses a host whose Podman has no Quadlet, before changing anything", {
-  ignore: Deno.uid() !== 0 || !hasPodman() || hasQuadletCommand(),
-}, async () => {
-  const before = await listTree("/etc/containers/systemd");
-  const result = await runLeger(["deploy", "install", "--source", `${ROOT}/examples/reader`, "--yes"]);
-  strictEqual(result.code, 1);
-  match(result.stderr, /Cannot install quadlets with Podman 4\.[0-3]|systemd is not running/);
-  deepStrictEqual(await listTree("/etc/containers/systemd"), before);
-});
+Deno.test(
+  "deploy install refuses a host whose Podman has no Quadlet, before changing anything",
+  {
+    ignore: Deno.uid() !== 0 || !hasPodman() || hasQuadletCommand(),
+  },
+  async () => {
+    const before = await listTree("/etc/containers/systemd");
+    const result = await runLeger([
+      "deploy",
+      "install",
+      "--source",
+      `${ROOT}/examples/reader`,
+      "--yes",
+    ]);
+    strictEqual(result.code, 1);
+    match(
+      result.stderr,
+      /Cannot install quadlets with Podman 4\.[0-3]|systemd is not running/,
+    );
+    deepStrictEqual(await listTree("/etc/containers/systemd"), before);
+  },
+);
 
 Deno.test("validate reports secrets of drop-ins, sorted and unique", async () => {
   await using folder = await tempFolder({
@@ -337,8 +359,12 @@ Deno.test("validate reports the leger.run defects of a rendered deployment as it
 
 /** Podman 5.6+ on this machine (the e2e tests cover installing there). */
 function hasQuadletCommand(): boolean {
-  const { stdout } = new Deno.Command("podman", { args: ["--version"], stdout: "piped" }).outputSync();
-  const [major, minor] = new TextDecoder().decode(stdout).replace(/^\D+/, "").split(".").map(Number);
+  const { stdout } = new Deno.Command("podman", {
+    args: ["--version"],
+    stdout: "piped",
+  }).outputSync();
+  const [major, minor] = new TextDecoder().decode(stdout).replace(/^\D+/, "")
+    .split(".").map(Number);
   return major > 5 || (major === 5 && minor >= 6);
 }
 
