@@ -50,6 +50,7 @@ Deno.test("deploy install --dry-run --json plans the built-in example", async ()
   deepStrictEqual(plan.source, {
     type: "local",
     location: `${ROOT}/examples/reader`,
+    version: "1.0.0",
   });
   strictEqual(plan.scope, "user");
   strictEqual(plan.valid, true);

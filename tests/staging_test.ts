@@ -94,7 +94,7 @@ Deno.test("leger diff from v1 to v2 shows exactly the changes of the update", as
   match(human.stdout, /^-Secret=openai_api_key$/m);
   match(
     human.stdout,
-    /llm: active - → staged -: 2 modified, 0 added, 2 removed, 16 unchanged/,
+    /llm: active 1 → staged 1: 2 modified, 0 added, 2 removed, 16 unchanged/,
   );
 });
 
@@ -114,14 +114,14 @@ Deno.test("leger staged list compares staged and active versions", async () => {
       r: { deployment: string; active_version: string | null },
     ) => [r.deployment, r.active_version]),
     [
-      ["llm", "-"],
+      ["llm", "1"],
       ["other", null],
     ],
   );
   const human = await leger(["staged", "list"], env);
   match(
     human.stdout,
-    /^other\t-\t\(not installed\)\t.*v1\t2026-11-27T12:00:00\.000Z$/m,
+    /^other\t1\t\(not installed\)\t.*v1\t2026-11-27T12:00:00\.000Z$/m,
   );
 });
 

@@ -12,6 +12,11 @@ export interface DeploymentFiles {
   files: readonly string[];
   /** The services leger starts for it. */
   services: readonly string[];
+  /** The services of all its units (volumes and networks included). */
+  unitServices: readonly string[];
+  /** The Podman volumes and networks its units create. */
+  volumes: readonly string[];
+  networks: readonly string[];
 }
 
 /** Options for {@linkcode applyDeployment}. */
@@ -83,9 +88,13 @@ export async function applyDeployment(
     return await action();
   };
   try {
+    await forgetWhatTheNewVersionCreates(next, ops, undo);
     if (previous === null) {
       await step("Installing the units", () => installOrFail(ops, next, false));
-      undo.push("remove the new units", () => ops.removeFiles(next.files));
+      undo.push("remove the new units", async () => {
+        await ops.stop(next.unitServices);
+        await ops.removeFiles(next.files);
+      });
     } else {
       await step(
         "Stopping the installed version",
@@ -120,6 +129,31 @@ export async function applyDeployment(
 }
 
 /**
+ * Notes which volumes and networks exist before the change, so that undoing it
+ * removes those the new version created (and clears the failed state of its
+ * units), leaving nothing behind for `podman volume ls` or `systemctl --failed`.
+ */
+async function forgetWhatTheNewVersionCreates(
+  next: DeploymentFiles,
+  ops: HostOps,
+  undo: UndoLog,
+): Promise<void> {
+  const existing = await ops.existingResources();
+  undo.push(
+    "remove the volumes and networks the new version created",
+    async () => {
+      await ops.resetFailed(next.unitServices);
+      await ops.removeVolumes(
+        next.volumes.filter((v) => !existing.volumes.has(v)),
+      );
+      await ops.removeNetworks(
+        next.networks.filter((n) => !existing.networks.has(n)),
+      );
+    },
+  );
+}
+
+/**
  * Puts the new version's files in place of the previous version's: over them
  * where the host can replace files (so volumes and networks the two share
  * stay), else by removing the previous version first.
@@ -144,12 +178,16 @@ async function replaceVersion(
       () => ops.installFiles(previous.dir, previous.files, false),
     );
     await step("Installing the units", () => installOrFail(ops, next, false));
-    undo.push("remove the new units", () => ops.removeFiles(next.files));
+    undo.push("remove the new units", async () => {
+      await ops.stop(next.unitServices);
+      await ops.removeFiles(next.files);
+    });
     return;
   }
   const added = next.files.filter((file) => !previous.files.includes(file));
   const dropped = previous.files.filter((file) => !next.files.includes(file));
   undo.push("reinstall the previous units", async () => {
+    await ops.stop(next.unitServices);
     if (added.length > 0) await ops.deleteFiles(added);
     await ops.installFiles(previous.dir, previous.files, true);
   });

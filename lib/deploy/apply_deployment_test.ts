@@ -57,6 +57,23 @@ function fakeHost(options: {
         result: active[id] === "failed" ? "exit-code" : "success",
       })));
     },
+    resetFailed(services) {
+      calls.push(`reset-failed ${services.join(" ")}`);
+      return Promise.resolve();
+    },
+    existingResources: () =>
+      Promise.resolve({
+        volumes: new Set(["old-data"]),
+        networks: new Set<string>(),
+      }),
+    removeVolumes(names) {
+      calls.push(`volume rm ${names.join(" ")}`);
+      return Promise.resolve();
+    },
+    removeNetworks(names) {
+      calls.push(`network rm ${names.join(" ")}`);
+      return Promise.resolve();
+    },
     journalTail: (service) => Promise.resolve([`${service}: boom`]),
     journalCommand: (service) => `journalctl -u ${service}`,
   };
@@ -67,13 +84,25 @@ const NEXT = {
   dir: "/staged/app",
   files: ["web.container", "data.volume"],
   services: ["web.service"],
+  unitServices: ["web.service", "data-volume.service"],
+  volumes: ["systemd-data", "old-data"],
+  networks: [],
 };
 const PREVIOUS = {
   dir: "/active/app",
   files: ["web.container"],
   services: ["web.service"],
+  unitServices: ["web.service"],
+  volumes: ["old-data"],
+  networks: [],
   running: ["web.service"],
 };
+/** What undoing does last: forget what the change created (not "old-data", which existed). */
+const FORGET_CREATED = [
+  "reset-failed web.service data-volume.service",
+  "volume rm systemd-data",
+  "network rm ",
+];
 const fast = { settleChecks: 2, pause: () => Promise.resolve() };
 
 Deno.test("applyDeployment() installs and starts a new deployment", async () => {
@@ -115,9 +144,11 @@ Deno.test("applyDeployment() undoes an install over the previous version by putt
     "start web.service",
     // undo, newest first
     "stop web.service",
+    "stop web.service data-volume.service",
     "delete data.volume",
     "install --replace /active/app web.container old.network",
     "start web.service",
+    ...FORGET_CREATED,
   ]);
 });
 
@@ -165,9 +196,11 @@ Deno.test("applyDeployment() rolls back to the previous version when a service e
     "start web.service",
     // undo, newest first
     "stop web.service",
+    "stop web.service data-volume.service",
     "remove web.container data.volume",
     "install /active/app web.container",
     "start web.service",
+    ...FORGET_CREATED,
   ]);
 });
 
@@ -183,7 +216,9 @@ Deno.test("applyDeployment() removes the new units when systemctl start fails", 
     "install /staged/app web.container data.volume",
     "start web.service",
     "stop web.service",
+    "stop web.service data-volume.service",
     "remove web.container data.volume",
+    ...FORGET_CREATED,
   ]);
 });
 
@@ -202,6 +237,7 @@ Deno.test("applyDeployment() reports Podman's refusal and restores the previous 
     "install /staged/app web.container data.volume",
     "install /active/app web.container",
     "start web.service",
+    ...FORGET_CREATED,
   ]);
 });
 
@@ -223,6 +259,8 @@ Deno.test("applyDeployment() undoes what it did when interrupted", async () => {
     "install /staged/app web.container data.volume",
     "start web.service",
     "stop web.service",
+    "stop web.service data-volume.service",
     "remove web.container data.volume",
+    ...FORGET_CREATED,
   ]);
 });

@@ -1,6 +1,8 @@
 import { journalTail } from "../adapters/journal.ts";
 import { showUnits, systemctl, type UnitState } from "../adapters/systemctl.ts";
 import { quadletInstall, quadletRemove } from "../adapters/podman_quadlet.ts";
+import { listNetworks, listVolumes } from "../adapters/podman.ts";
+import { run } from "../adapters/run.ts";
 import type { Scope } from "../state/paths.ts";
 
 /** What installing, starting and removing a deployment needs from the host. */
@@ -30,6 +32,12 @@ export interface HostOps {
   start(services: readonly string[]): Promise<void>;
   stop(services: readonly string[]): Promise<void>;
   states(services: readonly string[]): Promise<UnitState[]>;
+  /** Forgets the failed state of units (`systemctl reset-failed`). */
+  resetFailed(services: readonly string[]): Promise<void>;
+  /** The Podman volumes and networks that exist now. */
+  existingResources(): Promise<{ volumes: Set<string>; networks: Set<string> }>;
+  removeVolumes(names: readonly string[]): Promise<void>;
+  removeNetworks(names: readonly string[]): Promise<void>;
   journalTail(service: string, lines: number): Promise<string[]>;
   /** The command a person runs to read a service's whole journal. */
   journalCommand(service: string): string;
@@ -121,6 +129,31 @@ export function hostOps(options: HostOpsOptions): HostOps {
       }
     },
     states: (services) => showUnits(scope, services),
+    async resetFailed(services) {
+      // systemctl exits 1 for units it no longer knows, which is fine here.
+      if (services.length > 0) {
+        await systemctl(scope, ["reset-failed", "--", ...services], {
+          allowedExitCodes: [1, 5],
+        });
+      }
+    },
+    async existingResources() {
+      const [volumes, networks] = await Promise.all([
+        listVolumes(),
+        listNetworks(),
+      ]);
+      return { volumes: new Set(volumes), networks: new Set(networks) };
+    },
+    async removeVolumes(names) {
+      if (names.length > 0) {
+        await run("podman", ["volume", "rm", "--force", "--", ...names]);
+      }
+    },
+    async removeNetworks(names) {
+      if (names.length > 0) {
+        await run("podman", ["network", "rm", "--force", "--", ...names]);
+      }
+    },
     journalTail: (service, lines) => journalTail(scope, service, lines),
     journalCommand: (service) =>
       `journalctl ${scope === "user" ? "--user " : ""}-u ${service}`,

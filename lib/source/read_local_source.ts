@@ -179,7 +179,14 @@ export async function readLocalSource(
 
   return {
     name: manifest.name ?? folderName(given, root),
-    source: { type: "local", location: root },
+    // A folder has no version of its own; its manifest's, when it gives one, names it.
+    source: {
+      type: "local",
+      location: root,
+      ...(manifest.version === undefined
+        ? {}
+        : { version: String(manifest.version) }),
+    },
     files,
     manifest,
   };

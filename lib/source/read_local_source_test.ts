@@ -62,6 +62,7 @@ Deno.test("readLocalSource() loads the rendered leger.run folders when their che
       deepStrictEqual(deployment.source, {
         type: "local",
         location: await Deno.realPath(folder),
+        version: "1",
       });
       strictEqual(deployment.manifest.form, "cli");
       strictEqual(deployment.files.length, count);

@@ -17,8 +17,12 @@ export interface InstalledDeployment {
   units: string[];
   /** The services leger starts (containers, pods, kube units). */
   services: string[];
+  /** The services of all its units, volumes and networks included (absent in older records). */
+  unit_services?: string[];
   /** The Podman volumes its `.volume` units create. */
   volumes: string[];
+  /** The Podman networks its `.network` units create (absent in older records). */
+  networks?: string[];
 }
 
 const FILE = "deployments.yaml";

@@ -14,6 +14,7 @@ import { servicesToStart } from "../../../lib/deploy/unit_roles.ts";
 import { LegerError } from "../../../lib/errors/mod.ts";
 import { loadUnits } from "../../../lib/plan/load_units.ts";
 import type { DeploymentPlan } from "../../../lib/plan/types.ts";
+import type { QuadletUnit } from "../../../lib/quadlet/types.ts";
 import type { LoadedDeployment } from "../../../lib/source/types.ts";
 import { readDeployments } from "../../../lib/state/deployments_file.ts";
 import { legerPaths, type Scope } from "../../../lib/state/paths.ts";
@@ -155,11 +156,15 @@ async function install(
         dir: `${paths.workDir}/staged/${deployment.name}`,
         files: record.files.map((f) => f.name),
         services: startNow,
+        ...resourcesOf(units.map((u) => u.quadlet)),
       },
       previous === null ? null : {
         dir: `${paths.workDir}/active/${deployment.name}`,
         files: previous.files.map((f) => f.name),
         services: previous.services,
+        unitServices: previous.unit_services ?? previous.services,
+        volumes: previous.volumes,
+        networks: previous.networks ?? [],
         running,
       },
       ops,
@@ -176,9 +181,23 @@ async function install(
     scope,
     paths,
     record,
-    units: units.map((u) => u.quadlet),
     services,
+    ...resourcesOf(units.map((u) => u.quadlet)),
+    units: units.map((u) => u.quadlet.file),
   });
+}
+
+/** The services of all units, and the volumes and networks they create. */
+function resourcesOf(units: readonly QuadletUnit[]) {
+  const named = (kind: string) =>
+    units.filter((u) => u.kind === kind && u.resourceName !== null).map((u) =>
+      u.resourceName!
+    );
+  return {
+    unitServices: units.filter((u) => !u.template).map((u) => u.serviceName),
+    volumes: named("volume"),
+    networks: named("network"),
+  };
 }
 
 /** Errors stop an install; conflicts too, unless --force (which says so). */

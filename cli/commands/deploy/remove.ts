@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { run as runProcess } from "../../../lib/adapters/run.ts";
 import { detectQuadletSupport } from "../../../lib/adapters/quadlet_support.ts";
 import { hostOps } from "../../../lib/deploy/host_ops.ts";
 import { LegerError } from "../../../lib/errors/mod.ts";
@@ -69,19 +68,18 @@ export async function run(
     forceFallback: context.env("LEGER_FORCE_QUADLET_FALLBACK") === "1",
   });
   const ops = hostOps({ scope, quadletDir: paths.quadletDir, ...support });
-  context.err(`Stopping ${deployment.services.join(", ") || "nothing"}…\n`);
-  await ops.stop(deployment.services);
+  const unitServices = deployment.unit_services ?? deployment.services;
+  context.err(`Stopping ${unitServices.join(", ") || "nothing"}…\n`);
+  await ops.stop(unitServices);
   context.err("Removing the units…\n");
   await ops.removeFiles(deployment.files.map((f) => f.name));
+  await ops.resetFailed(unitServices);
+  // Networks hold no data: they go with the deployment, or a new install of
+  // it would find them taken.
+  await ops.removeNetworks(deployment.networks ?? []);
   if (removeVolumes && deployment.volumes.length > 0) {
     context.err(`Removing the volumes ${deployment.volumes.join(", ")}…\n`);
-    await runProcess("podman", [
-      "volume",
-      "rm",
-      "--force",
-      "--",
-      ...deployment.volumes,
-    ]);
+    await ops.removeVolumes(deployment.volumes);
   }
   await writeDeployments(
     paths.stateDir,

@@ -1,4 +1,3 @@
-import type { QuadletUnit } from "../../../lib/quadlet/types.ts";
 import type { LoadedDeployment } from "../../../lib/source/types.ts";
 import {
   type DeploymentRecord,
@@ -26,11 +25,17 @@ export async function saveInstalled(
     scope: Scope;
     paths: LegerPaths;
     record: DeploymentRecord;
-    units: readonly QuadletUnit[];
+    /** The unit files. */
+    units: readonly string[];
+    /** The services leger starts, and those of every unit. */
     services: readonly string[];
+    unitServices: readonly string[];
+    /** The Podman volumes and networks the units create. */
+    volumes: readonly string[];
+    networks: readonly string[];
   },
 ): Promise<void> {
-  const { scope, paths, record, units, services } = options;
+  const { scope, paths, record } = options;
   await writeDeploymentFolder(
     `${paths.workDir}/active/${deployment.name}`,
     record,
@@ -42,10 +47,11 @@ export async function saveInstalled(
     source: deployment.source,
     installed_at: new Date().toISOString(),
     files: record.files,
-    units: units.map((unit) => unit.file),
-    services: [...services],
-    volumes: units.filter((u) => u.kind === "volume" && u.resourceName !== null)
-      .map((u) => u.resourceName!),
+    units: [...options.units],
+    services: [...options.services],
+    unit_services: [...options.unitServices],
+    volumes: [...options.volumes],
+    networks: [...options.networks],
   };
   const others = (await readDeployments(paths.stateDir)).filter((d) =>
     d.name !== deployment.name
