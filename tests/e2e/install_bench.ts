@@ -1,0 +1,139 @@
+/**
+ * Issue 4's numbers, measured inside the e2e host (root, system scope):
+ *
+ * 1. `leger deploy install` of a 3-unit deployment (container, volume,
+ *    network), installed and started, against the same `podman quadlet
+ *    install` and `systemctl start` typed by hand. Target ≤ 1.3×.
+ * 2. `leger deploy list --json` with 30 services installed: the processes it
+ *    spawns, and its wall time against one `podman quadlet list --format
+ *    json`. Target ≤ 1.5×.
+ *
+ * The timing loops run inside the host in one shell, so that `nspawn` exec
+ * costs are not counted. Run: `LEGER_E2E=1 deno run -A tests/e2e/install_bench.ts`.
+ *
+ * @module
+ */
+import {
+  hostExec,
+  legerCommandLine,
+  prepareHost,
+  writeSource,
+} from "./_host.ts";
+
+const ROUNDS = Number(Deno.env.get("ROUNDS") ?? 5);
+
+function webUnits(prefix: string, port: number): Record<string, string> {
+  return {
+    [`${prefix}-web.container`]: [
+      "[Container]",
+      "Image=localhost/bb:latest",
+      `Exec=/bin/busybox sh -c "trap 'exit 0' TERM; /bin/busybox httpd -f -p 8080 -h /www & wait"`,
+      `PublishPort=127.0.0.1:${port}:8080`,
+      `Volume=${prefix}-data.volume:/data`,
+      `Network=${prefix}-net.network`,
+      "",
+    ].join("\n"),
+    [`${prefix}-data.volume`]: "[Volume]\n",
+    [`${prefix}-net.network`]: "[Network]\n",
+  };
+}
+
+function sleepers(prefix: string, count: number): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < count; i++) {
+    files[`${prefix}-${i}.container`] =
+      `[Container]\nImage=localhost/bb:latest\nExec=/bin/busybox sleep 100000\nStopTimeout=1\n`;
+  }
+  return files;
+}
+
+async function inside(script: string): Promise<string> {
+  const result = await hostExec(script);
+  if (result.code !== 0) {
+    throw new Error(
+      `bench script failed (${result.code}):\n${result.stdout}\n${result.stderr}`,
+    );
+  }
+  return result.stdout;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function parseTimes(output: string, label: string): number[] {
+  return output.split("\n").filter((l) => l.startsWith(`${label} `)).map((l) =>
+    Number(l.split(" ")[1])
+  );
+}
+
+await prepareHost();
+// Each in a subshell: the command line ends by exec-ing deno.
+const leger = (args: string[]) => `(${legerCommandLine(args)})`;
+const now = "echo $(( $(date +%s%N) / 1000000 ))";
+
+// 1. Install and start: leger against the same steps by hand.
+const bySource = await writeSource(
+  "bench-leger",
+  webUnits("bench-leger", 18401),
+);
+const byHand = await writeSource("bench-hand", webUnits("bench-hand", 18402));
+const installOutput = await inside(`
+set -e
+for i in $(seq ${ROUNDS}); do
+  t0=$(${now}); ${
+  leger(["deploy", "install", "--source", bySource, "--yes"])
+} >/dev/null 2>&1; t1=$(${now})
+  echo "leger $((t1 - t0))"
+  ${
+  leger(["deploy", "remove", "bench-leger", "--yes", "--remove-volumes"])
+} >/dev/null 2>&1
+  t0=$(${now}); (cd ${byHand} && podman quadlet install bench-hand-web.container bench-hand-data.volume bench-hand-net.network >/dev/null) && systemctl start bench-hand-web.service; t1=$(${now})
+  echo "hand $((t1 - t0))"
+  systemctl stop bench-hand-web.service; podman quadlet rm -f bench-hand-web.container >/dev/null
+  podman volume rm -f systemd-bench-hand-data >/dev/null; podman network rm -f systemd-bench-hand-net >/dev/null
+done
+`);
+const legerMs = median(parseTimes(installOutput, "leger"));
+const handMs = median(parseTimes(installOutput, "hand"));
+
+// 2. deploy list with 30 services, and the processes it starts (PATH shims count them).
+const thirty = await writeSource("bench-list", sleepers("bench-list", 30));
+const listOutput = await inside(`
+set -e
+${leger(["deploy", "install", "--source", thirty, "--yes"])} >/dev/null 2>&1
+mkdir -p /tmp/bench-shims && : > /tmp/bench-spawns
+for bin in podman systemctl journalctl git cat; do
+  real=$(command -v $bin)
+  printf '#!/bin/sh\\necho %s >> /tmp/bench-spawns\\nexec %s "$@"\\n' "$bin" "$real" > /tmp/bench-shims/$bin
+  chmod +x /tmp/bench-shims/$bin
+done
+PATH=/tmp/bench-shims:$PATH ${
+  leger(["deploy", "list", "--json"])
+} > /tmp/bench-list.json
+echo "spawned $(wc -l < /tmp/bench-spawns) $(sort /tmp/bench-spawns | uniq -c | tr -s ' ' | tr '\\n' ',')"
+echo "services $(grep -c '"service"' /tmp/bench-list.json)"
+for i in $(seq ${ROUNDS}); do
+  t0=$(${now}); ${
+  leger(["deploy", "list", "--json"])
+} >/dev/null; t1=$(${now}); echo "list $((t1 - t0))"
+  t0=$(${now}); podman quadlet list --format json >/dev/null; t1=$(${now}); echo "podman $((t1 - t0))"
+done
+${leger(["deploy", "remove", "bench-list", "--yes"])} >/dev/null 2>&1
+`);
+const spawned = listOutput.split("\n").find((l) => l.startsWith("spawned "));
+const services = listOutput.split("\n").find((l) => l.startsWith("services "));
+const listMs = median(parseTimes(listOutput, "list"));
+const podmanMs = median(parseTimes(listOutput, "podman"));
+
+const report = [
+  `install + start of 3 units (median of ${ROUNDS}): leger ${legerMs} ms, by hand ${handMs} ms: ${
+    (legerMs / handMs).toFixed(2)
+  }× (target ≤ 1.3×)`,
+  `deploy list --json with 30 ${services}: ${spawned}`,
+  `deploy list --json (median of ${ROUNDS}): ${listMs} ms, podman quadlet list --format json ${podmanMs} ms: ${
+    (listMs / podmanMs).toFixed(2)
+  }× (target ≤ 1.5×)`,
+];
+await Deno.stdout.write(new TextEncoder().encode(report.join("\n") + "\n"));
