@@ -23,14 +23,22 @@ export interface DeploymentFiles {
 export interface ApplyDeploymentOptions {
   /** Start the services after installing the units. */
   start: boolean;
+  /**
+   * The volumes and networks that exist before the change, when the caller
+   * already knows; else they are asked for.
+   *
+   * @default {undefined}
+   */
+  existing?: { volumes: ReadonlySet<string>; networks: ReadonlySet<string> };
   /** Aborted on Ctrl-C: the change is undone. */
   signal?: AbortSignal;
   /**
    * How many times to check, after `systemctl start` returned, that every
    * service stays active (a container that exits right after starting fails
-   * a moment later).
+   * a moment later): with the default pause, a service must stay up for a
+   * second.
    *
-   * @default {6}
+   * @default {4}
    */
   settleChecks?: number;
   /**
@@ -74,7 +82,7 @@ export async function applyDeployment(
   const {
     start,
     signal,
-    settleChecks = 6,
+    settleChecks = 4,
     pause = () => new Promise((resolve) => setTimeout(resolve, 250)),
     progress = () => {},
   } = options;
@@ -88,7 +96,11 @@ export async function applyDeployment(
     return await action();
   };
   try {
-    await forgetWhatTheNewVersionCreates(next, ops, undo);
+    forgetWhatTheNewVersionCreates(next, {
+      ops,
+      undo,
+      existing: options.existing ?? await ops.existingResources(),
+    });
     if (previous === null) {
       await step("Installing the units", () => installOrFail(ops, next, false));
       undo.push("remove the new units", async () => {
@@ -133,12 +145,15 @@ export async function applyDeployment(
  * removes those the new version created (and clears the failed state of its
  * units), leaving nothing behind for `podman volume ls` or `systemctl --failed`.
  */
-async function forgetWhatTheNewVersionCreates(
+function forgetWhatTheNewVersionCreates(
   next: DeploymentFiles,
-  ops: HostOps,
-  undo: UndoLog,
-): Promise<void> {
-  const existing = await ops.existingResources();
+  context: {
+    ops: HostOps;
+    undo: UndoLog;
+    existing: { volumes: ReadonlySet<string>; networks: ReadonlySet<string> };
+  },
+): void {
+  const { ops, undo, existing } = context;
   undo.push(
     "remove the volumes and networks the new version created",
     async () => {

@@ -7,7 +7,10 @@
  * @module
  */
 import { secretNames } from "../../../lib/adapters/podman_quadlet.ts";
-import { detectQuadletSupport } from "../../../lib/adapters/quadlet_support.ts";
+import {
+  detectQuadletSupport,
+  type QuadletSupport,
+} from "../../../lib/adapters/quadlet_support.ts";
 import { applyDeployment } from "../../../lib/deploy/apply_deployment.ts";
 import { hostOps } from "../../../lib/deploy/host_ops.ts";
 import { servicesToStart } from "../../../lib/deploy/unit_roles.ts";
@@ -23,7 +26,7 @@ import { confirm } from "../../confirm.ts";
 import type { CliContext } from "../../context.ts";
 import { renderPlan } from "../../render_plan.ts";
 import { printPlan } from "../shared/print_plan.ts";
-import { planDeployment, planSource } from "../shared/plan_source.ts";
+import { planAgainstHost, planSource } from "../shared/plan_source.ts";
 import { fetchDeployment } from "../shared/fetch_deployment.ts";
 import { holdDeployLock } from "../shared/deploy_lock.ts";
 import { checkScopeIsMine } from "../shared/scope.ts";
@@ -74,7 +77,12 @@ export async function run(
     context,
   });
   if (args[0] !== undefined && source !== undefined) deployment.name = args[0];
-  const plan = await planDeployment(deployment, { scope, context });
+  // Asked while planning runs; its answer (or refusal) matters after the prompt.
+  const support = detectQuadletSupport({
+    forceFallback: context.env("LEGER_FORCE_QUADLET_FALLBACK") === "1",
+  });
+  support.catch(() => {});
+  const { plan, host } = await planAgainstHost(deployment, { scope, context });
   refuseInvalid(plan, { force: options.force === true, context });
   await refuseForeignFiles(deployment, scope, context);
   context.err(renderPlan(plan, { terminal: context.stdoutIsTerminal }));
@@ -96,6 +104,11 @@ export async function run(
     scope,
     start: options.start !== false,
     missingSecrets,
+    support: await support,
+    existing: {
+      volumes: new Set(host.volumes),
+      networks: new Set(host.networks ?? []),
+    },
     context,
   });
   context.out(
@@ -111,14 +124,14 @@ async function install(
     scope: Scope;
     start: boolean;
     missingSecrets: ReadonlySet<string>;
+    support: QuadletSupport;
+    /** The volumes and networks that exist before the install. */
+    existing: { volumes: Set<string>; networks: Set<string> };
     context: CliContext;
   },
 ): Promise<void> {
-  const { scope, start, missingSecrets, context } = options;
+  const { scope, start, missingSecrets, support, existing, context } = options;
   const paths = legerPaths(scope, context);
-  const support = await detectQuadletSupport({
-    forceFallback: context.env("LEGER_FORCE_QUADLET_FALLBACK") === "1",
-  });
   const ops = hostOps({ scope, quadletDir: paths.quadletDir, ...support });
   const previous =
     (await readDeployments(paths.stateDir)).find((d) =>
@@ -170,6 +183,7 @@ async function install(
       ops,
       {
         start,
+        existing,
         signal: controller.signal,
         progress: (line) => context.err(`${line}…\n`),
       },

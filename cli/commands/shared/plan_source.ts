@@ -90,6 +90,17 @@ export async function planDeployment(
   deployment: LoadedDeployment,
   options: { scope: Scope; context: CliContext },
 ): Promise<DeploymentPlan> {
+  return (await planAgainstHost(deployment, options)).plan;
+}
+
+/**
+ * {@linkcode planDeployment}, also returning what it saw of the host, so that
+ * an install does not ask Podman the same questions again.
+ */
+export async function planAgainstHost(
+  deployment: LoadedDeployment,
+  options: { scope: Scope; context: CliContext },
+): Promise<{ plan: DeploymentPlan; host: HostSnapshot }> {
   const { scope, context } = options;
   const { quadletDir } = legerPaths(scope, context);
   // Podman resolves relative paths against the folder a unit is installed in.
@@ -111,7 +122,7 @@ export async function planDeployment(
     // Volumes this deployment left behind when it was removed are still its own.
     ownedVolumes: kept[deployment.name] ?? [],
   });
-  return buildPlan(deployment, {
+  const plan = buildPlan(deployment, {
     scope,
     units: units.map((unit) => unit.quadlet),
     findings: [
@@ -121,6 +132,7 @@ export async function planDeployment(
       ...conflicts,
     ],
   });
+  return { plan, host };
 }
 
 /** What kind of source a `--source` names, as far as it can be told. */
