@@ -30,7 +30,10 @@ export async function main(args: readonly string[]): Promise<number> {
     writeStdout(help);
     return 0;
   }
-  const { runProgram } = await import("./program.ts");
+  // A computed URL: Deno does not load the parser's graph at start-up for --version.
+  const { runProgram }: typeof import("./program.ts") = await import(
+    new URL("./program.ts", import.meta.url).href
+  );
   return await runProgram(args);
 }
 

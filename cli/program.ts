@@ -1,15 +1,19 @@
 /**
- * Builds the commander program from the command table in spec.ts and runs it.
- * Each command's module is imported only when that command runs.
+ * Parses the command line against the command table in spec.ts and runs the
+ * command it names. Each command's module is imported only when it runs.
+ *
+ * The parser is leger's own (parse_args.ts), not commander, which the design
+ * named: measured, importing commander costs ~40 ms on every command, for
+ * parsing that the command table already describes.
  *
  * @module
  */
-import { Command, CommanderError, Option } from "commander";
 import { LegerError } from "../lib/errors/mod.ts";
-import { type CliContext, processContext } from "./context.ts";
+import { processContext } from "./context.ts";
 import { findHelpTarget, renderHelp } from "./help.ts";
+import { parseArgs, UsageError } from "./parse_args.ts";
 import { printError } from "./print_error.ts";
-import { type CommandSpec, GROUPS, TOP_COMMANDS } from "./spec.ts";
+import type { CommandModule } from "./spec.ts";
 import { VERSION } from "./version.ts";
 
 /**
@@ -22,95 +26,27 @@ import { VERSION } from "./version.ts";
  * ```
  */
 export async function runProgram(args: readonly string[]): Promise<number> {
-  const debug = args.includes("--debug");
-  const context = processContext({ debug });
-  let exitCode = 0;
-  const program = new Command("leger")
-    .exitOverride()
-    .configureOutput({
-      writeOut: (text) => context.out(text),
-      writeErr: () => {},
-      getOutHasColors: () => false,
-      getErrHasColors: () => false,
-    })
-    .helpCommand(false)
-    .allowExcessArguments(false);
-  for (const spec of TOP_COMMANDS) {
-    addCommand(program, spec, context, (code) => exitCode = code);
-  }
-  for (const group of GROUPS) {
-    const groupCommand = program.command(group.name).helpCommand(false);
-    for (const spec of group.commands) {
-      addCommand(groupCommand, spec, context, (code) => exitCode = code);
-    }
-  }
+  const context = processContext({ debug: args.includes("--debug") });
   try {
-    await program.parseAsync([...args], { from: "user" });
-    return exitCode;
+    const parsed = parseArgs(args);
+    const module = await loadCommand(parsed.command.module);
+    return await module.run(parsed.args, parsed.options, context);
   } catch (error) {
-    if (error instanceof CommanderError) {
-      return usageError(error, args, context);
-    }
-    return printError(error, context);
+    if (!(error instanceof UsageError)) return printError(error, context);
+    const words = error.words;
+    const target = findHelpTarget(words);
+    printError(
+      new LegerError("ERR_USAGE", `Cannot run leger: ${error.message}`, {
+        remedy: `Run \`leger ${[...words, "--help"].join(" ")}\` for usage`,
+      }),
+      context,
+    );
+    if (target !== null) context.err("\n" + renderHelp(target, VERSION));
+    return 2;
   }
 }
 
-function addCommand(
-  parent: Command,
-  spec: CommandSpec,
-  context: CliContext,
-  setExitCode: (code: number) => void,
-): void {
-  const command = parent.command(spec.name).exitOverride().option("--debug");
-  for (const arg of spec.args ?? []) command.argument(arg);
-  for (const optionSpec of spec.options ?? []) {
-    const option = new Option(optionSpec.flags, optionSpec.description);
-    if (optionSpec.choices !== undefined) option.choices(optionSpec.choices);
-    command.addOption(option);
-  }
-  command.action(async (...actionArgs: unknown[]) => {
-    // commander passes the positional arguments, then the options object, then the command.
-    const positional = actionArgs.slice(0, -2) as (string | undefined)[];
-    const options = actionArgs.at(-2) as Record<string, unknown>;
-    try {
-      const module = await spec.load();
-      setExitCode(
-        await module.run(
-          positional.filter((value): value is string => value !== undefined),
-          options,
-          context,
-        ),
-      );
-    } catch (error) {
-      setExitCode(printError(error, context));
-    }
-  });
-  command.configureOutput({
-    writeErr: () => {},
-    writeOut: (t) => context.out(t),
-  });
-}
-
-function usageError(
-  error: CommanderError,
-  args: readonly string[],
-  context: CliContext,
-): number {
-  const message = error.message.replace(/^error: /, "");
-  const words = args.filter((arg) => !arg.startsWith("-"));
-  let target = findHelpTarget(words);
-  while (target === null && words.length > 0) {
-    words.pop();
-    target = findHelpTarget(words);
-  }
-  printError(
-    new LegerError("ERR_USAGE", `Cannot run leger: ${message}`, {
-      remedy: `Run \`leger ${words.join(" ")}${
-        words.length ? " " : ""
-      }--help\` for usage`,
-    }),
-    context,
-  );
-  if (target !== null) context.err("\n" + renderHelp(target, VERSION));
-  return 2;
+/** Imports a command's module by a computed URL (see `CommandSpec.module`). */
+async function loadCommand(name: string): Promise<CommandModule> {
+  return await import(new URL(`./commands/${name}.ts`, import.meta.url).href);
 }

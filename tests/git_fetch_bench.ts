@@ -83,7 +83,7 @@ async function measure(fn: () => Promise<void>) {
   return { ms: performance.now() - start, bytes: server.bytesServed };
 }
 
-// Warm both paths once (dax import, page cache), then measure one run each.
+// Warm both paths once (module loading, page cache), then measure one run each.
 await sparseFetch();
 await plainClone();
 const sparse = await measure(sparseFetch);

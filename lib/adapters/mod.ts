@@ -1,7 +1,7 @@
 /**
  * The edge of leger: the only code that starts processes and reads the
- * host. {@linkcode run} starts every program (through dax, imported on first
- * use), and the thin typed wrappers around it parse what the programs print:
+ * host. {@linkcode run} starts every program (with `Deno.Command`), and the
+ * thin typed wrappers around it parse what the programs print:
  * Podman's version and resources, Podman's quadlet generator, `/proc/net`,
  * and the quadlet folders. Each wrapper takes a {@linkcode Runner}, so tests
  * pass {@linkcode fakeRunner} and never start a process.

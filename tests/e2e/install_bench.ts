@@ -14,9 +14,12 @@
  * @module
  */
 import {
+  cleanup,
   hostExec,
+  INSIDE,
   legerCommandLine,
   prepareHost,
+  SHARE,
   writeSource,
 } from "./_host.ts";
 
@@ -47,8 +50,13 @@ function sleepers(prefix: string, count: number): Record<string, string> {
   return files;
 }
 
+/** Runs a script inside the host from a file in the share (long scripts do not fit a command line). */
 async function inside(script: string): Promise<string> {
-  const result = await hostExec(script);
+  const name = `bench-script-${crypto.randomUUID()}.sh`;
+  await Deno.writeTextFile(`${SHARE}/${name}`, script, { mode: 0o644 });
+  const result = await hostExec(`bash ${INSIDE}/${name}`).finally(() =>
+    Deno.remove(`${SHARE}/${name}`)
+  );
   if (result.code !== 0) {
     throw new Error(
       `bench script failed (${result.code}):\n${result.stdout}\n${result.stderr}`,
@@ -69,6 +77,8 @@ function parseTimes(output: string, label: string): number[] {
 }
 
 await prepareHost();
+// A run that was interrupted may have left its deployments behind.
+await cleanup("bench", "root");
 // Each in a subshell: the command line ends by exec-ing deno.
 const leger = (args: string[]) => `(${legerCommandLine(args)})`;
 const now = "echo $(( $(date +%s%N) / 1000000 ))";
@@ -105,13 +115,13 @@ set -e
 ${leger(["deploy", "install", "--source", thirty, "--yes"])} >/dev/null 2>&1
 mkdir -p /tmp/bench-shims && : > /tmp/bench-spawns
 for bin in podman systemctl journalctl git cat; do
-  real=$(command -v $bin)
+  real=$(command -v $bin) || continue
   printf '#!/bin/sh\\necho %s >> /tmp/bench-spawns\\nexec %s "$@"\\n' "$bin" "$real" > /tmp/bench-shims/$bin
   chmod +x /tmp/bench-shims/$bin
 done
-PATH=/tmp/bench-shims:$PATH ${
+(export PATH=/tmp/bench-shims:$PATH; ${
   leger(["deploy", "list", "--json"])
-} > /tmp/bench-list.json
+}) > /tmp/bench-list.json
 echo "spawned $(wc -l < /tmp/bench-spawns) $(sort /tmp/bench-spawns | uniq -c | tr -s ' ' | tr '\\n' ',')"
 echo "services $(grep -c '"service"' /tmp/bench-list.json)"
 for i in $(seq ${ROUNDS}); do
