@@ -842,3 +842,21 @@ Deno.test("leger deploy update --dry-run of the user's space stages the new rele
   const human = await runLeger(["diff", "--scope", "user"], { env });
   ok(human.stdout.includes("Normalisations ("), human.stdout);
 });
+
+Deno.test("leger reads leger.run's addresses from its config file when the environment names none", async () => {
+  await using server = await legerRun();
+  await using dir = await tempFolder();
+  const { LEGER_API_URL: _a, LEGER_STATIC_URL: _s, LEGER_WEB_URL: _w, ...env } =
+    cliEnv(server, dir.path);
+  await Deno.mkdir(`${env.XDG_CONFIG_HOME}/leger`, { recursive: true });
+  await Deno.writeTextFile(
+    `${env.XDG_CONFIG_HOME}/leger/config.yaml`,
+    `# a local leger.run\napi_url: ${server.apiUrl}\nstatic_url: ${server.staticUrl}\nweb_url: ${server.webUrl}\n`,
+  );
+  const plan = await planJson(
+    ["--source", `${server.staticUrl}/${UUID}/v1/`],
+    env,
+  );
+  deepStrictEqual(plan.errors, []);
+  strictEqual(plan.source.version, "v1");
+});

@@ -26,3 +26,4 @@ export * from "./types.ts";
 export * from "./leger_run_api_error.ts";
 export * from "./api_request.ts";
 export * from "./leger_run_client.ts";
+export * from "./parse_leger_config.ts";

@@ -17,12 +17,31 @@ export const DEFAULT_LEGER_RUN_URLS: LegerRunUrls = {
   web: "https://app.leger.run",
 };
 
+/** Options for {@linkcode resolveLegerRunUrls}. */
+export interface ResolveLegerRunUrlsOptions {
+  /**
+   * Base URLs from leger's config file (`api_url`, `static_url`, `web_url`),
+   * used where the environment names none.
+   *
+   * @default {{}}
+   */
+  config?: Partial<LegerRunUrls>;
+  /**
+   * The config file's path, for messages.
+   *
+   * @default {"config.yaml"}
+   */
+  configFile?: string;
+}
+
 /**
  * Resolves leger.run's base URLs from `LEGER_API_URL`, `LEGER_STATIC_URL` and
- * `LEGER_WEB_URL` (an empty value counts as unset), and refuses up front any
- * that leger's network permission would not allow.
+ * `LEGER_WEB_URL` (an empty value counts as unset), else from leger's config
+ * file, else the defaults, and refuses up front any that leger's network
+ * permission would not allow.
  *
  * @param env Reads an environment variable.
+ * @param options The config file's values.
  * @returns The three base URLs.
  * @throws {LegerError} `ERR_NETWORK_NOT_ALLOWED` or `ERR_USAGE` (see `checkAllowedUrl`).
  *
@@ -41,17 +60,28 @@ export const DEFAULT_LEGER_RUN_URLS: LegerRunUrls = {
  */
 export function resolveLegerRunUrls(
   env: (name: string) => string | undefined,
+  options: ResolveLegerRunUrlsOptions = {},
 ): LegerRunUrls {
-  const pick = (variable: string, fallback: string) => {
+  const { config = {}, configFile = "config.yaml" } = options;
+  const pick = (
+    variable: string,
+    key: keyof LegerRunUrls,
+    fallback: string,
+  ) => {
     const value = env(variable);
-    return checkAllowedUrl(
-      value === undefined || value === "" ? fallback : value,
-      { variable },
-    );
+    if (value !== undefined && value !== "") {
+      return checkAllowedUrl(value, { variable });
+    }
+    const configured = config[key];
+    return configured === undefined
+      ? checkAllowedUrl(fallback, { variable })
+      : checkAllowedUrl(configured, {
+        variable: `${key}_url in ${configFile}`,
+      });
   };
   return {
-    api: pick("LEGER_API_URL", DEFAULT_LEGER_RUN_URLS.api),
-    static: pick("LEGER_STATIC_URL", DEFAULT_LEGER_RUN_URLS.static),
-    web: pick("LEGER_WEB_URL", DEFAULT_LEGER_RUN_URLS.web),
+    api: pick("LEGER_API_URL", "api", DEFAULT_LEGER_RUN_URLS.api),
+    static: pick("LEGER_STATIC_URL", "static", DEFAULT_LEGER_RUN_URLS.static),
+    web: pick("LEGER_WEB_URL", "web", DEFAULT_LEGER_RUN_URLS.web),
   };
 }

@@ -216,6 +216,10 @@ export const ERROR_CODES = {
     description: "No installed deployment has a service of that name",
     exit: 1,
   },
+  ERR_CONFIG_INVALID: {
+    description: "leger's config file cannot be read",
+    exit: 1,
+  },
   ERR_INTERNAL: {
     description: "leger hit a condition it does not expect (a bug)",
     exit: 1,

@@ -5,7 +5,7 @@
  * @module
  */
 import { LegerRunClient } from "../../../lib/api/leger_run_client.ts";
-import { resolveLegerRunUrls } from "../../../lib/api/resolve_leger_run_urls.ts";
+import { legerRunUrls } from "../shared/leger_run_urls.ts";
 import { authFilePath } from "../../../lib/auth/auth_file_path.ts";
 import { authStateFromLogin } from "../../../lib/auth/auth_state_from_login.ts";
 import { deriveUserUuid } from "../../../lib/auth/derive_user_uuid.ts";
@@ -43,7 +43,7 @@ export function run(
  */
 export async function runLogin(deps: AuthDeps): Promise<number> {
   const { context } = deps;
-  const urls = resolveLegerRunUrls(context.env);
+  const urls = await legerRunUrls(context);
   const { status } = await deps.readTailscale(ACTION);
   const identity = tailscaleIdentity(status, { action: ACTION });
   const userUuid = await deriveUserUuid(identity.userId);

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { resolveLegerRunUrls } from "../../../lib/api/resolve_leger_run_urls.ts";
+import { legerRunUrls } from "../shared/leger_run_urls.ts";
 import type { CliContext } from "../../context.ts";
 import { type AuthDeps, authDeps } from "./shared/auth_deps.ts";
 import { gatherAuthStatus } from "./shared/gather_auth_status.ts";
@@ -48,7 +48,7 @@ export async function runStatus(
   deps: AuthDeps,
 ): Promise<number> {
   const { context } = deps;
-  const urls = resolveLegerRunUrls(context.env);
+  const urls = await legerRunUrls(context);
   const report = await gatherAuthStatus(urls, deps);
   context.out(
     options.json

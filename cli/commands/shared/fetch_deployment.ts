@@ -1,4 +1,4 @@
-import { resolveLegerRunUrls } from "../../../lib/api/resolve_leger_run_urls.ts";
+import { legerRunUrls } from "./leger_run_urls.ts";
 import { classifySource } from "../../../lib/source/classify_source.ts";
 import { readLocalSource } from "../../../lib/source/read_local_source.ts";
 import type { LoadedDeployment } from "../../../lib/source/types.ts";
@@ -25,7 +25,7 @@ export async function fetchDeployment(
   options: FetchDeploymentOptions,
 ): Promise<LoadedDeployment> {
   const { version, release, context } = options;
-  const urls = resolveLegerRunUrls(context.env);
+  const urls = await legerRunUrls(context);
   const spec = classifySource(source, {
     staticUrl: urls.static,
     version,
