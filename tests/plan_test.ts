@@ -416,3 +416,21 @@ function exists(path: string): boolean {
     return false;
   }
 }
+
+Deno.test("deploy install NAME --source names the deployment", async () => {
+  const { home, env } = await userHome();
+  await using _ = home;
+  const { code, plan } = await planJson(
+    [
+      "deploy",
+      "install",
+      "reader-test",
+      "--source",
+      `${ROOT}/examples/reader`,
+      "--dry-run",
+    ],
+    env,
+  );
+  strictEqual(code, 0);
+  strictEqual(plan.deployment, "reader-test");
+});

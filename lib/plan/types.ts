@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { ErrorCode } from "../errors/codes.ts";
 import type { Normalisation, SourceInfo } from "../source/types.ts";
 
 /** A port of a service in the plan. */
@@ -37,7 +38,7 @@ export interface PlanService {
 
 /** An error or conflict found while planning. */
 export interface PlanProblem {
-  code: string;
+  code: ErrorCode;
   message: string;
   file?: string;
   line?: number;

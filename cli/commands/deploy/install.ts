@@ -46,11 +46,16 @@ export async function run(
   const version = typeof options.version === "string"
     ? options.version
     : undefined;
+  // NAME names a release of the user's leger.run space, or with --source the
+  // deployment itself.
+  const release = source === undefined ? args[0] : undefined;
+  const name = source === undefined ? undefined : args[0];
   if (options.dryRun === true) {
     const { plan } = await planSource(source, {
       scope,
       version,
-      release: source === undefined ? args[0] : undefined,
+      release,
+      name,
       json: options.json === true,
       context,
     });
@@ -69,14 +74,12 @@ export async function run(
     context,
     wait: options.wait === true,
   });
-  // NAME names a release of the user's leger.run space, or with --source the
-  // deployment itself.
   const deployment = await fetchDeployment(source, {
     version,
-    release: source === undefined ? args[0] : undefined,
+    release,
     context,
   });
-  if (args[0] !== undefined && source !== undefined) deployment.name = args[0];
+  if (name !== undefined) deployment.name = name;
   // Asked while planning runs; its answer (or refusal) matters after the prompt.
   const support = detectQuadletSupport({
     forceFallback: context.env("LEGER_FORCE_QUADLET_FALLBACK") === "1",
@@ -232,7 +235,7 @@ function refuseInvalid(
   if (problems.length === 0) return;
   const [first] = problems;
   throw new LegerError(
-    first.code as never,
+    first.code,
     `Cannot install "${plan.deployment}": ${first.message}`,
     {
       file: first.file,

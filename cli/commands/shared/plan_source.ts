@@ -43,6 +43,8 @@ export interface PlanSourceOptions {
   version?: string;
   /** A release of the user's leger.run space, by name. */
   release?: string;
+  /** The deployment's name, in place of the one its source gives. */
+  name?: string;
   /**
    * With `--json`, a folder that cannot be read still yields a plan document
    * (invalid, with the error) so that scripts always get one document.
@@ -68,6 +70,7 @@ export async function planSource(
   let deployment: LoadedDeployment;
   try {
     deployment = await fetchDeployment(source, options);
+    if (options.name !== undefined) deployment.name = options.name;
   } catch (error) {
     if (!(json && error instanceof LegerError)) throw error;
     return {
