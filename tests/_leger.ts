@@ -6,6 +6,7 @@
  * @module
  */
 import denoJson from "../deno.json" with { type: "json" };
+import { spawnCaptured } from "./_spawn.ts";
 
 /** The project root, as an absolute path. */
 export const ROOT = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
@@ -43,14 +44,13 @@ export async function runLeger(
   options: RunLegerOptions = {},
 ): Promise<LegerResult> {
   const { env = {}, cwd = ROOT, stdin } = options;
-  const command = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      ...permissionFlags("leger"),
-      `${ROOT}/cli/main.ts`,
-      ...args,
-    ],
+  return await spawnCaptured(Deno.execPath(), [
+    "run",
+    "--quiet",
+    ...permissionFlags("leger"),
+    `${ROOT}/cli/main.ts`,
+    ...args,
+  ], {
     cwd,
     clearEnv: true,
     env: {
@@ -61,21 +61,6 @@ export async function runLeger(
       DENO_DIR: DENO_DIR,
       ...env,
     },
-    stdin: stdin === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
+    stdin,
   });
-  const child = command.spawn();
-  if (stdin !== undefined) {
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(stdin));
-    await writer.close();
-  }
-  const { code, stdout, stderr } = await child.output();
-  const decoder = new TextDecoder();
-  return {
-    code,
-    stdout: decoder.decode(stdout),
-    stderr: decoder.decode(stderr),
-  };
 }

@@ -25,6 +25,7 @@
  * @module
  */
 import { permissionFlags, ROOT, SHARED } from "../_leger.ts";
+import { spawnCaptured } from "../_spawn.ts";
 
 /** Who runs a command inside: root (system scope) or `leger` (uid 1000, user scope). */
 export type User = "root" | "leger";
@@ -534,26 +535,11 @@ async function runOutside(
   options: RunOutsideOptions = {},
 ): Promise<ExecResult> {
   const { stdin, cwd, env = {} } = options;
-  const child = new Deno.Command(bin, {
-    args: [...args],
+  return await spawnCaptured(bin, args, {
+    stdin,
     cwd,
     env: { LEGER_E2E_SHARE: SHARE, ...env },
-    stdin: stdin === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  if (stdin !== undefined) {
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(stdin));
-    await writer.close();
-  }
-  const { code, stdout, stderr } = await child.output();
-  const decoder = new TextDecoder();
-  return {
-    code,
-    stdout: decoder.decode(stdout),
-    stderr: decoder.decode(stderr),
-  };
+  });
 }
 
 /** A published port of a service in `leger deploy list --json`. */
