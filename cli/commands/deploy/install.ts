@@ -15,11 +15,13 @@ import { applyDeployment } from "../../../lib/deploy/apply_deployment.ts";
 import { hostOps } from "../../../lib/deploy/host_ops.ts";
 import { servicesToStart } from "../../../lib/deploy/unit_roles.ts";
 import { LegerError } from "../../../lib/errors/mod.ts";
-import { loadUnits } from "../../../lib/plan/load_units.ts";
 import type { DeploymentPlan } from "../../../lib/plan/types.ts";
 import type { QuadletUnit } from "../../../lib/quadlet/types.ts";
 import type { LoadedDeployment } from "../../../lib/source/types.ts";
-import { readDeployments } from "../../../lib/state/deployments_file.ts";
+import {
+  type InstalledDeployment,
+  readDeployments,
+} from "../../../lib/state/deployments_file.ts";
 import { legerPaths, type Scope } from "../../../lib/state/paths.ts";
 import { stageDeployment } from "../../../lib/state/stage_deployment.ts";
 import { confirm } from "../../confirm.ts";
@@ -85,9 +87,16 @@ export async function run(
     forceFallback: context.env("LEGER_FORCE_QUADLET_FALLBACK") === "1",
   });
   support.catch(() => {});
-  const { plan, host } = await planAgainstHost(deployment, { scope, context });
+  // Read once, under the lock: nothing else changes it until we are done.
+  const installed = await readDeployments(legerPaths(scope, context).stateDir);
+  const previous = installed.find((d) => d.name === deployment.name) ?? null;
+  const { plan, host, units } = await planAgainstHost(deployment, {
+    scope,
+    context,
+    installed,
+  });
   refuseInvalid(plan, { force: options.force === true, context });
-  await refuseForeignFiles(deployment, scope, context);
+  await refuseForeignFiles(deployment, { previous, scope, context });
   context.err(renderPlan(plan, { terminal: context.stdoutIsTerminal }));
   if (options.yes !== true) {
     const yes = await confirm(
@@ -108,6 +117,9 @@ export async function run(
     start: options.start !== false,
     missingSecrets,
     support: await support,
+    units: units.map((u) => u.quadlet),
+    installed,
+    previous,
     existing: {
       volumes: new Set(host.volumes),
       networks: new Set(host.networks ?? []),
@@ -128,30 +140,31 @@ async function install(
     start: boolean;
     missingSecrets: ReadonlySet<string>;
     support: QuadletSupport;
+    /** The deployment's typed units, as planning loaded them. */
+    units: readonly QuadletUnit[];
+    /** `deployments.yaml`, and this deployment's entry in it. */
+    installed: readonly InstalledDeployment[];
+    previous: InstalledDeployment | null;
     /** The volumes and networks that exist before the install. */
     existing: { volumes: Set<string>; networks: Set<string> };
     context: CliContext;
   },
 ): Promise<void> {
   const { scope, start, missingSecrets, support, existing, context } = options;
+  const { units, installed, previous } = options;
   const paths = legerPaths(scope, context);
   const ops = hostOps({ scope, quadletDir: paths.quadletDir, ...support });
-  const previous =
-    (await readDeployments(paths.stateDir)).find((d) =>
-      d.name === deployment.name
-    ) ?? null;
   const record = await stageDeployment(deployment, {
     workDir: paths.workDir,
     now: new Date(),
   });
-  const { units } = loadUnits(deployment.files, { unitDir: paths.quadletDir });
-  const services = servicesToStart(units.map((u) => u.quadlet));
+  const services = servicesToStart(units);
+  const resources = resourcesOf(units);
   // A container whose secret is not in Podman yet cannot start: install it,
   // and leave its start to legerd when the secret arrives.
   const waiting = units.filter((u) =>
-    u.quadlet.secrets.some((s) => missingSecrets.has(s.name))
-  )
-    .map((u) => u.quadlet.serviceName);
+    u.secrets.some((s) => missingSecrets.has(s.name))
+  ).map((u) => u.serviceName);
   const startNow = services.filter((service) => !waiting.includes(service));
   if (start && waiting.length > 0) {
     context.err(
@@ -172,7 +185,7 @@ async function install(
         dir: `${paths.workDir}/staged/${deployment.name}`,
         files: record.files.map((f) => f.name),
         services: startNow,
-        ...resourcesOf(units.map((u) => u.quadlet)),
+        ...resources,
       },
       previous === null ? null : {
         dir: `${paths.workDir}/active/${deployment.name}`,
@@ -199,8 +212,9 @@ async function install(
     paths,
     record,
     services,
-    ...resourcesOf(units.map((u) => u.quadlet)),
-    units: units.map((u) => u.quadlet.file),
+    ...resources,
+    units: units.map((u) => u.file),
+    installed,
   });
 }
 
@@ -257,16 +271,15 @@ function refuseInvalid(
  */
 async function refuseForeignFiles(
   deployment: LoadedDeployment,
-  scope: Scope,
-  context: CliContext,
+  options: {
+    previous: InstalledDeployment | null;
+    scope: Scope;
+    context: CliContext;
+  },
 ): Promise<void> {
+  const { previous, scope, context } = options;
   const paths = legerPaths(scope, context);
-  const owned = new Set(
-    (await readDeployments(paths.stateDir)).filter((d) =>
-      d.name === deployment.name
-    )
-      .flatMap((d) => d.files.map((f) => f.name)),
-  );
+  const owned = new Set(previous?.files.map((f) => f.name) ?? []);
   for (const file of deployment.files) {
     if (owned.has(file.path)) continue;
     try {

@@ -28,7 +28,12 @@ import type {
   SourceInfo,
 } from "../../../lib/source/types.ts";
 import { redactUrl } from "../../../lib/git/redact_url.ts";
-import { readDeployments } from "../../../lib/state/deployments_file.ts";
+import {
+  type InstalledDeployment,
+  readDeployments,
+} from "../../../lib/state/deployments_file.ts";
+import { classifySource } from "../../../lib/source/classify_source.ts";
+import { resolveLegerRunUrls } from "../../../lib/api/resolve_leger_run_urls.ts";
 import { readKeptVolumes } from "../../../lib/state/kept_volumes.ts";
 import { legerPaths, type Scope } from "../../../lib/state/paths.ts";
 import type { Finding } from "../../../lib/validate/finding.ts";
@@ -75,7 +80,7 @@ export async function planSource(
     if (!(json && error instanceof LegerError)) throw error;
     return {
       deployment: null,
-      plan: unreadablePlan(source ?? "leger.run", scope, error),
+      plan: unreadablePlan(source ?? "leger.run", { scope, error, context }),
     };
   }
   return {
@@ -102,8 +107,13 @@ export async function planDeployment(
  */
 export async function planAgainstHost(
   deployment: LoadedDeployment,
-  options: { scope: Scope; context: CliContext },
-): Promise<{ plan: DeploymentPlan; host: HostSnapshot }> {
+  options: {
+    scope: Scope;
+    context: CliContext;
+    /** `deployments.yaml`, when the caller has read it already. */
+    installed?: readonly InstalledDeployment[];
+  },
+): Promise<{ plan: DeploymentPlan; host: HostSnapshot; units: LoadedUnit[] }> {
   const { scope, context } = options;
   const { quadletDir } = legerPaths(scope, context);
   // Podman resolves relative paths against the folder a unit is installed in.
@@ -111,7 +121,7 @@ export async function planAgainstHost(
     unitDir: quadletDir,
   });
   const [host, generatorFindings] = await Promise.all([
-    readHost(scope, context),
+    readHost(scope, context, options.installed),
     runGenerator(deployment, scope, units),
   ]);
   const installedNames = new Set(host.installed.map((i) => i.quadlet.file));
@@ -135,30 +145,38 @@ export async function planAgainstHost(
       ...conflicts,
     ],
   });
-  return { plan, host };
+  return { plan, host, units };
 }
 
-/** What kind of source a `--source` names, as far as it can be told. */
-function sourceTypeOf(source: string): SourceInfo["type"] {
+/**
+ * What kind of source a `--source` that could not be read names, as far as
+ * classifySource can tell without the file system (a path it cannot place
+ * is taken as local).
+ */
+function sourceTypeOf(source: string, context: CliContext): SourceInfo["type"] {
   if (source === "leger.run") return "leger.run";
-  if (
-    /^[a-z][a-z0-9+.-]*:\/\//i.test(source) ||
-    /^[^/@\s]+@[^/:\s]+:/.test(source)
-  ) {
-    return "git";
+  try {
+    const spec = classifySource(source, {
+      staticUrl: resolveLegerRunUrls(context.env).static,
+      isLocalPath: () => false,
+    });
+    return spec.type === "leger.run-space" ? "leger.run" : spec.type;
+  } catch (error) {
+    if (error instanceof LegerError) return "local";
+    throw error;
   }
-  return "local";
 }
 
 /** What is installed and in use on this host, in the scope's quadlet folder. */
 async function readHost(
   scope: Scope,
   context: CliContext,
+  deployments?: readonly InstalledDeployment[],
 ): Promise<HostSnapshot> {
   const { quadletDir, stateDir } = legerPaths(scope, context);
   // Which deployment each installed unit belongs to, by leger's own record.
   const owners = new Map(
-    (await readDeployments(stateDir)).flatMap((d) =>
+    (deployments ?? await readDeployments(stateDir)).flatMap((d) =>
       d.units.map((unit) => [unit, d.name])
     ),
   );
@@ -253,14 +271,14 @@ function onlyNewFiles(
  */
 function unreadablePlan(
   source: string,
-  scope: Scope,
-  error: LegerError,
+  options: { scope: Scope; error: LegerError; context: CliContext },
 ): DeploymentPlan {
+  const { scope, error, context } = options;
   const location = redactUrl(source);
   const name = location.replace(/[/#]+$/, "").split(/[/:#]/).pop() || location;
   const deployment: LoadedDeployment = {
     name,
-    source: { type: sourceTypeOf(source), location },
+    source: { type: sourceTypeOf(source, context), location },
     files: [],
     manifest: discoverManifest([]),
   };

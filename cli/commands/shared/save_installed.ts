@@ -5,7 +5,6 @@ import {
 } from "../../../lib/state/deployment_folder.ts";
 import {
   type InstalledDeployment,
-  readDeployments,
   writeDeployments,
 } from "../../../lib/state/deployments_file.ts";
 import { setKeptVolumes } from "../../../lib/state/kept_volumes.ts";
@@ -33,6 +32,8 @@ export async function saveInstalled(
     /** The Podman volumes and networks the units create. */
     volumes: readonly string[];
     networks: readonly string[];
+    /** `deployments.yaml` as read under the deploy lock. */
+    installed: readonly InstalledDeployment[];
   },
 ): Promise<void> {
   const { scope, paths, record } = options;
@@ -53,9 +54,7 @@ export async function saveInstalled(
     volumes: [...options.volumes],
     networks: [...options.networks],
   };
-  const others = (await readDeployments(paths.stateDir)).filter((d) =>
-    d.name !== deployment.name
-  );
+  const others = options.installed.filter((d) => d.name !== deployment.name);
   await writeDeployments(paths.stateDir, [...others, entry]);
   await writeManifests(paths.stateDir, deployment);
   await setKeptVolumes(paths.stateDir, deployment.name, []);
