@@ -9,7 +9,8 @@
  *    json`. Target ≤ 1.5×.
  *
  * The timing loops run inside the host in one shell, so that `nspawn` exec
- * costs are not counted. Run: `LEGER_E2E=1 deno run -A tests/e2e/install_bench.ts`.
+ * costs are not counted. Run: `LEGER_E2E=1 deno run -A tests/e2e/measure_install.ts` (a script, not a
+ * `deno bench` file, so that `deno task bench` never boots the e2e host).
  *
  * @module
  */
