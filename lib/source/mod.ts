@@ -20,3 +20,4 @@ export * from "./fetch_leger_run_source.ts";
 export * from "./normalise_leger_run.ts";
 export * from "./fetch_git_source.ts";
 export * from "./classify_source.ts";
+export * from "./expand_path.ts";

@@ -9,6 +9,7 @@ import { firstInvalidUtf8 } from "./_first_invalid_utf8.ts";
 import { isUnitTextFile } from "./_is_unit_text_file.ts";
 import { mapConcurrent } from "./_map_concurrent.ts";
 import { type SourceEntry, walkSourceFolder } from "./_walk_source_folder.ts";
+import { expandPath } from "./expand_path.ts";
 import { sha256Hex } from "./sha256_hex.ts";
 import type { DeploymentFile, LoadedDeployment, Manifest } from "./types.ts";
 
@@ -190,33 +191,6 @@ export async function readLocalSource(
     files,
     manifest,
   };
-}
-
-function expandPath(
-  path: string,
-  home: string | undefined,
-  cwd: string,
-): string {
-  if (path === "") {
-    throw new LegerError(
-      "ERR_SOURCE_NOT_FOUND",
-      "Cannot read deployment folder: the path is empty",
-      {
-        remedy: "Pass the folder with --source, such as --source ./my-app",
-      },
-    );
-  }
-  if (path === "~" || path.startsWith("~/")) {
-    if (home === undefined) {
-      throw new LegerError(
-        "ERR_SOURCE_NOT_FOUND",
-        `Cannot read deployment folder "${path}": the home folder is not known`,
-        { remedy: "Pass an absolute path to --source" },
-      );
-    }
-    return resolve(home, `.${path.slice(1)}`);
-  }
-  return resolve(cwd, path);
 }
 
 async function realFolder(given: string, path: string): Promise<string> {

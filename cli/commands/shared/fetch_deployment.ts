@@ -1,5 +1,6 @@
 import { legerRunUrls } from "./leger_run_urls.ts";
 import { classifySource } from "../../../lib/source/classify_source.ts";
+import { expandPath } from "../../../lib/source/expand_path.ts";
 import { readLocalSource } from "../../../lib/source/read_local_source.ts";
 import type { LoadedDeployment } from "../../../lib/source/types.ts";
 import type { CliContext } from "../../context.ts";
@@ -30,7 +31,7 @@ export async function fetchDeployment(
     staticUrl: urls.static,
     version,
     isLocalPath: (path) =>
-      pathExists(expandHome(path, context.home), context.cwd),
+      pathExists(expandPath(path, context.home, context.cwd)),
   });
   switch (spec.type) {
     case "local":
@@ -70,13 +71,9 @@ export async function fetchDeployment(
   }
 }
 
-function expandHome(path: string, home: string): string {
-  return path === "~" || path.startsWith("~/") ? home + path.slice(1) : path;
-}
-
-function pathExists(path: string, cwd: string): boolean {
+function pathExists(path: string): boolean {
   try {
-    Deno.statSync(path.startsWith("/") ? path : `${cwd}/${path}`);
+    Deno.statSync(path);
     return true;
   } catch (error) {
     if (
