@@ -5,7 +5,7 @@ import type { QuadletUnit } from "../quadlet/types.ts";
 import { mergeDropIns, selectDropIns } from "../unit/drop_ins.ts";
 import { parseUnit } from "../unit/parse_unit.ts";
 import type { UnitFile } from "../unit/types.ts";
-import type { Finding } from "../validate/finding.ts";
+import type { Finding } from "../errors/finding.ts";
 
 /** A quadlet unit found in a quadlet folder of the host. */
 export interface InstalledUnit {

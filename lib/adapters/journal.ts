@@ -1,4 +1,4 @@
-import type { Scope } from "../state/paths.ts";
+import type { Scope } from "./scope.ts";
 import { run, type Runner } from "./run.ts";
 
 /** Options for {@linkcode streamJournal}. */

@@ -10,7 +10,7 @@
  * @module
  */
 import type { UnitFile } from "../unit/types.ts";
-import type { Finding } from "../validate/finding.ts";
+import type { Finding } from "../errors/finding.ts";
 import { parseGeneratorStderr } from "../validate/parse_generator_stderr.ts";
 import { run, type Runner } from "./run.ts";
 

@@ -1,4 +1,4 @@
-import type { Scope } from "../state/paths.ts";
+import type { Scope } from "./scope.ts";
 import { run, type Runner } from "./run.ts";
 
 /** The state of one systemd unit, as `systemctl show` reports it. */

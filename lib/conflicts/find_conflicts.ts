@@ -1,5 +1,5 @@
 import type { QuadletUnit } from "../quadlet/types.ts";
-import type { Finding } from "../validate/finding.ts";
+import type { Finding } from "../errors/finding.ts";
 import { findNameConflicts } from "./find_name_conflicts.ts";
 import { findPortConflicts } from "./find_port_conflicts.ts";
 import type { FindConflictsOptions, HostSnapshot } from "./types.ts";

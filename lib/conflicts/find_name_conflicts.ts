@@ -1,5 +1,5 @@
 import type { QuadletKind, QuadletUnit } from "../quadlet/types.ts";
-import type { Finding } from "../validate/finding.ts";
+import type { Finding } from "../errors/finding.ts";
 import type {
   FindConflictsOptions,
   HostSnapshot,

@@ -1,5 +1,5 @@
 import type { PublishedPort, QuadletUnit } from "../quadlet/types.ts";
-import type { Finding } from "../validate/finding.ts";
+import type { Finding } from "../errors/finding.ts";
 import { addressesOverlap } from "./addresses_overlap.ts";
 import {
   formatPortRange,

@@ -11,4 +11,5 @@
  * @module
  */
 export * from "./codes.ts";
+export * from "./finding.ts";
 export * from "./leger_error.ts";

@@ -1,4 +1,4 @@
-import type { Manifest, ManifestService } from "../source/types.ts";
+import type { Manifest, ManifestService } from "./types.ts";
 import { ManifestFields } from "./_manifest_fields.ts";
 import { quadletKindOf } from "../quadlet/kind.ts";
 

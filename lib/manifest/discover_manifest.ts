@@ -1,5 +1,5 @@
 import type { QuadletKind } from "../quadlet/types.ts";
-import type { Manifest } from "../source/types.ts";
+import type { Manifest } from "./types.ts";
 import { quadletKindOf } from "../quadlet/kind.ts";
 
 /** The unit kinds that run something: each becomes a service. */

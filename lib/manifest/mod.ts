@@ -27,4 +27,5 @@ export * from "./check_bare_file_name.ts";
 export * from "./discover_manifest.ts";
 export * from "./parse_leger_yaml.ts";
 export * from "./parse_manifest_json.ts";
+export * from "./types.ts";
 export * from "./verify_checksums.ts";

@@ -6,7 +6,7 @@ import {
   YAMLException,
 } from "js-yaml";
 import { LegerError } from "../errors/mod.ts";
-import type { Manifest } from "../source/types.ts";
+import type { Manifest } from "./types.ts";
 import { lineColumnAt } from "./_line_column.ts";
 import { ManifestFields } from "./_manifest_fields.ts";
 import { yamlPathSpans } from "./_yaml_path_spans.ts";

@@ -1,6 +1,6 @@
 import { parseEvents, YAMLException } from "js-yaml";
 import { LegerError } from "../errors/mod.ts";
-import type { Manifest } from "../source/types.ts";
+import type { Manifest } from "./types.ts";
 import { findJsonSyntaxProblem } from "./_find_json_syntax_problem.ts";
 import { lineColumnAt } from "./_line_column.ts";
 import { type LocateField, ManifestFields } from "./_manifest_fields.ts";

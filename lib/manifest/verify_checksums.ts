@@ -1,5 +1,5 @@
 import { LegerError } from "../errors/mod.ts";
-import type { DeploymentFile, Manifest } from "../source/types.ts";
+import type { DeploymentFile, Manifest } from "./types.ts";
 import { normalizeSha256 } from "./_normalize_sha256.ts";
 
 /** Options for {@linkcode verifyChecksums}. */

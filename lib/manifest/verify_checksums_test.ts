@@ -6,7 +6,7 @@ import {
   throws,
 } from "node:assert/strict";
 import { LegerError } from "../errors/mod.ts";
-import type { DeploymentFile, Manifest } from "../source/types.ts";
+import type { DeploymentFile, Manifest } from "./types.ts";
 import { parseManifestJson } from "./parse_manifest_json.ts";
 import { verifyChecksums } from "./verify_checksums.ts";
 

@@ -1,6 +1,6 @@
 import type { QuadletUnit } from "../quadlet/types.ts";
 import type { LoadedDeployment } from "../source/types.ts";
-import type { Finding } from "../validate/finding.ts";
+import type { Finding } from "../errors/finding.ts";
 import type { DeploymentPlan, PlanProblem, PlanService } from "./types.ts";
 
 /** The codes that are conflicts with the host rather than errors of the deployment. */

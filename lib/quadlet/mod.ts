@@ -37,6 +37,7 @@
  */
 export * from "./types.ts";
 export * from "./kind.ts";
+export * from "./load_units.ts";
 export * from "./service_name.ts";
 export * from "./resource_name.ts";
 export * from "./resolve_image.ts";

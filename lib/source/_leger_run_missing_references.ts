@@ -1,7 +1,7 @@
 import { resolveInDeployment } from "../quadlet/resolve_in_deployment.ts";
 import { LegerError } from "../errors/mod.ts";
 import { checkBareFileName } from "../manifest/check_bare_file_name.ts";
-import { loadUnits } from "../plan/load_units.ts";
+import { loadUnits } from "../quadlet/load_units.ts";
 import type { DeploymentFile } from "./types.ts";
 
 /** A file a unit names that the deployment does not hold yet. */

@@ -1,4 +1,4 @@
-import { loadUnits } from "../plan/load_units.ts";
+import { loadUnits } from "../quadlet/load_units.ts";
 import { quadletKindOf } from "../quadlet/kind.ts";
 import { isUnitTextFile } from "./_is_unit_text_file.ts";
 import { rewriteDependencyLines } from "./_leger_run_dependency_lines.ts";

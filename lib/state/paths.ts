@@ -5,8 +5,9 @@
  * @module
  */
 
-/** user: rootless, `systemctl --user`; system: root, `/etc/containers/systemd`. */
-export type Scope = "user" | "system";
+import type { Scope } from "../adapters/scope.ts";
+
+export type { Scope };
 
 /** The environment facts the paths depend on. */
 export interface PathEnv {

@@ -5,7 +5,7 @@ import type { QuadletUnit } from "../quadlet/types.ts";
 import { lookupAll } from "../unit/lookup.ts";
 import { splitWords } from "../unit/split_words.ts";
 import type { UnitFile } from "../unit/types.ts";
-import type { Finding } from "./finding.ts";
+import type { Finding } from "../errors/finding.ts";
 
 /**
  * Finds `[Unit]` dependencies on services that will never exist because they

@@ -1,5 +1,5 @@
 import type { QuadletKind, QuadletUnit } from "../quadlet/types.ts";
-import type { Finding } from "./finding.ts";
+import type { Finding } from "../errors/finding.ts";
 
 /** The kinds whose resource names share a namespace in Podman, and the key that sets them. */
 const NAMED_KINDS: Partial<Record<QuadletKind, { noun: string; key: string }>> =

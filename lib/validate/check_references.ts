@@ -2,7 +2,7 @@ import { resolveInDeployment } from "../quadlet/resolve_in_deployment.ts";
 import { quadletKindOf } from "../quadlet/kind.ts";
 import type { FileRef, QuadletUnit, UnitRef } from "../quadlet/types.ts";
 import { closestName } from "./closest_name.ts";
-import type { Finding } from "./finding.ts";
+import type { Finding } from "../errors/finding.ts";
 
 /** Options for {@linkcode checkReferences}. */
 export interface CheckReferencesOptions {

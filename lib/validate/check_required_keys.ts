@@ -1,6 +1,6 @@
 import type { QuadletKind } from "../quadlet/types.ts";
 import type { UnitFile } from "../unit/types.ts";
-import type { Finding } from "./finding.ts";
+import type { Finding } from "../errors/finding.ts";
 import { kindSection } from "../quadlet/kind_section.ts";
 import { lookup, lookupSet, lookupStrv } from "./_lookup.ts";
 

@@ -1,7 +1,7 @@
 import type { QuadletKind } from "../quadlet/types.ts";
 import type { UnitEntry, UnitFile, UnitSection } from "../unit/types.ts";
 import { closestName } from "./closest_name.ts";
-import type { Finding } from "./finding.ts";
+import type { Finding } from "../errors/finding.ts";
 import { kindSection } from "../quadlet/kind_section.ts";
 import { type QuadletSection, SUPPORTED_KEYS } from "./supported_keys.ts";
 

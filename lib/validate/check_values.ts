@@ -1,7 +1,7 @@
 import type { QuadletKind } from "../quadlet/types.ts";
 import { lookupAll, lookupLast } from "../unit/lookup.ts";
 import type { UnitEntry, UnitFile } from "../unit/types.ts";
-import type { Finding } from "./finding.ts";
+import type { Finding } from "../errors/finding.ts";
 import { kindSection } from "../quadlet/kind_section.ts";
 import { lookup, lookupSet, lookupStrv } from "./_lookup.ts";
 

@@ -14,7 +14,7 @@ import { checkUnknownKeys } from "./check_unknown_keys.ts";
 import { checkRequiredKeys } from "./check_required_keys.ts";
 import { checkValues } from "./check_values.ts";
 import { checkReferences } from "./check_references.ts";
-import type { Finding } from "./finding.ts";
+import type { Finding } from "../errors/finding.ts";
 import { LegerError } from "../errors/leger_error.ts";
 
 const FIXTURES = new URL(

@@ -1,5 +1,5 @@
 import { LegerError } from "../errors/leger_error.ts";
-import type { Finding } from "./finding.ts";
+import type { Finding } from "../errors/finding.ts";
 
 /**
  * Turns a finding into the error a command reports, keeping its code, file,

@@ -22,7 +22,7 @@
  *
  * @module
  */
-export * from "./finding.ts";
+export type { Finding } from "../errors/finding.ts";
 export * from "./finding_to_error.ts";
 export * from "./supported_keys.ts";
 export * from "./closest_name.ts";

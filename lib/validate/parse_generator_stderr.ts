@@ -1,5 +1,5 @@
 import type { UnitFile } from "../unit/types.ts";
-import type { Finding } from "./finding.ts";
+import type { Finding } from "../errors/finding.ts";
 
 /** Options for {@linkcode parseGeneratorStderr}. */
 export interface ParseGeneratorStderrOptions {

@@ -6,7 +6,7 @@ import { checkReferences } from "./check_references.ts";
 import { checkRequiredKeys } from "./check_required_keys.ts";
 import { checkUnknownKeys } from "./check_unknown_keys.ts";
 import { checkValues } from "./check_values.ts";
-import type { Finding } from "./finding.ts";
+import type { Finding } from "../errors/finding.ts";
 
 /** One unit of a deployment: its parsed file (drop-ins merged) and its typed view. */
 export interface DeploymentUnit {

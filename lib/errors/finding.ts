@@ -1,4 +1,4 @@
-import type { ErrorCode } from "../errors/codes.ts";
+import type { ErrorCode } from "./codes.ts";
 
 /**
  * One problem found in a deployment, by validation (`validateDeployment`) or

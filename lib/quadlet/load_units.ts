@@ -1,12 +1,23 @@
 import { LegerError } from "../errors/mod.ts";
-import { quadletKindOf } from "../quadlet/kind.ts";
-import { toQuadletUnit } from "../quadlet/to_quadlet_unit.ts";
-import type { QuadletUnit } from "../quadlet/types.ts";
-import type { DeploymentFile } from "../source/types.ts";
+import { quadletKindOf } from "./kind.ts";
+import { toQuadletUnit } from "./to_quadlet_unit.ts";
+import type { QuadletUnit } from "./types.ts";
 import { mergeDropIns, selectDropIns } from "../unit/drop_ins.ts";
 import { parseUnit } from "../unit/parse_unit.ts";
 import type { UnitFile } from "../unit/types.ts";
-import type { Finding } from "../validate/finding.ts";
+import type { Finding } from "../errors/finding.ts";
+
+/**
+ * A file of a deployment as {@linkcode loadUnits} reads it: its path inside
+ * the deployment (`web.container`, `web.container.d/10-limits.conf`) and its
+ * bytes. A source's `DeploymentFile` is one.
+ */
+export interface DeploymentFileBytes {
+  /** The `/`-separated path inside the deployment. */
+  path: string;
+  /** The file's content. */
+  bytes: Uint8Array;
+}
 
 /** A unit of the deployment: parsed (drop-ins merged) and typed. */
 export interface LoadedUnit {
@@ -55,7 +66,7 @@ const decoder = new TextDecoder();
  * ```
  */
 export function loadUnits(
-  files: readonly DeploymentFile[],
+  files: readonly DeploymentFileBytes[],
   options: LoadUnitsOptions = {},
 ): LoadUnitsResult {
   const { unitDir } = options;
@@ -101,7 +112,7 @@ function isUnitPath(path: string): boolean {
   return !path.split("/").slice(0, -1).some((dir) => dir.endsWith(".d"));
 }
 
-function parseFile(file: DeploymentFile): UnitFile {
+function parseFile(file: DeploymentFileBytes): UnitFile {
   return parseUnit(decoder.decode(file.bytes), { file: file.path });
 }
 
