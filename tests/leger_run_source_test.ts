@@ -10,7 +10,7 @@ import { deepStrictEqual, ok, rejects, strictEqual } from "node:assert/strict";
 import type { LegerRunUrls } from "../lib/api/resolve_leger_run_urls.ts";
 import { authFilePath } from "../lib/auth/auth_file_path.ts";
 import { saveAuthState } from "../lib/auth/save_auth_state.ts";
-import { loadUnits } from "../lib/plan/load_units.ts";
+import { loadUnits } from "../lib/quadlet/load_units.ts";
 import {
   fetchLegerRunSource,
   type FetchLegerRunSourceOptions,

@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console -- a developer tool that reports on stderr
 /**
  * Fails when the code has an import cycle, and prints it.
  *

@@ -7,7 +7,7 @@
  */
 import { discoverManifest } from "../../../lib/manifest/discover_manifest.ts";
 import { buildPlan } from "../../../lib/plan/build_plan.ts";
-import { loadUnits } from "../../../lib/plan/load_units.ts";
+import { loadUnits } from "../../../lib/quadlet/load_units.ts";
 import type { DeploymentFolder } from "../../../lib/state/deployment_folder.ts";
 import { legerPaths } from "../../../lib/state/paths.ts";
 import type { CliContext } from "../../context.ts";

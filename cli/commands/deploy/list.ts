@@ -7,7 +7,7 @@
  */
 import { quadletList } from "../../../lib/adapters/podman_quadlet.ts";
 import { showUnits } from "../../../lib/adapters/systemctl.ts";
-import { loadUnits } from "../../../lib/plan/load_units.ts";
+import { loadUnits } from "../../../lib/quadlet/load_units.ts";
 import type { PlanPort } from "../../../lib/plan/types.ts";
 import type { QuadletUnit } from "../../../lib/quadlet/types.ts";
 import type { SourceInfo } from "../../../lib/source/types.ts";

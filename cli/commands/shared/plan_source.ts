@@ -21,7 +21,7 @@ import type { HostSnapshot } from "../../../lib/conflicts/types.ts";
 import { LegerError } from "../../../lib/errors/mod.ts";
 import { discoverManifest } from "../../../lib/manifest/discover_manifest.ts";
 import { buildPlan } from "../../../lib/plan/build_plan.ts";
-import { type LoadedUnit, loadUnits } from "../../../lib/plan/load_units.ts";
+import { type LoadedUnit, loadUnits } from "../../../lib/quadlet/load_units.ts";
 import type { DeploymentPlan } from "../../../lib/plan/types.ts";
 import type {
   LoadedDeployment,
@@ -36,7 +36,7 @@ import { classifySource } from "../../../lib/source/classify_source.ts";
 import { resolveLegerRunUrls } from "../../../lib/api/resolve_leger_run_urls.ts";
 import { readKeptVolumes } from "../../../lib/state/kept_volumes.ts";
 import { legerPaths, type Scope } from "../../../lib/state/paths.ts";
-import type { Finding } from "../../../lib/validate/finding.ts";
+import type { Finding } from "../../../lib/errors/finding.ts";
 import { validateDeployment } from "../../../lib/validate/validate_deployment.ts";
 import type { CliContext } from "../../context.ts";
 import { fetchDeployment } from "./fetch_deployment.ts";
