@@ -34,9 +34,6 @@ export async function confirm(
     );
   }
   context.err(`${question} [y/N] `);
-  const buffer = new Uint8Array(256);
-  const read = await Deno.stdin.read(buffer);
-  const answer = new TextDecoder().decode(buffer.subarray(0, read ?? 0)).trim()
-    .toLowerCase();
+  const answer = (await context.readLine() ?? "").trim().toLowerCase();
   return answer === "y" || answer === "yes";
 }

@@ -17,6 +17,8 @@ export interface CliContext {
   stdinIsTerminal: boolean;
   /** Whether to colour output (a terminal, and `NO_COLOR` unset). */
   color: boolean;
+  /** Reads one line typed on stdin (a prompt's answer); `null` at its end. */
+  readLine(): Promise<string | null>;
   /** Reads an environment variable. */
   env(name: string): string | undefined;
   cwd: string;
@@ -44,6 +46,13 @@ export function processContext(options: { debug: boolean }): CliContext {
     stdoutIsTerminal,
     stdinIsTerminal: Deno.stdin.isTerminal(),
     color: stdoutIsTerminal && !Deno.noColor,
+    readLine: async () => {
+      const buffer = new Uint8Array(256);
+      const read = await Deno.stdin.read(buffer);
+      return read === null
+        ? null
+        : new TextDecoder().decode(buffer.subarray(0, read));
+    },
     env: (name) => Deno.env.get(name),
     cwd: Deno.cwd(),
     home: Deno.env.get("HOME") ?? "/",

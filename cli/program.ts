@@ -8,16 +8,15 @@
  *
  * @module
  */
-import { LegerError } from "../lib/errors/mod.ts";
-import { processContext } from "./context.ts";
-import { findHelpTarget, renderHelp } from "./help.ts";
-import { parseArgs, UsageError } from "./parse_args.ts";
+import { type CommandDeps, processDeps } from "./deps.ts";
+import { HelpRequested, parseArgs, UsageError } from "./parse_args.ts";
 import { printError } from "./print_error.ts";
 import type { CommandModule } from "./spec.ts";
-import { VERSION } from "./version.ts";
+import { printUsage } from "./usage_error.ts";
 
 /**
- * Parses `args`, runs the command they name and returns the exit code.
+ * Parses `args`, runs the command they name and returns the exit code. Tests
+ * pass `deps` to run a whole command line in-process with fakes.
  *
  * @example Usage
  * ```ts ignore
@@ -25,24 +24,21 @@ import { VERSION } from "./version.ts";
  * const code = await runProgram(["validate", "./my-app"]);
  * ```
  */
-export async function runProgram(args: readonly string[]): Promise<number> {
-  const context = processContext({ debug: args.includes("--debug") });
+export async function runProgram(
+  args: readonly string[],
+  deps?: CommandDeps,
+): Promise<number> {
+  deps ??= processDeps({ debug: args.includes("--debug") });
+  const { context } = deps;
   try {
     const parsed = parseArgs(args);
     const module = await loadCommand(parsed.command.module);
-    return await module.run(parsed.args, parsed.options, context);
+    return await module.run(module.parse(parsed), deps);
   } catch (error) {
-    if (!(error instanceof UsageError)) return printError(error, context);
-    const words = error.words;
-    const target = findHelpTarget(words);
-    printError(
-      new LegerError("ERR_USAGE", `Cannot run leger: ${error.message}`, {
-        remedy: `Run \`leger ${[...words, "--help"].join(" ")}\` for usage`,
-      }),
-      context,
-    );
-    if (target !== null) context.err("\n" + renderHelp(target, VERSION));
-    return 2;
+    if (error instanceof HelpRequested || error instanceof UsageError) {
+      return printUsage(error, context);
+    }
+    return printError(error, context);
   }
 }
 

@@ -3,7 +3,7 @@ import type {
   DeploymentPlan,
   PlanPort,
   PlanProblem,
-} from "../lib/plan/types.ts";
+} from "../lib/deploy/plan_types.ts";
 import { formatTable } from "./table.ts";
 
 /** Options for {@linkcode renderPlan}. */

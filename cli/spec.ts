@@ -6,25 +6,68 @@
  *
  * @module
  */
-import type { CliContext } from "./context.ts";
+import type { CommandDeps } from "./deps.ts";
 
 /** What every command module exports. */
-export interface CommandModule {
-  /** Runs the command and returns the exit code. */
-  run(
-    args: string[],
-    options: Record<string, unknown>,
-    context: CliContext,
-  ): Promise<number>;
+export interface CommandModule<Options = unknown> {
+  /**
+   * Turns the parsed command line into the command's typed options: every
+   * flag check and usage error of the command lives here.
+   */
+  parse(line: CommandLine): Options;
+  /** Runs the command with what touches the host in `deps`; returns the exit code. */
+  run(options: Options, deps: CommandDeps): Promise<number>;
 }
 
-/** An option of a command, in commander's flag syntax. */
+/** A command line as the parser read it against the table. */
+export interface CommandLine {
+  /** The positional arguments, in order. */
+  args: string[];
+  /** The options by camelCase name (`--dry-run` → `dryRun`). */
+  options: Record<string, string | boolean | string[] | undefined>;
+}
+
+/**
+ * An option of a command, in commander's flag syntax. The parser
+ * (parse_args.ts) reads `flags` to tell `node:util` which flags take a value
+ * and which letter is short for which; help (help.ts) prints `flags` as
+ * written.
+ *
+ * A flag keeps the same meaning in every command that declares it: the same
+ * short letter and whether it takes a value (the parser finds the command only
+ * after reading the flags before it, as in `leger --json deploy list`, and
+ * refuses a table that breaks this).
+ *
+ * @example Usage
+ * ```ts
+ * import type { OptionSpec } from "./spec.ts";
+ * import { ok } from "node:assert/strict";
+ *
+ * const lines: OptionSpec = {
+ *   flags: "-n, --lines <count>",
+ *   description: "how many lines (default 100)",
+ * };
+ * ok(lines.flags.includes("<"));
+ * ```
+ */
 export interface OptionSpec {
-  /** Such as `"--source <path>"` or `"-n, --lines <count>"`. */
+  /**
+   * `--name`, `-s, --name`, either followed by `<value>` when the flag takes
+   * a value: `"--source <path>"`, `"-n, --lines <count>"`. A flag named
+   * `--no-x` sets the option `x` to `false`.
+   */
   flags: string;
+  /** One line for help. */
   description: string;
   /** Allowed values, checked by the parser. */
   choices?: readonly string[];
+  /**
+   * Whether the flag may be given more than once; its option is then the
+   * list of values (`string[]`). Any other flag given twice is a usage error.
+   *
+   * @default {false}
+   */
+  multiple?: boolean;
 }
 
 /** A command that runs (a leaf of the tree). */
@@ -74,10 +117,25 @@ const SCOPE_OPTION: OptionSpec = {
   choices: ["user", "system"],
 };
 
-/** Options every command accepts. */
+/**
+ * Options every command accepts, before or after the command's words
+ * (`leger --debug deploy list`). `-h, --help` anywhere before `--` shows help
+ * instead of running the command.
+ *
+ * @example Usage
+ * ```ts
+ * import { GLOBAL_OPTIONS } from "./spec.ts";
+ * import { ok } from "node:assert/strict";
+ *
+ * ok(GLOBAL_OPTIONS.some((option) => option.flags === "--debug"));
+ * ```
+ */
 export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
   { flags: "--debug", description: "print stack traces with errors" },
-  { flags: "-h, --help", description: "show help for a command" },
+  {
+    flags: "-h, --help",
+    description: "show help for a command instead of running it",
+  },
 ];
 
 /** The command groups of `leger`, in the order help lists them. */

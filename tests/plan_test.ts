@@ -1,5 +1,5 @@
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
-import type { DeploymentPlan } from "../lib/plan/types.ts";
+import type { DeploymentPlan } from "../lib/deploy/plan_types.ts";
 import { listTree, tempFolder } from "./_folders.ts";
 import { ROOT, runLeger, SHARED } from "./_leger.ts";
 

@@ -1,6 +1,6 @@
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import { readLocalSource } from "../lib/source/read_local_source.ts";
-import { stageDeployment } from "../lib/state/stage_deployment.ts";
+import { stageDeployment } from "../lib/deploy/stage_deployment.ts";
 import { writeDeploymentFolder } from "../lib/state/deployment_folder.ts";
 import type { DiffDocument } from "../cli/commands/diff.ts";
 import { listTree, tempFolder } from "./_folders.ts";

@@ -12,11 +12,12 @@ import type {
   DeploymentFolder,
   DeploymentRecord,
 } from "../../lib/state/deployment_folder.ts";
-import type { CliContext } from "../context.ts";
+import { resolveScope } from "../../lib/deploy/scope.ts";
+import { readDeploymentState } from "../../lib/state/read_deployment_state.ts";
+import type { CommandDeps } from "../deps.ts";
+import { type DeploymentOptions, deploymentOptions } from "../options.ts";
 import { renderNormalisations } from "../render_plan.ts";
 import { versionLabel } from "../version_label.ts";
-import { readDeploymentState } from "./shared/read_deployment_state.ts";
-import { resolveScope } from "./shared/scope.ts";
 
 /** The `--json` document of `leger diff`. */
 export interface DiffDocument extends DeploymentDiff {
@@ -30,20 +31,23 @@ export interface DiffDocument extends DeploymentDiff {
   normalisations: DeploymentRecord["normalisations"];
 }
 
+/** Reads the command line of `leger diff`. */
+export const parse = deploymentOptions;
+
 /** Runs `leger diff`. */
 export async function run(
-  args: string[],
-  options: Record<string, unknown>,
-  context: CliContext,
+  options: DeploymentOptions,
+  deps: CommandDeps,
 ): Promise<number> {
-  const state = await readDeploymentState(args[0], {
+  const { context } = deps;
+  const state = await readDeploymentState(options.deployment, {
     scope: resolveScope(options.scope, context),
-    context,
+    pathEnv: context,
     need: "staged",
   });
   const document = diffDocument(state.name, state.active, state.staged!);
   context.out(
-    options.json === true
+    options.json
       ? JSON.stringify(document, null, 2) + "\n"
       : renderDiff(document),
   );

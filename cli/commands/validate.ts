@@ -4,26 +4,49 @@
  *
  * @module
  */
-import type { DeploymentPlan } from "../../lib/plan/types.ts";
-import type { CliContext } from "../context.ts";
+import type { Scope } from "../../lib/adapters/scope.ts";
+import { planSource } from "../../lib/deploy/plan_source.ts";
+import type { DeploymentPlan } from "../../lib/deploy/plan_types.ts";
+import { resolveScope } from "../../lib/deploy/scope.ts";
+import { type CommandDeps, deployContextOf } from "../deps.ts";
+import { flag, scopeOption } from "../options.ts";
+import type { CommandLine } from "../spec.ts";
 import { renderProblems } from "../render_plan.ts";
 import { printPlan } from "./shared/print_plan.ts";
-import { planSource } from "./shared/plan_source.ts";
-import { resolveScope } from "./shared/scope.ts";
+
+/** The options of `leger validate`. */
+export interface ValidateOptions {
+  /** The deployment folder (or any source `--source` takes). */
+  folder: string;
+  /** `--scope`, or the default of the user running leger. */
+  scope?: Scope;
+  /** Print one JSON document. */
+  json: boolean;
+}
+
+/** Reads the command line of `leger validate`. */
+export function parse(line: CommandLine): ValidateOptions {
+  return {
+    folder: line.args[0],
+    scope: scopeOption(line),
+    json: flag(line, "json"),
+  };
+}
 
 /** Runs `leger validate`. */
 export async function run(
-  args: string[],
-  options: Record<string, unknown>,
-  context: CliContext,
+  options: ValidateOptions,
+  deps: CommandDeps,
 ): Promise<number> {
-  const { plan } = await planSource(args[0], {
-    scope: resolveScope(options.scope, context),
-    json: options.json === true,
-    context,
-  });
+  const { context } = deps;
+  const scope = resolveScope(options.scope, context);
+  const { plan } = await planSource(
+    options.folder,
+    deployContextOf(deps, scope),
+    { planUnreadable: options.json },
+  );
   return printPlan(plan, {
-    json: options.json === true,
+    json: options.json,
     context,
     render: renderValidation,
   });

@@ -1,7 +1,7 @@
 import { CommandError } from "../adapters/command_error.ts";
 import type { UnitState } from "../adapters/systemctl.ts";
 import { LegerError } from "../errors/mod.ts";
-import type { HostOps } from "./host_ops.ts";
+import type { HostOps } from "../adapters/host_ops.ts";
 import { UndoLog } from "./undo_log.ts";
 
 /** One version of a deployment, as far as installing it goes. */

@@ -2,7 +2,7 @@ import { deepStrictEqual, rejects } from "node:assert/strict";
 import { CommandError } from "../adapters/command_error.ts";
 import type { UnitState } from "../adapters/systemctl.ts";
 import { applyDeployment } from "./apply_deployment.ts";
-import type { HostOps } from "./host_ops.ts";
+import type { HostOps } from "../adapters/host_ops.ts";
 
 /** A host that records every call and fails where a test says. */
 function fakeHost(options: {

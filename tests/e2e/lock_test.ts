@@ -5,7 +5,7 @@ import {
   deployList,
   describe,
   e2eTest,
-  type ExecResult,
+  hostExec,
   installDeployment,
   quadletFiles,
   quadletList,
@@ -21,43 +21,41 @@ const PORTS = {
   leger: { first: 18243, second: 18244 },
 };
 
-// How long the first process holds the lock once it has it: long enough for
-// the second to start (~1 s) and reach the lock while it is held.
-const HOLD_MS = "6000";
+// How long the test holds the lock: long enough for a leger to start inside
+// the host (~1 s) and reach the lock while it is held.
+const HOLD_SECONDS = 6;
 
-// The lock is a file holding the holder's PID while it is held (flock'ed, and
-// emptied on release: lib/state/lock.ts), so a non-empty file means a leger
-// has it. Where, by scope.
-function lockFiles(user: User): string[] {
+// The lock is an flock(2)'ed file holding the holder's PID while it is held
+// (lib/state/lock.ts). flock(1) takes the same lock, so the test holds it
+// itself, as another leger process would, and writes its PID the same way.
+function lockFile(user: User): string {
   return user === "root"
-    ? ["/var/lib/leger/deploy.lock", "/run/leger/deploy.lock"]
-    : [
-      '"$HOME/.local/share/leger/deploy.lock"',
-      '"$XDG_RUNTIME_DIR/leger/deploy.lock"',
-    ];
+    ? "/var/lib/leger/deploy.lock"
+    : '"$HOME/.local/share/leger/deploy.lock"';
 }
 
-/** Waits until some leger process holds the deploy lock of the user's scope. */
-async function waitForLock(user: User): Promise<void> {
-  const test = lockFiles(user).map((file) => `test -s ${file}`).join(" || ");
-  const result = await waitInside(test, {
+/**
+ * Holds the deploy lock of the user's scope for HOLD_SECONDS, from inside the
+ * host; resolves when it is held, with the promise of its release.
+ */
+async function holdLock(
+  user: User,
+): Promise<{ released: Promise<{ endedAt: number }> }> {
+  const file = lockFile(user);
+  const released = hostExec(
+    `mkdir -p "$(dirname ${file})" && flock -x ${file} sh -c 'echo $$ > ${file}; sleep ${HOLD_SECONDS}; : > ${file}'`,
+    { user },
+  ).then((result) => {
+    strictEqual(result.code, 0, describe(result));
+    return { endedAt: performance.now() };
+  });
+  const held = await waitInside(`test -s ${file}`, {
     user,
     attempts: 50,
     intervalSeconds: 0.1,
   });
-  strictEqual(result.code, 0, "the first leger never took the deploy lock");
-}
-
-/** Installs `name` while holding the lock for HOLD_MS once taken. */
-function installHolding(
-  name: string,
-  source: string,
-  user: User,
-): Promise<ExecResult & { endedAt: number }> {
-  return installDeployment(name, source, {
-    user,
-    env: { LEGER_TEST_HOLD_LOCK_MS: HOLD_MS },
-  }).then((result) => ({ ...result, endedAt: performance.now() }));
+  strictEqual(held.code, 0, "the test never took the deploy lock");
+  return { released };
 }
 
 e2eTest(
@@ -78,12 +76,12 @@ e2eTest(
             loser,
             webDeployment({ name: loser, port: PORTS[user].second }),
           );
-          const first = installHolding(winner, winnerSource, user);
-          await waitForLock(user);
+          const lock = await holdLock(user);
           const second = await installDeployment(loser, loserSource, { user });
-          const firstResult = await first;
+          await lock.released;
+          const first = await installDeployment(winner, winnerSource, { user });
 
-          strictEqual(firstResult.code, 0, describe(firstResult));
+          strictEqual(first.code, 0, describe(first));
           strictEqual(second.code, 1, describe(second));
           match(second.stderr, /another leger process .*is changing/);
           match(second.stderr, /--wait/);
@@ -122,19 +120,21 @@ e2eTest(
             second,
             webDeployment({ name: second, port: PORTS[user].second }),
           );
-          const holding = installHolding(first, firstSource, user);
-          await waitForLock(user);
+          const installed = await installDeployment(first, firstSource, {
+            user,
+          });
+          strictEqual(installed.code, 0, describe(installed));
+          const lock = await holdLock(user);
           const waiting = await installDeployment(second, secondSource, {
             user,
             flags: ["--wait"],
           }).then((result) => ({ ...result, endedAt: performance.now() }));
-          const held = await holding;
+          const held = await lock.released;
 
-          strictEqual(held.code, 0, describe(held));
           strictEqual(waiting.code, 0, describe(waiting));
           ok(
             waiting.endedAt > held.endedAt,
-            "the --wait install ended before the one holding the lock",
+            "the --wait install ended before the lock was released",
           );
           deepStrictEqual(
             (await deployList(user)).map((d) => d.deployment).sort(),

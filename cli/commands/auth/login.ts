@@ -5,25 +5,30 @@
  * @module
  */
 import { LegerRunClient } from "../../../lib/api/leger_run_client.ts";
-import { legerRunUrls } from "../shared/leger_run_urls.ts";
+import { readLegerRunUrls as legerRunUrls } from "../../../lib/api/read_leger_run_urls.ts";
 import { authFilePath } from "../../../lib/auth/auth_file_path.ts";
 import { authStateFromLogin } from "../../../lib/auth/auth_state_from_login.ts";
 import { deriveUserUuid } from "../../../lib/auth/derive_user_uuid.ts";
 import { saveAuthState } from "../../../lib/auth/save_auth_state.ts";
 import { tailscaleIdentity } from "../../../lib/tailscale/tailscale_identity.ts";
-import type { CliContext } from "../../context.ts";
+import type { CommandDeps } from "../../deps.ts";
+import type { CommandLine } from "../../spec.ts";
 import { VERSION } from "../../version.ts";
 import { type AuthDeps, authDeps, pathEnvOf } from "./shared/auth_deps.ts";
 
 const ACTION = "log in to leger.run";
 
+/** `leger auth login` takes no options. */
+export function parse(_line: CommandLine): Record<string, never> {
+  return {};
+}
+
 /** Runs `leger auth login`. */
 export function run(
-  _args: string[],
-  _options: Record<string, unknown>,
-  context: CliContext,
+  _options: Record<string, never>,
+  deps: CommandDeps,
 ): Promise<number> {
-  return runLogin(authDeps(context));
+  return runLogin(authDeps(deps));
 }
 
 /**

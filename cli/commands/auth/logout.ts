@@ -8,7 +8,9 @@ import { authFilePath } from "../../../lib/auth/auth_file_path.ts";
 import { legerdSocketPath } from "../../../lib/auth/legerd_socket_path.ts";
 import { removeAuthState } from "../../../lib/auth/remove_auth_state.ts";
 import { LegerError } from "../../../lib/errors/leger_error.ts";
-import type { CliContext } from "../../context.ts";
+import type { CommandDeps } from "../../deps.ts";
+import { flag } from "../../options.ts";
+import type { CommandLine } from "../../spec.ts";
 import { type AuthDeps, authDeps, pathEnvOf } from "./shared/auth_deps.ts";
 
 /** The options of `leger auth logout`. */
@@ -17,16 +19,17 @@ export interface LogoutOptions {
   purgeSecrets: boolean;
 }
 
+/** Reads the command line of `leger auth logout`. */
+export function parse(line: CommandLine): LogoutOptions {
+  return { purgeSecrets: flag(line, "purgeSecrets") };
+}
+
 /** Runs `leger auth logout`. */
 export function run(
-  _args: string[],
-  options: Record<string, unknown>,
-  context: CliContext,
+  options: LogoutOptions,
+  deps: CommandDeps,
 ): Promise<number> {
-  return runLogout(
-    { purgeSecrets: options.purgeSecrets === true },
-    authDeps(context),
-  );
+  return runLogout(options, authDeps(deps));
 }
 
 /**

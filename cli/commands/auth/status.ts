@@ -5,8 +5,10 @@
  *
  * @module
  */
-import { legerRunUrls } from "../shared/leger_run_urls.ts";
-import type { CliContext } from "../../context.ts";
+import { readLegerRunUrls as legerRunUrls } from "../../../lib/api/read_leger_run_urls.ts";
+import type { CommandDeps } from "../../deps.ts";
+import { flag } from "../../options.ts";
+import type { CommandLine } from "../../spec.ts";
 import { type AuthDeps, authDeps } from "./shared/auth_deps.ts";
 import { gatherAuthStatus } from "./shared/gather_auth_status.ts";
 import { renderAuthStatus } from "./shared/render_auth_status.ts";
@@ -17,13 +19,17 @@ export interface StatusOptions {
   json: boolean;
 }
 
+/** Reads the command line of `leger auth status`. */
+export function parse(line: CommandLine): StatusOptions {
+  return { json: flag(line, "json") };
+}
+
 /** Runs `leger auth status`. */
 export function run(
-  _args: string[],
-  options: Record<string, unknown>,
-  context: CliContext,
+  options: StatusOptions,
+  deps: CommandDeps,
 ): Promise<number> {
-  return runStatus({ json: options.json === true }, authDeps(context));
+  return runStatus(options, authDeps(deps));
 }
 
 /**

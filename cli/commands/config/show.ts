@@ -6,26 +6,30 @@
  * @module
  */
 import { discoverManifest } from "../../../lib/manifest/discover_manifest.ts";
-import { buildPlan } from "../../../lib/plan/build_plan.ts";
+import { buildPlan } from "../../../lib/deploy/build_plan.ts";
+import { resolveScope } from "../../../lib/deploy/scope.ts";
+import { readDeploymentState } from "../../../lib/state/read_deployment_state.ts";
 import { loadUnits } from "../../../lib/quadlet/load_units.ts";
 import type { DeploymentFolder } from "../../../lib/state/deployment_folder.ts";
 import { legerPaths } from "../../../lib/state/paths.ts";
-import type { CliContext } from "../../context.ts";
+import type { CommandDeps } from "../../deps.ts";
+import { type DeploymentOptions, deploymentOptions } from "../../options.ts";
 import { formatTable } from "../../table.ts";
 import { versionLabel } from "../../version_label.ts";
-import { readDeploymentState } from "../shared/read_deployment_state.ts";
-import { resolveScope } from "../shared/scope.ts";
+
+/** Reads the command line of `leger config show`. */
+export const parse = deploymentOptions;
 
 /** Runs `leger config show`. */
 export async function run(
-  args: string[],
-  options: Record<string, unknown>,
-  context: CliContext,
+  options: DeploymentOptions,
+  deps: CommandDeps,
 ): Promise<number> {
+  const { context } = deps;
   const scope = resolveScope(options.scope, context);
-  const state = await readDeploymentState(args[0], {
+  const state = await readDeploymentState(options.deployment, {
     scope,
-    context,
+    pathEnv: context,
     need: "any",
   });
   const folder = (state.active ?? state.staged)!;
@@ -33,7 +37,7 @@ export async function run(
     state: state.active === null ? "staged" : "active",
     quadletDir: legerPaths(scope, context).quadletDir,
   });
-  if (options.json === true) {
+  if (options.json) {
     context.out(JSON.stringify(document, null, 2) + "\n");
     return 0;
   }

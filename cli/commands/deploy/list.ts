@@ -6,15 +6,19 @@
  * @module
  */
 import { quadletList } from "../../../lib/adapters/podman_quadlet.ts";
+import type { Runner } from "../../../lib/adapters/run.ts";
 import { showUnits } from "../../../lib/adapters/systemctl.ts";
 import { loadUnits } from "../../../lib/quadlet/load_units.ts";
-import type { PlanPort } from "../../../lib/plan/types.ts";
+import type { PlanPort } from "../../../lib/deploy/plan_types.ts";
 import type { QuadletUnit } from "../../../lib/quadlet/types.ts";
 import type { SourceInfo } from "../../../lib/source/types.ts";
 import { readDeploymentFolder } from "../../../lib/state/deployment_folder.ts";
 import { readDeployments } from "../../../lib/state/deployments_file.ts";
 import { legerPaths, type Scope } from "../../../lib/state/paths.ts";
 import type { CliContext } from "../../context.ts";
+import type { CommandDeps } from "../../deps.ts";
+import { flag, scopeOption } from "../../options.ts";
+import type { CommandLine } from "../../spec.ts";
 import { formatTable } from "../../table.ts";
 import { versionLabel } from "../../version_label.ts";
 
@@ -39,21 +43,34 @@ export interface ListedDeployment {
   services: ListedService[];
 }
 
+/** The options of `leger deploy list`. */
+export interface ListOptions {
+  /** Only this scope; by default every scope the user can see. */
+  scope?: Scope;
+  /** Print one JSON document. */
+  json: boolean;
+}
+
+/** Reads the command line of `leger deploy list`. */
+export function parse(line: CommandLine): ListOptions {
+  return { scope: scopeOption(line), json: flag(line, "json") };
+}
+
 /** Runs `leger deploy list`. */
 export async function run(
-  _args: string[],
-  options: Record<string, unknown>,
-  context: CliContext,
+  options: ListOptions,
+  deps: CommandDeps,
 ): Promise<number> {
-  const scopes: Scope[] = options.scope === "user" || options.scope === "system"
+  const { context } = deps;
+  const scopes: Scope[] = options.scope !== undefined
     ? [options.scope]
     : context.uid === 0
     ? ["system", "user"]
     : ["user"];
-  const listed =
-    (await Promise.all(scopes.map((scope) => listScope(scope, context))))
-      .flat();
-  if (options.json === true) {
+  const listed = (await Promise.all(
+    scopes.map((scope) => listScope(scope, context, deps.runner)),
+  )).flat();
+  if (options.json) {
     context.out(JSON.stringify(listed, null, 2) + "\n");
     return 0;
   }
@@ -90,6 +107,7 @@ export async function run(
 async function listScope(
   scope: Scope,
   context: CliContext,
+  runner: Runner,
 ): Promise<ListedDeployment[]> {
   const paths = legerPaths(scope, context);
   const deployments = await readDeployments(paths.stateDir);
@@ -103,8 +121,8 @@ async function listScope(
   // Podman lists the invoking user's quadlets: root's are the system scope's.
   const podmanScope: Scope = context.uid === 0 ? "system" : "user";
   const [states, podman] = await Promise.all([
-    showUnits(scope, services),
-    scope === podmanScope ? quadletList() : Promise.resolve([]),
+    showUnits(scope, services, { runner }),
+    scope === podmanScope ? quadletList({ runner }) : Promise.resolve([]),
   ]);
   const stateOf = new Map(states.map((state) => [state.id, state]));
   const podmanStatus = new Map(

@@ -8,58 +8,87 @@
  * @module
  */
 import { LegerError } from "../../../lib/errors/mod.ts";
-import { stageDeployment } from "../../../lib/state/stage_deployment.ts";
+import type { Scope } from "../../../lib/adapters/scope.ts";
+import { resolveSource } from "../../../lib/deploy/resolve_source.ts";
+import { resolveScope } from "../../../lib/deploy/scope.ts";
+import { stageDeployment } from "../../../lib/deploy/stage_deployment.ts";
+import { readDeploymentState } from "../../../lib/state/read_deployment_state.ts";
 import { legerPaths } from "../../../lib/state/paths.ts";
 import { readDeploymentFolder } from "../../../lib/state/deployment_folder.ts";
-import type { CliContext } from "../../context.ts";
+import { type CommandDeps, deployContextOf } from "../../deps.ts";
+import { flag, scopeOption } from "../../options.ts";
+import type { CommandLine } from "../../spec.ts";
 import { diffDocument, renderDiff } from "../diff.ts";
-import { fetchDeployment } from "../shared/fetch_deployment.ts";
-import { readDeploymentState } from "../shared/read_deployment_state.ts";
-import { resolveScope } from "../shared/scope.ts";
+
+/** The options of `leger deploy update`. */
+export interface UpdateOptions {
+  /** The deployment named, or `undefined` for the only one there is. */
+  deployment?: string;
+  /** Stage and show the diff without applying it (the only mode for now). */
+  dryRun: boolean;
+  /** `--scope`, or the default of the user running leger. */
+  scope?: Scope;
+  /** Print one JSON document. */
+  json: boolean;
+}
+
+/** Reads the command line of `leger deploy update`. */
+export function parse(line: CommandLine): UpdateOptions {
+  return {
+    deployment: line.args[0],
+    dryRun: flag(line, "dryRun"),
+    scope: scopeOption(line),
+    json: flag(line, "json"),
+  };
+}
 
 /** Runs `leger deploy update`. */
 export async function run(
-  args: string[],
-  options: Record<string, unknown>,
-  context: CliContext,
+  options: UpdateOptions,
+  deps: CommandDeps,
 ): Promise<number> {
-  if (options.dryRun !== true) {
+  const { context } = deps;
+  const named = options.deployment;
+  if (!options.dryRun) {
     throw new LegerError(
       "ERR_USAGE",
       "Cannot apply updates yet: this version of leger only stages them",
       {
-        remedy: `Run \`leger deploy update ${args[0] ?? ""}${
-          args[0] ? " " : ""
+        remedy: `Run \`leger deploy update ${named ?? ""}${
+          named ? " " : ""
         }--dry-run\` to stage the update and see the diff`,
       },
     );
   }
   const scope = resolveScope(options.scope, context);
-  const state = await readDeploymentState(args[0], {
+  const state = await readDeploymentState(named, {
     scope,
-    context,
+    pathEnv: context,
     need: "any",
   });
   const recorded = (state.active ?? state.staged)!.record.source;
   context.err(`Fetching "${state.name}" from ${recorded.location}…\n`);
   // A Git source records the URL as given, which already names its ref and path.
-  const deployment = await fetchDeployment(recorded.location, {
-    // A leger.run install made by release name follows that release.
-    release: recorded.type === "leger.run" ? recorded.ref : undefined,
-    context,
-  });
-  // An update is of this deployment, whatever name its source gives it now.
-  deployment.name = state.name;
+  const deployment = await resolveSource(
+    recorded.location,
+    deployContextOf(deps, scope),
+    {
+      // A leger.run install made by release name follows that release.
+      release: recorded.type === "leger.run" ? recorded.ref : undefined,
+      // An update is of this deployment, whatever name its source gives it now.
+      name: state.name,
+    },
+  );
   const { workDir } = legerPaths(scope, context);
-  await stageDeployment(deployment, { workDir, now: new Date() });
+  await stageDeployment(deployment, { workDir, now: deps.now() });
   const staged =
     (await readDeploymentFolder(`${workDir}/staged/${state.name}`))!;
   const document = diffDocument(state.name, state.active, staged);
   context.out(
-    options.json === true
+    options.json
       ? JSON.stringify(document, null, 2) + "\n"
       : renderDiff(document),
   );
-  if (options.json !== true) context.err("Staged; nothing was applied.\n");
+  if (!options.json) context.err("Staged; nothing was applied.\n");
   return 0;
 }

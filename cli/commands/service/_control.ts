@@ -1,22 +1,50 @@
+import type { Scope } from "../../../lib/adapters/scope.ts";
 import { showUnits, systemctl } from "../../../lib/adapters/systemctl.ts";
-import type { CliContext } from "../../context.ts";
+import { resolveScope } from "../../../lib/deploy/scope.ts";
+import type { CommandDeps } from "../../deps.ts";
+import { scopeOption } from "../../options.ts";
+import type { CommandLine } from "../../spec.ts";
 import { findService } from "./_find_service.ts";
-import { resolveScope } from "../shared/scope.ts";
+
+/** The options of `leger service start|stop|restart`. */
+export interface ControlOptions {
+  /** `web`, `web.service` or `web.container`. */
+  service: string;
+  /** `--scope`, or the default of the user running leger. */
+  scope?: Scope;
+}
+
+/**
+ * Reads the command line of `leger service start|stop|restart`.
+ *
+ * @example Usage
+ * ```ts
+ * import { parseControl } from "./_control.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * strictEqual(parseControl({ args: ["web"], options: {} }).service, "web");
+ * ```
+ */
+export function parseControl(line: CommandLine): ControlOptions {
+  return { service: line.args[0], scope: scopeOption(line) };
+}
 
 /**
  * `leger service start|stop|restart <service>`: asks systemd, waits for the
  * job (systemctl blocks until it is done), then prints the new state.
+ *
+ * @returns 0 when the service reached the wanted state, else 1.
  */
 export async function controlService(
   verb: "start" | "stop" | "restart",
-  args: string[],
-  options: Record<string, unknown>,
-  context: CliContext,
+  options: ControlOptions,
+  deps: CommandDeps,
 ): Promise<number> {
+  const { context, runner } = deps;
   const scope = resolveScope(options.scope, context);
-  const service = await findService(args[0], { scope, context });
-  await systemctl(scope, [verb, "--", service]);
-  const [state] = await showUnits(scope, [service]);
+  const service = await findService(options.service, { scope, context });
+  await systemctl(scope, [verb, "--", service], { runner });
+  const [state] = await showUnits(scope, [service], { runner });
   context.out(`${service}: ${state.activeState} (${state.subState})\n`);
   const wanted = verb === "stop" ? "inactive" : "active";
   return state.activeState === wanted ? 0 : 1;

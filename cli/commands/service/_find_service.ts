@@ -1,7 +1,7 @@
 import { LegerError } from "../../../lib/errors/mod.ts";
 import { readDeployments } from "../../../lib/state/deployments_file.ts";
 import { legerPaths, type Scope } from "../../../lib/state/paths.ts";
-import type { CliContext } from "../../context.ts";
+import type { PathEnv } from "../../../lib/state/paths.ts";
 
 /**
  * The systemd service a name stands for (`web`, `web.service` or
@@ -11,7 +11,7 @@ import type { CliContext } from "../../context.ts";
  */
 export async function findService(
   name: string,
-  options: { scope: Scope; context: CliContext },
+  options: { scope: Scope; context: PathEnv },
 ): Promise<string> {
   const { scope, context } = options;
   const installed = await readDeployments(legerPaths(scope, context).stateDir);

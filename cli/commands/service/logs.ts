@@ -4,33 +4,62 @@
  *
  * @module
  */
-import { streamJournal } from "../../../lib/adapters/journal.ts";
+import type { Scope } from "../../../lib/adapters/scope.ts";
+import { resolveScope } from "../../../lib/deploy/scope.ts";
 import { LegerError } from "../../../lib/errors/mod.ts";
-import type { CliContext } from "../../context.ts";
-import { resolveScope } from "../shared/scope.ts";
+import type { CommandDeps } from "../../deps.ts";
+import { flag, scopeOption, text } from "../../options.ts";
+import type { CommandLine } from "../../spec.ts";
 import { findService } from "./_find_service.ts";
 
-/** Runs `leger service logs`. */
-export async function run(
-  args: string[],
-  options: Record<string, unknown>,
-  context: CliContext,
-): Promise<number> {
-  const scope = resolveScope(options.scope, context);
-  const service = await findService(args[0], { scope, context });
-  const lines = options.lines === undefined ? "100" : String(options.lines);
+/** The options of `leger service logs`. */
+export interface LogsOptions {
+  /** `web`, `web.service` or `web.container`. */
+  service: string;
+  /** How many lines of the past to show. */
+  lines: number;
+  /** Lines since then, in journalctl's forms (`1h ago`). */
+  since?: string;
+  /** Keep printing new lines. */
+  follow: boolean;
+  /** `--scope`, or the default of the user running leger. */
+  scope?: Scope;
+}
+
+/**
+ * Reads the command line of `leger service logs`.
+ *
+ * @throws {LegerError} `ERR_USAGE` when `--lines` is not a whole number.
+ */
+export function parse(line: CommandLine): LogsOptions {
+  const lines = text(line, "lines") ?? "100";
   if (!/^[0-9]+$/.test(lines)) {
     throw new LegerError(
       "ERR_USAGE",
       `Cannot use --lines "${lines}": expected a whole number`,
-      {
-        remedy: "Pass a count, such as `-n 50`",
-      },
+      { remedy: "Pass a count, such as `-n 50`" },
     );
   }
-  return await streamJournal(scope, service, {
+  return {
+    service: line.args[0],
     lines: Number(lines),
-    since: options.since === undefined ? undefined : String(options.since),
-    follow: options.follow === true,
+    since: text(line, "since"),
+    follow: flag(line, "follow"),
+    scope: scopeOption(line),
+  };
+}
+
+/** Runs `leger service logs`. */
+export async function run(
+  options: LogsOptions,
+  deps: CommandDeps,
+): Promise<number> {
+  const { context } = deps;
+  const scope = resolveScope(options.scope, context);
+  const service = await findService(options.service, { scope, context });
+  return await deps.streamJournal(scope, service, {
+    lines: options.lines,
+    since: options.since,
+    follow: options.follow,
   });
 }

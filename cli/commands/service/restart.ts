@@ -3,14 +3,20 @@
  *
  * @module
  */
-import type { CliContext } from "../../context.ts";
-import { controlService } from "./_control.ts";
+import type { CommandDeps } from "../../deps.ts";
+import {
+  type ControlOptions,
+  controlService,
+  parseControl,
+} from "./_control.ts";
+
+/** Reads the command line of `leger service restart`. */
+export const parse = parseControl;
 
 /** Runs `leger service restart`. */
 export function run(
-  args: string[],
-  options: Record<string, unknown>,
-  context: CliContext,
+  options: ControlOptions,
+  deps: CommandDeps,
 ): Promise<number> {
-  return controlService("restart", args, options, context);
+  return controlService("restart", options, deps);
 }

@@ -3,14 +3,20 @@
  *
  * @module
  */
-import type { CliContext } from "../../context.ts";
-import { controlService } from "./_control.ts";
+import type { CommandDeps } from "../../deps.ts";
+import {
+  type ControlOptions,
+  controlService,
+  parseControl,
+} from "./_control.ts";
+
+/** Reads the command line of `leger service stop`. */
+export const parse = parseControl;
 
 /** Runs `leger service stop`. */
 export function run(
-  args: string[],
-  options: Record<string, unknown>,
-  context: CliContext,
+  options: ControlOptions,
+  deps: CommandDeps,
 ): Promise<number> {
-  return controlService("stop", args, options, context);
+  return controlService("stop", options, deps);
 }

@@ -1,4 +1,4 @@
-import type { DeploymentPlan } from "../../../lib/plan/types.ts";
+import type { DeploymentPlan } from "../../../lib/deploy/plan_types.ts";
 import type { CliContext } from "../../context.ts";
 
 /**

@@ -5,18 +5,34 @@
  * @module
  */
 import { listDeploymentRecords } from "../../../lib/state/deployment_folder.ts";
+import { resolveScope } from "../../../lib/deploy/scope.ts";
+import type { Scope } from "../../../lib/adapters/scope.ts";
 import { legerPaths } from "../../../lib/state/paths.ts";
-import type { CliContext } from "../../context.ts";
+import type { CommandDeps } from "../../deps.ts";
+import { flag, scopeOption } from "../../options.ts";
+import type { CommandLine } from "../../spec.ts";
 import { formatTable } from "../../table.ts";
 import { versionLabel } from "../../version_label.ts";
-import { resolveScope } from "../shared/scope.ts";
+
+/** The options of `leger staged list`. */
+export interface StagedListOptions {
+  /** `--scope`, or the default of the user running leger. */
+  scope?: Scope;
+  /** Print one JSON document. */
+  json: boolean;
+}
+
+/** Reads the command line of `leger staged list`. */
+export function parse(line: CommandLine): StagedListOptions {
+  return { scope: scopeOption(line), json: flag(line, "json") };
+}
 
 /** Runs `leger staged list`. */
 export async function run(
-  _args: string[],
-  options: Record<string, unknown>,
-  context: CliContext,
+  options: StagedListOptions,
+  deps: CommandDeps,
 ): Promise<number> {
+  const { context } = deps;
   const { workDir } = legerPaths(resolveScope(options.scope, context), context);
   const staged = await listDeploymentRecords(`${workDir}/staged`);
   const active = new Map(
@@ -34,7 +50,7 @@ export async function run(
     fetched_at: record.fetched_at,
     files: record.files.length,
   }));
-  if (options.json === true) {
+  if (options.json) {
     context.out(JSON.stringify(rows, null, 2) + "\n");
     return 0;
   }

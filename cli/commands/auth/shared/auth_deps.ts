@@ -5,6 +5,7 @@ import {
 import { DEFAULT_TAILSCALED_SOCKET } from "../../../../lib/adapters/tailscale_local_api.ts";
 import type { PathEnv } from "../../../../lib/state/paths.ts";
 import type { CliContext } from "../../../context.ts";
+import type { CommandDeps } from "../../../deps.ts";
 
 /** What the `leger auth` commands need from the world; tests pass fakes. */
 export interface AuthDeps {
@@ -31,17 +32,20 @@ export interface AuthDeps {
  * @example Usage
  * ```ts ignore
  * import { authDeps } from "./auth_deps.ts";
- * const deps = authDeps(context);
+ * const deps = authDeps(commandDeps);
  * ```
  */
-export function authDeps(context: AuthDeps["context"]): AuthDeps {
+export function authDeps(
+  deps: Pick<CommandDeps, "context" | "fetch" | "now">,
+): AuthDeps {
+  const { context } = deps;
   const socketPath = context.env("LEGER_TAILSCALE_SOCKET") ||
     DEFAULT_TAILSCALED_SOCKET;
   return {
     context,
     readTailscale: (action) => readTailscaleStatus({ socketPath, action }),
-    fetch: globalThis.fetch,
-    now: () => new Date(),
+    fetch: deps.fetch,
+    now: deps.now,
     exists: async (path) => {
       try {
         await Deno.lstat(path);

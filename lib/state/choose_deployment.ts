@@ -1,4 +1,4 @@
-import { LegerError } from "../../../lib/errors/mod.ts";
+import { LegerError } from "../errors/mod.ts";
 
 /**
  * The deployment a command acts on: the one named, or the only one there is.

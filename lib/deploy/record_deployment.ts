@@ -1,40 +1,59 @@
-import type { LoadedDeployment } from "../../../lib/source/types.ts";
+import type { LoadedDeployment } from "../source/types.ts";
 import {
   type DeploymentRecord,
   writeDeploymentFolder,
-} from "../../../lib/state/deployment_folder.ts";
+} from "../state/deployment_folder.ts";
 import {
   type InstalledDeployment,
   writeDeployments,
-} from "../../../lib/state/deployments_file.ts";
-import { setKeptVolumes } from "../../../lib/state/kept_volumes.ts";
-import type { LegerPaths, Scope } from "../../../lib/state/paths.ts";
-import { writeFileAtomic } from "../../../lib/state/write_file_atomic.ts";
+} from "../state/deployments_file.ts";
+import { setKeptVolumes } from "../state/kept_volumes.ts";
+import type { LegerPaths, Scope } from "../state/paths.ts";
+import { writeFileAtomic } from "../state/write_file_atomic.ts";
+
+/** What {@linkcode recordDeployment} records of an installed deployment. */
+export interface RecordDeploymentOptions {
+  /** The scope it is installed in. */
+  scope: Scope;
+  /** The scope's folders. */
+  paths: LegerPaths;
+  /** The staged record (files and checksums, source, normalisations). */
+  record: DeploymentRecord;
+  /** The unit files. */
+  units: readonly string[];
+  /** The services leger starts. */
+  services: readonly string[];
+  /** The services of every unit (volumes and networks included). */
+  unitServices: readonly string[];
+  /** The Podman volumes the units create. */
+  volumes: readonly string[];
+  /** The Podman networks the units create. */
+  networks: readonly string[];
+  /** `deployments.yaml` as read under the deploy lock. */
+  installed: readonly InstalledDeployment[];
+  /** When it was installed. */
+  now: Date;
+}
 
 /**
- * Records an installed deployment: its files as `active/<name>/`, its entry in
+ * The last stage of a deploy. Records an installed deployment: its files as `active/<name>/`, its entry in
  * `deployments.yaml` and its manifest in `manifest.json`, each written
  * atomically; the staged copy it came from is then removed.
  *
  * Requires `--allow-read` and `--allow-write` for leger's folders.
+ *
+ * @param deployment The deployment installed.
+ * @param options What was installed, and where.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { recordDeployment } from "./record_deployment.ts";
+ * await recordDeployment(deployment, { scope, paths, record, units, services, unitServices, volumes, networks, installed, now: new Date() });
+ * ```
  */
-export async function saveInstalled(
+export async function recordDeployment(
   deployment: LoadedDeployment,
-  options: {
-    scope: Scope;
-    paths: LegerPaths;
-    record: DeploymentRecord;
-    /** The unit files. */
-    units: readonly string[];
-    /** The services leger starts, and those of every unit. */
-    services: readonly string[];
-    unitServices: readonly string[];
-    /** The Podman volumes and networks the units create. */
-    volumes: readonly string[];
-    networks: readonly string[];
-    /** `deployments.yaml` as read under the deploy lock. */
-    installed: readonly InstalledDeployment[];
-  },
+  options: RecordDeploymentOptions,
 ): Promise<void> {
   const { scope, paths, record } = options;
   await writeDeploymentFolder(
@@ -46,7 +65,7 @@ export async function saveInstalled(
     name: deployment.name,
     scope,
     source: deployment.source,
-    installed_at: new Date().toISOString(),
+    installed_at: options.now.toISOString(),
     files: record.files,
     units: [...options.units],
     services: [...options.services],

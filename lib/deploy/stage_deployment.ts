@@ -2,7 +2,7 @@ import type { LoadedDeployment } from "../source/types.ts";
 import {
   type DeploymentRecord,
   writeDeploymentFolder,
-} from "./deployment_folder.ts";
+} from "../state/deployment_folder.ts";
 
 /** Options for {@linkcode stageDeployment}. */
 export interface StageDeploymentOptions {

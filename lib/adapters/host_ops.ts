@@ -1,9 +1,9 @@
-import { journalTail } from "../adapters/journal.ts";
-import { showUnits, systemctl, type UnitState } from "../adapters/systemctl.ts";
-import { quadletInstall, quadletRemove } from "../adapters/podman_quadlet.ts";
-import { listNetworks, listVolumes } from "../adapters/podman.ts";
-import { run } from "../adapters/run.ts";
-import type { Scope } from "../state/paths.ts";
+import { journalTail } from "./journal.ts";
+import { showUnits, systemctl, type UnitState } from "./systemctl.ts";
+import { quadletInstall, quadletRemove } from "./podman_quadlet.ts";
+import { listNetworks, listVolumes } from "./podman.ts";
+import { run, type Runner } from "./run.ts";
+import type { Scope } from "./scope.ts";
 
 /** What installing, starting and removing a deployment needs from the host. */
 export interface HostOps {
@@ -55,6 +55,12 @@ export interface HostOpsOptions {
   quadletCommand: boolean;
   /** `podman quadlet install --replace` exists (Podman ≥ 5.7). */
   replace: boolean;
+  /**
+   * Runs podman, systemctl and journalctl.
+   *
+   * @default {run}
+   */
+  runner?: Runner;
 }
 
 /**
@@ -72,7 +78,9 @@ export interface HostOpsOptions {
  * ```
  */
 export function hostOps(options: HostOpsOptions): HostOps {
-  const { scope, quadletDir, quadletCommand, replace } = options;
+  const { scope, quadletDir, quadletCommand, replace, runner = run } = options;
+  const inScope = (args: readonly string[], allowedExitCodes?: number[]) =>
+    systemctl(scope, args, { runner, allowedExitCodes });
   return {
     canReplace: replace || !quadletCommand,
     async installFiles(dir, files, replaceFiles) {
@@ -90,9 +98,12 @@ export function hostOps(options: HostOpsOptions): HostOps {
       }
       if (quadletCommand) {
         const top = files.filter((f) => !f.includes("/"));
-        await quadletInstall(dir, top, { replace: replace && replaceFiles });
+        await quadletInstall(dir, top, {
+          replace: replace && replaceFiles,
+          runner,
+        });
       } else {
-        await systemctl(scope, ["daemon-reload"]);
+        await inScope(["daemon-reload"]);
       }
     },
     async removeFiles(files) {
@@ -106,9 +117,10 @@ export function hostOps(options: HostOpsOptions): HostOps {
         // Podman removes whole applications; naming every unit removes exactly ours.
         await quadletRemove(
           files.filter((f) => !f.includes("/") && isUnitFile(f)),
+          { runner },
         );
       } else {
-        await systemctl(scope, ["daemon-reload"]);
+        await inScope(["daemon-reload"]);
       }
     },
     async deleteFiles(files) {
@@ -116,45 +128,44 @@ export function hostOps(options: HostOpsOptions): HostOps {
       for (const file of files) {
         await removeFileAndEmptyParents(quadletDir, file);
       }
-      await systemctl(scope, ["daemon-reload"]);
+      await inScope(["daemon-reload"]);
     },
     async start(services) {
       if (services.length > 0) {
-        await systemctl(scope, ["start", "--", ...services]);
+        await inScope(["start", "--", ...services]);
       }
     },
     async stop(services) {
       if (services.length > 0) {
-        await systemctl(scope, ["stop", "--", ...services]);
+        await inScope(["stop", "--", ...services]);
       }
     },
-    states: (services) => showUnits(scope, services),
+    states: (services) => showUnits(scope, services, { runner }),
     async resetFailed(services) {
       // systemctl exits 1 for units it no longer knows, which is fine here.
       if (services.length > 0) {
-        await systemctl(scope, ["reset-failed", "--", ...services], {
-          allowedExitCodes: [1, 5],
-        });
+        await inScope(["reset-failed", "--", ...services], [1, 5]);
       }
     },
     async existingResources() {
       const [volumes, networks] = await Promise.all([
-        listVolumes(),
-        listNetworks(),
+        listVolumes(runner),
+        listNetworks(runner),
       ]);
       return { volumes: new Set(volumes), networks: new Set(networks) };
     },
     async removeVolumes(names) {
       if (names.length > 0) {
-        await run("podman", ["volume", "rm", "--force", "--", ...names]);
+        await runner("podman", ["volume", "rm", "--force", "--", ...names]);
       }
     },
     async removeNetworks(names) {
       if (names.length > 0) {
-        await run("podman", ["network", "rm", "--force", "--", ...names]);
+        await runner("podman", ["network", "rm", "--force", "--", ...names]);
       }
     },
-    journalTail: (service, lines) => journalTail(scope, service, lines),
+    journalTail: (service, lines) =>
+      journalTail(scope, service, lines, { runner }),
     journalCommand: (service) =>
       `journalctl ${scope === "user" ? "--user " : ""}-u ${service}`,
   };

@@ -1,7 +1,7 @@
 import type { QuadletUnit } from "../quadlet/types.ts";
 import type { LoadedDeployment } from "../source/types.ts";
 import type { Finding } from "../errors/finding.ts";
-import type { DeploymentPlan, PlanProblem, PlanService } from "./types.ts";
+import type { DeploymentPlan, PlanProblem, PlanService } from "./plan_types.ts";
 
 /** The codes that are conflicts with the host rather than errors of the deployment. */
 const CONFLICT_CODES: ReadonlySet<string> = new Set([

@@ -1,6 +1,5 @@
-import { LegerError } from "../../../lib/errors/mod.ts";
-import type { Scope } from "../../../lib/state/paths.ts";
-import type { CliContext } from "../../context.ts";
+import { LegerError } from "../errors/mod.ts";
+import type { Scope } from "../adapters/scope.ts";
 
 /**
  * The scope a command acts on: `--scope` when given, else system for root and
@@ -18,10 +17,10 @@ import type { CliContext } from "../../context.ts";
  */
 export function resolveScope(
   flag: unknown,
-  context: Pick<CliContext, "uid">,
+  identity: { uid: number },
 ): Scope {
   if (flag === "user" || flag === "system") return flag;
-  return context.uid === 0 ? "system" : "user";
+  return identity.uid === 0 ? "system" : "user";
 }
 
 /**
@@ -41,9 +40,9 @@ export function resolveScope(
  */
 export function checkScopeIsMine(
   scope: Scope,
-  context: Pick<CliContext, "uid">,
+  identity: { uid: number },
 ): void {
-  if (scope === "system" && context.uid !== 0) {
+  if (scope === "system" && identity.uid !== 0) {
     throw new LegerError(
       "ERR_USAGE",
       "Cannot change the system scope: it needs root",
@@ -53,7 +52,7 @@ export function checkScopeIsMine(
       },
     );
   }
-  if (scope === "user" && context.uid === 0) {
+  if (scope === "user" && identity.uid === 0) {
     throw new LegerError(
       "ERR_USAGE",
       "Cannot install in root's user scope: Podman installs root's quadlets system-wide",

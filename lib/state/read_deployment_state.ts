@@ -2,9 +2,9 @@ import {
   type DeploymentFolder,
   listDeploymentRecords,
   readDeploymentFolder,
-} from "../../../lib/state/deployment_folder.ts";
-import { legerPaths, type Scope } from "../../../lib/state/paths.ts";
-import type { CliContext } from "../../context.ts";
+} from "./deployment_folder.ts";
+import { legerPaths, type PathEnv, type Scope } from "./paths.ts";
+
 import { chooseDeployment } from "./choose_deployment.ts";
 
 /** The staged and active versions of one deployment. */
@@ -22,10 +22,10 @@ export interface DeploymentState {
  */
 export async function readDeploymentState(
   named: string | undefined,
-  options: { scope: Scope; context: CliContext; need: "staged" | "any" },
+  options: { scope: Scope; pathEnv: PathEnv; need: "staged" | "any" },
 ): Promise<DeploymentState> {
-  const { scope, context, need } = options;
-  const { workDir } = legerPaths(scope, context);
+  const { scope, pathEnv, need } = options;
+  const { workDir } = legerPaths(scope, pathEnv);
   const staged = await listDeploymentRecords(`${workDir}/staged`);
   const active = await listDeploymentRecords(`${workDir}/active`);
   const known = need === "staged"

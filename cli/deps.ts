@@ -1,0 +1,105 @@
+/**
+ * What a command needs from the world, passed to its `run(options, deps)` so
+ * that tests run commands in-process with fakes (the way gh's commands take
+ * a factory and a `runF`): the process's streams and facts, every process it
+ * starts, the clock, `fetch`, signals and the journal stream.
+ *
+ * @module
+ */
+import { streamJournal } from "../lib/adapters/journal.ts";
+import type { QuadletSupport } from "../lib/adapters/quadlet_support.ts";
+import { run, type Runner } from "../lib/adapters/run.ts";
+import type { Scope } from "../lib/adapters/scope.ts";
+import { type DeployContext, deployContext } from "../lib/deploy/context.ts";
+import { type CliContext, processContext } from "./context.ts";
+
+/** The dependencies of every command. */
+export interface CommandDeps {
+  /** Output streams, terminal facts, environment, home, folder, uid. */
+  context: CliContext;
+  /** Runs every process a command starts (podman, systemctl, git, …). */
+  runner: Runner;
+  /** The clock. */
+  now(): Date;
+  /** Sends HTTP requests (leger.run, Tailscale's LocalAPI). */
+  fetch: typeof fetch;
+  /**
+   * Calls `listener` when the process receives `signal`.
+   *
+   * @returns A function that removes the listener.
+   */
+  onSignal(signal: Deno.Signal, listener: () => void): () => void;
+  /** Streams a service's journal to stdout (`leger service logs`). */
+  streamJournal: typeof streamJournal;
+  /**
+   * How the host installs quadlets; detected from Podman and systemd when
+   * absent (tests pass a fixed answer).
+   */
+  detectSupport?: () => Promise<QuadletSupport>;
+  /** Podman's quadlet generator; looked up when absent. */
+  findGenerator?: () => Promise<string | null>;
+}
+
+/**
+ * The dependencies of the running process.
+ *
+ * Requires `--allow-env` and `--allow-sys=uid`.
+ *
+ * @param options `--debug`.
+ * @returns The real streams, runner, clock, `fetch`, signals and journal.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { processDeps } from "./deps.ts";
+ * const deps = processDeps({ debug: false });
+ * deps.context.out("hello\n");
+ * ```
+ */
+export function processDeps(options: { debug: boolean }): CommandDeps {
+  return {
+    context: processContext(options),
+    runner: run,
+    now: () => new Date(),
+    fetch: globalThis.fetch,
+    onSignal(signal, listener) {
+      Deno.addSignalListener(signal, listener);
+      return () => Deno.removeSignalListener(signal, listener);
+    },
+    streamJournal,
+  };
+}
+
+/**
+ * The deploy pipeline's context for a command: its scope, the command's
+ * environment and runner, progress lines on stderr.
+ *
+ * @param deps The command's dependencies.
+ * @param scope The scope the command acts on.
+ * @returns The context the stages of `lib/deploy` take.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { deployContextOf } from "./deps.ts";
+ * const context = deployContextOf(deps, "user");
+ * ```
+ */
+export function deployContextOf(
+  deps: CommandDeps,
+  scope: Scope,
+): DeployContext {
+  const { context } = deps;
+  const real = deployContext({
+    scope,
+    home: context.home,
+    cwd: context.cwd,
+    env: context.env,
+    runner: deps.runner,
+    progress: (line) => context.err(`${line}\n`),
+  });
+  return {
+    ...real,
+    now: deps.now,
+    detectSupport: deps.detectSupport ?? real.detectSupport,
+    findGenerator: deps.findGenerator ?? real.findGenerator,
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * Reading a parsed command line into typed options, for the commands'
+ * `parse` functions.
+ *
+ * @module
+ */
+import type { Scope } from "../lib/adapters/scope.ts";
+import type { CommandLine } from "./spec.ts";
+
+/**
+ * Whether a boolean flag was given (`--json` → `flag(line, "json")`).
+ *
+ * @example Usage
+ * ```ts
+ * import { flag } from "./options.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * strictEqual(flag({ args: [], options: { json: true } }, "json"), true);
+ * ```
+ */
+export function flag(line: CommandLine, name: string): boolean {
+  return line.options[name] === true;
+}
+
+/**
+ * The value of an option that takes one, or `undefined` when it was not given.
+ *
+ * @example Usage
+ * ```ts
+ * import { text } from "./options.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * strictEqual(text({ args: [], options: { source: "./app" } }, "source"), "./app");
+ * ```
+ */
+export function text(line: CommandLine, name: string): string | undefined {
+  const value = line.options[name];
+  return typeof value === "string" ? value : undefined;
+}
+
+/**
+ * `--scope` (the parser has checked it is `user` or `system`), or
+ * `undefined` for the default of the user running leger.
+ *
+ * @example Usage
+ * ```ts
+ * import { scopeOption } from "./options.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * strictEqual(scopeOption({ args: [], options: { scope: "system" } }), "system");
+ * ```
+ */
+export function scopeOption(line: CommandLine): Scope | undefined {
+  const value = line.options.scope;
+  return value === "user" || value === "system" ? value : undefined;
+}
+
+/** The options of commands that read one deployment: `[deployment] [--scope …] [--json]`. */
+export interface DeploymentOptions {
+  /** The deployment named, or `undefined` for the only one there is. */
+  deployment?: string;
+  /** `--scope`, or the default of the user running leger. */
+  scope?: Scope;
+  /** Print one JSON document. */
+  json: boolean;
+}
+
+/**
+ * Reads `[deployment] [--scope …] [--json]`.
+ *
+ * @example Usage
+ * ```ts
+ * import { deploymentOptions } from "./options.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * deepStrictEqual(deploymentOptions({ args: ["web"], options: { json: true } }), {
+ *   deployment: "web", scope: undefined, json: true,
+ * });
+ * ```
+ */
+export function deploymentOptions(line: CommandLine): DeploymentOptions {
+  return {
+    deployment: line.args[0],
+    scope: scopeOption(line),
+    json: flag(line, "json"),
+  };
+}

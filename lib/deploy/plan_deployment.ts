@@ -1,0 +1,89 @@
+import { findConflicts } from "../conflicts/find_conflicts.ts";
+import type { HostSnapshot } from "../conflicts/types.ts";
+import { type LoadedUnit, loadUnits } from "../quadlet/load_units.ts";
+import type { LoadedDeployment } from "../source/types.ts";
+import {
+  type InstalledDeployment,
+  readDeployments,
+} from "../state/deployments_file.ts";
+import { readKeptVolumes } from "../state/kept_volumes.ts";
+import { buildPlan } from "./build_plan.ts";
+import { type DeployContext, pathsOf } from "./context.ts";
+import type { DeploymentPlan } from "./plan_types.ts";
+import { readHost } from "./read_host.ts";
+import { validateUnits } from "./validate_units.ts";
+
+/** Options for {@linkcode planDeployment}. */
+export interface PlanDeploymentOptions {
+  /**
+   * `deployments.yaml`, when the caller has read it already (under the lock).
+   *
+   * @default {undefined}
+   */
+  installed?: readonly InstalledDeployment[];
+}
+
+/** A plan, with what planning loaded and saw, so that an install reuses it. */
+export interface PlannedDeployment {
+  /** The plan document (`--dry-run --json`). */
+  plan: DeploymentPlan;
+  /** The host as it was seen. */
+  host: HostSnapshot;
+  /** The deployment's units, parsed and typed. */
+  units: LoadedUnit[];
+}
+
+/**
+ * Stages 2 to 5 of a deploy: loads and types the units (drop-ins merged),
+ * validates them (leger's checks, then Podman's generator), checks them
+ * against the host (ports, names, volumes, networks, installed units), and
+ * builds the plan. Changes nothing on the host.
+ *
+ * Requires `--allow-read`, `--allow-write` (a temporary copy for Podman's
+ * generator) and `--allow-run=podman,cat` plus the generator's path.
+ *
+ * @param deployment The deployment read from its source.
+ * @param context The scope, its folders, the runner and host facts.
+ * @param options `deployments.yaml` when already read.
+ * @returns The plan, the host snapshot and the typed units.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { planDeployment } from "./plan_deployment.ts";
+ * const { plan } = await planDeployment(deployment, context);
+ * ```
+ */
+export async function planDeployment(
+  deployment: LoadedDeployment,
+  context: DeployContext,
+  options: PlanDeploymentOptions = {},
+): Promise<PlannedDeployment> {
+  const { quadletDir, stateDir } = pathsOf(context);
+  // Podman resolves relative paths against the folder a unit is installed in.
+  const loaded = loadUnits(deployment.files, { unitDir: quadletDir });
+  const installed = options.installed ?? await readDeployments(stateDir);
+  const reading = readHost(context, installed);
+  const findings = await validateUnits(deployment, loaded.units, context, {
+    installedUnits: reading.then((host) =>
+      new Set(host.installed.map((i) => i.quadlet.file))
+    ),
+    loadFindings: loaded.findings,
+  });
+  const host = await reading;
+  const kept = await readKeptVolumes(stateDir);
+  const conflicts = findConflicts(
+    loaded.units.map((unit) => unit.quadlet),
+    host,
+    {
+      deployment: deployment.name,
+      // Volumes this deployment left behind when it was removed are still its own.
+      ownedVolumes: kept[deployment.name] ?? [],
+    },
+  );
+  const plan = buildPlan(deployment, {
+    scope: context.scope,
+    units: loaded.units.map((unit) => unit.quadlet),
+    findings: [...findings, ...conflicts],
+  });
+  return { plan, host, units: loaded.units };
+}

@@ -1,0 +1,113 @@
+import { readLegerRunUrls } from "../api/read_leger_run_urls.ts";
+import { classifySource } from "../source/classify_source.ts";
+import { expandPath } from "../source/expand_path.ts";
+import { readLocalSource } from "../source/read_local_source.ts";
+import type { LoadedDeployment } from "../source/types.ts";
+import type { DeployContext } from "./context.ts";
+
+/** Options for {@linkcode resolveSource}. */
+export interface ResolveSourceOptions {
+  /** `--version` of the user's leger.run space (`latest`, `v3`). */
+  version?: string;
+  /** A release of the user's leger.run space, by name (`leger deploy install NAME`). */
+  release?: string;
+  /** The deployment's name, in place of the one its source gives. */
+  name?: string;
+}
+
+/**
+ * Stage 1 of a deploy: fetches the deployment a `--source` names into memory
+ * (a local folder, a Git repository folder, a leger.run version; the user's
+ * leger.run space when `source` is undefined), checked for safety and
+ * checksums. Nothing is written.
+ *
+ * Requires `--allow-read`, `--allow-net` for leger.run and `--allow-run=git`.
+ *
+ * @param source The `--source` as given, or `undefined` for the user's space.
+ * @param context The environment (home, folder, variables) and runner.
+ * @param options Version, release and name.
+ * @returns The deployment: files sorted by path, manifest, source.
+ * @throws {LegerError} `ERR_SOURCE_*`, `ERR_GIT_*`, `ERR_CHECKSUM_MISMATCH`,
+ * `ERR_NOT_LOGGED_IN` and the other codes of the source readers.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { resolveSource } from "./resolve_source.ts";
+ * const deployment = await resolveSource("./my-app", context);
+ * ```
+ */
+export async function resolveSource(
+  source: string | undefined,
+  context: DeployContext,
+  options: ResolveSourceOptions = {},
+): Promise<LoadedDeployment> {
+  const deployment = await fetchSource(source, context, options);
+  if (options.name !== undefined) deployment.name = options.name;
+  return deployment;
+}
+
+async function fetchSource(
+  source: string | undefined,
+  context: DeployContext,
+  options: ResolveSourceOptions,
+): Promise<LoadedDeployment> {
+  const { version, release } = options;
+  const urls = await readLegerRunUrls(context);
+  const spec = classifySource(source, {
+    staticUrl: urls.static,
+    version,
+    isLocalPath: (path) =>
+      pathExists(expandPath(path, context.home, context.cwd)),
+  });
+  switch (spec.type) {
+    case "local":
+      return await readLocalSource(spec.path, {
+        home: context.home,
+        cwd: context.cwd,
+      });
+    case "git": {
+      const { fetchGitSource } = await import(
+        "../source/fetch_git_source.ts"
+      );
+      return await fetchGitSource(spec.url, {
+        home: context.home,
+        runner: context.runner,
+      });
+    }
+    case "leger.run":
+    case "leger.run-space": {
+      const [{ fetchLegerRunSource }, { requireAuthState }] = await Promise
+        .all([
+          import("../source/fetch_leger_run_source.ts"),
+          import("../auth/require_auth_state.ts"),
+        ]);
+      // The login is read only when needed: a vN URL needs none.
+      const login = (action: string) => requireAuthState(context, { action });
+      const userUuid = spec.type === "leger.run"
+        ? spec.userUuid
+        : (await login("fetch your leger.run space")).user_uuid;
+      return await fetchLegerRunSource({
+        userUuid,
+        version: spec.version,
+        ...(release === undefined ? {} : { releaseName: release }),
+      }, {
+        urls,
+        token: async () =>
+          (await login(`resolve version "${spec.version}" on leger.run`)).token,
+      });
+    }
+  }
+}
+
+function pathExists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch (error) {
+    if (
+      error instanceof Deno.errors.NotFound ||
+      error instanceof Deno.errors.NotADirectory
+    ) return false;
+    throw error;
+  }
+}
