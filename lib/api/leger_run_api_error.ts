@@ -36,11 +36,17 @@ export interface LegerRunApiErrorInfo {
  * ```
  */
 export class LegerRunApiError extends LegerError {
+  /** Always `"LegerRunApiError"`. */
   override name = "LegerRunApiError";
+  /** The HTTP status of the failure (4xx or 5xx). */
   readonly status: number;
+  /** The envelope's `error.code`, such as `invalid_token` or `not_found`. */
   readonly apiCode: string;
+  /** The envelope's `error.message`, as leger.run wrote it. */
   readonly apiMessage: string;
+  /** The envelope's `error.action` (what to do), when given. */
   readonly apiAction?: string;
+  /** The envelope's `error.docs` (a URL), when given. */
   readonly docs?: string;
 
   /**

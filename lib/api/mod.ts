@@ -2,7 +2,8 @@
  * leger's client of the leger.run API: the base URLs (from `LEGER_API_URL`,
  * `LEGER_STATIC_URL`, `LEGER_WEB_URL`) checked against leger's network
  * permission, one request with the contract's envelope and error mapping, and
- * a client with one method per route.
+ * a client with one method per route. Source: leger's contract with the
+ * leger.run service (`contracts/leger-run-api.md` of its specification).
  *
  * ```ts
  * import { resolveLegerRunUrls, staticSpaceUrl } from "./mod.ts";

@@ -1,4 +1,19 @@
-import { legerPaths, type PathEnv } from "../state/paths.ts";
+import { legerPaths } from "../state/paths.ts";
+
+/**
+ * The facts of the invoking user that {@linkcode authFilePath} depends on
+ * (any `PathEnv` of `lib/state` is one).
+ */
+export interface AuthPathEnv {
+  /** The user's home folder, an absolute path such as `/home/alice`. */
+  home: string;
+  /**
+   * Reads an environment variable (`XDG_DATA_HOME`, `XDG_CONFIG_HOME`),
+   * giving `undefined` when it is unset. A relative value is ignored, as
+   * the XDG Base Directory specification says.
+   */
+  env(name: string): string | undefined;
+}
 
 /**
  * Where the leger.run login lives: `auth.json` in leger's state folder of the
@@ -20,6 +35,6 @@ import { legerPaths, type PathEnv } from "../state/paths.ts";
  * );
  * ```
  */
-export function authFilePath(pathEnv: PathEnv): string {
+export function authFilePath(pathEnv: AuthPathEnv): string {
   return `${legerPaths("user", pathEnv).stateDir}/auth.json`;
 }

@@ -1,11 +1,21 @@
-import type { PathEnv, Scope } from "../state/paths.ts";
+/** Options for {@linkcode legerdSocketPath}. */
+export interface LegerdSocketPathOptions {
+  /**
+   * Reads an environment variable (`XDG_RUNTIME_DIR`), giving `undefined`
+   * when it is unset.
+   */
+  env(name: string): string | undefined;
+  /** The user's numeric id, for `/run/user/<uid>` when `XDG_RUNTIME_DIR` is unset or relative. */
+  uid: number;
+}
 
 /**
  * Where legerd listens for leger's requests: `$XDG_RUNTIME_DIR/legerd.sock`
  * for a user's legerd (`/run/user/<uid>/legerd.sock` when the variable is
- * unset), `/run/legerd.sock` for the system's.
+ * unset or not absolute), `/run/legerd.sock` for the system's.
  *
- * @param scope The scope of the legerd to reach.
+ * @param scope The scope of the legerd to reach: `user` (rootless,
+ * `systemctl --user`) or `system` (root), as `Scope` in `lib/adapters`.
  * @param options The environment and the user's id.
  * @returns The socket's path.
  *
@@ -20,8 +30,8 @@ import type { PathEnv, Scope } from "../state/paths.ts";
  * ```
  */
 export function legerdSocketPath(
-  scope: Scope,
-  options: Pick<PathEnv, "env"> & { uid: number },
+  scope: "user" | "system",
+  options: LegerdSocketPathOptions,
 ): string {
   if (scope === "system") return "/run/legerd.sock";
   const runtime = options.env("XDG_RUNTIME_DIR");

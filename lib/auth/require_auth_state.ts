@@ -1,6 +1,5 @@
 import { LegerError } from "../errors/leger_error.ts";
-import type { PathEnv } from "../state/paths.ts";
-import { authFilePath } from "./auth_file_path.ts";
+import { authFilePath, type AuthPathEnv } from "./auth_file_path.ts";
 import { isAuthExpired } from "./is_auth_expired.ts";
 import { loadAuthState } from "./load_auth_state.ts";
 import type { AuthState } from "./parse_auth_state.ts";
@@ -40,7 +39,7 @@ export interface RequireAuthStateOptions {
  * ```
  */
 export async function requireAuthState(
-  pathEnv: PathEnv,
+  pathEnv: AuthPathEnv,
   options: RequireAuthStateOptions = {},
 ): Promise<AuthState> {
   const { now = new Date(), action = "use leger.run" } = options;

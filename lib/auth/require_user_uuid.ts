@@ -1,4 +1,4 @@
-import type { PathEnv } from "../state/paths.ts";
+import type { AuthPathEnv } from "./auth_file_path.ts";
 import {
   requireAuthState,
   type RequireAuthStateOptions,
@@ -25,7 +25,7 @@ import {
  * ```
  */
 export async function requireUserUuid(
-  pathEnv: PathEnv,
+  pathEnv: AuthPathEnv,
   options: RequireAuthStateOptions = {},
 ): Promise<string> {
   return (await requireAuthState(pathEnv, options)).user_uuid;

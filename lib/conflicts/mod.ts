@@ -4,7 +4,8 @@
  * listened on by some program, and service, container, volume, network and
  * pod names already taken. Everything here is pure: the host's state comes in
  * as a {@linkcode HostSnapshot} that the adapters gather, including the
- * listening sockets parsed from `/proc/net` by {@linkcode parseProcNet}.
+ * listening sockets parsed from `/proc/net` by {@linkcode parseProcNet}
+ * (proc(5)).
  *
  * ```ts
  * import { addressesOverlap, findConflicts } from "./mod.ts";

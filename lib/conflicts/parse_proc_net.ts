@@ -2,12 +2,14 @@ import { decodeProcAddress } from "./_ip.ts";
 
 /** A socket bound to a local address and port, waiting for peers. */
 export interface ListeningSocket {
+  /** The protocol: `tcp` for `/proc/net/tcp{,6}`, `udp` for `/proc/net/udp{,6}`. */
   protocol: "tcp" | "udp";
   /**
    * The local address: a dotted quad, or IPv6 in RFC 5952 form (`::`, `::1`,
    * `::ffff:127.0.0.1`). `0.0.0.0` and `::` mean every address.
    */
   address: string;
+  /** The local port (`local_address` after the `:`, written in hex in the file; proc(5), `/proc/net/tcp`). */
   port: number;
 }
 

@@ -13,6 +13,7 @@ import type { ListeningSocket } from "./parse_proc_net.ts";
 export interface InstalledQuadlet {
   /** The leger deployment that installed it; absent when leger did not. */
   deployment?: string;
+  /** The installed unit's typed view. */
   quadlet: QuadletUnit;
 }
 

@@ -2,7 +2,12 @@ import { createTwoFilesPatch } from "diff";
 
 /** How one file differs between the active and the staged deployment. */
 export interface FileDiff {
+  /** The file's `/`-separated path inside the deployment (`web.container.d/10.conf`). */
   name: string;
+  /**
+   * `added` when only the staged version has it, `removed` when only the
+   * active one has it, `modified` when both have it with different bytes.
+   */
   status: "modified" | "added" | "removed";
   /** A unified diff (`--- a/x` / `+++ b/x`), or a one-line note for binary files. */
   patch: string;
@@ -10,11 +15,17 @@ export interface FileDiff {
 
 /** The differences between two versions of a deployment. */
 export interface DeploymentDiff {
+  /** The files that differ, in path order (unchanged files are left out). */
   files: FileDiff[];
+  /** How many files are in each state. */
   summary: {
+    /** Files in both versions whose bytes differ. */
     modified: number;
+    /** Files only in the staged version. */
     added: number;
+    /** Files only in the active version. */
     removed: number;
+    /** Files in both versions with the same bytes. */
     unchanged: number;
   };
 }

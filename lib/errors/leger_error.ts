@@ -31,13 +31,27 @@ export interface LegerErrorOptions {
  * ```
  */
 export class LegerError extends Error {
+  /** Always `"LegerError"` (subclasses set their own). */
   override name = "LegerError";
+  /** The catalogue code (`ERR_*`, see {@linkcode ERROR_CODES}), which also sets the exit code. */
   readonly code: ErrorCode;
+  /** What to run or change to fix it, when known. */
   readonly remedy?: string;
+  /** The file the error is about, as the user knows it (`web.container`). */
   readonly file?: string;
+  /** The 1-based line in {@linkcode LegerError.file}. */
   readonly line?: number;
+  /** Extra lines printed between the message and the remedy (expected/actual); empty when none. */
   readonly details: string[];
 
+  /**
+   * Creates the error.
+   *
+   * @param code The catalogue code.
+   * @param message The first line for the user: what could not be done
+   * ("Cannot …"), and why.
+   * @param options The cause, remedy, file, line and details.
+   */
   constructor(
     code: ErrorCode,
     message: string,

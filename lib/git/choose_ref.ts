@@ -43,6 +43,7 @@ export interface ChosenRef {
    * round trip and gets exactly the commit the refs were read at.
    */
   object: string;
+  /** What the ref is: a branch (`refs/heads/`), a tag (`refs/tags/`) or a commit id. */
   kind: "branch" | "tag" | "commit";
   /** The folder after the ref, `/`-separated (`""` for the top). */
   path: string;

@@ -23,7 +23,9 @@ export interface DeploymentFileBytes {
 export interface LoadedUnit {
   /** The unit's path in the deployment, such as `web.container`. */
   path: string;
+  /** The parsed unit, with the drop-ins that apply to it merged in. */
   unit: UnitFile;
+  /** Its typed view, built with the deployment's other units as siblings. */
   quadlet: QuadletUnit;
 }
 
@@ -40,7 +42,12 @@ export interface LoadUnitsOptions {
 
 /** The units that loaded and the problems of those that did not. */
 export interface LoadUnitsResult {
+  /** The units that parsed and typed, in the order of the files given. */
   units: LoadedUnit[];
+  /**
+   * One finding per unit that did not load (`ERR_UNIT_SYNTAX`,
+   * `ERR_UNIT_INVALID_VALUE`), with its file and, when known, line.
+   */
   findings: Finding[];
 }
 
@@ -51,18 +58,32 @@ const decoder = new TextDecoder();
  * it, and builds its typed view with the other units as siblings. A unit that
  * does not parse becomes a finding instead of stopping the others.
  *
+ * A quadlet unit is a file whose extension is a quadlet kind and that is not
+ * inside a `*.d/` folder; drop-ins are the `.conf` files Podman would apply
+ * to it (see `selectDropIns` in `lib/unit`, podman-systemd.unit(5)). Other
+ * files are ignored. A problem of the files never throws: each becomes a
+ * finding.
+ *
  * @param files The deployment's files.
- * @param options Options.
- * @returns The loaded units, in path order, and the findings.
+ * @param options The folder to resolve relative host paths against.
+ * @returns The loaded units, in the order of `files`, and the findings.
  *
  * @example Usage
  * ```ts
  * import { loadUnits } from "./load_units.ts";
  * import { strictEqual } from "node:assert/strict";
  *
- * const bytes = new TextEncoder().encode("[Container]\nImage=busybox\n");
- * const { units } = loadUnits([{ path: "web.container", bytes, sha256: "" }]);
+ * const encode = (text: string) => new TextEncoder().encode(text);
+ * const { units, findings } = loadUnits([
+ *   { path: "web.container", bytes: encode("[Container]\nImage=busybox\n") },
+ *   { path: "web.container.d/10-port.conf", bytes: encode("[Container]\nPublishPort=8080:80\n") },
+ *   { path: "bad.volume", bytes: encode("not a unit\n") },
+ * ]);
+ * strictEqual(units.length, 1);
  * strictEqual(units[0].quadlet.serviceName, "web.service");
+ * strictEqual(units[0].quadlet.ports[0].hostPort, "8080");
+ * strictEqual(findings[0].code, "ERR_UNIT_SYNTAX");
+ * strictEqual(findings[0].file, "bad.volume");
  * ```
  */
 export function loadUnits(

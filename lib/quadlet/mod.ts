@@ -6,7 +6,8 @@
  * service (`data.volume` runs as `data-volume.service`), the Podman resource
  * (`systemd-data` unless `VolumeName=` says otherwise), the `--publish`,
  * `--secret`, `-v`, `--mount` and `--network` arguments, the files it reads
- * and the other units it depends on.
+ * and the other units it depends on. Source: podman-systemd.unit(5) and
+ * Podman's generator (`pkg/systemd/quadlet`).
  *
  * ```ts
  * import { toQuadletUnit } from "./mod.ts";

@@ -6,7 +6,10 @@
  * @module
  */
 
-/** The quadlet unit kinds Podman's generator understands. */
+/**
+ * The quadlet unit kinds Podman's generator understands, one per file
+ * extension (podman-systemd.unit(5)).
+ */
 export type QuadletKind =
   | "container"
   | "volume"
@@ -41,14 +44,21 @@ export interface PublishedPort {
   protocol: "tcp" | "udp" | "sctp";
   /** The value exactly as Podman passes it to `--publish`. */
   spec: string;
+  /** 1-based line of the `PublishPort=` entry. */
   line: number;
+  /** The file of that entry: the unit itself or the drop-in that set it. */
   file: string;
 }
 
 /** A secret a unit mounts (`Secret=`). */
 export interface SecretRef {
-  /** The Podman secret name. */
+  /** The Podman secret name (for a `.build` unit, the build secret's `id`). */
   name: string;
+  /**
+   * How the container gets it: `mount` (a file, Podman's default) or `env`
+   * (an environment variable); podman-run(1) `--secret`. A build secret's
+   * `type=file` (podman-build(1) `--secret`) is `mount` here.
+   */
   type: "env" | "mount";
   /** The env variable (type env) or file path (type mount); `null` for the default. */
   target: string | null;
@@ -60,7 +70,9 @@ export interface SecretRef {
    * variable instead, and is `false` here.
    */
   podmanSecret: boolean;
+  /** 1-based line of the `Secret=` entry. */
   line: number;
+  /** The file of that entry: the unit itself or the drop-in that set it. */
   file: string;
 }
 
@@ -85,7 +97,9 @@ export interface VolumeRef {
   unit: string | null;
   /** The value exactly as Podman passes it to `-v` or `--mount`. */
   spec: string;
+  /** 1-based line of the `Volume=` or `Mount=` entry. */
   line: number;
+  /** The file of that entry: the unit itself or the drop-in that set it. */
   file: string;
 }
 
@@ -103,7 +117,9 @@ export interface NetworkRef {
   resolvedName: string;
   /** The value exactly as Podman passes it to `--network` (`systemd-app:ip=…`, `container:systemd-db`). */
   spec: string;
+  /** 1-based line of the `Network=` entry. */
   line: number;
+  /** The file of that entry: the unit itself or the drop-in that set it. */
   file: string;
 }
 
@@ -122,16 +138,25 @@ export interface FileRef {
    * Podman passes on unresolved).
    */
   resolvedPath: string | null;
+  /** 1-based line of the entry that names the file. */
   line: number;
+  /** The file of that entry: the unit itself or the drop-in that set it. */
   file: string;
 }
 
 /** A reference to another quadlet unit (`Pod=x.pod`, `Image=x.image`, `Network=x.network`, …). */
 export interface UnitRef {
+  /**
+   * The key that names it: `Volume`, `Mount`, `Network`, `Image`, `Pod`, or
+   * a `[Unit]` dependency key such as `Requires` or `After`
+   * (see `UNIT_DEPENDENCY_KEYS`).
+   */
   key: string;
   /** The referenced unit file name, such as `db.volume`. */
   unit: string;
+  /** 1-based line of the entry that names it. */
   line: number;
+  /** The file of that entry: the unit itself or the drop-in that set it. */
   file: string;
 }
 
@@ -147,6 +172,7 @@ export interface HealthSettings {
 export interface QuadletUnit {
   /** The unit file name, such as `web.container` or `app@.container`. */
   file: string;
+  /** The kind, from the file name's extension. */
   kind: QuadletKind;
   /** Whether this is a template (`x@.container`) or template instance (`x@i.container`). */
   template: boolean;
@@ -165,13 +191,21 @@ export interface QuadletUnit {
   image: string | null;
   /** The Podman pod a container joins (`Pod=x.pod` resolved to `systemd-x` or `PodName=`), or `null`. */
   pod: string | null;
+  /** The published ports (`PublishPort=` of a `.container`, `.pod` or `.kube`), in source order. */
   ports: PublishedPort[];
+  /** The secrets it uses (`Secret=` of a `.container` or `.build`), one per word, in source order. */
   secrets: SecretRef[];
+  /**
+   * Its volumes and mounts (`Volume=` of a `.container`, `.pod` or `.build`,
+   * then `Mount=` of a `.container`), in source order.
+   */
   volumes: VolumeRef[];
+  /** The networks it joins (`Network=`), in source order. */
   networks: NetworkRef[];
   /** Every file the unit reads from disk. */
   files: FileRef[];
   /** Every other quadlet unit it depends on. */
   units: UnitRef[];
+  /** Health settings; for kinds other than `container`, no check and no `Notify=healthy`. */
   health: HealthSettings;
 }

@@ -28,10 +28,11 @@ export interface TailscaleSelf {
 
 /** A user profile, from the status document's `User` map. */
 export interface TailscaleUser {
-  /** The user id in decimal, exactly as written. */
+  /** The user id in decimal, exactly as written (the key in `User`). */
   id: string;
-  /** Such as `alice@github`. */
+  /** The login name (`LoginName`), such as `alice@github`; `""` when absent. */
   loginName: string;
+  /** The user's display name (`DisplayName`); `""` when absent. */
   displayName: string;
 }
 
@@ -79,6 +80,8 @@ const USER_ID_KEYS = new Set(["UserID", "AltSharerUserID", "ID"]);
  * @returns The fields leger uses.
  * @throws {SyntaxError} If `text` is not JSON.
  * @throws {TypeError} If the document is not a status (no `BackendState`).
+ * @throws {RangeError} If a user id is above 2^53 and the runtime gives no
+ * JSON source text to read its digits from (Deno 2 does).
  *
  * @example Usage
  * ```ts

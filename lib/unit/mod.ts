@@ -3,6 +3,8 @@
  * parser and serialiser, Podman's lookups (`LookupLast`, `LookupAll` with its
  * reset on `Key=`, `Lookup`'s quote removal, the word splitting of
  * `LookupAllArgs`/`LookupAllStrv`), and drop-in discovery and merging.
+ * Sources: systemd.syntax(7), systemd.unit(5) ("drop-in" directories),
+ * podman-systemd.unit(5), and Podman's `pkg/systemd/parser/unitfile.go`.
  *
  * ```ts
  * import { lookupAll, mergeDropIns, parseUnit, serializeUnit, splitWords } from "./mod.ts";

@@ -31,7 +31,9 @@ export interface UnitEntry {
 
 /** A `[Section]` and its entries in source order (repeated keys kept). */
 export interface UnitSection {
+  /** The name between the brackets, case preserved (`Container`, `Unit`, `X-Leger`). */
   name: string;
+  /** The section's `Key=value` entries in source order, repeated keys kept. */
   entries: UnitEntry[];
   /** 1-based line of the `[Section]` header (of its first occurrence). */
   line: number;
@@ -53,14 +55,34 @@ export interface UnitSection {
  * nothing but a `\`, which Podman also ignores).
  */
 export type UnitNode =
-  | { type: "blank"; raw: string }
-  | { type: "comment"; raw: string }
-  | { type: "section"; raw: string; name: string }
   | {
+    /** An empty or whitespace-only line. */
+    type: "blank";
+    /** The line as written. */
+    raw: string;
+  }
+  | {
+    /** A line Podman ignores (see above). */
+    type: "comment";
+    /** The text as written, every line of a dropped continuation included. */
+    raw: string;
+  }
+  | {
+    /** A `[Section]` header. */
+    type: "section";
+    /** The line as written. */
+    raw: string;
+    /** The section's name, between the brackets. */
+    name: string;
+  }
+  | {
+    /** A `Key=value` assignment. */
     type: "entry";
     /** The raw source text of the entry, all of its continuation lines included. */
     raw: string;
+    /** The name of the section it belongs to. */
     section: string;
+    /** The logical entry, as it appears in {@linkcode UnitSection.entries}. */
     entry: UnitEntry;
   };
 

@@ -10,7 +10,9 @@ import type { Finding } from "../errors/finding.ts";
 
 /** One unit of a deployment: its parsed file (drop-ins merged) and its typed view. */
 export interface DeploymentUnit {
+  /** The parsed unit file, its drop-ins merged (see `mergeDropIns`). */
   unit: UnitFile;
+  /** Its typed view (see `toQuadletUnit`). */
   quadlet: QuadletUnit;
 }
 
