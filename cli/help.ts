@@ -1,3 +1,9 @@
+/**
+ * The help of `leger`, rendered from the command table (spec.ts) alone, so
+ * that main.ts can answer `leger --help` without loading the parser.
+ *
+ * @module
+ */
 import {
   type CommandSpec,
   GLOBAL_OPTIONS,
@@ -13,34 +19,81 @@ export type HelpTarget =
   | { type: "group"; group: GroupSpec }
   | { type: "command"; command: CommandSpec; path: string };
 
+const HELP_FLAGS: ReadonlySet<string> = new Set(["-h", "--help"]);
+
 /**
- * Finds what `leger … --help` asks about: the program, a group or a command.
- * Returns `null` when the words name nothing (the parser then reports it).
+ * Finds what the words of a help request name: the program (no words), a
+ * group, or a command. Words after a command are its arguments and do not
+ * matter (`service stop web` is `service stop`).
+ *
+ * @param words The group and command words, without flags.
+ * @returns Where the words point, or `null` when they name no group or
+ * command (the parser then reports it, with a suggestion).
  *
  * @example Usage
  * ```ts
  * import { findHelpTarget } from "./help.ts";
  * import { strictEqual } from "node:assert/strict";
  *
- * strictEqual(findHelpTarget(["deploy", "install"])?.type, "command");
+ * strictEqual(findHelpTarget(["deploy"])?.type, "group");
+ * strictEqual(findHelpTarget(["service", "stop", "web"])?.type, "command");
+ * strictEqual(findHelpTarget(["deplo"]), null);
  * ```
  */
 export function findHelpTarget(words: readonly string[]): HelpTarget | null {
   if (words.length === 0) return { type: "program" };
   const top = TOP_COMMANDS.find((command) => command.name === words[0]);
-  if (top !== undefined && words.length === 1) {
+  if (top !== undefined) {
     return { type: "command", command: top, path: top.name };
   }
   const group = GROUPS.find((g) => g.name === words[0]);
   if (group === undefined) return null;
   if (words.length === 1) return { type: "group", group };
   const command = group.commands.find((c) => c.name === words[1]);
-  if (command === undefined || words.length > 2) return null;
+  if (command === undefined) return null;
   return { type: "command", command, path: `${group.name} ${command.name}` };
 }
 
 /**
+ * Answers the help requests that need no lexing: no arguments, `help` and
+ * plain words, or plain words and then `-h` or `--help` as the last word
+ * (`leger service stop web --help`). Any other command line (a flag before
+ * the help flag, a cluster such as `-yh`, `--`) goes to the parser, which
+ * finds help wherever it is before `--`; the parser's tests check that both
+ * agree on every case answered here.
+ *
+ * @param args The command-line words after `leger`.
+ * @returns What help to show, or `null` when the parser must decide.
+ *
+ * @example Usage
+ * ```ts
+ * import { findPlainHelp } from "./help.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * strictEqual(findPlainHelp(["deploy", "install", "--help"])?.type, "command");
+ * strictEqual(findPlainHelp(["help", "deploy"])?.type, "group");
+ * strictEqual(findPlainHelp(["deploy", "install", "--yes", "--help"]), null);
+ * strictEqual(findPlainHelp(["deploy", "list"]), null);
+ * ```
+ */
+export function findPlainHelp(args: readonly string[]): HelpTarget | null {
+  const words = args[0] === "help"
+    ? args.slice(1)
+    : HELP_FLAGS.has(args.at(-1) ?? "--help")
+    ? args.slice(0, -1)
+    : null;
+  if (words === null || words.some((word) => word.startsWith("-"))) {
+    return null;
+  }
+  return findHelpTarget(words);
+}
+
+/**
  * Renders the help text of a program, group or command.
+ *
+ * @param target What the help is about.
+ * @param version leger's version, for the program's help.
+ * @returns The help text, ending with a newline.
  *
  * @example Usage
  * ```ts
@@ -61,6 +114,34 @@ export function renderHelp(target: HelpTarget, version: string): string {
   }
 }
 
+/**
+ * The one-line usage of a program, group or command, as its help shows it
+ * under "Usage:".
+ *
+ * @param target What the usage is of.
+ * @returns Such as `leger deploy install [name] [flags]`.
+ *
+ * @example Usage
+ * ```ts
+ * import { findHelpTarget, usageLine } from "./help.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * strictEqual(usageLine(findHelpTarget(["validate"])!), "leger validate <folder> [flags]");
+ * ```
+ */
+export function usageLine(target: HelpTarget): string {
+  switch (target.type) {
+    case "program":
+      return "leger <command> [subcommand] [flags]";
+    case "group":
+      return `leger ${target.group.name} <subcommand> [flags]`;
+    case "command": {
+      const args = (target.command.args ?? []).join(" ");
+      return `leger ${target.path}${args === "" ? "" : ` ${args}`} [flags]`;
+    }
+  }
+}
+
 function renderProgramHelp(version: string): string {
   const rows: [string, string][] = [
     ...GROUPS.map((g): [string, string] => [g.name, g.summary]),
@@ -70,7 +151,7 @@ function renderProgramHelp(version: string): string {
     `leger ${version}: deploy Podman Quadlet services and keep their secrets current`,
     "",
     "Usage:",
-    "  leger <command> [subcommand] [flags]",
+    `  ${usageLine({ type: "program" })}`,
     "",
     "Commands:",
     ...columns(rows),
@@ -91,7 +172,7 @@ function renderGroupHelp(group: GroupSpec): string {
     group.summary,
     "",
     "Usage:",
-    `  leger ${group.name} <subcommand> [flags]`,
+    `  ${usageLine({ type: "group", group })}`,
     "",
     "Subcommands:",
     ...columns(group.commands.map((c) => [c.name, c.summary])),
@@ -102,12 +183,11 @@ function renderGroupHelp(group: GroupSpec): string {
 }
 
 function renderCommandHelp(command: CommandSpec, path: string): string {
-  const args = (command.args ?? []).join(" ");
   const lines = [
     command.summary,
     "",
     "Usage:",
-    `  leger ${path}${args === "" ? "" : ` ${args}`} [flags]`,
+    `  ${usageLine({ type: "command", command, path })}`,
     "",
     "Flags:",
     ...columns([...(command.options ?? []), ...GLOBAL_OPTIONS].map(optionRow)),

@@ -1,18 +1,26 @@
 /**
- * The `leger` command. `--version` and `--help` are answered from static data
- * before anything else loads; every other command loads the argument parser and
- * then only its own module.
+ * The `leger` command. `--version` and the plain help requests (`leger
+ * --help`, `leger help deploy`, `leger service stop web --help`) are answered
+ * from static data before anything else loads; every other command line goes
+ * to program.ts, which loads the argument parser and then only the module of
+ * the command it names.
  *
  * @module
  */
-import { findHelpTarget, renderHelp } from "./help.ts";
+import { findPlainHelp, renderHelp } from "./help.ts";
 import { VERSION } from "./version.ts";
 import { writeAll } from "./write_all.ts";
 
-const HELP_FLAGS = new Set(["-h", "--help"]);
-
 /**
  * Runs `leger` with the given arguments and returns the exit code.
+ *
+ * `-h`/`--help` never runs a command: help.ts's `findPlainHelp` answers the
+ * command lines made of plain words and a final help flag without lexing
+ * them, and the parser (parse_args.ts) answers every other place before `--`
+ * by throwing `HelpRequested` before any command module is loaded.
+ *
+ * @param args The command-line words after `leger`.
+ * @returns The exit code: 0 success, 1 failure, 2 usage, 4 login needed.
  *
  * @example Usage
  * ```ts ignore
@@ -25,9 +33,11 @@ export async function main(args: readonly string[]): Promise<number> {
     writeStdout(`leger ${VERSION}\n`);
     return 0;
   }
-  const help = helpRequest(args);
+  // Lexing would cost node:util's first use (~5 ms, more than leger's own
+  // start-up): the common help requests need none.
+  const help = findPlainHelp(args);
   if (help !== null) {
-    writeStdout(help);
+    writeStdout(renderHelp(help, VERSION));
     return 0;
   }
   // A computed URL: Deno does not load the parser's graph at start-up for --version.
@@ -35,16 +45,6 @@ export async function main(args: readonly string[]): Promise<number> {
     new URL("./program.ts", import.meta.url).href
   );
   return await runProgram(args);
-}
-
-/** The help text `args` ask for, or `null` when they ask for none we know. */
-function helpRequest(args: readonly string[]): string | null {
-  const words = args.filter((arg) => !arg.startsWith("-"));
-  const asked = args.length === 0 || args.some((arg) => HELP_FLAGS.has(arg)) ||
-    words[0] === "help";
-  if (!asked) return null;
-  const target = findHelpTarget(words[0] === "help" ? words.slice(1) : words);
-  return target === null ? null : renderHelp(target, VERSION);
 }
 
 function writeStdout(text: string): void {
