@@ -33,3 +33,6 @@ export * from "./tailscale_local_api.ts";
 export * from "./systemctl.ts";
 export * from "./podman_quadlet.ts";
 export * from "./journal.ts";
+export * from "./scope.ts";
+export * from "./quadlet_support.ts";
+export * from "./host_ops.ts";

@@ -28,3 +28,4 @@ export * from "./leger_run_api_error.ts";
 export * from "./api_request.ts";
 export * from "./leger_run_client.ts";
 export * from "./parse_leger_config.ts";
+export * from "./read_leger_run_urls.ts";

@@ -1,0 +1,172 @@
+import { deepStrictEqual, match, strictEqual } from "node:assert/strict";
+import { commandFixture } from "../../../tests/fakes/command_fixture.ts";
+import { runProgram } from "../../program.ts";
+import { parse } from "./install.ts";
+
+Deno.test("parse() reads every option of deploy install", () => {
+  deepStrictEqual(
+    parse({
+      args: ["web"],
+      options: { source: "./app", noStart: undefined, start: false, yes: true },
+    }),
+    {
+      name: "web",
+      source: "./app",
+      version: undefined,
+      dryRun: false,
+      start: false,
+      force: false,
+      yes: true,
+      wait: false,
+      scope: undefined,
+      json: false,
+    },
+  );
+});
+
+Deno.test("deploy install installs, starts and records a deployment", async () => {
+  await using fixture = await commandFixture();
+  const source = await fixture.writeSource("web");
+  const code = await runProgram(
+    ["deploy", "install", "--source", source, "--yes"],
+    fixture.deps,
+  );
+  strictEqual(code, 0, fixture.output.stderr);
+  strictEqual(fixture.output.stdout, "Installed web\n");
+  deepStrictEqual(await fixture.quadletFiles(), [
+    "web-data.volume",
+    "web.conf",
+    "web.container",
+  ]);
+  deepStrictEqual(fixture.host.services.get("web.service"), {
+    activeState: "active",
+    subState: "running",
+  });
+  const recorded = await Deno.readTextFile(
+    `${fixture.stateDir}/deployments.yaml`,
+  );
+  match(recorded, /name: web/);
+  // The staged copy became the active one.
+  await Deno.stat(`${fixture.workDir}/active/web/web.container`);
+  strictEqual(
+    await Deno.stat(`${fixture.workDir}/staged/web`).then(
+      () => true,
+      () => false,
+    ),
+    false,
+  );
+});
+
+Deno.test("deploy install changes nothing when it cannot or must not", async (t) => {
+  const cases: {
+    name: string;
+    argv: (source: string) => string[];
+    failing?: string[];
+    code: number;
+    stderr: RegExp;
+  }[] = [
+    {
+      name: "--dry-run",
+      argv: (source) => ["deploy", "install", "--source", source, "--dry-run"],
+      code: 0,
+      stderr: /Dry run: nothing was changed/,
+    },
+    {
+      name: "no --yes without a terminal",
+      argv: (source) => ["deploy", "install", "--source", source],
+      code: 2,
+      stderr: /Pass --yes[\s\S]*ERR_CONFIRMATION_REQUIRED/,
+    },
+    {
+      name: "a service that fails to start is rolled back",
+      argv: (source) => ["deploy", "install", "--source", source, "--yes"],
+      failing: ["web.service"],
+      code: 1,
+      stderr: /ERR_SERVICE_START_FAILED/,
+    },
+    {
+      name: "the system scope as a user",
+      argv: (source) => [
+        "deploy",
+        "install",
+        "--source",
+        source,
+        "--yes",
+        "--scope",
+        "system",
+      ],
+      code: 2,
+      stderr: /needs root/,
+    },
+  ];
+  for (const c of cases) {
+    await t.step(c.name, async () => {
+      await using fixture = await commandFixture({ failing: c.failing });
+      const source = await fixture.writeSource("web");
+      const code = await runProgram(c.argv(source), fixture.deps);
+      strictEqual(code, c.code, fixture.output.stderr);
+      match(fixture.output.stderr, c.stderr);
+      deepStrictEqual(await fixture.quadletFiles(), []);
+      strictEqual(
+        await Deno.stat(`${fixture.stateDir}/deployments.yaml`).then(
+          () => true,
+          () => false,
+        ),
+        false,
+      );
+      for (const [service, state] of fixture.host.services) {
+        strictEqual(state.activeState === "active", false, service);
+      }
+    });
+  }
+});
+
+Deno.test("deploy install undoes everything on SIGINT while starting", async () => {
+  await using fixture = await commandFixture();
+  const source = await fixture.writeSource("web");
+  // Ctrl-C arrives while systemd starts the services.
+  const runner = fixture.deps.runner;
+  fixture.deps.runner = async (bin, args, options) => {
+    const result = await runner(bin, args, options);
+    if (bin === "systemctl" && args.includes("start")) {
+      fixture.signals.get("SIGINT")?.();
+    }
+    return result;
+  };
+  const code = await runProgram(
+    ["deploy", "install", "--source", source, "--yes"],
+    fixture.deps,
+  );
+  strictEqual(code, 130, fixture.output.stderr);
+  deepStrictEqual(await fixture.quadletFiles(), []);
+  strictEqual(fixture.host.services.get("web.service"), undefined);
+  strictEqual(fixture.signals.size, 0, "the SIGINT listener was removed");
+});
+
+Deno.test("deploy install refuses a port conflict unless --force", async () => {
+  await using fixture = await commandFixture();
+  const first = await fixture.writeSource("web");
+  strictEqual(
+    await runProgram(
+      ["deploy", "install", "--source", first, "--yes"],
+      fixture.deps,
+    ),
+    0,
+  );
+  const other = await fixture.writeSource("other", {
+    "other.container":
+      "[Container]\nImage=localhost/bb:latest\nPublishPort=18080:80\n",
+  });
+  fixture.clearOutput();
+  const code = await runProgram(
+    ["deploy", "install", "--source", other, "--yes"],
+    fixture.deps,
+  );
+  strictEqual(code, 1);
+  match(fixture.output.stderr, /18080[\s\S]*\[ERR_PORT_CONFLICT\]/);
+  deepStrictEqual(await fixture.quadletFiles(), [
+    "web-data.volume",
+    "web.conf",
+    "web.container",
+  ]);
+});

@@ -1,0 +1,65 @@
+import { deepStrictEqual, match, strictEqual } from "node:assert/strict";
+import {
+  commandFixture,
+  WEB_FILES,
+} from "../../../tests/fakes/command_fixture.ts";
+import { runProgram } from "../../program.ts";
+
+Deno.test("deploy update --dry-run stages, staged list and diff show it, config show describes it", async () => {
+  await using fixture = await commandFixture();
+  const source = await fixture.writeSource("web");
+  await runProgram(
+    ["deploy", "install", "--source", source, "--yes"],
+    fixture.deps,
+  );
+  await Deno.writeTextFile(`${source}/web.conf`, "greeting=hi\n");
+  const steps: { argv: string[]; check: (stdout: string) => void }[] = [
+    {
+      argv: ["deploy", "update", "web", "--dry-run", "--json"],
+      check: (stdout) =>
+        deepStrictEqual(JSON.parse(stdout).summary, {
+          modified: 1,
+          added: 0,
+          removed: 0,
+          unchanged: 2,
+        }),
+    },
+    {
+      argv: ["staged", "list", "--json"],
+      check: (stdout) =>
+        deepStrictEqual(
+          JSON.parse(stdout).map((r: { deployment: string }) => r.deployment),
+          ["web"],
+        ),
+    },
+    {
+      argv: ["diff"],
+      check: (stdout) => match(stdout, /-greeting=hello\n\+greeting=hi/),
+    },
+    {
+      argv: ["config", "show", "web", "--json"],
+      check: (stdout) =>
+        deepStrictEqual(JSON.parse(stdout).volumes, ["systemd-web-data"]),
+    },
+  ];
+  for (const step of steps) {
+    fixture.clearOutput();
+    strictEqual(
+      await runProgram(step.argv, fixture.deps),
+      0,
+      fixture.output.stderr,
+    );
+    step.check(fixture.output.stdout);
+  }
+  // Staging changed nothing installed.
+  strictEqual(
+    await Deno.readTextFile(`${fixture.quadletDir}/web.conf`),
+    WEB_FILES["web.conf"],
+  );
+});
+
+Deno.test("diff names the staged deployments when there are none", async () => {
+  await using fixture = await commandFixture();
+  strictEqual(await runProgram(["diff"], fixture.deps), 1);
+  match(fixture.output.stderr, /ERR_DEPLOYMENT_NOT_FOUND/);
+});

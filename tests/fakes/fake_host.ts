@@ -1,0 +1,374 @@
+/**
+ * A fake Podman + systemd host for in-process command tests: a `Runner` that
+ * answers the podman, systemctl, journalctl, cat and generator calls leger
+ * makes, keeping the state they change (installed quadlet files in a real
+ * temporary folder, services and their states, volumes, networks, secrets)
+ * so that a test can assert what a command did. The shapes of its answers are
+ * Podman 5.8's and systemd 262's (see lib/adapters/testdata/); the real host
+ * is exercised by tests/e2e/.
+ *
+ * Any call it does not know throws, so that a test never starts a process.
+ *
+ * @module
+ */
+import { CommandError } from "../../lib/adapters/command_error.ts";
+import type { RunOptions, RunResult } from "../../lib/adapters/run.ts";
+import { serviceNameOf } from "../../lib/quadlet/service_name.ts";
+import { quadletKindOf } from "../../lib/quadlet/kind.ts";
+import type { CliContext } from "../../cli/context.ts";
+import type { CommandDeps } from "../../cli/deps.ts";
+
+/** A service of the fake host. */
+export interface FakeService {
+  activeState: string;
+  subState: string;
+}
+
+/** Options for {@linkcode fakeHost}. */
+export interface FakeHostOptions {
+  /** Podman's quadlet folder (a real temporary folder). */
+  quadletDir: string;
+  /** Services that fail to start (`systemctl start` exits 1, state `failed`). */
+  failing?: readonly string[];
+  /** Volumes, networks and secrets that exist before the test. */
+  volumes?: readonly string[];
+  networks?: readonly string[];
+  secrets?: readonly string[];
+}
+
+/** The fake host: its runner and its state. */
+export interface FakeHost {
+  /** The runner to put in a command's deps. */
+  runner(
+    bin: string,
+    args: readonly string[],
+    options?: RunOptions,
+  ): Promise<RunResult>;
+  /** Every call made, as `bin arg…` lines. */
+  calls: string[];
+  /** The services systemd knows, by name. */
+  services: Map<string, FakeService>;
+  volumes: Set<string>;
+  networks: Set<string>;
+  secrets: Set<string>;
+  /**
+   * Podman 5.8's applications: the files one `podman quadlet install`
+   * installed together; `podman quadlet rm` of any of them removes them all.
+   */
+  apps: Set<string>[];
+}
+
+const ok = (stdout = ""): RunResult => ({ code: 0, stdout, stderr: "" });
+
+/**
+ * Makes a fake host over a quadlet folder.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const host = fakeHost({ quadletDir });
+ * await host.runner("systemctl", ["--user", "start", "--", "web.service"]);
+ * ```
+ */
+export function fakeHost(options: FakeHostOptions): FakeHost {
+  const { quadletDir, failing = [] } = options;
+  const host: FakeHost = {
+    calls: [],
+    services: new Map(),
+    volumes: new Set(options.volumes ?? []),
+    networks: new Set(options.networks ?? ["podman"]),
+    secrets: new Set(options.secrets ?? []),
+    apps: [],
+    runner: async (bin, rawArgs, runOptions = {}) => {
+      const args = [...rawArgs];
+      host.calls.push([bin, ...args].join(" "));
+      if (bin === "cat" && args[0].startsWith("/proc/net/")) {
+        return ok(
+          "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n",
+        );
+      }
+      if (bin.endsWith("/quadlet")) return ok();
+      if (bin === "journalctl") return ok("");
+      if (bin === "podman") return await podman(args, runOptions);
+      if (bin === "systemctl") return systemctl(args);
+      throw new Error(`Unexpected call: ${[bin, ...args].join(" ")}`);
+    },
+  };
+
+  async function podman(
+    args: string[],
+    runOptions: RunOptions,
+  ): Promise<RunResult> {
+    const line = args.join(" ");
+    if (line === "--version") return ok("podman version 5.8.6\n");
+    if (line === "volume ls --format json") {
+      return ok(JSON.stringify([...host.volumes].map((Name) => ({ Name }))));
+    }
+    if (line === "network ls --format json") {
+      return ok(JSON.stringify([...host.networks].map((name) => ({ name }))));
+    }
+    if (line === "ps --all --format json") return ok("[]");
+    if (line === "secret ls --format {{.Name}}") {
+      return ok([...host.secrets].map((s) => `${s}\n`).join(""));
+    }
+    if (line === "quadlet list --format json") {
+      const entries = [];
+      for await (const entry of Deno.readDir(quadletDir)) {
+        if (quadletKindOf(entry.name) === null) continue;
+        const service = serviceNameOf(entry.name);
+        const state = host.services.get(service);
+        entries.push({
+          Name: entry.name,
+          UnitName: service,
+          Path: `${quadletDir}/${entry.name}`,
+          Status: state
+            ? `${state.activeState}/${state.subState}`
+            : "Not loaded",
+          App: "",
+        });
+      }
+      return ok(JSON.stringify(entries));
+    }
+    if (args[0] === "quadlet" && args[1] === "install") {
+      const files = args.slice(args.indexOf("--") + 1);
+      for (const file of files) {
+        const target = `${quadletDir}/${file}`;
+        if (!args.includes("--replace")) {
+          const exists = await Deno.lstat(target).then(() => true, () => false);
+          if (exists) {
+            throw new CommandError(
+              "podman",
+              args,
+              125,
+              `a Quadlet with name ${file} already exists`,
+            );
+          }
+        }
+        await Deno.mkdir(quadletDir, { recursive: true });
+        await Deno.copyFile(`${runOptions.cwd}/${file}`, target);
+      }
+      const app = new Set(files);
+      for (const other of host.apps) {
+        for (const file of files) other.delete(file);
+      }
+      host.apps.push(app);
+      loadUnits(files);
+      return ok();
+    }
+    if (args[0] === "quadlet" && args[1] === "rm") {
+      const named = args.slice(args.indexOf("--") + 1);
+      const removed = new Set(named);
+      for (const app of host.apps) {
+        if (named.some((file) => app.has(file))) {
+          for (const file of app) removed.add(file);
+          app.clear();
+        }
+      }
+      for (const file of removed) {
+        await Deno.remove(`${quadletDir}/${file}`).catch(() => {});
+        if (quadletKindOf(file) !== null) {
+          host.services.delete(serviceNameOf(file));
+        }
+      }
+      return ok();
+    }
+    if (args[0] === "volume" && args[1] === "rm") {
+      for (const name of args.slice(args.indexOf("--") + 1)) {
+        host.volumes.delete(name);
+      }
+      return ok();
+    }
+    if (args[0] === "network" && args[1] === "rm") {
+      for (const name of args.slice(args.indexOf("--") + 1)) {
+        host.networks.delete(name);
+      }
+      return ok();
+    }
+    throw new Error(`Unexpected call: podman ${line}`);
+  }
+
+  function loadUnits(files: readonly string[]): void {
+    for (const file of files) {
+      if (quadletKindOf(file) === null) continue;
+      const service = serviceNameOf(file);
+      if (!host.services.has(service)) {
+        host.services.set(service, {
+          activeState: "inactive",
+          subState: "dead",
+        });
+      }
+    }
+  }
+
+  /**
+   * The units and, before each, the volume and network units its quadlet
+   * names (`Volume=x.volume`, `Network=x.network`): Quadlet adds `Requires=`
+   * and `After=` on their services (podman-systemd.unit(5)).
+   */
+  function withDependencies(units: readonly string[]): string[] {
+    const ordered: string[] = [];
+    for (const unit of units) {
+      const stem = unit.replace(/\.service$/, "");
+      let text = "";
+      try {
+        text = Deno.readTextFileSync(`${quadletDir}/${stem}.container`);
+      } catch {
+        // Not a container, or not installed: no dependencies to add.
+      }
+      for (
+        const match of text.matchAll(
+          /^(?:Volume|Network)=([^:\s]+)\.(volume|network)\b/gm,
+        )
+      ) {
+        const dependency = `${match[1]}-${match[2]}.service`;
+        if (!ordered.includes(dependency)) ordered.push(dependency);
+      }
+      if (!ordered.includes(unit)) ordered.push(unit);
+    }
+    return ordered;
+  }
+
+  function systemctl(scoped: string[]): RunResult {
+    const args = scoped[0] === "--user" ? scoped.slice(1) : scoped;
+    const units = args.slice(args.indexOf("--") + 1);
+    switch (args[0]) {
+      case "daemon-reload":
+      case "reset-failed":
+        return ok();
+      case "start":
+      case "restart": {
+        for (const unit of withDependencies(units)) {
+          if (!host.services.has(unit)) {
+            throw new CommandError(
+              "systemctl",
+              scoped,
+              5,
+              `Unit ${unit} not found.`,
+            );
+          }
+          if (failing.includes(unit)) {
+            host.services.set(unit, {
+              activeState: "failed",
+              subState: "failed",
+            });
+            throw new CommandError(
+              "systemctl",
+              scoped,
+              1,
+              `Job for ${unit} failed because the control process exited with error code.`,
+            );
+          }
+          host.services.set(unit, {
+            activeState: "active",
+            subState: "running",
+          });
+          // The generated service of x.volume (x.network) creates the Podman
+          // volume (network) systemd-x, unless VolumeName= (NetworkName=) says
+          // otherwise, which the fake does not read.
+          const created = /^(.+)-(volume|network)\.service$/.exec(unit);
+          if (created?.[2] === "volume") {
+            host.volumes.add(`systemd-${created[1]}`);
+          }
+          if (created?.[2] === "network") {
+            host.networks.add(`systemd-${created[1]}`);
+          }
+        }
+        return ok();
+      }
+      case "stop":
+        for (const unit of units) {
+          if (host.services.has(unit)) {
+            host.services.set(unit, {
+              activeState: "inactive",
+              subState: "dead",
+            });
+          }
+        }
+        return ok();
+      case "show":
+        return ok(
+          units.map((unit) => {
+            const state = host.services.get(unit);
+            return [
+              `Id=${unit}`,
+              `LoadState=${state ? "loaded" : "not-found"}`,
+              `ActiveState=${state?.activeState ?? "inactive"}`,
+              `SubState=${state?.subState ?? "dead"}`,
+              `Result=${
+                state?.activeState === "failed" ? "exit-code" : "success"
+              }`,
+              "",
+            ].join("\n");
+          }).join("\n"),
+        );
+    }
+    throw new Error(`Unexpected call: systemctl ${scoped.join(" ")}`);
+  }
+
+  return host;
+}
+
+/** What {@linkcode fakeDeps} captured. */
+export interface CapturedOutput {
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Command deps over a fake host, with captured output, a fixed clock, no
+ * terminal, and a HOME (with XDG folders) of the test's.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const { deps, output } = fakeDeps({ home, host });
+ * await run(parse({ args: [], options: {} }), deps);
+ * ```
+ */
+export function fakeDeps(
+  options: {
+    home: string;
+    host: FakeHost;
+    cwd?: string;
+    uid?: number;
+    env?: Record<string, string>;
+    /** Signals raised by the test: call `raise("SIGINT")`. */
+    signals?: Map<string, () => void>;
+    context?: Partial<CliContext>;
+  },
+): { deps: CommandDeps; output: CapturedOutput } {
+  const { home, host, cwd = home, uid = 1000, env = {} } = options;
+  const output: CapturedOutput = { stdout: "", stderr: "" };
+  const signals = options.signals ?? new Map();
+  const context: CliContext = {
+    out: (text) => void (output.stdout += text),
+    err: (text) => void (output.stderr += text),
+    stdoutIsTerminal: false,
+    stdinIsTerminal: false,
+    color: false,
+    readLine: () => Promise.resolve(null),
+    env: (name) => env[name],
+    cwd,
+    home,
+    uid,
+    debug: false,
+    ...options.context,
+  };
+  const deps: CommandDeps = {
+    context,
+    runner: host.runner,
+    now: () => new Date("2026-11-30T12:00:00Z"),
+    fetch: () => Promise.reject(new Error("Unexpected fetch")),
+    onSignal(signal, listener) {
+      signals.set(signal, listener);
+      return () => signals.delete(signal);
+    },
+    streamJournal: () => Promise.reject(new Error("Unexpected journal stream")),
+    detectSupport: () =>
+      Promise.resolve({
+        podman: { major: 5, minor: 8, patch: 6, text: "5.8.6" },
+        quadletCommand: true,
+        replace: true,
+      }),
+    findGenerator: () => Promise.resolve(null),
+  };
+  return { deps, output };
+}
