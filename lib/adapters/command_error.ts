@@ -30,6 +30,7 @@ export interface CommandErrorOptions {
  * ```
  */
 export class CommandError extends Error {
+  /** Always `"CommandError"`, so that logs and `String(error)` name the class. */
   override name = "CommandError";
   /** The program, as it was asked for (`podman`, `/usr/libexec/podman/quadlet`). */
   readonly bin: string;

@@ -30,14 +30,32 @@ export interface HostOps {
   deleteFiles(files: readonly string[]): Promise<void>;
   /** Starts services with one `systemctl start` (systemd orders them by their dependencies). */
   start(services: readonly string[]): Promise<void>;
+  /** Stops services with one `systemctl stop`; does nothing for an empty list. */
   stop(services: readonly string[]): Promise<void>;
+  /**
+   * The state of each service, in the order given, with one `systemctl show`
+   * (systemctl(1)); a unit systemd does not know has `loadState` `not-found`.
+   */
   states(services: readonly string[]): Promise<UnitState[]>;
   /** Forgets the failed state of units (`systemctl reset-failed`). */
   resetFailed(services: readonly string[]): Promise<void>;
   /** The Podman volumes and networks that exist now. */
   existingResources(): Promise<{ volumes: Set<string>; networks: Set<string> }>;
+  /**
+   * Deletes Podman volumes, data included, with one `podman volume rm
+   * --force` (which also removes any container using them); does nothing
+   * for an empty list.
+   */
   removeVolumes(names: readonly string[]): Promise<void>;
+  /**
+   * Deletes Podman networks with one `podman network rm --force` (which also
+   * removes any container using them); does nothing for an empty list.
+   */
   removeNetworks(names: readonly string[]): Promise<void>;
+  /**
+   * The last `lines` lines a service wrote to the journal of the scope
+   * (`journalctl --output cat`), empty lines left out; for error messages.
+   */
   journalTail(service: string, lines: number): Promise<string[]>;
   /** The command a person runs to read a service's whole journal. */
   journalCommand(service: string): string;
@@ -45,6 +63,7 @@ export interface HostOps {
 
 /** Options for {@linkcode hostOps}. */
 export interface HostOpsOptions {
+  /** The scope acted on: `user` runs `systemctl --user` and `journalctl --user`. */
   scope: Scope;
   /** Podman's quadlet folder of the scope. */
   quadletDir: string;

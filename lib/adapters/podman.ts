@@ -13,8 +13,11 @@ import { run, type Runner } from "./run.ts";
 export interface PodmanVersion {
   /** As printed: `5.8.6`, `4.3.1`, `5.6.0-rc1`. */
   text: string;
+  /** The major version: `5` of `5.8.6`. */
   major: number;
+  /** The minor version: `8` of `5.8.6`. */
   minor: number;
+  /** The patch version, without any suffix: `0` of `5.6.0-rc1`. */
   patch: number;
 }
 

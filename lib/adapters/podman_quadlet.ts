@@ -6,9 +6,15 @@ export interface QuadletListEntry {
   name: string;
   /** The service, such as `web.service`. */
   unitName: string;
+  /** The installed file's absolute path (`Path`), in the scope's quadlet folder. */
   path: string;
   /** `active/running`, `inactive/dead`, `failed/failed`, `Not loaded`, … */
   status: string;
+  /**
+   * The application Podman recorded the file under (`App`), such as
+   * `.web.app` on Podman 5.8: Podman's own marker, which leger never treats
+   * as the truth about which deployment owns a file.
+   */
   app: string;
 }
 

@@ -4,6 +4,7 @@ import type { Runner } from "./run.ts";
 
 /** How this host installs quadlets. */
 export interface QuadletSupport {
+  /** Podman's version (`podman --version`). */
   podman: PodmanVersion;
   /** `podman quadlet install` exists (≥ 5.6) and is not disabled. */
   quadletCommand: boolean;

@@ -40,8 +40,14 @@ export interface RunOptions {
 
 /** What a finished program left: its exit code and its captured output. */
 export interface RunResult {
+  /**
+   * The exit code: `0`, or one of `RunOptions.allowedExitCodes` (any other
+   * code throws {@linkcode CommandError} instead of returning).
+   */
   code: number;
+  /** Everything the program wrote to stdout, decoded as UTF-8. */
   stdout: string;
+  /** Everything the program wrote to stderr, decoded as UTF-8. */
   stderr: string;
 }
 

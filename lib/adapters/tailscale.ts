@@ -25,7 +25,12 @@ export type TailscaleStatusSource = "cli" | "localapi";
 
 /** A status, and where it came from. */
 export interface TailscaleStatusReading {
+  /** The parts of the status document leger uses, parsed by `parseTailscaleStatus()`. */
   status: TailscaleStatus;
+  /**
+   * `cli` when `tailscale status --json` answered; `localapi` when the binary
+   * is missing and tailscaled's `/localapi/v0/status` answered instead.
+   */
   source: TailscaleStatusSource;
 }
 

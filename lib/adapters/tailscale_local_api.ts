@@ -19,7 +19,9 @@ export interface LocalApiGetOptions {
 
 /** What tailscaled answered. */
 export interface LocalApiResponse {
+  /** The HTTP status code (`200` when tailscaled answered the route). */
   status: number;
+  /** The whole response body, decoded as text (JSON for `/localapi/v0/status`). */
   body: string;
 }
 

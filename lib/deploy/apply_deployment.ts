@@ -14,8 +14,17 @@ export interface DeploymentFiles {
   services: readonly string[];
   /** The services of all its units (volumes and networks included). */
   unitServices: readonly string[];
-  /** The Podman volumes and networks its units create. */
+  /**
+   * The Podman volumes its `.volume` units create (resource names such as
+   * `systemd-data`); those that did not exist before are removed when the
+   * change is undone.
+   */
   volumes: readonly string[];
+  /**
+   * The Podman networks its `.network` units create (resource names such as
+   * `systemd-app`); those that did not exist before are removed when the
+   * change is undone.
+   */
   networks: readonly string[];
 }
 

@@ -12,6 +12,7 @@ const CONFLICT_CODES: ReadonlySet<string> = new Set([
 
 /** Options for {@linkcode buildPlan}. */
 export interface BuildPlanOptions {
+  /** The scope to install into, copied to the plan: `user` or `system`. */
   scope: "user" | "system";
   /** The typed units of the deployment, in path order. */
   units: readonly QuadletUnit[];

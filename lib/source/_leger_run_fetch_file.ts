@@ -2,7 +2,11 @@ import { StaticFetchError } from "./_leger_run_static_fetch_error.ts";
 
 const MIB = 1024 * 1024;
 
-/** Options for {@linkcode fetchStaticFile}. */
+/**
+ * How one static file of leger.run is fetched: timeouts, retries, size limit,
+ * `fetch` and abort signal. `FetchLegerRunSourceOptions` takes its
+ * timeouts, retries, `delay` and `signal` from here.
+ */
 export interface FetchStaticFileOptions {
   /**
    * The `fetch` to use.
@@ -12,8 +16,8 @@ export interface FetchStaticFileOptions {
   fetch?: typeof fetch;
   /**
    * Gives up on an attempt when the answer's headers have not arrived after
-   * this many milliseconds (see {@linkcode fetchStaticFile} for why this
-   * stands in for a connect timeout).
+   * this many milliseconds: Deno's `fetch` has no connect timeout of its
+   * own, so this one covers DNS, TCP, TLS and the server's first byte.
    *
    * @default {10000}
    */

@@ -25,6 +25,7 @@ import { sha256Hex } from "./sha256_hex.ts";
 import type { DeploymentFile, LoadedDeployment } from "./types.ts";
 
 export type { LegerRunSpec } from "./_leger_run_resolve_folder.ts";
+export type { FetchStaticFileOptions } from "./_leger_run_fetch_file.ts";
 
 const MIB = 1024 * 1024;
 const MANIFEST_JSON = "manifest.json";

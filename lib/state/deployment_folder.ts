@@ -6,16 +6,21 @@ export const RECORD_FILE = ".leger-deployment.json";
 
 /** What leger records about the files of a staged or active deployment. */
 export interface DeploymentRecord {
+  /** The deployment's name, which is also the folder's name. */
   deployment: string;
+  /** Where the files came from (path or URL, ref, commit, version). */
   source: SourceInfo;
   /** When the files were fetched, RFC 3339. */
   fetched_at: string;
+  /** Every file of the deployment, by path in the folder, with its lower-case hex SHA-256. */
   files: { name: string; sha256: string }[];
+  /** What leger changed in these files to cope with known defects of the source; often empty. */
   normalisations: Normalisation[];
 }
 
 /** A staged or active deployment as read back from its folder. */
 export interface DeploymentFolder {
+  /** The record read from the folder's {@linkcode RECORD_FILE}. */
   record: DeploymentRecord;
   /** File path → bytes, without the record. */
   files: Map<string, Uint8Array>;

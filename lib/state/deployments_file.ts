@@ -6,8 +6,11 @@ import { writeFileAtomic } from "./write_file_atomic.ts";
 
 /** What leger records about one installed deployment in `deployments.yaml`. */
 export interface InstalledDeployment {
+  /** The deployment's name, unique in its scope. */
   name: string;
+  /** The scope it is installed in: `user` (rootless) or `system` (root). */
   scope: Scope;
+  /** Where its files came from (path or URL, ref, commit, version). */
   source: SourceInfo;
   /** When it was installed, RFC 3339. */
   installed_at: string;

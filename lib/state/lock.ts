@@ -2,6 +2,10 @@ import { LegerError } from "../errors/mod.ts";
 
 /** A held lock; release it in `finally`, or hold it with `await using`. */
 export interface HeldLock extends AsyncDisposable {
+  /**
+   * Empties the lock file (the holder's PID), unlocks it and closes it.
+   * Call it once; `await using` calls it for you.
+   */
   release(): Promise<void>;
 }
 

@@ -11,6 +11,12 @@ export type { Scope };
 
 /** The environment facts the paths depend on. */
 export interface PathEnv {
+  /**
+   * The user's home folder, absolute (`$HOME`): the user scope's folders are
+   * under `<home>/.config` and `<home>/.local/share` when `XDG_CONFIG_HOME`
+   * and `XDG_DATA_HOME` are unset or not absolute. The system scope does not
+   * use it.
+   */
   home: string;
   /** Reads an environment variable (`XDG_CONFIG_HOME`, `XDG_DATA_HOME`, `XDG_RUNTIME_DIR`). */
   env(name: string): string | undefined;

@@ -9,8 +9,11 @@ import { chooseDeployment } from "./choose_deployment.ts";
 
 /** The staged and active versions of one deployment. */
 export interface DeploymentState {
+  /** The deployment's name: the one named, or the only one there is. */
   name: string;
+  /** Its folder under `staged/`, or `null` when nothing is staged for it. */
   staged: DeploymentFolder | null;
+  /** Its folder under `active/` (the version installed), or `null` when there is none. */
   active: DeploymentFolder | null;
 }
 
@@ -19,6 +22,23 @@ export interface DeploymentState {
  * the only one there is) from leger's working folder of the scope.
  *
  * Requires `--allow-read` for leger's working folder.
+ *
+ * @param named The deployment named on the command line, if any.
+ * @param options The scope, its environment, and `need`: `"staged"` to
+ * choose among staged deployments only, `"any"` among staged and active ones.
+ * @returns The deployment's name and its staged and active folders.
+ * @throws {LegerError} `ERR_DEPLOYMENT_NOT_FOUND` when `named` is not one of
+ * them, or when none is named and there is not exactly one.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { readDeploymentState } from "./read_deployment_state.ts";
+ * const state = await readDeploymentState("web", {
+ *   scope: "user",
+ *   pathEnv: { home: "/home/a", env: (name) => Deno.env.get(name) },
+ *   need: "any",
+ * });
+ * ```
  */
 export async function readDeploymentState(
   named: string | undefined,
