@@ -88,6 +88,10 @@ export const ERROR_CODES = {
     description: "Podman cannot install the quadlet units",
     exit: 1,
   },
+  ERR_IMAGE_PULL_FAILED: {
+    description: "Podman cannot pull an image a unit names",
+    exit: 1,
+  },
   // Secrets (specification §7.1)
   ERR_SECRET_FETCH_FAILED: {
     description: "A secret cannot be retrieved from leger.run",
@@ -193,6 +197,23 @@ export const ERROR_CODES = {
   },
   ERR_STATE_INVALID: {
     description: "A state file of leger cannot be read",
+    exit: 1,
+  },
+  ERR_STATE_UNWRITABLE: {
+    description:
+      "A folder leger writes to is read-only, not leger's to write, or full",
+    exit: 1,
+  },
+  ERR_SECRET_MISSING: {
+    description: "A secret a unit names does not exist in Podman",
+    exit: 1,
+  },
+  ERR_UNIT_NAME_INVALID: {
+    description: "A unit file's name is one systemd refuses",
+    exit: 1,
+  },
+  ERR_DEPLOYMENT_NAME_INVALID: {
+    description: "A deployment's name cannot be used as one",
     exit: 1,
   },
   ERR_INTERRUPTED: {
