@@ -56,7 +56,9 @@ function renderValidation(plan: DeploymentPlan): string {
   const units = plan.services.length;
   const verdict = plan.valid && plan.conflicts.length === 0
     ? `✓ "${plan.deployment}" is valid: ${units} units, no conflicts with this host`
-    : `✗ "${plan.deployment}" is not ready to install: ${plan.errors.length} errors, ${plan.conflicts.length} conflicts`;
+    : `✗ "${plan.deployment}" is not ready to install: ${
+      count(plan.errors.length, "error")
+    }, ${count(plan.conflicts.length, "conflict")}`;
   return [
     ...renderProblems("Conflicts", plan.conflicts),
     ...renderProblems("Errors", plan.errors),
@@ -64,4 +66,8 @@ function renderValidation(plan: DeploymentPlan): string {
     verdict,
     "",
   ].join("\n");
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }

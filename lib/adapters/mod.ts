@@ -7,7 +7,7 @@
  * pass {@linkcode fakeRunner} and never start a process.
  *
  * ```ts
- * import { fakeRunner, listVolumes } from "./mod.ts";
+ * import { fakeRunner, listVolumes } from "@leger/leger/adapters";
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * const runner = fakeRunner([{

@@ -6,7 +6,7 @@
  * leger.run service (`contracts/leger-run-api.md` of its specification).
  *
  * ```ts
- * import { resolveLegerRunUrls, staticSpaceUrl } from "./mod.ts";
+ * import { resolveLegerRunUrls, staticSpaceUrl } from "@leger/leger/api";
  * import { strictEqual } from "node:assert/strict";
  *
  * const urls = resolveLegerRunUrls(() => undefined);

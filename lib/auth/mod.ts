@@ -5,7 +5,7 @@
  * use leger.run (`requireAuthState`, `requireUserUuid`).
  *
  * ```ts
- * import { authFilePath, deriveUserUuid } from "./mod.ts";
+ * import { authFilePath, deriveUserUuid } from "@leger/leger/auth";
  * import { strictEqual } from "node:assert/strict";
  *
  * strictEqual(

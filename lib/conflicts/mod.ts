@@ -8,7 +8,7 @@
  * (proc(5)).
  *
  * ```ts
- * import { addressesOverlap, findConflicts } from "./mod.ts";
+ * import { addressesOverlap, findConflicts } from "@leger/leger/conflicts";
  * import { deepStrictEqual, strictEqual } from "node:assert/strict";
  *
  * strictEqual(addressesOverlap("0.0.0.0", "127.0.0.1"), true);

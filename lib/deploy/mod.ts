@@ -30,7 +30,7 @@
  * processes from changing one scope at once.
  *
  * ```ts
- * import { buildPlan } from "./mod.ts";
+ * import { buildPlan } from "@leger/leger/deploy";
  * import { discoverManifest } from "../manifest/mod.ts";
  * import { strictEqual } from "node:assert/strict";
  *

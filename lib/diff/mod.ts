@@ -4,7 +4,7 @@
  * diffs made with jsdiff.
  *
  * ```ts
- * import { diffDeployments } from "./mod.ts";
+ * import { diffDeployments } from "@leger/leger/diff";
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * const bytes = (text: string) => new TextEncoder().encode(text);

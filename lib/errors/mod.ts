@@ -2,7 +2,7 @@
  * leger's error catalogue and the error class every command reports through.
  *
  * ```ts
- * import { LegerError } from "./mod.ts";
+ * import { LegerError } from "@leger/leger/errors";
  * import { strictEqual } from "node:assert/strict";
  *
  * strictEqual(new LegerError("ERR_USAGE", "Cannot parse flag").exitCode, 2);

@@ -6,7 +6,7 @@
  * is `lib/source/fetch_git_source.ts`, and running git `lib/adapters/git.ts`.
  *
  * ```ts
- * import { chooseRef, parseGitUrl, redactUrl } from "./mod.ts";
+ * import { chooseRef, parseGitUrl, redactUrl } from "@leger/leger/git";
  * import { strictEqual } from "node:assert/strict";
  *
  * const url = parseGitUrl("https://tok@github.com/org/repo/tree/feature/x/apps/web");

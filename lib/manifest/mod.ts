@@ -5,7 +5,7 @@
  * safety check and checksum verification every source applies.
  *
  * ```ts
- * import { parseManifestJson, verifyChecksums } from "./mod.ts";
+ * import { parseManifestJson, verifyChecksums } from "@leger/leger/manifest";
  * import { doesNotThrow, strictEqual } from "node:assert/strict";
  *
  * const sha256 = "c".repeat(64);

@@ -10,7 +10,7 @@
  * Podman's generator (`pkg/systemd/quadlet`).
  *
  * ```ts
- * import { toQuadletUnit } from "./mod.ts";
+ * import { toQuadletUnit } from "@leger/leger/quadlet";
  * import { parseUnit } from "../unit/parse_unit.ts";
  * import { deepStrictEqual, strictEqual } from "node:assert/strict";
  *

@@ -5,7 +5,7 @@
  * the hash every source uses.
  *
  * ```ts
- * import { sha256Hex } from "./mod.ts";
+ * import { sha256Hex } from "@leger/leger/source";
  * import { strictEqual } from "node:assert/strict";
  *
  * strictEqual((await sha256Hex(new Uint8Array())).slice(0, 8), "e3b0c442");

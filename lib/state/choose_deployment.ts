@@ -28,8 +28,10 @@ export function chooseDeployment(
     ? `Cannot choose a deployment: ${known.length} are ${what} (${list})`
     : `Cannot find the ${what} deployment "${named}": ${what} are ${list}`;
   throw new LegerError("ERR_DEPLOYMENT_NOT_FOUND", message, {
-    remedy: known.length === 0
-      ? "Stage one first: `leger deploy update NAME --dry-run`, or install one with `leger deploy install`"
-      : `Name one of them, such as \`${known[0]}\``,
+    remedy: known.length > 0
+      ? `Name one of them, such as \`${known[0]}\``
+      : what === "staged"
+      ? "Stage an update of an installed deployment with `leger deploy update NAME --dry-run`"
+      : "Install one with `leger deploy install --source <folder>`; `leger deploy list` shows what is installed",
   });
 }

@@ -5,7 +5,7 @@
  * and the lock that keeps two leger processes apart.
  *
  * ```ts
- * import { legerPaths } from "./mod.ts";
+ * import { legerPaths } from "@leger/leger/state";
  * import { strictEqual } from "node:assert/strict";
  *
  * const paths = legerPaths("user", { home: "/home/a", env: () => undefined });
@@ -22,3 +22,5 @@ export * from "./choose_deployment.ts";
 export * from "./kept_volumes.ts";
 export * from "./write_file_atomic.ts";
 export * from "./lock.ts";
+export * from "./check_writable.ts";
+export * from "./intent_journal.ts";

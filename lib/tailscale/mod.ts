@@ -7,7 +7,7 @@
  * `lib/adapters/tailscale.ts`'s job.
  *
  * ```ts
- * import { parseTailscaleStatus, tailscaleIdentity } from "./mod.ts";
+ * import { parseTailscaleStatus, tailscaleIdentity } from "@leger/leger/tailscale";
  * import { strictEqual } from "node:assert/strict";
  *
  * const status = parseTailscaleStatus(JSON.stringify({

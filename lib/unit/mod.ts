@@ -7,7 +7,7 @@
  * podman-systemd.unit(5), and Podman's `pkg/systemd/parser/unitfile.go`.
  *
  * ```ts
- * import { lookupAll, mergeDropIns, parseUnit, serializeUnit, splitWords } from "./mod.ts";
+ * import { lookupAll, mergeDropIns, parseUnit, serializeUnit, splitWords } from "@leger/leger/unit";
  * import { deepStrictEqual, strictEqual } from "node:assert/strict";
  *
  * const text = "[Container]\nImage=nginx\nExec=/bin/app \\\n  \"a b\"\n";

@@ -8,7 +8,7 @@
  * the findings it returns are plain data shared with the conflict checks.
  *
  * ```ts
- * import { validateDeployment } from "./mod.ts";
+ * import { validateDeployment } from "@leger/leger/validate";
  * import { parseUnit } from "../unit/parse_unit.ts";
  * import { toQuadletUnit } from "../quadlet/to_quadlet_unit.ts";
  * import { strictEqual } from "node:assert/strict";
