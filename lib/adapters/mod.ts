@@ -25,6 +25,7 @@ export * from "./run.ts";
 export * from "./command_error.ts";
 export * from "./fake_runner.ts";
 export * from "./podman.ts";
+export * from "./podman_images.ts";
 export * from "./proc_net.ts";
 export * from "./quadlet_generator.ts";
 export * from "./installed_units.ts";

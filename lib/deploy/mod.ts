@@ -15,15 +15,19 @@
  *    {@linkcode planSource} runs 1–5 for `validate` and `--dry-run`;
  *    {@linkcode prepareInstall} runs 2–5 under the lock and
  *    {@linkcode checkInstallable} is the gate before any change);
- * 6. **stage** ({@linkcode stageDeployment}): the files written atomically
+ * 6. **pull the images** ({@linkcode pullImages}, of what
+ *    {@linkcode imagesToPull} lists): every image the units need is in
+ *    Podman's storage before the first change to the host, so that a wrong
+ *    image fails here and not as a start failure;
+ * 7. **stage** ({@linkcode stageDeployment}): the files written atomically
  *    under `staged/<name>/`;
- * 7. **apply, with rollback** ({@linkcode applyDeployment}): the units
+ * 8. **apply, with rollback** ({@linkcode applyDeployment}): the units
  *    installed the native Podman way and started; any failure or signal
  *    undoes every change;
- * 8. **record** ({@linkcode recordDeployment}): `active/<name>/`,
+ * 9. **record** ({@linkcode recordDeployment}): `active/<name>/`,
  *    `deployments.yaml`, `manifest.json`.
  *
- * {@linkcode installDeployment} runs 6–8; {@linkcode removeDeployment} takes
+ * {@linkcode installDeployment} runs 7–9; {@linkcode removeDeployment} takes
  * a deployment away. Each stage takes a {@linkcode DeployContext}: the scope,
  * the environment, a process runner and the clock, so that tests run the
  * pipeline without starting processes. {@linkcode lockScope} keeps two
@@ -55,6 +59,8 @@ export * from "./plan_deployment.ts";
 export * from "./plan_source.ts";
 export * from "./prepare_install.ts";
 export * from "./check_installable.ts";
+export * from "./images_to_pull.ts";
+export * from "./pull_images.ts";
 export * from "./stage_deployment.ts";
 export * from "./apply_deployment.ts";
 export * from "./record_deployment.ts";
