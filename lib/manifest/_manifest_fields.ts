@@ -1,5 +1,6 @@
 import { LegerError } from "../errors/mod.ts";
 import { checkBareFileName } from "./check_bare_file_name.ts";
+import { checkDeploymentName } from "./check_deployment_name.ts";
 import { normalizeSha256 } from "./_normalize_sha256.ts";
 
 /** Where a field of a manifest is, when the parser can tell. */
@@ -240,25 +241,15 @@ export class ManifestFields {
     return name;
   }
 
-  /** A deployment name: a bare name that does not start with `.`. */
+  /** A deployment name (see `checkDeploymentName`), located in the manifest. */
   deploymentName(name: string, path: string): string {
-    const problem = checkBareFileName(name) ??
-      (name.startsWith(".") ? 'starts with "."' : undefined);
-    if (problem !== undefined) {
-      throw new LegerError(
-        "ERR_UNSAFE_PATH",
-        `Cannot use deployment name ${
-          JSON.stringify(name)
-        } from ${this.file}: ${path} ${problem}`,
-        {
-          file: this.file,
-          line: this.lineOf(path),
-          remedy:
-            "Name the deployment with letters, digits, '-', '_' or '.', such as my-app",
-        },
-      );
-    }
-    return name;
+    const line = this.lineOf(path);
+    return checkDeploymentName(name, {
+      where: line === undefined ? this.file : `${this.file} at line ${line}`,
+      file: this.file,
+      ...(line === undefined ? {} : { line }),
+      fix: `Set ${path}: in ${this.file} to`,
+    });
   }
 
   #nonEmptyString(value: unknown, path: string): string {

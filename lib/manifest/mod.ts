@@ -2,7 +2,8 @@
  * Manifests of a deployment: the two `manifest.json` forms leger.run produces
  * (CLI and file-list), `.leger.yaml`, and the ephemeral manifest discovered
  * from a folder's units, all normalised to one `Manifest`; plus the file-name
- * safety check and checksum verification every source applies.
+ * safety check, the deployment-name check and checksum verification every
+ * source applies.
  *
  * ```ts
  * import { parseManifestJson, verifyChecksums } from "@leger/leger/manifest";
@@ -24,6 +25,7 @@
  * @module
  */
 export * from "./check_bare_file_name.ts";
+export * from "./check_deployment_name.ts";
 export * from "./discover_manifest.ts";
 export * from "./parse_leger_yaml.ts";
 export * from "./parse_manifest_json.ts";

@@ -25,13 +25,13 @@ export interface ParseLegerYamlOptions {
  * Parses a `.leger.yaml` metadata file (specification §6) into a normalised
  * manifest with `form: "leger.yaml"`.
  *
- * Known keys: `name` (the deployment name: a bare name not starting with
- * `.`), `description`, `version` (a number is kept as written, so `1.10`
- * stays `"1.10"`), `requires` (a list of names), `ports` (strings or
- * numbers), and `volumes`, each either `NAME`, `NAME:/mount/path[:options]` or
- * `{name, mount_path}`. Unknown keys are ignored; an empty file is an empty
- * manifest. Services, files and secrets are left empty: the units themselves
- * say what they are.
+ * Known keys: `name` (the deployment name, checked with
+ * `checkDeploymentName`), `description`, `version` (a number is kept as
+ * written, so `1.10` stays `"1.10"`), `requires` (a list of names), `ports`
+ * (strings or numbers), and `volumes`, each either `NAME`,
+ * `NAME:/mount/path[:options]` or `{name, mount_path}`. Unknown keys are
+ * ignored; an empty file is an empty manifest. Services, files and secrets
+ * are left empty: the units themselves say what they are.
  *
  * @param text The file's text.
  * @param options Options for parsing.
@@ -39,7 +39,8 @@ export interface ParseLegerYamlOptions {
  * @throws {LegerError} `ERR_MANIFEST_INVALID` when the text is not YAML, holds
  * more than one document, or a key has the wrong type (naming the field path
  * and its line).
- * @throws {LegerError} `ERR_UNSAFE_PATH` when `name` is not a bare name.
+ * @throws {LegerError} `ERR_DEPLOYMENT_NAME_INVALID` when `name` cannot name a
+ * deployment (`--help`, `a/b`, `my app`), naming the file and the line.
  *
  * @example Usage
  * ```ts

@@ -1,5 +1,6 @@
 import { basename, resolve } from "node:path";
 import { LegerError } from "../errors/mod.ts";
+import { checkDeploymentName } from "../manifest/check_deployment_name.ts";
 import { discoverManifest } from "../manifest/discover_manifest.ts";
 import { parseLegerYaml } from "../manifest/parse_leger_yaml.ts";
 import { parseManifestJson } from "../manifest/parse_manifest_json.ts";
@@ -82,7 +83,8 @@ export interface ReadLocalSourceOptions {
  * and there must be at least one.
  *
  * The deployment's name is the manifest's `name`, else the base name of the
- * folder as given (`~/dev/my-app` is `my-app`, even through a link). The
+ * folder as given (`~/dev/my-app` is `my-app`, even through a link); either
+ * must pass `checkDeploymentName` (no spaces, no leading `-`…). The
  * manifest files themselves are not part of `files`: they describe the
  * deployment and are not installed with it (their content lives on in
  * `manifest`). `source.location` is the folder's real absolute path.
@@ -101,6 +103,9 @@ export interface ReadLocalSourceOptions {
  * @throws {LegerError} `ERR_MANIFEST_INVALID` for a manifest that cannot be read.
  * @throws {LegerError} `ERR_CHECKSUM_MISMATCH` for a file that does not match `manifest.json`.
  * @throws {LegerError} `ERR_NO_UNITS` when there is no quadlet unit at the top.
+ * @throws {LegerError} `ERR_DEPLOYMENT_NAME_INVALID` when the name the
+ * deployment would take (the manifest's or the folder's) is not one leger can
+ * use.
  *
  * @example Usage
  * ```ts ignore
@@ -334,5 +339,9 @@ function folderName(given: string, root: string): string {
       { remedy: `Add "name: my-app" to ${LEGER_YAML}` },
     );
   }
-  return name;
+  return checkDeploymentName(name, {
+    where: `the folder ${JSON.stringify(given)}`,
+    fix:
+      `Rename the folder, or set "name:" in a ${LEGER_YAML} beside its units, to`,
+  });
 }

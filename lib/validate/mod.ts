@@ -4,8 +4,9 @@
  * every problem is reported at once, with its file, line and remedy.
  * Unknown keys (against Podman 5.8's key lists), required keys, values Podman
  * rejects, references to units and files that will not be there, service
- * names Podman never generates, and duplicate names. Everything here is pure;
- * the findings it returns are plain data shared with the conflict checks.
+ * names Podman never generates, duplicate names, and file names systemd
+ * refuses as unit names. Everything here is pure; the findings it returns
+ * are plain data shared with the conflict checks.
  *
  * ```ts
  * import { validateDeployment } from "@leger/leger/validate";
@@ -32,5 +33,6 @@ export * from "./check_values.ts";
 export * from "./check_references.ts";
 export * from "./check_dependency_names.ts";
 export * from "./check_duplicates.ts";
+export * from "./check_unit_names.ts";
 export * from "./validate_deployment.ts";
 export * from "./parse_generator_stderr.ts";

@@ -4,6 +4,7 @@ import { checkDependencyNames } from "./check_dependency_names.ts";
 import { checkDuplicates } from "./check_duplicates.ts";
 import { checkReferences } from "./check_references.ts";
 import { checkRequiredKeys } from "./check_required_keys.ts";
+import { checkUnitNames } from "./check_unit_names.ts";
 import { checkUnknownKeys } from "./check_unknown_keys.ts";
 import { checkValues } from "./check_values.ts";
 import type { Finding } from "../errors/finding.ts";
@@ -41,7 +42,10 @@ export interface ValidateDeploymentOptions {
  *   ({@linkcode checkReferences}), and dependencies on `x.network.service`
  *   style names that Podman never generates ({@linkcode checkDependencyNames});
  * - two units with the same service or resource name
- *   ({@linkcode checkDuplicates}).
+ *   ({@linkcode checkDuplicates});
+ * - unit files and drop-in folders whose names systemd would refuse as unit
+ *   names (`my web.container`, `wéb.container`; {@linkcode checkUnitNames}),
+ *   for every file of the deployment, parsed or not.
  *
  * Values that `toQuadletUnit` cannot convert (a malformed `PublishPort=`…)
  * are its errors, reported before this runs. Pure: the caller reads the files
@@ -87,6 +91,7 @@ export function validateDeployment(
     ...checkReferences(quadlets, { deploymentFiles, installedUnits }),
     ...checkDependencyNames(units),
     ...checkDuplicates(quadlets),
+    ...checkUnitNames(deploymentFiles),
   ];
   // A stable sort: findings of one line keep the order of the checks above.
   return findings.sort((a, b) =>

@@ -115,3 +115,18 @@ Deno.test("validateDeployment() accepts the rendered deployment once both defect
     [],
   );
 });
+
+Deno.test("validateDeployment() reports a unit file name systemd refuses, parsed or not", () => {
+  const files = {
+    "my web.container": "[Container]\nImage=x\n",
+    "wéb.volume": "[Volume]\n",
+  };
+  const findings = validateDeployment(deployment(files), {
+    deploymentFiles: [...Object.keys(files), "bad name.network"],
+  });
+  deepStrictEqual(findings.map((f) => [f.file, f.code]), [
+    ["bad name.network", "ERR_UNIT_NAME_INVALID"],
+    ["my web.container", "ERR_UNIT_NAME_INVALID"],
+    ["wéb.volume", "ERR_UNIT_NAME_INVALID"],
+  ]);
+});
