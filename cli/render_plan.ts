@@ -3,6 +3,7 @@ import type {
   DeploymentPlan,
   PlanPort,
   PlanProblem,
+  PlanService,
 } from "../lib/deploy/plan_types.ts";
 import { formatTable } from "./table.ts";
 
@@ -14,8 +15,8 @@ export interface RenderPlanOptions {
 
 /**
  * Renders a deployment plan for a person: files, services with image, ports
- * and secrets, volumes, networks, the secrets required, then conflicts and
- * errors with their place and fix.
+ * and secrets, volumes, networks, the secrets required, the templates that
+ * will not be started, then conflicts and errors with their place and fix.
  *
  * @example Usage
  * ```ts
@@ -62,6 +63,7 @@ export function renderPlan(
     `Networks: ${plan.networks.join(", ") || "none"}`,
     `Secrets required: ${plan.secrets_required.join(", ") || "none"}`,
     "",
+    ...renderNotStarted(plan.services),
     ...renderNormalisations(plan.normalisations),
     ...renderProblems("Conflicts", plan.conflicts),
     ...renderProblems("Errors", plan.errors),
@@ -84,6 +86,25 @@ export function renderNormalisations(
       `  ${n.file}${n.line === null ? "" : `:${n.line}`}`,
       `    - ${n.before}`,
       `    + ${n.after}`,
+    ]),
+    "",
+  ];
+}
+
+/**
+ * The templates that are installed and never started (no `DefaultInstance=`,
+ * no instance file): nothing else would say that they do not run.
+ */
+function renderNotStarted(services: readonly PlanService[]): string[] {
+  const templates = services.filter((s) => s.start === "template-no-instance");
+  if (templates.length === 0) return [];
+  return [
+    `Not started (${templates.length}):`,
+    ...templates.flatMap((s) => [
+      `  ${s.unit}: template, no instance: not started`,
+      `    fix: set DefaultInstance= in its [Install] section, or add an instance file such as ${
+        s.unit.replace(/@\./, "@one.")
+      }`,
     ]),
     "",
   ];

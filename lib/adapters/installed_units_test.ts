@@ -138,3 +138,59 @@ Deno.test("readInstalledUnits() returns nothing when no folder exists", async ()
     },
   );
 });
+
+Deno.test("readInstalledUnits() reads a template and its instances, a symbolic link among them, as units of their own", async () => {
+  await withTree(async (dir) => {
+    await write(
+      `${dir}/worker@.container`,
+      "[Container]\nImage=localhost/worker\nPublishPort=%i:80\n\n[Install]\nWantedBy=default.target\nDefaultInstance=one\n",
+    );
+    await Deno.symlink("worker@.container", `${dir}/worker@two.container`);
+    await write(`${dir}/worker@three.container`, "[Container]\nImage=other\n");
+    await write(
+      `${dir}/worker@.container.d/10-env.conf`,
+      "[Container]\nEnvironment=A=1\n",
+    );
+    const { units, warnings } = await readInstalledUnits([dir]);
+    deepStrictEqual(warnings, []);
+    deepStrictEqual(
+      units.map((u) => [
+        u.path.slice(dir.length + 1),
+        u.quadlet.serviceName,
+        u.quadlet.instance,
+        u.quadlet.defaultInstance,
+        u.quadlet.image,
+        u.unit.sections.some((s) =>
+          s.entries.some((e) => e.key === "Environment")
+        ),
+      ]),
+      [
+        [
+          "worker@.container",
+          "worker@.service",
+          null,
+          "one",
+          "localhost/worker",
+          true,
+        ],
+        // The template's drop-ins apply to its instances too.
+        [
+          "worker@three.container",
+          "worker@three.service",
+          "three",
+          null,
+          "other",
+          true,
+        ],
+        [
+          "worker@two.container",
+          "worker@two.service",
+          "two",
+          null,
+          "localhost/worker",
+          true,
+        ],
+      ],
+    );
+  });
+});

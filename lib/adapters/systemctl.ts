@@ -104,3 +104,54 @@ export function parseShowOutput(
     };
   });
 }
+
+/** The properties {@linkcode showRequirements} reads: the units a unit cannot run without. */
+const REQUIREMENT_PROPERTIES = ["Requires", "Requisite", "BindsTo"] as const;
+
+/**
+ * The units a unit requires, with one `systemctl show
+ * --property=Requires,Requisite,BindsTo`: those whose failure to start fails
+ * its start job with result `dependency` (systemd.unit(5)). Podman's
+ * generator adds `Requires=` on the services of the volume, network, image
+ * and build units a quadlet names, and `BindsTo=` on its pod's service.
+ * `After=` alone orders without requiring, and is left out.
+ *
+ * Requires `--allow-run=systemctl`.
+ *
+ * @param scope The scope the unit runs in.
+ * @param unit The unit, such as `api.service`.
+ * @param options The runner.
+ * @returns The required units, each once, in the order systemd lists them;
+ * empty for a unit systemd does not know.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { showRequirements } from "./systemctl.ts";
+ * const required = await showRequirements("user", "api.service");
+ * // ["notes-network.service", "api-data-volume.service", …]
+ * ```
+ */
+export async function showRequirements(
+  scope: Scope,
+  unit: string,
+  options: { runner?: Runner } = {},
+): Promise<string[]> {
+  const { stdout } = await systemctl(
+    scope,
+    ["show", `--property=${REQUIREMENT_PROPERTIES.join(",")}`, "--", unit],
+    options,
+  );
+  const required: string[] = [];
+  for (const line of stdout.split("\n")) {
+    const equals = line.indexOf("=");
+    const key = line.slice(0, equals);
+    if (
+      equals <= 0 ||
+      !(REQUIREMENT_PROPERTIES as readonly string[]).includes(key)
+    ) continue;
+    for (const name of line.slice(equals + 1).split(/\s+/)) {
+      if (name !== "" && !required.includes(name)) required.push(name);
+    }
+  }
+  return required;
+}

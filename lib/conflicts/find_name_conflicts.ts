@@ -1,3 +1,4 @@
+import { instanceServiceName } from "../quadlet/instance_service_name.ts";
 import type { QuadletKind, QuadletUnit } from "../quadlet/types.ts";
 import type { Finding } from "../errors/finding.ts";
 import type {
@@ -18,7 +19,8 @@ const NAMED_KINDS: Partial<Record<QuadletKind, { noun: string; key: string }>> =
 /**
  * Finds the names a deployment would take that are already taken on the host.
  *
- * - A service, container, volume, network or pod name that an installed unit
+ * - A service (a template's default instance included), container,
+ *   volume, network or pod name that an installed unit
  *   of another deployment (or of none) already uses: `ERR_NAME_CONFLICT`
  *   (`ERR_VOLUME_CONFLICT` for a volume). Podman's generator would keep only
  *   one of two units with the same service name, and `podman run --replace`
@@ -82,8 +84,9 @@ export function findNameConflicts(
   for (const unit of deployment) {
     for (const entry of others) {
       const other = entry.quadlet;
-      if (known(unit.serviceName) && unit.serviceName === other.serviceName) {
-        findings.push(serviceTaken(unit, entry));
+      const service = sharedService(unit, other);
+      if (service !== undefined) {
+        findings.push(serviceTaken(unit, service, entry));
       } else if (sameResource(unit, other)) {
         findings.push(resourceTaken(unit, entry));
       }
@@ -118,6 +121,33 @@ function known(name: string | null): name is string {
   return name !== null && name !== "" && !name.includes("%");
 }
 
+/**
+ * The service two units would both run, if any: their own services, or a
+ * template's default instance (`worker@one.service` of `worker@.container`
+ * with `DefaultInstance=one`), which is also the service of an instance file
+ * `worker@one.container`.
+ */
+function sharedService(
+  unit: QuadletUnit,
+  other: QuadletUnit,
+): string | undefined {
+  const theirs = servicesOf(other);
+  return servicesOf(unit).find((service) =>
+    known(service) && theirs.includes(service)
+  );
+}
+
+function servicesOf(unit: QuadletUnit): string[] {
+  const services = [unit.serviceName];
+  if (
+    unit.defaultInstance !== null && unit.defaultInstance !== undefined &&
+    unit.serviceName.endsWith("@.service")
+  ) {
+    services.push(instanceServiceName(unit.serviceName, unit.defaultInstance));
+  }
+  return services;
+}
+
 function sameResource(unit: QuadletUnit, other: QuadletUnit): boolean {
   return NAMED_KINDS[unit.kind] !== undefined && unit.kind === other.kind &&
     known(unit.resourceName) && unit.resourceName === other.resourceName;
@@ -135,11 +165,15 @@ function removal(entry: InstalledQuadlet): string {
     : `remove the other deployment with \`leger deploy remove ${entry.deployment}\``;
 }
 
-function serviceTaken(unit: QuadletUnit, entry: InstalledQuadlet): Finding {
+function serviceTaken(
+  unit: QuadletUnit,
+  service: string,
+  entry: InstalledQuadlet,
+): Finding {
   return {
     code: "ERR_NAME_CONFLICT",
     message:
-      `Cannot install "${unit.file}": service "${unit.serviceName}" already comes from "${entry.quadlet.file}" (${
+      `Cannot install "${unit.file}": service "${service}" already comes from "${entry.quadlet.file}" (${
         owner(entry)
       })`,
     file: unit.file,

@@ -185,3 +185,51 @@ Deno.test("findNameConflicts() skips names that hold a systemd specifier", () =>
   );
   deepStrictEqual(findings, []);
 });
+
+Deno.test("findNameConflicts() compares the default instance of a template with other services", async (t) => {
+  const cases = [
+    {
+      name: "a default instance that an installed instance file runs",
+      mine: makeQuadlet("worker@.container", { defaultInstance: "two" }),
+      theirs: makeQuadlet("worker@two.container"),
+      service: "worker@two.service",
+    },
+    {
+      name:
+        "an instance file that an installed template's default instance runs",
+      mine: makeQuadlet("worker@one.container"),
+      theirs: makeQuadlet("worker@.container", { defaultInstance: "one" }),
+      service: "worker@one.service",
+    },
+    {
+      name: "two default instances",
+      mine: makeQuadlet("x@.container", {
+        defaultInstance: "a",
+        serviceName: "worker@.service",
+      }),
+      theirs: makeQuadlet("worker@.container", { defaultInstance: "a" }),
+      service: "worker@.service",
+    },
+    {
+      name: "other instances",
+      mine: makeQuadlet("worker@.container", { defaultInstance: "one" }),
+      theirs: makeQuadlet("worker@two.container"),
+      service: null,
+    },
+  ];
+  for (const c of cases) {
+    await t.step(c.name, () => {
+      const findings = findNameConflicts(
+        [c.mine],
+        host({ installed: [{ deployment: "blog", quadlet: c.theirs }] }),
+        { deployment: "shop" },
+      );
+      deepStrictEqual(
+        findings.map((f) => f.message),
+        c.service === null ? [] : [
+          `Cannot install "${c.mine.file}": service "${c.service}" already comes from "${c.theirs.file}" (deployment "blog")`,
+        ],
+      );
+    });
+  }
+});

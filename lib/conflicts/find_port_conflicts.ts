@@ -31,8 +31,11 @@ const MAX_SOCKETS_NAMED = 3;
  * Ports are compared with their protocol, address (see `addressesOverlap`)
  * and ranges; a `PublishPort=` without a host port (Podman picks one) or with
  * one leger cannot read (a specifier expanded at start) conflicts with
- * nothing. Installed units of the same deployment are its earlier version and
- * are ignored. A listening socket on a port that an installed unit publishes
+ * nothing, and so does a template (`worker@.container`) without
+ * `DefaultInstance=`, which runs only as the instances its instance files
+ * (`worker@two.container`, often a symbolic link to it) declare. Installed
+ * units of the same deployment are its earlier version and are ignored. A
+ * listening socket on a port that an installed unit publishes
  * is taken to be that unit's own (Podman's port forwarder holds it): it is
  * reported through the unit, or not at all when the unit is this deployment's.
  *
@@ -98,6 +101,13 @@ export function findPortConflicts(
 }
 
 function published(unit: QuadletUnit): Published[] {
+  // A template runs only as instances: without DefaultInstance= it runs
+  // nothing itself (each instance file carries its own PublishPort=).
+  if (
+    unit.template && unit.instance === null && unit.defaultInstance === null
+  ) {
+    return [];
+  }
   return unit.ports.flatMap((port) => {
     const range = parsePortRange(port.hostPort);
     return range === null ? [] : [{ port, range, unit }];

@@ -215,3 +215,72 @@ Deno.test("findPortConflicts() suggests ss -lunp for a UDP port", () => {
   );
   strictEqual(finding.remedy?.includes("`ss -lunp 'sport = :53'`"), true);
 });
+
+Deno.test("findPortConflicts() counts a template's ports only when it starts a default instance", async (t) => {
+  const ports = (file: string) => [makePort(file, 3, "8080:80")];
+  const template = (overrides: Partial<QuadletUnit> = {}) =>
+    makeQuadlet("worker@.container", {
+      ports: ports("worker@.container"),
+      ...overrides,
+    });
+  // An instance symlink has the template's text, and so its ports.
+  const instance = makeQuadlet("worker@two.container", {
+    ports: ports("worker@two.container"),
+  });
+  const cases: {
+    name: string;
+    units: QuadletUnit[];
+    installed?: QuadletUnit[];
+    expected: string[];
+  }[] = [
+    {
+      name: "a template and its instance symlink",
+      units: [template(), instance],
+      expected: [],
+    },
+    {
+      name: "a template alone",
+      units: [template()],
+      installed: [
+        makeQuadlet("web.container", { ports: ports("web.container") }),
+      ],
+      expected: [],
+    },
+    {
+      name: "a template with DefaultInstance= and an instance: both run",
+      units: [template({ defaultInstance: "one" }), instance],
+      expected: [
+        'Cannot publish host port 8080/tcp from "worker@two.container": "worker@.container" of the same deployment publishes it too',
+      ],
+    },
+    {
+      name: "an installed template without instance takes no port",
+      units: [makeQuadlet("web.container", { ports: ports("web.container") })],
+      installed: [template()],
+      expected: [],
+    },
+    {
+      name: "an installed instance file does",
+      units: [makeQuadlet("web.container", { ports: ports("web.container") })],
+      installed: [instance],
+      expected: [
+        'Cannot publish host port 8080/tcp from "web.container": it is already published by "worker@two.container" (deployment "other")',
+      ],
+    },
+  ];
+  for (const c of cases) {
+    await t.step(c.name, () => {
+      const findings = findPortConflicts(
+        c.units,
+        host({
+          installed: (c.installed ?? []).map((quadlet) => ({
+            deployment: "other",
+            quadlet,
+          })),
+        }),
+        { deployment: "mine" },
+      );
+      deepStrictEqual(findings.map((f) => f.message), c.expected);
+    });
+  }
+});

@@ -2,6 +2,7 @@ import type { QuadletUnit } from "../quadlet/types.ts";
 import type { LoadedDeployment } from "../source/types.ts";
 import type { Finding } from "../errors/finding.ts";
 import type { DeploymentPlan, PlanProblem, PlanService } from "./plan_types.ts";
+import { unitStart } from "./unit_start.ts";
 
 /** The codes that are conflicts with the host rather than errors of the deployment. */
 const CONFLICT_CODES: ReadonlySet<string> = new Set([
@@ -59,7 +60,7 @@ export function buildPlan(
       name: file.path,
       sha256: file.sha256,
     })),
-    services: units.map(toService),
+    services: units.map((unit) => toService(unit, units)),
     secrets_required: sortedUnique([
       ...units.flatMap((unit) => unit.secrets.map((secret) => secret.name)),
       ...deployment.manifest.secretsRequired,
@@ -74,11 +75,17 @@ export function buildPlan(
   };
 }
 
-function toService(unit: QuadletUnit): PlanService {
+function toService(
+  unit: QuadletUnit,
+  units: readonly QuadletUnit[],
+): PlanService {
+  const start = unitStart(unit, units);
   return {
     unit: unit.file,
     kind: unit.kind,
     service: unit.serviceName,
+    start: start.role,
+    started_services: start.services,
     image: unit.image,
     ports: unit.ports.map((port) => ({
       host_ip: port.hostIp,

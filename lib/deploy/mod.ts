@@ -69,3 +69,6 @@ export * from "./remove_deployment.ts";
 export * from "./lock_scope.ts";
 export * from "./scope.ts";
 export * from "./unit_roles.ts";
+export * from "./unit_start.ts";
+export * from "./unit_services.ts";
+export * from "./explain_start_failure.ts";

@@ -7,6 +7,7 @@
  */
 import type { ErrorCode } from "../errors/codes.ts";
 import type { Normalisation, SourceInfo } from "../source/types.ts";
+import type { StartRole } from "./unit_start.ts";
 
 /** A port of a service in the plan. */
 export interface PlanPort {
@@ -45,6 +46,21 @@ export interface PlanService {
    * `data.volume`, or its `ServiceName=`.
    */
   service: string;
+  /**
+   * How it comes to run: `started` (leger starts it), `dependency` (systemd
+   * starts it with the services that need it: volumes, networks, images,
+   * builds), `instances` (a template without `DefaultInstance=` whose
+   * instance files are started instead) or `template-no-instance` (a
+   * template without `DefaultInstance=` or instance files: installed and not
+   * started).
+   */
+  start: StartRole;
+  /**
+   * The services leger starts for it: `[service]`, a template's default
+   * instance (`worker@one.service` for `worker@.container` with
+   * `DefaultInstance=one`), or none.
+   */
+  started_services: string[];
   /** The image it runs (`Image=`, or the image a `.image`/`.build` unit names), or `null`. */
   image: string | null;
   /** The ports it publishes (`PublishPort=`), in source order. */

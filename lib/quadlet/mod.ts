@@ -40,6 +40,8 @@ export * from "./types.ts";
 export * from "./kind.ts";
 export * from "./load_units.ts";
 export * from "./service_name.ts";
+export * from "./template_parts.ts";
+export * from "./instance_service_name.ts";
 export * from "./resource_name.ts";
 export * from "./resolve_image.ts";
 export * from "./resolve_storage_source.ts";

@@ -16,6 +16,7 @@ import { parseVolume } from "./parse_volume.ts";
 import { resolveImage } from "./resolve_image.ts";
 import { resourceNameOf } from "./resource_name.ts";
 import { serviceNameOf } from "./service_name.ts";
+import { templateParts } from "./template_parts.ts";
 import type { QuadletKind, QuadletUnit, VolumeRef } from "./types.ts";
 
 /** Options for {@linkcode toQuadletUnit}. */
@@ -103,10 +104,15 @@ export function toQuadletUnit(
     );
   }
   const section = kindSection(kind);
+  const parts = templateParts(name);
   const view: QuadletUnit = {
     file: unit.file,
     kind,
-    template: name.includes("@"),
+    template: parts !== null,
+    instance: parts === null || parts.instance === "" ? null : parts.instance,
+    defaultInstance: parts?.instance === ""
+      ? lookupValue(unit, "Install", "DefaultInstance")?.value || null
+      : null,
     serviceName: serviceNameOf(name, { unit }),
     resourceName: resourceNameOf(name, { unit }),
     image: null,

@@ -120,6 +120,77 @@ Deno.test("toQuadletUnit() names the service and resource of every kind", () => 
   }
 });
 
+Deno.test("toQuadletUnit() reads the instance of an instance file and the DefaultInstance= of a template", () => {
+  const cases: ReadonlyArray<
+    [
+      string,
+      string,
+      Pick<QuadletUnit, "template" | "instance" | "defaultInstance">,
+    ]
+  > = [
+    ["web.container", "[Container]\nImage=x\n", {
+      template: false,
+      instance: null,
+      defaultInstance: null,
+    }],
+    // Podman's generator reads DefaultInstance= of templates only.
+    ["web.container", "[Container]\nImage=x\n[Install]\nDefaultInstance=a\n", {
+      template: false,
+      instance: null,
+      defaultInstance: null,
+    }],
+    ["worker@.container", "[Container]\nImage=x\n", {
+      template: true,
+      instance: null,
+      defaultInstance: null,
+    }],
+    [
+      "worker@.container",
+      "[Container]\nImage=x\n[Install]\nWantedBy=default.target\nDefaultInstance=one\n",
+      { template: true, instance: null, defaultInstance: "one" },
+    ],
+    [
+      "worker@.container",
+      "[Container]\nImage=x\n[Install]\nDefaultInstance=one\nDefaultInstance=two\n",
+      { template: true, instance: null, defaultInstance: "two" },
+    ],
+    [
+      "worker@.container",
+      "[Container]\nImage=x\n[Install]\nDefaultInstance=\n",
+      { template: true, instance: null, defaultInstance: null },
+    ],
+    // In the wrong section it is no DefaultInstance=.
+    [
+      "worker@.container",
+      "[Container]\nImage=x\nDefaultInstance=one\n",
+      { template: true, instance: null, defaultInstance: null },
+    ],
+    // An instance file (or a symbolic link to the template) ignores it.
+    [
+      "worker@two.container",
+      "[Container]\nImage=x\n[Install]\nDefaultInstance=one\n",
+      { template: true, instance: "two", defaultInstance: null },
+    ],
+    ["x@.volume", "[Volume]\n[Install]\nDefaultInstance=a\n", {
+      template: true,
+      instance: null,
+      defaultInstance: "a",
+    }],
+  ];
+  for (const [file, text, expected] of cases) {
+    const got = view(file, text);
+    assertEquals(
+      {
+        template: got.template,
+        instance: got.instance,
+        defaultInstance: got.defaultInstance,
+      },
+      expected,
+      `${file}: ${text}`,
+    );
+  }
+});
+
 Deno.test("toQuadletUnit() resolves Image= through .image and .build siblings", () => {
   const cases: ReadonlyArray<[string, string | null, string[]]> = [
     ["Image=docker.io/library/nginx:1.27", "docker.io/library/nginx:1.27", []],

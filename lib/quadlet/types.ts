@@ -176,6 +176,20 @@ export interface QuadletUnit {
   kind: QuadletKind;
   /** Whether this is a template (`x@.container`) or template instance (`x@i.container`). */
   template: boolean;
+  /**
+   * The instance an instance file names (`two` for `worker@two.container`,
+   * which runs as `worker@two.service`); `null` for a template
+   * (`worker@.container`) and for a unit that is neither.
+   */
+  instance: string | null;
+  /**
+   * A template's `DefaultInstance=` (`[Install]` section; systemd.unit(5)):
+   * the instance `systemctl enable` would enable, and the one Podman's
+   * generator enables for `WantedBy=`, so `worker@one.service` for
+   * `DefaultInstance=one`. `null` when unset or empty, and for a unit that is
+   * no template (Podman ignores the key in an instance file).
+   */
+  defaultInstance: string | null;
   /** The systemd service Podman generates: `web.service`, `data-volume.service`, `ServiceName=`. */
   serviceName: string;
   /**

@@ -8,6 +8,7 @@ import { quadletKindOf } from "../quadlet/kind.ts";
 import { parsePublishPort } from "../quadlet/parse_publish_port.ts";
 import { resourceNameOf } from "../quadlet/resource_name.ts";
 import { serviceNameOf } from "../quadlet/service_name.ts";
+import { templateParts } from "../quadlet/template_parts.ts";
 import type { PublishedPort, QuadletUnit } from "../quadlet/types.ts";
 
 /**
@@ -30,10 +31,13 @@ export function makeQuadlet(
   if (kind === null) {
     throw new TypeError(`Cannot make a quadlet of "${file}": not a unit file`);
   }
+  const parts = templateParts(file);
   return {
     file,
     kind,
-    template: file.includes("@"),
+    template: parts !== null,
+    instance: parts === null || parts.instance === "" ? null : parts.instance,
+    defaultInstance: null,
     serviceName: serviceNameOf(file),
     resourceName: resourceNameOf(file),
     image: null,

@@ -15,6 +15,7 @@ import { CommandError } from "../../lib/adapters/command_error.ts";
 import type { RunOptions, RunResult } from "../../lib/adapters/run.ts";
 import { serviceNameOf } from "../../lib/quadlet/service_name.ts";
 import { quadletKindOf } from "../../lib/quadlet/kind.ts";
+import { templateParts } from "../../lib/quadlet/template_parts.ts";
 import type { CliContext } from "../../cli/context.ts";
 import type { CommandDeps } from "../../cli/deps.ts";
 
@@ -30,6 +31,11 @@ export interface FakeHostOptions {
   quadletDir: string;
   /** Services that fail to start (`systemctl start` exits 1, state `failed`). */
   failing?: readonly string[];
+  /**
+   * What services wrote to the journal, by service: `journalctl --unit X
+   * --lines N` prints the last N lines (of a service not named, none).
+   */
+  journals?: Record<string, readonly string[]>;
   /** Volumes, networks and secrets that exist before the test. */
   volumes?: readonly string[];
   networks?: readonly string[];
@@ -46,8 +52,18 @@ export interface FakeHost {
   ): Promise<RunResult>;
   /** Every call made, as `bin arg…` lines. */
   calls: string[];
-  /** The services systemd knows, by name. */
+  /**
+   * The services systemd knows, by name: those of installed units and the
+   * instances of templates started so far (`worker@one.service`).
+   */
   services: Map<string, FakeService>;
+  /**
+   * The template services of installed template units (`worker@.service` of
+   * `worker@.container`): systemd loads any instance of them on demand, and
+   * Podman 5.8's `quadlet list` and `quadlet rm` exit 125 while one is
+   * installed ("missing the instance name").
+   */
+  templates: Set<string>;
   volumes: Set<string>;
   networks: Set<string>;
   secrets: Set<string>;
@@ -70,10 +86,11 @@ const ok = (stdout = ""): RunResult => ({ code: 0, stdout, stderr: "" });
  * ```
  */
 export function fakeHost(options: FakeHostOptions): FakeHost {
-  const { quadletDir, failing = [] } = options;
+  const { quadletDir, failing = [], journals = {} } = options;
   const host: FakeHost = {
     calls: [],
     services: new Map(),
+    templates: new Set(),
     volumes: new Set(options.volumes ?? []),
     networks: new Set(options.networks ?? ["podman"]),
     secrets: new Set(options.secrets ?? []),
@@ -87,7 +104,7 @@ export function fakeHost(options: FakeHostOptions): FakeHost {
         );
       }
       if (bin.endsWith("/quadlet")) return ok();
-      if (bin === "journalctl") return ok("");
+      if (bin === "journalctl") return journalctl(args);
       if (bin === "podman") return await podman(args, runOptions);
       if (bin === "systemctl") return systemctl(args);
       throw new Error(`Unexpected call: ${[bin, ...args].join(" ")}`);
@@ -109,6 +126,22 @@ export function fakeHost(options: FakeHostOptions): FakeHost {
     if (line === "ps --all --format json") return ok("[]");
     if (line === "secret ls --format {{.Name}}") {
       return ok([...host.secrets].map((s) => `${s}\n`).join(""));
+    }
+    if (
+      line === "quadlet list --format json" ||
+      (args[0] === "quadlet" && args[1] === "rm")
+    ) {
+      // Podman 5.8 asks systemd about every installed quadlet's service,
+      // which it cannot do for a template.
+      const [template] = host.templates;
+      if (template !== undefined) {
+        throw new CommandError(
+          "podman",
+          args,
+          125,
+          `Error: Unit name ${template} is missing the instance name`,
+        );
+      }
     }
     if (line === "quadlet list --format json") {
       const entries = [];
@@ -167,6 +200,7 @@ export function fakeHost(options: FakeHostOptions): FakeHost {
         await Deno.remove(`${quadletDir}/${file}`).catch(() => {});
         if (quadletKindOf(file) !== null) {
           host.services.delete(serviceNameOf(file));
+          host.templates.delete(serviceNameOf(file));
         }
       }
       return ok();
@@ -190,6 +224,10 @@ export function fakeHost(options: FakeHostOptions): FakeHost {
     for (const file of files) {
       if (quadletKindOf(file) === null) continue;
       const service = serviceNameOf(file);
+      if (templateParts(file)?.instance === "") {
+        host.templates.add(service);
+        continue;
+      }
       if (!host.services.has(service)) {
         host.services.set(service, {
           activeState: "inactive",
@@ -207,24 +245,62 @@ export function fakeHost(options: FakeHostOptions): FakeHost {
   function withDependencies(units: readonly string[]): string[] {
     const ordered: string[] = [];
     for (const unit of units) {
-      const stem = unit.replace(/\.service$/, "");
-      let text = "";
-      try {
-        text = Deno.readTextFileSync(`${quadletDir}/${stem}.container`);
-      } catch {
-        // Not a container, or not installed: no dependencies to add.
-      }
-      for (
-        const match of text.matchAll(
-          /^(?:Volume|Network)=([^:\s]+)\.(volume|network)\b/gm,
-        )
-      ) {
-        const dependency = `${match[1]}-${match[2]}.service`;
+      for (const dependency of requires(unit)) {
         if (!ordered.includes(dependency)) ordered.push(dependency);
       }
       if (!ordered.includes(unit)) ordered.push(unit);
     }
     return ordered;
+  }
+
+  /**
+   * The services a service requires: those of the volume and network units
+   * its container names. An instance without a file of its own
+   * (`worker@one.service`) is generated from its template's file.
+   */
+  function requires(unit: string): string[] {
+    const stem = unit.replace(/\.service$/, "");
+    const template = templateParts(`${stem}.container`)?.template;
+    let text = "";
+    for (
+      const file of [`${stem}.container`, ...(template ? [template] : [])]
+    ) {
+      try {
+        text = Deno.readTextFileSync(`${quadletDir}/${file}`);
+        break;
+      } catch {
+        // Not a container, or not installed: no dependencies to add.
+      }
+    }
+    return [
+      ...new Set(
+        [...text.matchAll(
+          /^(?:Volume|Network)=([^:\s]+)\.(volume|network)\b/gm,
+        )].map((match) => `${match[1]}-${match[2]}.service`),
+      ),
+    ];
+  }
+
+  /**
+   * Whether systemd can load a unit: a service of an installed unit, or an
+   * instance of an installed template (loaded on demand, as systemd does).
+   */
+  function knows(unit: string): boolean {
+    if (host.services.has(unit)) return true;
+    const parts = templateParts(unit);
+    if (
+      parts === null || parts.instance === "" ||
+      !host.templates.has(parts.template)
+    ) return false;
+    host.services.set(unit, { activeState: "inactive", subState: "dead" });
+    return true;
+  }
+
+  function journalctl(args: string[]): RunResult {
+    const unit = args[args.indexOf("--unit") + 1];
+    const lines = Number(args[args.indexOf("--lines") + 1]);
+    const journal = journals[unit] ?? [];
+    return ok(journal.slice(-lines).map((line) => `${line}\n`).join(""));
   }
 
   function systemctl(scoped: string[]): RunResult {
@@ -237,7 +313,17 @@ export function fakeHost(options: FakeHostOptions): FakeHost {
       case "start":
       case "restart": {
         for (const unit of withDependencies(units)) {
-          if (!host.services.has(unit)) {
+          if (templateParts(unit)?.instance === "") {
+            throw new CommandError(
+              "systemctl",
+              scoped,
+              1,
+              `Failed to ${
+                args[0]
+              } ${unit}: Unit name ${unit} is missing the instance name.`,
+            );
+          }
+          if (!knows(unit)) {
             throw new CommandError(
               "systemctl",
               scoped,
@@ -284,22 +370,32 @@ export function fakeHost(options: FakeHostOptions): FakeHost {
           }
         }
         return ok();
-      case "show":
+      case "show": {
+        const asked = args.find((a) => a.startsWith("--property="))
+          ?.slice("--property=".length).split(",");
         return ok(
           units.map((unit) => {
-            const state = host.services.get(unit);
+            const state = knows(unit) ? host.services.get(unit) : undefined;
+            const properties: Record<string, string> = {
+              Id: unit,
+              LoadState: state ? "loaded" : "not-found",
+              ActiveState: state?.activeState ?? "inactive",
+              SubState: state?.subState ?? "dead",
+              Result: state?.activeState === "failed" ? "exit-code" : "success",
+              Requires: requires(unit).join(" "),
+              Requisite: "",
+              BindsTo: "",
+              After: requires(unit).join(" "),
+            };
             return [
-              `Id=${unit}`,
-              `LoadState=${state ? "loaded" : "not-found"}`,
-              `ActiveState=${state?.activeState ?? "inactive"}`,
-              `SubState=${state?.subState ?? "dead"}`,
-              `Result=${
-                state?.activeState === "failed" ? "exit-code" : "success"
-              }`,
+              ...(asked ?? Object.keys(properties)).map((key) =>
+                `${key}=${properties[key] ?? ""}`
+              ),
               "",
             ].join("\n");
           }).join("\n"),
         );
+      }
     }
     throw new Error(`Unexpected call: systemctl ${scoped.join(" ")}`);
   }

@@ -1,15 +1,20 @@
 /**
  * `leger deploy list [--scope …] [--json]`: installed deployments and the state
- * of their services. One `podman quadlet list` and one batched `systemctl
- * show` per scope, however many services there are.
+ * of their services (a template's instances each as a service). One batched
+ * `systemctl show` per scope, however many services there are, is the
+ * truth; one `podman quadlet list` only adds Podman's status, and when it
+ * fails (Podman 5.8 exits 125 once a template unit is installed) systemd's
+ * state stands in for it.
  *
  * @module
  */
+import { CommandError } from "../../../lib/adapters/command_error.ts";
 import { quadletList } from "../../../lib/adapters/podman_quadlet.ts";
 import type { Runner } from "../../../lib/adapters/run.ts";
 import { showUnits } from "../../../lib/adapters/systemctl.ts";
 import { loadUnits } from "../../../lib/quadlet/load_units.ts";
 import type { PlanPort } from "../../../lib/deploy/plan_types.ts";
+import { templateParts } from "../../../lib/quadlet/template_parts.ts";
 import type { QuadletUnit } from "../../../lib/quadlet/types.ts";
 import type { SourceInfo } from "../../../lib/source/types.ts";
 import { readDeploymentFolder } from "../../../lib/state/deployment_folder.ts";
@@ -28,7 +33,12 @@ export interface ListedService {
   service: string;
   active_state: string;
   sub_state: string;
-  /** Podman's `quadlet list` status (`active/running`), or `not installed` when Podman no longer has the unit. */
+  /**
+   * Podman's `quadlet list` status (`active/running`); where Podman does not
+   * list the service (an instance of a template, or `podman quadlet list`
+   * failed), systemd's `active_state/sub_state`; `not installed` when
+   * systemd does not know the service.
+   */
   status: string;
   ports: PlanPort[];
 }
@@ -122,12 +132,9 @@ async function listScope(
   const podmanScope: Scope = context.uid === 0 ? "system" : "user";
   const [states, podman] = await Promise.all([
     showUnits(scope, services, { runner }),
-    scope === podmanScope ? quadletList({ runner }) : Promise.resolve([]),
+    scope === podmanScope ? podmanStatuses(runner) : new Map<string, string>(),
   ]);
   const stateOf = new Map(states.map((state) => [state.id, state]));
-  const podmanStatus = new Map(
-    podman.map((entry) => [entry.unitName, entry.status]),
-  );
   return deployments.map((d, index) => ({
     deployment: d.name,
     scope,
@@ -135,16 +142,17 @@ async function listScope(
     version: versionLabel(d.source),
     installed_at: d.installed_at,
     services: d.services.map((service) => {
-      const unit = typed[index].find((u) => u.serviceName === service);
+      const unit = unitOf(typed[index], service);
       const state = stateOf.get(service);
       return {
         unit: unit?.file ?? service,
         service,
         active_state: state?.activeState ?? "unknown",
         sub_state: state?.subState ?? "unknown",
-        status: scope === podmanScope
-          ? podmanStatus.get(service) ?? "not installed"
-          : `${state?.activeState}/${state?.subState}`,
+        status: podman.get(service) ??
+          (state === undefined || state.loadState === "not-found"
+            ? "not installed"
+            : `${state.activeState}/${state.subState}`),
         ports: (unit?.ports ?? []).map((p) => ({
           host_ip: p.hostIp,
           host_port: p.hostPort,
@@ -154,6 +162,37 @@ async function listScope(
       };
     }),
   }));
+}
+
+/**
+ * Podman's status of each installed quadlet's service, only to decorate
+ * systemd's state: Podman 5.8's `podman quadlet list` exits 125 once a
+ * template unit is installed ("missing the instance name"), and then every
+ * service shows systemd's state alone.
+ */
+async function podmanStatuses(runner: Runner): Promise<Map<string, string>> {
+  try {
+    const entries = await quadletList({ runner });
+    return new Map(entries.map((entry) => [entry.unitName, entry.status]));
+  } catch (error) {
+    if (!(error instanceof CommandError)) throw error;
+    return new Map();
+  }
+}
+
+/**
+ * The unit a service comes from: the unit of that service, or for an
+ * instance (`worker@one.service`) without a file of its own, its template
+ * (`worker@.container`).
+ */
+function unitOf(
+  units: readonly QuadletUnit[],
+  service: string,
+): QuadletUnit | undefined {
+  const own = units.find((u) => u.serviceName === service);
+  if (own !== undefined) return own;
+  const template = templateParts(service)?.template;
+  return units.find((u) => u.instance === null && u.serviceName === template);
 }
 
 /** The typed units of an active deployment folder (no process is started). */
