@@ -15,6 +15,8 @@ export interface CliContext {
   err(text: string): void;
   stdoutIsTerminal: boolean;
   stdinIsTerminal: boolean;
+  /** Whether stderr is a terminal (progress that redraws or says more). */
+  stderrIsTerminal: boolean;
   /** Whether to colour output (a terminal, and `NO_COLOR` unset). */
   color: boolean;
   /** Reads one line typed on stdin (a prompt's answer); `null` at its end. */
@@ -45,6 +47,7 @@ export function processContext(options: { debug: boolean }): CliContext {
     err: (text) => writeAll(Deno.stderr, text),
     stdoutIsTerminal,
     stdinIsTerminal: Deno.stdin.isTerminal(),
+    stderrIsTerminal: Deno.stderr.isTerminal(),
     color: stdoutIsTerminal && !Deno.noColor,
     readLine: async () => {
       const buffer = new Uint8Array(256);

@@ -13,8 +13,11 @@ import { writeAll } from "./write_all.ts";
 const EXAMPLE = new URL("../examples/reader", import.meta.url).pathname;
 const NAME = "leger-demo-reader";
 
-/** Runs the demo and returns the exit code. */
-export async function demo(): Promise<number> {
+/**
+ * Runs the demo and returns the exit code. `extra` flags go to the install
+ * (`deno task demo --no-pull`, `--scope user`).
+ */
+export async function demo(extra: readonly string[] = []): Promise<number> {
   try {
     await detectQuadletSupport({ forceFallback: false });
   } catch (error) {
@@ -23,15 +26,29 @@ export async function demo(): Promise<number> {
       Deno.stderr,
       `This host cannot run quadlet services (${error.message}), so the demo plans the install instead:\n\n`,
     );
-    return await main(["deploy", "install", "--source", EXAMPLE, "--dry-run"]);
+    return await main([
+      "deploy",
+      "install",
+      "--source",
+      EXAMPLE,
+      "--dry-run",
+      ...extra,
+    ]);
   }
   writeAll(
     Deno.stderr,
     `Installing the built-in example as "${NAME}". Remove it with: leger deploy remove ${NAME} --remove-volumes --yes\n\n`,
   );
-  return await main(["deploy", "install", "--source", EXAMPLE, "--yes"]);
+  return await main([
+    "deploy",
+    "install",
+    "--source",
+    EXAMPLE,
+    "--yes",
+    ...extra,
+  ]);
 }
 
 if (import.meta.main) {
-  Deno.exit(await demo());
+  Deno.exit(await demo(Deno.args));
 }

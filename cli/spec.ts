@@ -164,6 +164,11 @@ export const GROUPS: readonly GroupSpec[] = [
             description: "install the units but do not start them",
           },
           {
+            flags: "--no-pull",
+            description:
+              "do not pull the images first (systemd pulls them at start)",
+          },
+          {
             flags: "--force",
             description: "install despite conflicts with this host",
           },
@@ -207,6 +212,11 @@ export const GROUPS: readonly GroupSpec[] = [
           {
             flags: "--remove-volumes",
             description: "remove the deployment's volumes too",
+          },
+          {
+            flags: "--force",
+            description:
+              "remove what leger kept of a deployment whose record is missing or damaged",
           },
           { flags: "-y, --yes", description: "do not ask for confirmation" },
           WAIT_OPTION,
@@ -278,7 +288,7 @@ export const GROUPS: readonly GroupSpec[] = [
   },
   {
     name: "staged",
-    summary: "See updates that are staged but not applied",
+    summary: "See and discard updates that are staged but not applied",
     commands: [
       {
         name: "list",
@@ -286,6 +296,14 @@ export const GROUPS: readonly GroupSpec[] = [
         options: [SCOPE_OPTION, JSON_OPTION],
         examples: ["leger staged list", "leger staged list --json"],
         module: "staged/list",
+      },
+      {
+        name: "discard",
+        summary: "Remove staged updates (all of them, or one deployment's)",
+        args: ["[deployment]"],
+        options: [WAIT_OPTION, SCOPE_OPTION],
+        examples: ["leger staged discard myapp", "leger staged discard"],
+        module: "staged/discard",
       },
     ],
   },

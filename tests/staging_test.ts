@@ -42,7 +42,7 @@ async function activate(version: string, workDir: string, name: string) {
 async function stage(version: string, workDir: string, name: string) {
   const deployment = await readLocalSource(`${RENDERED}/${version}`);
   return await stageDeployment({ ...deployment, name }, {
-    workDir,
+    dir: `${workDir}/staged/${name}`,
     now: new Date("2026-11-27T12:00:00Z"),
   });
 }
@@ -166,7 +166,10 @@ Deno.test("leger deploy update --dry-run fetches the recorded source again, stag
     "web.container": "[Container]\nImage=docker.io/library/nginx:1.26\n",
   });
   const deployment = await readLocalSource(source.path);
-  await stageDeployment(deployment, { workDir, now: new Date() });
+  await stageDeployment(deployment, {
+    dir: `${workDir}/staged/${deployment.name}`,
+    now: new Date(),
+  });
   await Deno.writeTextFile(
     `${source.path}/web.container`,
     "[Container]\nImage=docker.io/library/nginx:1.27\n",

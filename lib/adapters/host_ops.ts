@@ -1,11 +1,21 @@
 import { journalTail } from "./journal.ts";
-import { showUnits, systemctl, type UnitState } from "./systemctl.ts";
-import { quadletInstall, quadletRemove } from "./podman_quadlet.ts";
+import {
+  showRequirements,
+  showUnits,
+  systemctl,
+  type UnitState,
+} from "./systemctl.ts";
+import { quadletInstall } from "./podman_quadlet.ts";
 import { listNetworks, listVolumes } from "./podman.ts";
 import { run, type Runner } from "./run.ts";
 import type { Scope } from "./scope.ts";
 
-/** What installing, starting and removing a deployment needs from the host. */
+/**
+ * What installing, starting and removing a deployment needs from the host.
+ * Every removal is idempotent: a unit systemd does not know, a file, volume
+ * or network that is already gone counts as done, so that an undo or a
+ * remove interrupted part-way can simply run again.
+ */
 export interface HostOps {
   /**
    * Whether files can be installed over installed ones (`podman quadlet
@@ -14,23 +24,37 @@ export interface HostOps {
   canReplace: boolean;
   /**
    * Puts `files` (paths relative to `dir`) into the quadlet folder and reloads
-   * systemd; with `replace`, over files of the same names.
+   * systemd; with `replace`, over files of the same names. Units are handed
+   * to `podman quadlet install` before the files they use: Podman 5.8 refuses
+   * a file list whose first file is not a unit.
    */
   installFiles(
     dir: string,
     files: readonly string[],
     replace: boolean,
   ): Promise<void>;
-  /** Removes a whole deployment's files from the quadlet folder and reloads systemd. */
+  /**
+   * Copies `files` (relative to `dir`) into the quadlet folder over whatever
+   * is there, and reloads systemd: how an undo puts a previous version back,
+   * whatever state the folder is in.
+   */
+  restoreFiles(dir: string, files: readonly string[]): Promise<void>;
+  /**
+   * Deletes files from the quadlet folder (missing ones are fine), drops them
+   * from Podman's application markers (`.<unit>.app`, `.<file>.asset`), and
+   * reloads systemd. Not `podman quadlet rm`: it removes whole applications
+   * and fails once a template unit is installed (Podman 5.8).
+   */
   removeFiles(files: readonly string[]): Promise<void>;
   /**
-   * Deletes some files of an installed deployment (units an update drops) and
-   * reloads systemd, without touching the rest of it.
+   * Starts services with one `systemctl start` (systemd orders them by their
+   * dependencies); aborting `signal` stops waiting for the start job.
    */
-  deleteFiles(files: readonly string[]): Promise<void>;
-  /** Starts services with one `systemctl start` (systemd orders them by their dependencies). */
-  start(services: readonly string[]): Promise<void>;
-  /** Stops services with one `systemctl stop`; does nothing for an empty list. */
+  start(services: readonly string[], signal?: AbortSignal): Promise<void>;
+  /**
+   * Stops services with one `systemctl stop`; units systemd does not know
+   * count as stopped; does nothing for an empty list.
+   */
   stop(services: readonly string[]): Promise<void>;
   /**
    * The state of each service, in the order given, with one `systemctl show`
@@ -42,14 +66,13 @@ export interface HostOps {
   /** The Podman volumes and networks that exist now. */
   existingResources(): Promise<{ volumes: Set<string>; networks: Set<string> }>;
   /**
-   * Deletes Podman volumes, data included, with one `podman volume rm
-   * --force` (which also removes any container using them); does nothing
-   * for an empty list.
+   * Deletes those of the Podman volumes that exist, data included, with one
+   * `podman volume rm --force` (which also removes any container using them).
    */
   removeVolumes(names: readonly string[]): Promise<void>;
   /**
-   * Deletes Podman networks with one `podman network rm --force` (which also
-   * removes any container using them); does nothing for an empty list.
+   * Deletes those of the Podman networks that exist, with one `podman
+   * network rm --force` (which also removes any container using them).
    */
   removeNetworks(names: readonly string[]): Promise<void>;
   /**
@@ -59,6 +82,11 @@ export interface HostOps {
   journalTail(service: string, lines: number): Promise<string[]>;
   /** The command a person runs to read a service's whole journal. */
   journalCommand(service: string): string;
+  /**
+   * The units `service` requires (`Requires=`, `Requisite=`, `BindsTo=`),
+   * with one `systemctl show`: where a start failure's cause is looked for.
+   */
+  dependencies(service: string): Promise<string[]>;
 }
 
 /** Options for {@linkcode hostOps}. */
@@ -98,96 +126,127 @@ export interface HostOpsOptions {
  */
 export function hostOps(options: HostOpsOptions): HostOps {
   const { scope, quadletDir, quadletCommand, replace, runner = run } = options;
-  const inScope = (args: readonly string[], allowedExitCodes?: number[]) =>
-    systemctl(scope, args, { runner, allowedExitCodes });
+  const inScope = (
+    args: readonly string[],
+    options: { allowedExitCodes?: number[]; signal?: AbortSignal } = {},
+  ) => systemctl(scope, args, { runner, ...options });
+  const copyFiles = async (dir: string, files: readonly string[]) => {
+    for (const file of files) {
+      const target = `${quadletDir}/${file}`;
+      await Deno.mkdir(target.slice(0, target.lastIndexOf("/")), {
+        recursive: true,
+      });
+      await Deno.copyFile(`${dir}/${file}`, target);
+    }
+  };
+  const existing = async () => {
+    const [volumes, networks] = await Promise.all([
+      listVolumes(runner),
+      listNetworks(runner),
+    ]);
+    return { volumes: new Set(volumes), networks: new Set(networks) };
+  };
   return {
     canReplace: replace || !quadletCommand,
     async installFiles(dir, files, replaceFiles) {
+      if (!quadletCommand) {
+        await copyFiles(dir, files);
+        await inScope(["daemon-reload"]);
+        return;
+      }
       // `podman quadlet install` takes files only (not drop-in or config
       // folders): leger copies nested paths itself, before Podman reloads systemd.
-      const nested = quadletCommand
-        ? files.filter((f) => f.includes("/"))
-        : files;
-      for (const file of nested) {
-        const target = `${quadletDir}/${file}`;
-        await Deno.mkdir(target.slice(0, target.lastIndexOf("/")), {
-          recursive: true,
-        });
-        await Deno.copyFile(`${dir}/${file}`, target);
-      }
-      if (quadletCommand) {
-        const top = files.filter((f) => !f.includes("/"));
-        await quadletInstall(dir, top, {
-          replace: replace && replaceFiles,
-          runner,
-        });
-      } else {
-        await inScope(["daemon-reload"]);
-      }
+      await copyFiles(dir, files.filter((f) => f.includes("/")));
+      const top = files.filter((f) => !f.includes("/"));
+      await quadletInstall(dir, [
+        ...top.filter(isUnitFile),
+        ...top.filter((f) => !isUnitFile(f)),
+      ], { replace: replace && replaceFiles, runner });
+    },
+    async restoreFiles(dir, files) {
+      await copyFiles(dir, files);
+      await inScope(["daemon-reload"]);
     },
     async removeFiles(files) {
-      const nested = quadletCommand
-        ? files.filter((f) => f.includes("/"))
-        : files;
-      for (const file of nested) {
-        await removeFileAndEmptyParents(quadletDir, file);
-      }
-      if (quadletCommand) {
-        // Podman removes whole applications; naming every unit removes exactly ours.
-        await quadletRemove(
-          files.filter((f) => !f.includes("/") && isUnitFile(f)),
-          { runner },
-        );
-      } else {
-        await inScope(["daemon-reload"]);
-      }
-    },
-    async deleteFiles(files) {
-      // Not `podman quadlet rm`: Podman removes whole applications.
       for (const file of files) {
         await removeFileAndEmptyParents(quadletDir, file);
       }
+      await forgetInPodmanMarkers(quadletDir, files);
       await inScope(["daemon-reload"]);
     },
-    async start(services) {
+    async start(services, signal) {
       if (services.length > 0) {
-        await inScope(["start", "--", ...services]);
+        await inScope(["start", "--", ...services], { signal });
       }
     },
     async stop(services) {
+      // systemctl exits 5 for units it does not know: they are stopped.
       if (services.length > 0) {
-        await inScope(["stop", "--", ...services]);
+        await inScope(["stop", "--", ...services], { allowedExitCodes: [5] });
       }
     },
     states: (services) => showUnits(scope, services, { runner }),
     async resetFailed(services) {
-      // systemctl exits 1 for units it no longer knows, which is fine here.
+      // systemctl exits 1 or 5 for units it no longer knows, which is fine here.
       if (services.length > 0) {
-        await inScope(["reset-failed", "--", ...services], [1, 5]);
+        await inScope(["reset-failed", "--", ...services], {
+          allowedExitCodes: [1, 5],
+        });
       }
     },
-    async existingResources() {
-      const [volumes, networks] = await Promise.all([
-        listVolumes(runner),
-        listNetworks(runner),
-      ]);
-      return { volumes: new Set(volumes), networks: new Set(networks) };
-    },
+    existingResources: existing,
     async removeVolumes(names) {
-      if (names.length > 0) {
-        await runner("podman", ["volume", "rm", "--force", "--", ...names]);
+      const present = (await existing()).volumes;
+      const gone = names.filter((name) => present.has(name));
+      if (gone.length > 0) {
+        await runner("podman", ["volume", "rm", "--force", "--", ...gone]);
       }
     },
     async removeNetworks(names) {
-      if (names.length > 0) {
-        await runner("podman", ["network", "rm", "--force", "--", ...names]);
+      const present = (await existing()).networks;
+      const gone = names.filter((name) => present.has(name));
+      if (gone.length > 0) {
+        await runner("podman", ["network", "rm", "--force", "--", ...gone]);
       }
     },
     journalTail: (service, lines) =>
       journalTail(scope, service, lines, { runner }),
     journalCommand: (service) =>
       `journalctl ${scope === "user" ? "--user " : ""}-u ${service}`,
+    dependencies: (service) => showRequirements(scope, service, { runner }),
   };
+}
+
+/**
+ * Podman records what one `podman quadlet install` installed in a marker file
+ * (`.<first unit>.app` listing each file, `.<file>.asset` for a lone file;
+ * Podman's pkg/domain/infra/abi/quadlet.go). leger keeps its own record, but
+ * leaves no marker naming files it removed: their names are dropped, and a
+ * marker left empty is deleted.
+ */
+async function forgetInPodmanMarkers(
+  quadletDir: string,
+  files: readonly string[],
+): Promise<void> {
+  const removed = new Set(files.filter((f) => !f.includes("/")));
+  let entries: Deno.DirEntry[];
+  try {
+    entries = await Array.fromAsync(Deno.readDir(quadletDir));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return;
+    throw error;
+  }
+  for (const entry of entries) {
+    if (!entry.isFile || !/^\..+\.(app|asset)$/.test(entry.name)) continue;
+    const path = `${quadletDir}/${entry.name}`;
+    const lines = (await Deno.readTextFile(path)).split("\n").map((l) =>
+      l.trim()
+    ).filter((l) => l !== "");
+    const kept = lines.filter((line) => !removed.has(line));
+    if (kept.length === lines.length) continue;
+    if (kept.length === 0) await Deno.remove(path);
+    else await Deno.writeTextFile(path, kept.map((l) => `${l}\n`).join(""));
+  }
 }
 
 const UNIT_FILE_REGEXP =

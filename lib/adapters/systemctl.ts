@@ -31,11 +31,15 @@ const SHOW_PROPERTIES = "Id,LoadState,ActiveState,SubState,Result";
 export async function systemctl(
   scope: Scope,
   args: readonly string[],
-  options: { runner?: Runner; allowedExitCodes?: number[] } = {},
+  options: {
+    runner?: Runner;
+    allowedExitCodes?: number[];
+    signal?: AbortSignal;
+  } = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  const { runner = run, allowedExitCodes } = options;
+  const { runner = run, allowedExitCodes, signal } = options;
   const scoped = scope === "user" ? ["--user", ...args] : [...args];
-  return await runner("systemctl", scoped, { allowedExitCodes });
+  return await runner("systemctl", scoped, { allowedExitCodes, signal });
 }
 
 /**

@@ -1,51 +1,49 @@
 import { deepStrictEqual, rejects } from "node:assert/strict";
 import { CommandError } from "../adapters/command_error.ts";
-import type { UnitState } from "../adapters/systemctl.ts";
-import { applyDeployment } from "./apply_deployment.ts";
 import type { HostOps } from "../adapters/host_ops.ts";
+import type { UnitState } from "../adapters/systemctl.ts";
+import type { IntentJournal } from "../state/intent_journal.ts";
+import { applyDeployment, undoInstall } from "./apply_deployment.ts";
 
 /** A host that records every call and fails where a test says. */
-function fakeHost(options: {
+function fakeOps(options: {
   canReplace?: boolean;
   failStart?: boolean;
-  failInstall?: string;
+  failInstall?: boolean;
+  failStop?: boolean;
   states?: (calls: number) => Record<string, string>;
+  onStart?: () => void;
 } = {}) {
   const calls: string[] = [];
   let stateCalls = 0;
+  const record = (line: string) => {
+    calls.push(line);
+    return Promise.resolve();
+  };
   const ops: HostOps = {
-    canReplace: options.canReplace ?? false,
+    canReplace: options.canReplace ?? true,
     installFiles(dir, files, replace) {
       calls.push(
         `install${replace ? " --replace" : ""} ${dir} ${files.join(" ")}`,
       );
-      if (options.failInstall === dir) {
-        return Promise.reject(
-          new CommandError("podman", [], 125, "Error: bad unit"),
-        );
-      }
-      return Promise.resolve();
+      return options.failInstall
+        ? Promise.reject(new CommandError("podman", [], 125, "Error: bad unit"))
+        : Promise.resolve();
     },
-    removeFiles(files) {
-      calls.push(`remove ${files.join(" ")}`);
-      return Promise.resolve();
-    },
-    deleteFiles(files) {
-      calls.push(`delete ${files.join(" ")}`);
-      return Promise.resolve();
-    },
+    restoreFiles: (dir, files) => record(`restore ${dir} ${files.join(" ")}`),
+    removeFiles: (files) => record(`remove ${files.join(" ")}`),
     start(services) {
       calls.push(`start ${services.join(" ")}`);
-      if (options.failStart) {
-        return Promise.reject(
-          new CommandError("systemctl", [], 1, "Job failed"),
-        );
-      }
-      return Promise.resolve();
+      options.onStart?.();
+      return options.failStart
+        ? Promise.reject(new CommandError("systemctl", [], 1, "Job failed"))
+        : Promise.resolve();
     },
     stop(services) {
       calls.push(`stop ${services.join(" ")}`);
-      return Promise.resolve();
+      return options.failStop
+        ? Promise.reject(new CommandError("systemctl", [], 1, "Bus error"))
+        : Promise.resolve();
     },
     states(services) {
       const active = options.states?.(stateCalls++) ?? {};
@@ -57,210 +55,215 @@ function fakeHost(options: {
         result: active[id] === "failed" ? "exit-code" : "success",
       })));
     },
-    resetFailed(services) {
-      calls.push(`reset-failed ${services.join(" ")}`);
-      return Promise.resolve();
-    },
+    resetFailed: (services) => record(`reset-failed ${services.join(" ")}`),
     existingResources: () =>
       Promise.resolve({
-        volumes: new Set(["old-data"]),
+        volumes: new Set<string>(),
         networks: new Set<string>(),
       }),
-    removeVolumes(names) {
-      calls.push(`volume rm ${names.join(" ")}`);
-      return Promise.resolve();
-    },
-    removeNetworks(names) {
-      calls.push(`network rm ${names.join(" ")}`);
-      return Promise.resolve();
-    },
+    removeVolumes: (names) => record(`volume rm ${names.join(" ")}`),
+    removeNetworks: (names) => record(`network rm ${names.join(" ")}`),
     journalTail: (service) => Promise.resolve([`${service}: boom`]),
     journalCommand: (service) => `journalctl -u ${service}`,
+    dependencies: () => Promise.resolve([]),
   };
   return { ops, calls };
 }
 
-const NEXT = {
-  dir: "/staged/app",
-  files: ["web.container", "data.volume"],
+const FRESH: IntentJournal = {
+  change_id: "c1",
+  operation: "install",
+  deployment: "app",
+  pid: 1,
+  started_at: "2026-11-30T12:00:00.000Z",
+  staged_dir: "/staged/.app.c1",
+  files: ["web.container", "data.volume", "web.conf"],
+  unit_services: ["web.service", "data-volume.service"],
   services: ["web.service"],
-  unitServices: ["web.service", "data-volume.service"],
-  volumes: ["systemd-data", "old-data"],
+  volumes: ["systemd-data"],
   networks: [],
+  previous: null,
+  remove_volumes: false,
 };
-const PREVIOUS = {
-  dir: "/active/app",
-  files: ["web.container"],
-  services: ["web.service"],
-  unitServices: ["web.service"],
-  volumes: ["old-data"],
-  networks: [],
-  running: ["web.service"],
+const OVER: IntentJournal = {
+  ...FRESH,
+  previous: {
+    dir: "/active/app",
+    files: ["web.container", "old.conf"],
+    services: ["web.service"],
+    unit_services: ["web.service"],
+    running: ["web.service"],
+  },
 };
-/** What undoing does last: forget what the change created (not "old-data", which existed). */
-const FORGET_CREATED = [
-  "reset-failed web.service data-volume.service",
-  "volume rm systemd-data",
-  "network rm ",
-];
 const fast = { settleChecks: 2, pause: () => Promise.resolve() };
 
-Deno.test("applyDeployment() installs and starts a new deployment", async () => {
-  const { ops, calls } = fakeHost();
-  await applyDeployment(NEXT, null, ops, { start: true, ...fast });
-  deepStrictEqual(calls, [
-    "install /staged/app web.container data.volume",
-    "start web.service",
-  ]);
-});
-
-Deno.test("applyDeployment() installs over the previous version where the host can replace files", async () => {
-  const { ops, calls } = fakeHost({ canReplace: true });
-  const previous = { ...PREVIOUS, files: ["web.container", "old.network"] };
-  await applyDeployment(NEXT, previous, ops, { start: true, ...fast });
-  deepStrictEqual(calls, [
-    "stop web.service",
-    "install --replace /staged/app web.container data.volume",
-    "delete old.network",
-    "start web.service",
-  ]);
-});
-
-Deno.test("applyDeployment() undoes an install over the previous version by putting it back", async () => {
-  const { ops, calls } = fakeHost({
-    canReplace: true,
-    failStart: true,
-    states: () => ({ "web.service": "failed" }),
-  });
-  const previous = { ...PREVIOUS, files: ["web.container", "old.network"] };
-  await rejects(
-    applyDeployment(NEXT, previous, ops, { start: true, ...fast }),
-    { code: "ERR_SERVICE_START_FAILED" },
-  );
-  deepStrictEqual(calls, [
-    "stop web.service",
-    "install --replace /staged/app web.container data.volume",
-    "delete old.network",
-    "start web.service",
-    // undo, newest first
-    "stop web.service",
-    "stop web.service data-volume.service",
-    "delete data.volume",
-    "install --replace /active/app web.container old.network",
-    "start web.service",
-    ...FORGET_CREATED,
-  ]);
-});
-
-Deno.test("applyDeployment() replaces the previous version by removing it first without --replace", async () => {
-  const { ops, calls } = fakeHost();
-  await applyDeployment(NEXT, PREVIOUS, ops, { start: true, ...fast });
-  deepStrictEqual(calls, [
-    "stop web.service",
-    "remove web.container",
-    "install /staged/app web.container data.volume",
-    "start web.service",
-  ]);
-});
-
-Deno.test("applyDeployment() does not start services with start: false", async () => {
-  const { ops, calls } = fakeHost();
-  await applyDeployment(NEXT, null, ops, { start: false, ...fast });
-  deepStrictEqual(calls, ["install /staged/app web.container data.volume"]);
-});
-
-Deno.test("applyDeployment() rolls back to the previous version when a service exits after starting", async () => {
-  const { ops, calls } = fakeHost({
-    states: (n): Record<string, string> =>
-      n === 1 ? { "web.service": "failed" } : {},
-  });
-  await rejects(
-    applyDeployment(NEXT, PREVIOUS, ops, { start: true, ...fast }),
-    (error: Error & { code?: string; details?: string[] }) => {
-      deepStrictEqual(error.code, "ERR_SERVICE_START_FAILED");
-      deepStrictEqual(
-        error.message,
-        'Cannot start "web.service": it is failed (failed, exit-code)',
-      );
-      deepStrictEqual(error.details, [
-        "last journal lines:",
-        "  web.service: boom",
-      ]);
-      return true;
-    },
-  );
-  deepStrictEqual(calls, [
-    "stop web.service",
-    "remove web.container",
-    "install /staged/app web.container data.volume",
-    "start web.service",
-    // undo, newest first
-    "stop web.service",
-    "stop web.service data-volume.service",
-    "remove web.container data.volume",
-    "install /active/app web.container",
-    "start web.service",
-    ...FORGET_CREATED,
-  ]);
-});
-
-Deno.test("applyDeployment() removes the new units when systemctl start fails", async () => {
-  const { ops, calls } = fakeHost({
-    failStart: true,
-    states: () => ({ "web.service": "failed" }),
-  });
-  await rejects(applyDeployment(NEXT, null, ops, { start: true, ...fast }), {
-    code: "ERR_SERVICE_START_FAILED",
-  });
-  deepStrictEqual(calls, [
-    "install /staged/app web.container data.volume",
-    "start web.service",
-    "stop web.service",
-    "stop web.service data-volume.service",
-    "remove web.container data.volume",
-    ...FORGET_CREATED,
-  ]);
-});
-
-Deno.test("applyDeployment() reports Podman's refusal and restores the previous version", async () => {
-  const { ops, calls } = fakeHost({ failInstall: "/staged/app" });
-  await rejects(
-    applyDeployment(NEXT, PREVIOUS, ops, { start: true, ...fast }),
+Deno.test("applyDeployment() takes the steps of an install, in order", async (t) => {
+  const cases: {
+    name: string;
+    intent: IntentJournal;
+    canReplace?: boolean;
+    start?: boolean;
+    calls: string[];
+  }[] = [
     {
-      code: "ERR_PODMAN_INSTALL_FAILED",
-      message: /podman exited with code 125/,
+      name: "a new deployment",
+      intent: FRESH,
+      calls: [
+        "install /staged/.app.c1 web.container data.volume web.conf",
+        "start web.service",
+      ],
     },
-  );
-  deepStrictEqual(calls, [
-    "stop web.service",
-    "remove web.container",
-    "install /staged/app web.container data.volume",
-    "install /active/app web.container",
-    "start web.service",
-    ...FORGET_CREATED,
-  ]);
+    {
+      name: "over the previous version, where files can be replaced",
+      intent: OVER,
+      calls: [
+        "stop web.service",
+        "install --replace /staged/.app.c1 web.container data.volume web.conf",
+        "remove old.conf",
+        "start web.service",
+      ],
+    },
+    {
+      name: "over the previous version, without --replace",
+      intent: OVER,
+      canReplace: false,
+      calls: [
+        "stop web.service",
+        "remove web.container old.conf",
+        "install /staged/.app.c1 web.container data.volume web.conf",
+        "start web.service",
+      ],
+    },
+    {
+      name: "with start: false",
+      intent: FRESH,
+      start: false,
+      calls: ["install /staged/.app.c1 web.container data.volume web.conf"],
+    },
+  ];
+  for (const c of cases) {
+    await t.step(c.name, async () => {
+      const { ops, calls } = fakeOps({ canReplace: c.canReplace });
+      await applyDeployment(c.intent, ops, { start: c.start ?? true, ...fast });
+      deepStrictEqual(calls, c.calls);
+    });
+  }
 });
 
-Deno.test("applyDeployment() undoes what it did when interrupted", async () => {
-  const { ops, calls } = fakeHost();
-  const controller = new AbortController();
-  await rejects(
-    applyDeployment(NEXT, null, ops, {
-      start: true,
-      signal: controller.signal,
-      progress: (line) => {
-        if (line.startsWith("Starting")) controller.abort();
+Deno.test("applyDeployment() says why an install fails", async (t) => {
+  const cases = [
+    {
+      name: "Podman refuses the units",
+      host: { failInstall: true },
+      error: {
+        code: "ERR_PODMAN_INSTALL_FAILED",
+        message: /podman exited with code 125/,
       },
-      ...fast,
-    }),
-    { code: "ERR_INTERRUPTED" },
+    },
+    {
+      name: "systemctl start fails",
+      host: { failStart: true, states: () => ({ "web.service": "failed" }) },
+      error: {
+        code: "ERR_SERVICE_START_FAILED",
+        message: /"web.service": it is failed/,
+      },
+    },
+    {
+      name: "a service exits a moment after starting",
+      host: {
+        states: (n: number): Record<string, string> =>
+          n === 0 ? {} : { "web.service": "failed" },
+      },
+      error: {
+        code: "ERR_SERVICE_START_FAILED",
+        message: /"web.service": it is failed \(failed, exit-code\)/,
+      },
+    },
+  ];
+  for (const c of cases) {
+    await t.step(c.name, async () => {
+      const { ops } = fakeOps(c.host);
+      await rejects(
+        applyDeployment(FRESH, ops, { start: true, ...fast }),
+        c.error,
+      );
+    });
+  }
+});
+
+Deno.test("applyDeployment() reports a signal as the cause, whatever the processes in flight said", async (t) => {
+  await t.step("before the first step", async () => {
+    const { ops, calls } = fakeOps();
+    const controller = new AbortController();
+    controller.abort();
+    await rejects(
+      applyDeployment(FRESH, ops, {
+        start: true,
+        signal: controller.signal,
+        ...fast,
+      }),
+      { code: "ERR_INTERRUPTED" },
+    );
+    deepStrictEqual(calls, []);
+  });
+  await t.step(
+    "while systemctl start runs (and dies of the same Ctrl-C)",
+    async () => {
+      const controller = new AbortController();
+      const { ops } = fakeOps({
+        failStart: true,
+        onStart: () => controller.abort(),
+      });
+      await rejects(
+        applyDeployment(FRESH, ops, {
+          start: true,
+          signal: controller.signal,
+          ...fast,
+        }),
+        { code: "ERR_INTERRUPTED" },
+      );
+    },
   );
-  deepStrictEqual(calls, [
-    "install /staged/app web.container data.volume",
-    "start web.service",
-    "stop web.service",
-    "stop web.service data-volume.service",
-    "remove web.container data.volume",
-    ...FORGET_CREATED,
-  ]);
+});
+
+Deno.test("undoInstall() puts the host back as the journal describes it", async (t) => {
+  const cases = [
+    {
+      name: "a new deployment",
+      intent: FRESH,
+      calls: [
+        "stop web.service data-volume.service",
+        "remove web.container data.volume web.conf",
+        "reset-failed web.service data-volume.service",
+        "volume rm systemd-data",
+        "network rm ",
+      ],
+    },
+    {
+      name: "over a previous version",
+      intent: OVER,
+      calls: [
+        "stop web.service data-volume.service",
+        "remove data.volume web.conf",
+        "restore /active/app web.container old.conf",
+        "start web.service",
+        "reset-failed web.service data-volume.service",
+        "volume rm systemd-data",
+        "network rm ",
+      ],
+    },
+  ];
+  for (const c of cases) {
+    await t.step(c.name, async () => {
+      const { ops, calls } = fakeOps();
+      deepStrictEqual(await undoInstall(c.intent, ops), []);
+      deepStrictEqual(calls, c.calls);
+    });
+  }
+  await t.step("a step that fails does not stop the others", async () => {
+    const { ops, calls } = fakeOps({ failStop: true });
+    const failures = await undoInstall(OVER, ops);
+    deepStrictEqual(failures.map((f) => f.what), ["stop the new services"]);
+    deepStrictEqual(calls.length, 7);
+  });
 });

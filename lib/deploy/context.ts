@@ -1,3 +1,4 @@
+import { type HostOps, hostOps } from "../adapters/host_ops.ts";
 import {
   detectQuadletSupport,
   type QuadletSupport,
@@ -108,4 +109,28 @@ export function deployContext(options: DeployContextOptions): DeployContext {
  */
 export function pathsOf(context: DeployContext): LegerPaths {
   return legerPaths(context.scope, context);
+}
+
+/**
+ * The host operations of the context's scope: Podman's quadlet commands (or
+ * the copy fallback, as `detectSupport` decides) and systemctl.
+ *
+ * @param context The deploy context.
+ * @returns The operations installs, undos and removes use.
+ * @throws {LegerError} What `detectSupport` throws when the host cannot run
+ * quadlets.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { hostOf } from "./context.ts";
+ * const ops = await hostOf(context);
+ * ```
+ */
+export async function hostOf(context: DeployContext): Promise<HostOps> {
+  return hostOps({
+    scope: context.scope,
+    quadletDir: pathsOf(context).quadletDir,
+    runner: context.runner,
+    ...await context.detectSupport(),
+  });
 }

@@ -33,6 +33,8 @@ export interface RecordDeploymentOptions {
   installed: readonly InstalledDeployment[];
   /** When it was installed. */
   now: Date;
+  /** The id of the change (its intent journal's), recorded with it. */
+  changeId?: string;
 }
 
 /**
@@ -56,11 +58,6 @@ export async function recordDeployment(
   options: RecordDeploymentOptions,
 ): Promise<void> {
   const { scope, paths, record } = options;
-  await writeDeploymentFolder(
-    `${paths.workDir}/active/${deployment.name}`,
-    record,
-    new Map(deployment.files.map((file) => [file.path, file.bytes])),
-  );
   const entry: InstalledDeployment = {
     name: deployment.name,
     scope,
@@ -72,13 +69,25 @@ export async function recordDeployment(
     unit_services: [...options.unitServices],
     volumes: [...options.volumes],
     networks: [...options.networks],
+    ...(options.changeId === undefined ? {} : { change_id: options.changeId }),
   };
   const others = options.installed.filter((d) => d.name !== deployment.name);
+  // deployments.yaml first: once it names this change, the change is done,
+  // and a leger interrupted after this point finishes the rest from the
+  // staged copy rather than undoing it.
   await writeDeployments(paths.stateDir, [...others, entry]);
+  await writeDeploymentFolder(
+    `${paths.workDir}/active/${deployment.name}`,
+    record,
+    new Map(deployment.files.map((file) => [file.path, file.bytes])),
+  );
   await writeManifests(paths.stateDir, deployment);
   await setKeptVolumes(paths.stateDir, deployment.name, []);
+  // A staged update of it is superseded by what was just installed.
   await Deno.remove(`${paths.workDir}/staged/${deployment.name}`, {
     recursive: true,
+  }).catch((error) => {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
   });
 }
 

@@ -1,4 +1,5 @@
 import { readLegerRunUrls } from "../api/read_leger_run_urls.ts";
+import { checkDeploymentName } from "../manifest/check_deployment_name.ts";
 import { classifySource } from "../source/classify_source.ts";
 import { expandPath } from "../source/expand_path.ts";
 import { readLocalSource } from "../source/read_local_source.ts";
@@ -27,7 +28,7 @@ export interface ResolveSourceOptions {
  * @param context The environment (home, folder, variables) and runner.
  * @param options Version, release and name.
  * @returns The deployment: files sorted by path, manifest, source.
- * @throws {LegerError} `ERR_SOURCE_*`, `ERR_GIT_*`, `ERR_CHECKSUM_MISMATCH`,
+ * @throws {LegerError} `ERR_DEPLOYMENT_NAME_INVALID`, `ERR_SOURCE_*`, `ERR_GIT_*`, `ERR_CHECKSUM_MISMATCH`,
  * `ERR_NOT_LOGGED_IN` and the other codes of the source readers.
  *
  * @example Usage
@@ -41,8 +42,21 @@ export async function resolveSource(
   context: DeployContext,
   options: ResolveSourceOptions = {},
 ): Promise<LoadedDeployment> {
+  if (options.name !== undefined) {
+    checkDeploymentName(options.name, {
+      where: "the command line",
+      fix: "Pass",
+    });
+  }
   const deployment = await fetchSource(source, context, options);
   if (options.name !== undefined) deployment.name = options.name;
+  // Git and leger.run sources name a deployment after a repository or
+  // release: it must be a name leger can use for folders and units too.
+  checkDeploymentName(deployment.name, {
+    where: `the source ${JSON.stringify(deployment.source.location)}`,
+    fix:
+      "Name it on the command line (`leger deploy install NAME --source …`), or",
+  });
   return deployment;
 }
 
@@ -64,6 +78,7 @@ async function fetchSource(
       return await readLocalSource(spec.path, {
         home: context.home,
         cwd: context.cwd,
+        name: options.name,
       });
     case "git": {
       const { fetchGitSource } = await import(

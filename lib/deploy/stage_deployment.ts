@@ -6,32 +6,35 @@ import {
 
 /** Options for {@linkcode stageDeployment}. */
 export interface StageDeploymentOptions {
-  /** leger's working folder (`~/.local/share/bluebuild-quadlets`). */
-  workDir: string;
+  /**
+   * The folder to stage in: `<workDir>/staged/<deployment>` for a staged
+   * update, a temporary folder beside it for an install.
+   */
+  dir: string;
   /** When the deployment was fetched. */
   now: Date;
 }
 
 /**
  * Stages a deployment: writes its files, as checked and normalised, into
- * `<workDir>/staged/<deployment>/` atomically, with a record of its source,
+ * `options.dir` atomically, with a record of its source,
  * version or commit, fetch time, checksums and normalisations.
  *
- * Requires `--allow-read` and `--allow-write` for `workDir`.
+ * Requires `--allow-read` and `--allow-write` for the folder's parent.
  *
  * @returns The record written.
  *
  * @example Usage
  * ```ts ignore
  * import { stageDeployment } from "./stage_deployment.ts";
- * const record = await stageDeployment(deployment, { workDir, now: new Date() });
+ * const record = await stageDeployment(deployment, { dir, now: new Date() });
  * ```
  */
 export async function stageDeployment(
   deployment: LoadedDeployment,
   options: StageDeploymentOptions,
 ): Promise<DeploymentRecord> {
-  const { workDir, now } = options;
+  const { dir, now } = options;
   const record: DeploymentRecord = {
     deployment: deployment.name,
     source: deployment.source,
@@ -43,7 +46,7 @@ export async function stageDeployment(
     normalisations: deployment.normalisations ?? [],
   };
   await writeDeploymentFolder(
-    `${workDir}/staged/${deployment.name}`,
+    dir,
     record,
     new Map(deployment.files.map((file) => [file.path, file.bytes])),
   );

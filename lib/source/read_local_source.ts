@@ -57,6 +57,13 @@ export interface ReadLocalSourceOptions {
    * @default {8}
    */
   concurrency?: number;
+  /**
+   * The deployment's name, given by the caller (`leger deploy install NAME
+   * --source …`): the manifest's and the folder's are then not used.
+   *
+   * @default {undefined}
+   */
+  name?: string;
 }
 
 /**
@@ -184,7 +191,7 @@ export async function readLocalSource(
   if (discovered.files.length === 0) throw noUnits(root, files);
 
   return {
-    name: manifest.name ?? folderName(given, root),
+    name: options.name ?? manifest.name ?? folderName(given, root),
     // A folder has no version of its own; its manifest's, when it gives one, names it.
     source: {
       type: "local",

@@ -26,6 +26,8 @@ export interface InstalledDeployment {
   volumes: string[];
   /** The Podman networks its `.network` units create (absent in older records). */
   networks?: string[];
+  /** The id of the change that installed it (its intent journal's `change_id`). */
+  change_id?: string;
 }
 
 const FILE = "deployments.yaml";

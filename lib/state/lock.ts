@@ -1,4 +1,5 @@
 import { LegerError } from "../errors/mod.ts";
+import { unwritable } from "./check_writable.ts";
 
 /** A held lock; release it in `finally`, or hold it with `await using`. */
 export interface HeldLock extends AsyncDisposable {
@@ -29,7 +30,8 @@ export interface AcquireLockOptions {
  *
  * Requires `--allow-read` and `--allow-write` for the lock's folder.
  *
- * @throws {LegerError} `ERR_LOCKED` naming the other process, unless `wait`.
+ * @throws {LegerError} `ERR_LOCKED` naming the other process, unless `wait`;
+ * `ERR_STATE_UNWRITABLE` when the folder cannot hold the lock file.
  *
  * @example Usage
  * ```ts ignore
@@ -42,13 +44,22 @@ export async function acquireLock(
   options: AcquireLockOptions,
 ): Promise<HeldLock> {
   const { wait = false, what } = options;
-  await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
-  const file = await Deno.open(path, {
-    read: true,
-    write: true,
-    create: true,
-    mode: 0o644,
-  });
+  const dir = path.slice(0, path.lastIndexOf("/"));
+  let file: Deno.FsFile;
+  try {
+    await Deno.mkdir(dir, { recursive: true });
+    file = await Deno.open(path, {
+      read: true,
+      write: true,
+      create: true,
+      mode: 0o644,
+    });
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable || !(error instanceof Error)) {
+      throw error;
+    }
+    throw unwritable(dir, error);
+  }
   try {
     if (!(await file.tryLock(true))) {
       if (!wait) {
@@ -66,8 +77,12 @@ export async function acquireLock(
       }
       await file.lock(true);
     }
-    await file.truncate(0);
-    await file.write(new TextEncoder().encode(`${Deno.pid}\n`));
+    try {
+      await file.truncate(0);
+      await file.write(new TextEncoder().encode(`${Deno.pid}\n`));
+    } catch (error) {
+      throw error instanceof Error ? unwritable(dir, error) : error;
+    }
   } catch (error) {
     file.close();
     throw error;

@@ -79,6 +79,13 @@ export interface LegerOptions {
    * @default {180}
    */
   timeoutSeconds?: number;
+  /**
+   * The program run: `cli/main.ts` (leger) or `cli/demo.ts` (`deno task
+   * demo`, which has the same permission flags).
+   *
+   * @default {"cli/main.ts"}
+   */
+  entry?: "cli/main.ts" | "cli/demo.ts";
 }
 
 /**
@@ -120,9 +127,9 @@ export async function hostExec(
 /** The `deno run` command line that runs leger inside the host, quoted. */
 export function legerCommandLine(
   args: readonly string[],
-  options: Pick<LegerOptions, "env" | "timeoutSeconds"> = {},
+  options: Pick<LegerOptions, "env" | "timeoutSeconds" | "entry"> = {},
 ): string {
-  const { env = {}, timeoutSeconds = 180 } = options;
+  const { env = {}, timeoutSeconds = 180, entry = "cli/main.ts" } = options;
   const envWords = Object.entries({
     NO_COLOR: "1",
     DENO_DIR: `${INSIDE}/deno-dir`,
@@ -139,7 +146,7 @@ export function legerCommandLine(
     "run",
     "--quiet",
     ...permissionFlags("leger"),
-    "cli/main.ts",
+    entry,
     ...args,
   ]);
 }

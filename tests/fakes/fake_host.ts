@@ -40,6 +40,10 @@ export interface FakeHostOptions {
   volumes?: readonly string[];
   networks?: readonly string[];
   secrets?: readonly string[];
+  /** Images in Podman's storage before the test (default: the e2e host's `localhost/bb:latest`). */
+  images?: readonly string[];
+  /** Images a registry serves: `podman pull` of any other fails as Podman does offline. */
+  registry?: readonly string[];
 }
 
 /** The fake host: its runner and its state. */
@@ -67,6 +71,8 @@ export interface FakeHost {
   volumes: Set<string>;
   networks: Set<string>;
   secrets: Set<string>;
+  /** Images in Podman's storage. */
+  images: Set<string>;
   /**
    * Podman 5.8's applications: the files one `podman quadlet install`
    * installed together; `podman quadlet rm` of any of them removes them all.
@@ -95,6 +101,7 @@ export function fakeHost(options: FakeHostOptions): FakeHost {
     networks: new Set(options.networks ?? ["podman"]),
     secrets: new Set(options.secrets ?? []),
     apps: [],
+    images: new Set(options.images ?? ["localhost/bb:latest"]),
     runner: async (bin, rawArgs, runOptions = {}) => {
       const args = [...rawArgs];
       host.calls.push([bin, ...args].join(" "));
@@ -105,8 +112,19 @@ export function fakeHost(options: FakeHostOptions): FakeHost {
       }
       if (bin.endsWith("/quadlet")) return ok();
       if (bin === "journalctl") return journalctl(args);
-      if (bin === "podman") return await podman(args, runOptions);
-      if (bin === "systemctl") return systemctl(args);
+      try {
+        if (bin === "podman") return await podman(args, runOptions);
+        if (bin === "systemctl") return systemctl(args);
+      } catch (error) {
+        // As `run` does: an exit code the caller allows is a result.
+        if (
+          error instanceof CommandError &&
+          (runOptions.allowedExitCodes ?? []).includes(error.code)
+        ) {
+          return { code: error.code, stdout: "", stderr: error.stderrTail };
+        }
+        throw error;
+      }
       throw new Error(`Unexpected call: ${[bin, ...args].join(" ")}`);
     },
   };
@@ -124,6 +142,24 @@ export function fakeHost(options: FakeHostOptions): FakeHost {
       return ok(JSON.stringify([...host.networks].map((name) => ({ name }))));
     }
     if (line === "ps --all --format json") return ok("[]");
+    if (args[0] === "image" && args[1] === "exists") {
+      if (host.images.has(args[2])) return ok();
+      throw new CommandError("podman", args, 1, "");
+    }
+    if (args[0] === "pull") {
+      const image = args[args.length - 1];
+      if ((options.registry ?? []).includes(image)) {
+        host.images.add(image);
+        return ok("sha256:0123456789abcdef\n");
+      }
+      const host_ = image.split("/")[0];
+      throw new CommandError(
+        "podman",
+        args,
+        125,
+        `Error: initializing source docker://${image}: pinging container registry ${host_}: Get "https://${host_}/v2/": dial tcp: lookup ${host_}: no such host\n`,
+      );
+    }
     if (line === "secret ls --format {{.Name}}") {
       return ok([...host.secrets].map((s) => `${s}\n`).join(""));
     }
@@ -303,11 +339,43 @@ export function fakeHost(options: FakeHostOptions): FakeHost {
     return ok(journal.slice(-lines).map((line) => `${line}\n`).join(""));
   }
 
+  /**
+   * What `systemctl daemon-reload` does after the generator ran: units whose
+   * quadlet file appeared are loaded, those whose file is gone are unloaded
+   * unless they still run (systemd keeps a running unit until it stops).
+   */
+  function reload(): void {
+    const present = new Set<string>();
+    host.templates.clear();
+    for (const entry of Deno.readDirSync(quadletDir)) {
+      if (quadletKindOf(entry.name) !== null) {
+        // A template is no service; its instances load on demand.
+        const template = templateParts(entry.name)?.instance === "";
+        (template ? host.templates : present).add(serviceNameOf(entry.name));
+      }
+    }
+    for (const [service, state] of host.services) {
+      if (!present.has(service) && state.activeState !== "active") {
+        host.services.delete(service);
+      }
+    }
+    for (const service of present) {
+      if (!host.services.has(service)) {
+        host.services.set(service, {
+          activeState: "inactive",
+          subState: "dead",
+        });
+      }
+    }
+  }
+
   function systemctl(scoped: string[]): RunResult {
     const args = scoped[0] === "--user" ? scoped.slice(1) : scoped;
     const units = args.slice(args.indexOf("--") + 1);
     switch (args[0]) {
       case "daemon-reload":
+        reload();
+        return ok();
       case "reset-failed":
         return ok();
       case "start":
@@ -439,6 +507,7 @@ export function fakeDeps(
     err: (text) => void (output.stderr += text),
     stdoutIsTerminal: false,
     stdinIsTerminal: false,
+    stderrIsTerminal: false,
     color: false,
     readLine: () => Promise.resolve(null),
     env: (name) => env[name],

@@ -14,6 +14,7 @@ import { planSource } from "../../../lib/deploy/plan_source.ts";
 import { prepareInstall } from "../../../lib/deploy/prepare_install.ts";
 import { resolveSource } from "../../../lib/deploy/resolve_source.ts";
 import { checkScopeIsMine, resolveScope } from "../../../lib/deploy/scope.ts";
+import { abortOnSignals } from "../../abort_on_signals.ts";
 import { confirm } from "../../confirm.ts";
 import { type CommandDeps, deployContextOf } from "../../deps.ts";
 import { flag, scopeOption, text } from "../../options.ts";
@@ -33,6 +34,8 @@ export interface InstallOptions {
   dryRun: boolean;
   /** Start the services after installing (`--no-start` clears it). */
   start: boolean;
+  /** Pull the images first (`--no-pull` clears it). */
+  pull: boolean;
   /** Install despite conflicts with the host. */
   force: boolean;
   /** Do not ask. */
@@ -53,6 +56,7 @@ export function parse(line: CommandLine): InstallOptions {
     version: text(line, "version"),
     dryRun: flag(line, "dryRun"),
     start: line.options.start !== false,
+    pull: line.options.pull !== false,
     force: flag(line, "force"),
     yes: flag(line, "yes"),
     wait: flag(line, "wait"),
@@ -128,16 +132,13 @@ export async function run(
       return 1;
     }
   }
-  const controller = new AbortController();
-  const stopListening = deps.onSignal("SIGINT", () => controller.abort());
-  try {
-    await installDeployment(prepared, pipeline, {
-      start: options.start,
-      signal: controller.signal,
-    });
-  } finally {
-    stopListening();
-  }
+  using signals = abortOnSignals(deps);
+  await installDeployment(prepared, pipeline, {
+    start: options.start,
+    pull: options.pull,
+    terminal: context.stderrIsTerminal,
+    signal: signals.signal,
+  });
   context.out(
     `${context.stdoutIsTerminal ? "✓ " : ""}Installed ${deployment.name}\n`,
   );

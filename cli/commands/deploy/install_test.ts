@@ -15,6 +15,7 @@ Deno.test("parse() reads every option of deploy install", () => {
       version: undefined,
       dryRun: false,
       start: false,
+      pull: true,
       force: false,
       yes: true,
       wait: false,
@@ -140,7 +141,7 @@ Deno.test("deploy install undoes everything on SIGINT while starting", async () 
   strictEqual(code, 130, fixture.output.stderr);
   deepStrictEqual(await fixture.quadletFiles(), []);
   strictEqual(fixture.host.services.get("web.service"), undefined);
-  strictEqual(fixture.signals.size, 0, "the SIGINT listener was removed");
+  strictEqual(fixture.signals.size, 0, "the signal listeners were removed");
 });
 
 Deno.test("deploy install refuses a port conflict unless --force", async () => {

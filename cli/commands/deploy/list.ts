@@ -19,6 +19,10 @@ import type { QuadletUnit } from "../../../lib/quadlet/types.ts";
 import type { SourceInfo } from "../../../lib/source/types.ts";
 import { readDeploymentFolder } from "../../../lib/state/deployment_folder.ts";
 import { readDeployments } from "../../../lib/state/deployments_file.ts";
+import {
+  type IntentJournal,
+  readJournal,
+} from "../../../lib/state/intent_journal.ts";
 import { legerPaths, type Scope } from "../../../lib/state/paths.ts";
 import type { CliContext } from "../../context.ts";
 import type { CommandDeps } from "../../deps.ts";
@@ -45,6 +49,15 @@ export interface ListedService {
 
 /** An installed deployment, as `deploy list --json` shows it. */
 export interface ListedDeployment {
+  /**
+   * A change to it that a leger process left unfinished (killed, crashed):
+   * the next command that changes deployments finishes it.
+   */
+  unfinished?: {
+    operation: "install" | "remove";
+    pid: number;
+    started_at: string;
+  };
   deployment: string;
   scope: Scope;
   source: SourceInfo;
@@ -78,7 +91,13 @@ export async function run(
     ? ["system", "user"]
     : ["user"];
   const listed = (await Promise.all(
-    scopes.map((scope) => listScope(scope, context, deps.runner)),
+    scopes.map(async (scope) =>
+      markUnfinished(
+        await listScope(scope, context, deps.runner),
+        await readJournal(legerPaths(scope, context).stateDir),
+        scope,
+      )
+    ),
   )).flat();
   if (options.json) {
     context.out(JSON.stringify(listed, null, 2) + "\n");
@@ -89,6 +108,15 @@ export async function run(
       "No deployments installed. Install one with `leger deploy install --source <folder>`.\n",
     );
     return 0;
+  }
+  for (const d of listed.filter((d) => d.unfinished !== undefined)) {
+    context.err(
+      `Note: an ${
+        d.unfinished!.operation
+      } of "${d.deployment}" by leger process ${
+        d.unfinished!.pid
+      } was interrupted; the next leger command that changes deployments finishes it (\`leger staged discard\` does, changing nothing else).\n`,
+    );
   }
   context.out(formatTable(
     listed.flatMap((d) =>
@@ -208,4 +236,35 @@ async function activeUnits(
     bytes: folder.files.get(f.name)!,
   }));
   return loadUnits(files, { unitDir: quadletDir }).units.map((u) => u.quadlet);
+}
+
+/**
+ * Shows the change a leger process left unfinished on its deployment, or as
+ * a deployment of its own when an install of a new one was cut short.
+ */
+function markUnfinished(
+  listed: ListedDeployment[],
+  journal: IntentJournal | null,
+  scope: Scope,
+): ListedDeployment[] {
+  if (journal === null) return listed;
+  const unfinished = {
+    operation: journal.operation,
+    pid: journal.pid,
+    started_at: journal.started_at,
+  };
+  const entry = listed.find((d) => d.deployment === journal.deployment);
+  if (entry !== undefined) {
+    entry.unfinished = unfinished;
+    return listed;
+  }
+  return [...listed, {
+    deployment: journal.deployment,
+    scope,
+    source: { type: "local", location: "-" },
+    version: "-",
+    installed_at: journal.started_at,
+    services: [],
+    unfinished,
+  }];
 }

@@ -8,6 +8,7 @@
  */
 import type { Scope } from "../../../lib/adapters/scope.ts";
 import { lockScope } from "../../../lib/deploy/lock_scope.ts";
+import { rebuildRecord } from "../../../lib/deploy/rebuild_record.ts";
 import { removeDeployment } from "../../../lib/deploy/remove_deployment.ts";
 import { checkScopeIsMine, resolveScope } from "../../../lib/deploy/scope.ts";
 import { LegerError } from "../../../lib/errors/mod.ts";
@@ -25,6 +26,8 @@ export interface RemoveOptions {
   deployment: string;
   /** Remove its volumes too. */
   removeVolumes: boolean;
+  /** Remove what leger kept of a deployment whose record is missing or damaged. */
+  force: boolean;
   /** Do not ask. */
   yes: boolean;
   /** Wait for another leger process instead of failing. */
@@ -51,6 +54,7 @@ export function parse(line: CommandLine): RemoveOptions {
   return {
     deployment: line.args[0],
     removeVolumes: flag(line, "removeVolumes"),
+    force: flag(line, "force"),
     yes: flag(line, "yes"),
     wait: flag(line, "wait"),
     scope: scopeOption(line),
@@ -70,12 +74,19 @@ export async function run(
   const installed = await readDeployments(
     legerPaths(scope, context).stateDir,
   );
-  const name = chooseDeployment(
-    options.deployment,
-    installed.map((d) => d.name),
-    "installed",
-  );
-  const deployment = installed.find((d) => d.name === name)!;
+  let deployment = installed.find((d) => d.name === options.deployment) ??
+    (options.force ? await rebuildRecord(options.deployment, pipeline) : null);
+  if (deployment === null) {
+    // Throws ERR_DEPLOYMENT_NOT_FOUND naming the deployments there are,
+    // unless the name is one of them after all.
+    const name = chooseDeployment(
+      options.deployment,
+      installed.map((d) => d.name),
+      "installed",
+    );
+    deployment = installed.find((d) => d.name === name)!;
+  }
+  const { name } = deployment;
   if (!options.yes) {
     const what = options.removeVolumes ? " and its volumes" : "";
     const question =
@@ -86,7 +97,6 @@ export async function run(
     }
   }
   const { keptVolumes } = await removeDeployment(deployment, pipeline, {
-    installed,
     removeVolumes: options.removeVolumes,
   });
   const kept = keptVolumes.length > 0

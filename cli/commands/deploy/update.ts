@@ -80,7 +80,10 @@ export async function run(
     },
   );
   const { workDir } = legerPaths(scope, context);
-  await stageDeployment(deployment, { workDir, now: deps.now() });
+  await stageDeployment(deployment, {
+    dir: `${workDir}/staged/${state.name}`,
+    now: deps.now(),
+  });
   const staged =
     (await readDeploymentFolder(`${workDir}/staged/${state.name}`))!;
   const document = diffDocument(state.name, state.active, staged);

@@ -1,0 +1,114 @@
+import {
+  readDeploymentFolder,
+  writeDeploymentFolder,
+} from "../state/deployment_folder.ts";
+import { readDeployments } from "../state/deployments_file.ts";
+import { clearJournal, readJournal } from "../state/intent_journal.ts";
+import { undoInstall } from "./apply_deployment.ts";
+import { type DeployContext, hostOf, pathsOf } from "./context.ts";
+import { finishRemove } from "./remove_deployment.ts";
+
+/**
+ * Finishes a change a leger process left unfinished (killed, crashed, the
+ * machine went down): called with the deploy lock held, before anything else
+ * reads the deployments. An install is undone — unless it had already
+ * recorded itself, when only its bookkeeping is finished — and a remove is
+ * finished; the journal is then cleared. Staged temporary folders nobody
+ * owns any more (`staged/.<name>.<id>/`, `active/.<name>.<id>/`) are
+ * removed either way.
+ *
+ * Requires what an install and a remove require.
+ *
+ * @param context The scope, its folders, the runner and host facts.
+ * @returns One line saying what was found and what was done, or `null` when
+ * there was nothing to finish.
+ * @throws {LegerError} `ERR_STATE_INVALID` for a damaged journal; what the
+ * host throws when the undo cannot finish (the journal stays).
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { finishInterruptedChange } from "./finish_interrupted_change.ts";
+ * const said = await finishInterruptedChange(context);
+ * if (said !== null) console.error(said);
+ * ```
+ */
+export async function finishInterruptedChange(
+  context: DeployContext,
+): Promise<string | null> {
+  const paths = pathsOf(context);
+  const intent = await readJournal(paths.stateDir);
+  let said: string | null = null;
+  if (intent !== null) {
+    const who = `leger process ${intent.pid}, started ${intent.started_at}`;
+    const name = intent.deployment;
+    if (intent.operation === "remove") {
+      await finishRemove(intent, context, await hostOf(context));
+      said = `Finished removing "${name}", which a ${who} had begun.`;
+    } else {
+      const installed = await readDeployments(paths.stateDir);
+      const recorded = installed.find((d) =>
+        d.name === name && d.change_id === intent.change_id
+      );
+      if (recorded !== undefined) {
+        await finishRecording(
+          intent.staged_dir,
+          `${paths.workDir}/active/${name}`,
+        );
+        await clearJournal(paths.stateDir);
+        said =
+          `Found the install of "${name}" by a ${who} complete: it is installed.`;
+      } else {
+        const failures = await undoInstall(intent, await hostOf(context));
+        if (failures.length > 0) {
+          throw failures[0].error;
+        }
+        await clearJournal(paths.stateDir);
+        said = intent.previous === null
+          ? `Undid an interrupted install of "${name}" (${who}): nothing of it is installed.`
+          : `Undid an interrupted install of "${name}" (${who}): the previous version is installed${
+            intent.previous.running.length > 0
+              ? ` and ${intent.previous.running.join(", ")} running again`
+              : ""
+          }.`;
+      }
+    }
+  }
+  await removeLeftovers(`${paths.workDir}/staged`);
+  await removeLeftovers(`${paths.workDir}/active`);
+  return said;
+}
+
+/**
+ * The install recorded itself in deployments.yaml and stopped before its
+ * active copy was written: write it from the staged copy.
+ */
+async function finishRecording(
+  stagedDir: string | null,
+  activeDir: string,
+): Promise<void> {
+  if (stagedDir === null) return;
+  const staged = await readDeploymentFolder(stagedDir);
+  if (staged !== null) {
+    await writeDeploymentFolder(activeDir, staged.record, staged.files);
+  }
+}
+
+/** Temporary folders (`.<name>.<id>`) are leftovers once no change is under way. */
+async function removeLeftovers(dir: string): Promise<void> {
+  let entries: Deno.DirEntry[];
+  try {
+    entries = await Array.fromAsync(Deno.readDir(dir));
+  } catch (error) {
+    // Nothing there, or not a folder (install's own check then says why).
+    if (
+      error instanceof Deno.errors.NotFound ||
+      error instanceof Deno.errors.NotADirectory
+    ) return;
+    throw error;
+  }
+  for (const entry of entries) {
+    if (entry.isDirectory && entry.name.startsWith(".")) {
+      await Deno.remove(`${dir}/${entry.name}`, { recursive: true });
+    }
+  }
+}
