@@ -192,6 +192,11 @@ export function parseArgs(
   const found = findCommand(tokens, { groups, topCommands });
   if (found.help) throw new HelpRequested(found.words);
   if (found.command === undefined) {
+    // `leger -x` or `leger --jsno`: an option no command knows is the mistake
+    // to report, not the missing command.
+    if (found.words.length === 0) {
+      readOptions(tokens, { flags: globalOptions.map(flagOf), words: [] });
+    }
     throw new UsageError(found.missing, found.words);
   }
   const { command, words } = found;

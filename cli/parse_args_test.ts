@@ -382,3 +382,16 @@ Deno.test("UsageError keeps the command words for the help it points to", () => 
     ["deploy", "list"],
   ]);
 });
+
+Deno.test("parseArgs() names an unknown option given without a command", () => {
+  for (const word of ["-x", "--jsno"]) {
+    throws(() => parseArgs([word]), {
+      name: "UsageError",
+      message: `unknown option '${word}'`,
+    });
+  }
+  throws(() => parseArgs(["--debug"]), {
+    name: "UsageError",
+    message: "no command given",
+  });
+});
