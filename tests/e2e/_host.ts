@@ -351,6 +351,9 @@ let prepared: Promise<void> | undefined;
  * never pulls files from under a leger that another one runs.
  */
 const PROJECT = `project-${Deno.pid}`;
+
+/** This process's copy of the project, as seen inside the host. */
+export const PROJECT_INSIDE = `${INSIDE}/${PROJECT}`;
 const SHARE_ID = `${SHARE}/.share-id`;
 
 async function prepare(): Promise<void> {
