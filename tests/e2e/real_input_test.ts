@@ -175,7 +175,7 @@ e2eTest(
           const result = await installDeployment(name, source, { user });
           strictEqual(result.code, 0, describe(result));
           const seen = await hostExec(
-            `podman exec systemd-${name}-web /bin/busybox sh -c '/bin/busybox cat /etc/config.txt /etc/a.conf; /bin/busybox printenv GREETING'`,
+            `podman exec systemd-${name}-web /bin/busybox sh -c '/bin/busybox cat /etc/config.txt /etc/a.conf; echo "$GREETING"'`,
             { user },
           );
           strictEqual(seen.stdout, "upper\nlower\nhello\n", describe(seen));
