@@ -3,9 +3,36 @@ import {
   commandFixture,
   WEB_FILES,
 } from "../../../tests/fakes/command_fixture.ts";
+import {
+  type IntentJournal,
+  writeJournal,
+} from "../../../lib/state/intent_journal.ts";
 import { runProgram } from "../../program.ts";
 
 const INSTALLED = ["web-data.volume", "web.conf", "web.container"];
+
+/** The journal a leger killed while changing the web deployment leaves. */
+function killedWebJournal(
+  operation: "install" | "remove",
+  extra: Partial<IntentJournal>,
+): IntentJournal {
+  return {
+    change_id: crypto.randomUUID(),
+    operation,
+    deployment: "web",
+    pid: 4242,
+    started_at: "2026-11-30T12:00:00.000Z",
+    staged_dir: null,
+    files: Object.keys(WEB_FILES),
+    unit_services: ["web-data-volume.service", "web.service"],
+    services: ["web.service"],
+    volumes: ["systemd-web-data"],
+    networks: [],
+    previous: null,
+    remove_volumes: false,
+    ...extra,
+  };
+}
 
 async function exists(path: string): Promise<boolean> {
   return await Deno.lstat(path).then(() => true, () => false);
@@ -93,57 +120,24 @@ Deno.test("the next command that takes the lock finishes a change a killed leger
     async () => {
       await using fixture = await commandFixture();
       const source = await fixture.writeSource("web");
-      // The process dies (as with SIGKILL) right after the units went in.
-      const runner = fixture.deps.runner;
-      fixture.deps.runner = async (bin, args, options) => {
-        const result = await runner(bin, args, options);
-        if (bin === "podman" && args[0] === "quadlet") {
-          throw new Error(
-            "killed",
-          );
-        }
-        return result;
-      };
-      await runProgram(
-        ["deploy", "install", "--source", source, "--yes"],
-        fixture.deps,
-      )
-        .catch(() => {});
-      // Simulate the kill: the in-process undo did not run, the journal stays.
-      fixture.deps.runner = runner;
+      // What a leger killed (SIGKILL) right after Podman installed the units
+      // leaves: a unit in the quadlet folder, loaded; its staged copy; the
+      // journal. Nothing undid it.
       await Deno.writeTextFile(
         `${fixture.quadletDir}/web.container`,
         WEB_FILES["web.container"],
       );
+      await fixture.deps.runner("systemctl", ["--user", "daemon-reload"]);
       await Deno.mkdir(`${fixture.workDir}/staged/.web.deadbeef`, {
         recursive: true,
       });
-      const journal = JSON.parse(
-        await Deno.readTextFile(`${fixture.stateDir}/journal.json`).catch(() =>
-          "null"
-        ),
+      await writeJournal(
+        fixture.stateDir,
+        killedWebJournal("install", {
+          staged_dir: `${fixture.workDir}/staged/.web.deadbeef`,
+        }),
       );
-      if (journal === null) {
-        // The in-process undo cleared it; write what a killed install leaves.
-        await Deno.writeTextFile(
-          `${fixture.stateDir}/journal.json`,
-          JSON.stringify({
-            change_id: "c1",
-            operation: "install",
-            deployment: "web",
-            pid: 4242,
-            started_at: "2026-11-30T12:00:00.000Z",
-            staged_dir: `${fixture.workDir}/staged/.web.deadbeef`,
-            files: Object.keys(WEB_FILES),
-            unit_services: ["web-data-volume.service", "web.service"],
-            services: ["web.service"],
-            volumes: ["systemd-web-data"],
-            networks: [],
-            previous: null,
-            remove_volumes: false,
-          }),
-        );
-      }
+      strictEqual(fixture.host.services.has("web.service"), true);
       fixture.clearOutput();
       strictEqual(
         await runProgram(["deploy", "list", "--json"], fixture.deps),
@@ -181,23 +175,9 @@ Deno.test("the next command that takes the lock finishes a change a killed leger
         ["deploy", "install", "--source", source, "--yes"],
         fixture.deps,
       );
-      await Deno.writeTextFile(
-        `${fixture.stateDir}/journal.json`,
-        JSON.stringify({
-          change_id: "c2",
-          operation: "remove",
-          deployment: "web",
-          pid: 4243,
-          started_at: "2026-11-30T12:00:00.000Z",
-          staged_dir: null,
-          files: Object.keys(WEB_FILES),
-          unit_services: ["web-data-volume.service", "web.service"],
-          services: ["web.service"],
-          volumes: ["systemd-web-data"],
-          networks: [],
-          previous: null,
-          remove_volumes: false,
-        }),
+      await writeJournal(
+        fixture.stateDir,
+        killedWebJournal("remove", { staged_dir: null }),
       );
       await Deno.remove(`${fixture.quadletDir}/web.container`);
       fixture.clearOutput();
