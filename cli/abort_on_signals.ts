@@ -20,6 +20,9 @@ export const UNDO_SIGNALS: readonly Deno.Signal[] = [
  * says to wait (the undo itself is never cut short).
  *
  * @param deps Where signals come from and where to say so.
+ * @param options What leger does once signalled, for the message: a change
+ * that can be undone is undone; a removal is finished instead (it ignores
+ * the abort signal).
  * @returns The abort signal, and `[Symbol.dispose]` to stop listening.
  *
  * @example Usage
@@ -31,17 +34,19 @@ export const UNDO_SIGNALS: readonly Deno.Signal[] = [
  */
 export function abortOnSignals(
   deps: Pick<CommandDeps, "context" | "onSignal">,
+  options: { doing?: string } = {},
 ): { signal: AbortSignal } & Disposable {
+  const { doing = "undoing the change" } = options;
   const controller = new AbortController();
   const removers = UNDO_SIGNALS.map((name) =>
     deps.onSignal(name, () => {
       if (controller.signal.aborted) {
         deps.context.err(
-          `${name}: still undoing the change, please wait; leger ends by itself once the host is back as it was\n`,
+          `${name}: still ${doing}, please wait; leger ends by itself once it is done\n`,
         );
         return;
       }
-      deps.context.err(`\n${name}: undoing the change, please wait…\n`);
+      deps.context.err(`\n${name}: ${doing}, please wait…\n`);
       controller.abort(new Error(`Interrupted by ${name}`));
     })
   );

@@ -47,6 +47,16 @@ export interface HostOps {
    */
   removeFiles(files: readonly string[]): Promise<void>;
   /**
+   * Podman's application markers in the quadlet folder (`.<unit>.app`,
+   * `.<file>.asset`), by name, with their content.
+   */
+  readMarkers(): Promise<Record<string, string>>;
+  /**
+   * Puts Podman's application markers back as {@linkcode HostOps.readMarkers}
+   * read them: markers made since are deleted, changed ones rewritten.
+   */
+  restoreMarkers(before: Readonly<Record<string, string>>): Promise<void>;
+  /**
    * Starts services with one `systemctl start` (systemd orders them by their
    * dependencies); aborting `signal` stops waiting for the start job.
    */
@@ -56,6 +66,12 @@ export interface HostOps {
    * count as stopped; does nothing for an empty list.
    */
   stop(services: readonly string[]): Promise<void>;
+  /**
+   * The loaded instances of templates (`worker@*.service` for
+   * `worker@.container`), started by leger or by hand, so that removing the
+   * template stops them all.
+   */
+  loadedInstances(patterns: readonly string[]): Promise<string[]>;
   /**
    * The state of each service, in the order given, with one `systemctl show`
    * (systemctl(1)); a unit systemd does not know has `loadState` `not-found`.
@@ -174,16 +190,48 @@ export function hostOps(options: HostOpsOptions): HostOps {
       await forgetInPodmanMarkers(quadletDir, files);
       await inScope(["daemon-reload"]);
     },
+    readMarkers: () => readPodmanMarkers(quadletDir),
+    async restoreMarkers(before) {
+      const now = await readPodmanMarkers(quadletDir);
+      for (const name of Object.keys(now)) {
+        if (!(name in before)) await Deno.remove(`${quadletDir}/${name}`);
+      }
+      for (const [name, text] of Object.entries(before)) {
+        if (now[name] !== text) {
+          await Deno.writeTextFile(`${quadletDir}/${name}`, text);
+        }
+      }
+    },
     async start(services, signal) {
       if (services.length > 0) {
         await inScope(["start", "--", ...services], { signal });
       }
     },
     async stop(services) {
-      // systemctl exits 5 for units it does not know: they are stopped.
-      if (services.length > 0) {
-        await inScope(["stop", "--", ...services], { allowedExitCodes: [5] });
+      if (services.length === 0) return;
+      // systemctl refuses the whole call when one unit is not loaded at all
+      // (its file deleted, never started): leave those out, they are
+      // stopped. A unit whose file is gone but that still runs is stopped.
+      const known = (await showUnits(scope, services, { runner })).filter((s) =>
+        !(s.loadState === "not-found" && s.activeState === "inactive")
+      ).map((s) => s.id);
+      if (known.length > 0) {
+        await inScope(["stop", "--", ...known], { allowedExitCodes: [5] });
       }
+    },
+    async loadedInstances(patterns) {
+      if (patterns.length === 0) return [];
+      const { stdout } = await inScope([
+        "list-units",
+        "--all",
+        "--plain",
+        "--no-legend",
+        "--full",
+        "--",
+        ...patterns,
+      ]);
+      return stdout.split("\n").map((line) => line.trim().split(/\s+/)[0])
+        .filter((unit) => unit !== undefined && unit !== "");
     },
     states: (services) => showUnits(scope, services, { runner }),
     async resetFailed(services) {
@@ -217,6 +265,30 @@ export function hostOps(options: HostOpsOptions): HostOps {
   };
 }
 
+const MARKER_REGEXP = /^\..+\.(app|asset)$/;
+
+/** Podman's marker files in the quadlet folder, by name, with their content. */
+async function readPodmanMarkers(
+  quadletDir: string,
+): Promise<Record<string, string>> {
+  const markers: Record<string, string> = {};
+  let entries: Deno.DirEntry[];
+  try {
+    entries = await Array.fromAsync(Deno.readDir(quadletDir));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return markers;
+    throw error;
+  }
+  for (const entry of entries) {
+    if (entry.isFile && MARKER_REGEXP.test(entry.name)) {
+      markers[entry.name] = await Deno.readTextFile(
+        `${quadletDir}/${entry.name}`,
+      );
+    }
+  }
+  return markers;
+}
+
 /**
  * Podman records what one `podman quadlet install` installed in a marker file
  * (`.<first unit>.app` listing each file, `.<file>.asset` for a lone file;
@@ -237,7 +309,7 @@ async function forgetInPodmanMarkers(
     throw error;
   }
   for (const entry of entries) {
-    if (!entry.isFile || !/^\..+\.(app|asset)$/.test(entry.name)) continue;
+    if (!entry.isFile || !MARKER_REGEXP.test(entry.name)) continue;
     const path = `${quadletDir}/${entry.name}`;
     const lines = (await Deno.readTextFile(path)).split("\n").map((l) =>
       l.trim()

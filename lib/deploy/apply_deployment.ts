@@ -163,6 +163,13 @@ export async function undoInstall(
       ["start the previous services", () => ops.start(previous.running)],
     );
   }
+  const markers = intent.podman_markers;
+  if (markers !== undefined) {
+    steps.push([
+      "put Podman's application markers back",
+      () => ops.restoreMarkers(markers),
+    ]);
+  }
   steps.push(
     ["clear the failed units", () => ops.resetFailed(intent.unit_services)],
     ["remove the volumes it created", () => ops.removeVolumes(intent.volumes)],

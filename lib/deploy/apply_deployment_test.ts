@@ -66,6 +66,9 @@ function fakeOps(options: {
     journalTail: (service) => Promise.resolve([`${service}: boom`]),
     journalCommand: (service) => `journalctl -u ${service}`,
     dependencies: () => Promise.resolve([]),
+    loadedInstances: () => Promise.resolve([]),
+    readMarkers: () => Promise.resolve({}),
+    restoreMarkers: () => record("restore markers"),
   };
   return { ops, calls };
 }

@@ -111,4 +111,6 @@ async function removeLeftovers(dir: string): Promise<void> {
       await Deno.remove(`${dir}/${entry.name}`, { recursive: true });
     }
   }
+  // An empty folder is a leftover too; one that is not empty stays.
+  await Deno.remove(dir).catch(() => {});
 }

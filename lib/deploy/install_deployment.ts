@@ -167,13 +167,14 @@ export async function installDeployment(
       running,
     },
     remove_volumes: false,
+    podman_markers: await ops.readMarkers(),
   };
   context.progress("Staging the files…");
   const record = await stageDeployment(deployment, {
     dir: stagedDir,
     now: context.now(),
   }).catch(async (error) => {
-    await Deno.remove(stagedDir, { recursive: true }).catch(() => {});
+    await removeStaged(stagedDir);
     throw error;
   });
   await writeJournal(paths.stateDir, intent);
@@ -200,7 +201,7 @@ export async function installDeployment(
     throw await undo(intent, ops, { error, context });
   }
   await clearJournal(paths.stateDir);
-  await Deno.remove(stagedDir, { recursive: true });
+  await removeStaged(stagedDir);
   return { started: start ? startNow : [], waitingForSecrets: waiting };
 }
 
@@ -218,7 +219,7 @@ async function undo(
   const failures = await undoInstall(intent, ops);
   if (failures.length === 0) {
     await clearJournal(pathsOf(context).stateDir);
-    await Deno.remove(intent.staged_dir!, { recursive: true }).catch(() => {});
+    await removeStaged(intent.staged_dir!);
   }
   if (!(error instanceof LegerError)) return error;
   const state = failures.length > 0
@@ -246,6 +247,16 @@ async function undo(
     line: error.line,
     details: [...error.details, ...state],
     remedy: error.remedy,
+  });
+}
+
+/** Removes a temporary staged copy, and `staged/` itself when nothing else is staged. */
+async function removeStaged(dir: string): Promise<void> {
+  await Deno.remove(dir, { recursive: true }).catch(() => {
+    // Already gone.
+  });
+  await Deno.remove(dir.slice(0, dir.lastIndexOf("/"))).catch(() => {
+    // Not empty: staged updates of other deployments stay.
   });
 }
 

@@ -97,11 +97,19 @@ export async function finishRemove(
 ): Promise<void> {
   const { deployment: name } = intent;
   const paths = pathsOf(context);
-  context.progress(`Stopping ${intent.unit_services.join(", ") || "nothing"}…`);
-  await ops.stop(intent.unit_services);
+  // Instances of its templates may run beyond those it started
+  // (`leger service start worker@three`): they go with the template.
+  const services = [
+    ...new Set([
+      ...intent.unit_services,
+      ...await ops.loadedInstances(templatePatterns(intent.files)),
+    ]),
+  ];
+  context.progress(`Stopping ${services.join(", ") || "nothing"}…`);
+  await ops.stop(services);
   context.progress("Removing the units…");
   await ops.removeFiles(intent.files);
-  await ops.resetFailed(intent.unit_services);
+  await ops.resetFailed(services);
   // Networks hold no data: they go with the deployment, or a new install of
   // it would find them taken.
   await ops.removeNetworks(intent.networks);
@@ -144,4 +152,12 @@ async function forgetManifest(stateDir: string, name: string): Promise<void> {
     path,
     new TextEncoder().encode(JSON.stringify(document, null, 2) + "\n"),
   );
+}
+
+/** `worker@*.service` for each template unit file (`worker@.container`). */
+function templatePatterns(files: readonly string[]): string[] {
+  return files.flatMap((file) => {
+    const match = /^([^/]+@)\.(container|pod|kube)$/.exec(file);
+    return match === null ? [] : [`${match[1]}*.service`];
+  });
 }

@@ -51,6 +51,11 @@ export interface IntentJournal {
   previous: JournalPrevious | null;
   /** A remove that also removes the deployment's volumes. */
   remove_volumes: boolean;
+  /**
+   * Podman's application markers (`.<unit>.app`) as they were before an
+   * install, by name, with their content: an undo puts them back.
+   */
+  podman_markers?: Record<string, string>;
 }
 
 const FILE = "journal.json";
@@ -199,7 +204,22 @@ function checkJournal(value: unknown, path: string): IntentJournal {
     networks: list(record, "networks"),
     previous: checkedPrevious,
     remove_volumes: record.remove_volumes === true,
+    ...(markersOf(record.podman_markers, path)),
   };
+}
+
+function markersOf(
+  value: unknown,
+  path: string,
+): { podman_markers?: Record<string, string> } {
+  if (value === undefined) return {};
+  if (
+    typeof value !== "object" || value === null || Array.isArray(value) ||
+    !Object.values(value).every((text) => typeof text === "string")
+  ) {
+    throw invalid(path, '"podman_markers" is not an object of strings');
+  }
+  return { podman_markers: value as Record<string, string> };
 }
 
 function invalid(path: string, why: string, cause?: unknown): LegerError {

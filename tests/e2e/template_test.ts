@@ -94,12 +94,18 @@ e2eTest(
             "active",
           );
 
+          // An instance the deployment does not name, started by hand.
+          const three = await leger(["service", "start", `${worker}@three`], {
+            user,
+          });
+          strictEqual(three.code, 0, describe(three));
+
           const remove = await leger(["deploy", "remove", name, "--yes"], {
             user,
           });
           strictEqual(remove.code, 0, describe(remove));
           deepStrictEqual(await quadletFiles(user, name), []);
-          for (const instance of ["one", "two"]) {
+          for (const instance of ["one", "two", "three"]) {
             strictEqual(
               await activeState(`${worker}@${instance}.service`, user),
               "inactive",

@@ -438,6 +438,19 @@ export function fakeHost(options: FakeHostOptions): FakeHost {
           }
         }
         return ok();
+      case "list-units": {
+        const patterns = units.map((p) =>
+          new RegExp(`^${p.replace(/[.]/g, "\\.").replace(/\*/g, ".*")}$`)
+        );
+        return ok(
+          [...host.services.keys()].filter((unit) =>
+            patterns.some((p) => p.test(unit))
+          ).map((unit) => {
+            const state = host.services.get(unit)!;
+            return `${unit} loaded ${state.activeState} ${state.subState} ${unit}\n`;
+          }).join(""),
+        );
+      }
       case "show": {
         const asked = args.find((a) => a.startsWith("--property="))
           ?.slice("--property=".length).split(",");

@@ -118,9 +118,9 @@ export async function run(
   context.err(renderPlan(plan, { terminal: context.stdoutIsTerminal }));
   if (missingSecrets.length > 0) {
     context.err(
-      `Warning: ${missingSecrets.length} secrets are not in Podman yet: ${
-        missingSecrets.join(", ")
-      }\n` +
+      `Warning: ${missingSecrets.length} secret${
+        missingSecrets.length === 1 ? " is" : "s are"
+      } not in Podman yet: ${missingSecrets.join(", ")}\n` +
         "  legerd creates them from leger.run once it runs; until then the units that use them are installed but not started.\n",
     );
   }

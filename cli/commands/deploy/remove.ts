@@ -15,6 +15,7 @@ import { LegerError } from "../../../lib/errors/mod.ts";
 import { chooseDeployment } from "../../../lib/state/choose_deployment.ts";
 import { readDeployments } from "../../../lib/state/deployments_file.ts";
 import { legerPaths } from "../../../lib/state/paths.ts";
+import { abortOnSignals } from "../../abort_on_signals.ts";
 import { confirm } from "../../confirm.ts";
 import { type CommandDeps, deployContextOf } from "../../deps.ts";
 import { flag, scopeOption } from "../../options.ts";
@@ -96,6 +97,8 @@ export async function run(
       return 1;
     }
   }
+  // A removal half done is worth finishing, not undoing: a signal only says so.
+  using _signals = abortOnSignals(deps, { doing: "finishing the removal" });
   const { keptVolumes } = await removeDeployment(deployment, pipeline, {
     removeVolumes: options.removeVolumes,
   });

@@ -1,7 +1,10 @@
+import { CommandError } from "../../../lib/adapters/command_error.ts";
 import type { Scope } from "../../../lib/adapters/scope.ts";
+import { hostOf } from "../../../lib/deploy/context.ts";
+import { explainStartFailure } from "../../../lib/deploy/explain_start_failure.ts";
 import { showUnits, systemctl } from "../../../lib/adapters/systemctl.ts";
 import { resolveScope } from "../../../lib/deploy/scope.ts";
-import type { CommandDeps } from "../../deps.ts";
+import { type CommandDeps, deployContextOf } from "../../deps.ts";
 import { scopeOption } from "../../options.ts";
 import type { CommandLine } from "../../spec.ts";
 import { findService } from "./_find_service.ts";
@@ -43,7 +46,17 @@ export async function controlService(
   const { context, runner } = deps;
   const scope = resolveScope(options.scope, context);
   const service = await findService(options.service, { scope, context });
-  await systemctl(scope, [verb, "--", service], { runner });
+  try {
+    await systemctl(scope, [verb, "--", service], { runner });
+  } catch (error) {
+    if (!(error instanceof CommandError) || verb === "stop") throw error;
+    // systemctl says only that the job failed: say which unit failed, and why
+    // (a missing secret, a port taken, an image that cannot be pulled…).
+    const ops = await hostOf(deployContextOf(deps, scope));
+    throw await explainStartFailure(service, ops, {
+      retry: `run \`leger service ${verb} ${options.service}\` again`,
+    });
+  }
   const [state] = await showUnits(scope, [service], { runner });
   context.out(`${service}: ${state.activeState} (${state.subState})\n`);
   const wanted = verb === "stop" ? "inactive" : "active";

@@ -85,3 +85,31 @@ Deno.test("service start|stop|restart change a service and print its new state",
     );
   });
 });
+
+Deno.test("service start names a missing secret as the cause, with the fix", async () => {
+  await using fixture = await commandFixture({
+    failing: ["api.service"],
+    journals: {
+      "api.service": [
+        'Error: no secret with name or id "api_token": no such secret',
+      ],
+    },
+  });
+  const source = await fixture.writeSource("api", {
+    "api.container":
+      "[Container]\nImage=localhost/bb:latest\nSecret=api_token,type=env,target=TOKEN\n",
+  });
+  // The secret is missing: the install leaves the service stopped.
+  strictEqual(
+    await runProgram(
+      ["deploy", "install", "--source", source, "--yes"],
+      fixture.deps,
+    ),
+    0,
+    fixture.output.stderr,
+  );
+  fixture.clearOutput();
+  strictEqual(await runProgram(["service", "start", "api"], fixture.deps), 1);
+  match(fixture.output.stderr, /podman secret create/);
+  match(fixture.output.stderr, /\[ERR_SECRET_MISSING\]/);
+});
