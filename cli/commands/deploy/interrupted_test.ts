@@ -212,7 +212,10 @@ Deno.test("deploy remove --force removes a deployment whose record is gone", asy
     await runProgram(["deploy", "remove", "web", "--yes"], fixture.deps),
     1,
   );
-  match(fixture.output.stderr, /ERR_DEPLOYMENT_NOT_FOUND/);
+  match(
+    fixture.output.stderr,
+    /deploy remove web --force[\s\S]*ERR_DEPLOYMENT_NOT_FOUND/,
+  );
   fixture.clearOutput();
   strictEqual(
     await runProgram(

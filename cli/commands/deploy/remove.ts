@@ -77,6 +77,20 @@ export async function run(
   );
   let deployment = installed.find((d) => d.name === options.deployment) ??
     (options.force ? await rebuildRecord(options.deployment, pipeline) : null);
+  if (deployment === null && !options.force) {
+    // Not recorded, but leger kept a copy of it: --force removes it.
+    const kept = await rebuildRecord(options.deployment, pipeline);
+    if (kept !== null) {
+      throw new LegerError(
+        "ERR_DEPLOYMENT_NOT_FOUND",
+        `Cannot find "${options.deployment}" in leger's record of installed deployments, though leger still has a copy of it`,
+        {
+          remedy:
+            `Run \`leger deploy remove ${options.deployment} --force\` to remove what that copy names`,
+        },
+      );
+    }
+  }
   if (deployment === null) {
     // Throws ERR_DEPLOYMENT_NOT_FOUND naming the deployments there are,
     // unless the name is one of them after all.
