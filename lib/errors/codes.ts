@@ -208,6 +208,11 @@ export const ERROR_CODES = {
     description: "A secret a unit names does not exist in Podman",
     exit: 1,
   },
+  ERR_DROPIN_SCOPE: {
+    description:
+      "A drop-in of the deployment would change units outside the deployment",
+    exit: 1,
+  },
   ERR_UNIT_NAME_INVALID: {
     description: "A unit file's name is one systemd refuses",
     exit: 1,
