@@ -25,7 +25,7 @@ export function printError(
   error: unknown,
   context: Pick<CliContext, "err" | "debug">,
 ): number {
-  const legerError = error instanceof LegerError ? error : asInternal(error);
+  const legerError = toLegerError(error);
   const lines = [`Error: ${legerError.message}`];
   const where = legerError.where;
   if (where !== undefined && !legerError.message.includes(where)) {
@@ -43,6 +43,26 @@ export function printError(
   }
   context.err(lines.join("\n") + "\n");
   return legerError.exitCode;
+}
+
+/**
+ * The leger error that {@linkcode printError} reports for `error`: the error
+ * itself when it is one, else `ERR_INTERNAL` (a bug) with `error` as its
+ * cause. `--json` output renders the same error (cli/json_error.ts).
+ *
+ * @param error What a command threw.
+ * @returns The leger error to report.
+ *
+ * @example Usage
+ * ```ts
+ * import { toLegerError } from "./print_error.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * strictEqual(toLegerError(new TypeError("x is null")).code, "ERR_INTERNAL");
+ * ```
+ */
+export function toLegerError(error: unknown): LegerError {
+  return error instanceof LegerError ? error : asInternal(error);
 }
 
 function asInternal(error: unknown): LegerError {
