@@ -11,8 +11,15 @@ import { spawnCaptured } from "./_spawn.ts";
 /** The project root, as an absolute path. */
 export const ROOT = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
 
-/** The shared folder beside the project (specification, fixtures). */
+/**
+ * The shared folder beside the project (specification, the e2e host script).
+ * Only the e2e tests use it: every other test reads its fixtures from
+ * {@linkcode TESTDATA}, so that a fresh clone passes `deno task test`.
+ */
 export const SHARED = `${ROOT}/../shared`;
+
+/** The test fixtures inside the repository (`tests/testdata`). */
+export const TESTDATA = `${ROOT}/tests/testdata`;
 
 /** The `deno run` flags of a task in deno.json (`leger` or `legerd`). */
 export function permissionFlags(task: "leger" | "legerd"): string[] {

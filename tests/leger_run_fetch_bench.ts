@@ -1,6 +1,6 @@
 /**
  * A 20-file leger.run deployment (the service's own rendering,
- * `../shared/fixtures/leger-run-rendered/v1`: its manifest, the 19 files it
+ * `tests/testdata/leger-run-rendered/v1`: its manifest, the 19 files it
  * lists and the `llm.network` it leaves out) fetched from the loopback
  * leger.run by `fetchLegerRunSource()` (checksums, reference closure and
  * normalisation included), against fetching the same 21 URLs with `curl`
@@ -15,11 +15,11 @@
  * @module
  */
 import { fetchLegerRunSource } from "../lib/source/fetch_leger_run_source.ts";
-import { SHARED } from "./_leger.ts";
+import { TESTDATA } from "./_leger.ts";
 import { LegerRunServer } from "./leger_run_server.ts";
 
 const UUID = "f44a09fc-90d1-5f2b-bf2c-7380100ec435";
-const FIXTURE = `${SHARED}/fixtures/leger-run-rendered/v1`;
+const FIXTURE = `${TESTDATA}/leger-run-rendered/v1`;
 const RUNS = 15;
 
 const server = await LegerRunServer.start();

@@ -1,12 +1,12 @@
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
 import { LegerRunServer } from "./leger_run_server.ts";
-import { SHARED } from "./_leger.ts";
+import { TESTDATA } from "./_leger.ts";
 
 const UUID = "f44a09fc-90d1-5f2b-bf2c-7380100ec435";
 
 Deno.test("LegerRunServer serves a rendered deployment's files under /static", async () => {
   await using server = await LegerRunServer.start();
-  const fixture = `${SHARED}/fixtures/leger-run-rendered/v1`;
+  const fixture = `${TESTDATA}/leger-run-rendered/v1`;
   await server.addStaticDir(`${UUID}/v1`, fixture);
   const response = await fetch(`${server.staticUrl}/${UUID}/v1/manifest.json`);
   strictEqual(response.status, 200);

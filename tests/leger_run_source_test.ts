@@ -1,7 +1,7 @@
 /**
  * The leger.run source against the loopback leger.run (`leger_run_server.ts`)
  * serving the deployments that the service itself rendered
- * (`../shared/fixtures/leger-run-rendered/v1` and `v2`), with releases and
+ * (`tests/testdata/leger-run-rendered/v1` and `v2`), with releases and
  * deployments in its API: `fetchLegerRunSource()` in-process, then the CLI.
  *
  * @module
@@ -19,13 +19,13 @@ import { sha256Hex } from "../lib/source/sha256_hex.ts";
 import type { LoadedDeployment, Normalisation } from "../lib/source/types.ts";
 import { validateDeployment } from "../lib/validate/validate_deployment.ts";
 import { writeDeploymentFolder } from "../lib/state/deployment_folder.ts";
-import { runLeger, SHARED } from "./_leger.ts";
+import { runLeger, TESTDATA } from "./_leger.ts";
 import { tempFolder } from "./_folders.ts";
 import { LegerRunServer } from "./leger_run_server.ts";
 
 /** The fixtures' user: the UUIDv5 of Tailscale user id 9007199254740993. */
 const UUID = "f44a09fc-90d1-5f2b-bf2c-7380100ec435";
-const FIXTURES = `${SHARED}/fixtures/leger-run-rendered`;
+const FIXTURES = `${TESTDATA}/leger-run-rendered`;
 const QUADLET = "/usr/libexec/podman/quadlet";
 const decoder = new TextDecoder();
 

@@ -1,7 +1,7 @@
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import type { DeploymentPlan } from "../lib/deploy/plan_types.ts";
 import { listTree, tempFolder } from "./_folders.ts";
-import { ROOT, runLeger, SHARED } from "./_leger.ts";
+import { ROOT, runLeger, TESTDATA } from "./_leger.ts";
 
 const WEB = `[Container]
 Image=localhost/bb:latest
@@ -343,7 +343,7 @@ Deno.test("validate reports the leger.run defects of a rendered deployment as it
   await using _ = home;
   const { code, plan } = await planJson([
     "validate",
-    `${SHARED}/fixtures/leger-run-rendered/v1`,
+    `${TESTDATA}/leger-run-rendered/v1`,
   ], env);
   strictEqual(code, 1);
   const codes = new Set(plan.errors.map((e) => e.code));

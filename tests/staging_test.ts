@@ -4,9 +4,9 @@ import { stageDeployment } from "../lib/deploy/stage_deployment.ts";
 import { writeDeploymentFolder } from "../lib/state/deployment_folder.ts";
 import type { DiffDocument } from "../cli/commands/diff.ts";
 import { listTree, tempFolder } from "./_folders.ts";
-import { runLeger, SHARED } from "./_leger.ts";
+import { runLeger, TESTDATA } from "./_leger.ts";
 
-const RENDERED = `${SHARED}/fixtures/leger-run-rendered`;
+const RENDERED = `${TESTDATA}/leger-run-rendered`;
 
 async function userHome() {
   const home = await tempFolder();

@@ -12,7 +12,7 @@ const VECTORS: readonly [userId: string, uuid: string][] = [
 ];
 
 const FIXTURES = new URL(
-  "../../../shared/fixtures/leger-run-rendered/",
+  "../../tests/testdata/leger-run-rendered/",
   import.meta.url,
 );
 

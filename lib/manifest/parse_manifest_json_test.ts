@@ -3,7 +3,7 @@ import { LegerError } from "../errors/mod.ts";
 import { parseManifestJson } from "./parse_manifest_json.ts";
 
 const RENDERED = new URL(
-  "../../../shared/fixtures/leger-run-rendered/",
+  "../../tests/testdata/leger-run-rendered/",
   import.meta.url,
 );
 const HEX = "0123456789abcdef".repeat(4);

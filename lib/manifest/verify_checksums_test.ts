@@ -11,7 +11,7 @@ import { parseManifestJson } from "./parse_manifest_json.ts";
 import { verifyChecksums } from "./verify_checksums.ts";
 
 const RENDERED = new URL(
-  "../../../shared/fixtures/leger-run-rendered/",
+  "../../tests/testdata/leger-run-rendered/",
   import.meta.url,
 );
 

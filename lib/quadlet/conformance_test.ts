@@ -13,6 +13,7 @@ import { LegerError } from "../errors/mod.ts";
 import { mergeDropIns, selectDropIns } from "../unit/drop_ins.ts";
 import { parseUnit } from "../unit/parse_unit.ts";
 import type { UnitFile } from "../unit/types.ts";
+import { needsCorpus, PODMAN_FIXTURES } from "../unit/_fixtures.ts";
 import { readCsv } from "./_read_csv.ts";
 import { quadletKindOf } from "./kind.ts";
 import { toQuadletUnit } from "./to_quadlet_unit.ts";
@@ -24,10 +25,8 @@ import type { QuadletUnit } from "./types.ts";
  */
 const ALLOWED_MISMATCHES: Readonly<Record<string, string>> = {};
 
-const CORPUS = new URL(
-  "../../../shared/fixtures/podman-quadlet-e2e/",
-  import.meta.url,
-);
+/** Podman's corpus: in `../shared/`, `$LEGER_PODMAN_CORPUS` or `.corpus/`. */
+const CORPUS = PODMAN_FIXTURES;
 
 /**
  * Podman's e2e test installs the corpus in `<tmp>/podman-e2e-…/subtest-…/quadlet/`
@@ -286,93 +285,100 @@ function holds(view: QuadletUnit, assertion: Assertion): boolean {
   }
 }
 
-Deno.test("toQuadletUnit() agrees with Podman's generator on every unit of its test corpus", async () => {
-  const corpus = await readCorpus();
-  const unitPaths = corpus.paths.filter(isUnitPath);
-  const loaded = new Map<string, UnitFile>();
-  const loadErrors = new Map<string, unknown>();
-  for (const path of unitPaths) {
-    try {
-      loaded.set(path, loadUnit(path, corpus));
-    } catch (err) {
-      loadErrors.set(path, err);
-    }
-  }
-  const siblings = new Map<string, UnitFile>();
-  for (const [path, unit] of loaded) {
-    siblings.set(path.slice(path.lastIndexOf("/") + 1), unit);
-  }
-
-  let checked = 0;
-  let matched = 0;
-  let converted = 0;
-  let rejected = 0;
-  const byFlag = new Map<string, [number, number]>();
-  const problems: string[] = [];
-  const allowedSeen = new Set<string>();
-  for (const path of unitPaths) {
-    const { failed, assertions } = readAssertions(corpus.texts.get(path)!);
-    let view: QuadletUnit;
-    try {
-      const error = loadErrors.get(path);
-      if (error !== undefined) throw error;
-      view = toQuadletUnit(loaded.get(path)!, {
-        siblings,
-        unitDir: unitDirOf(path),
-      });
-      converted++;
-    } catch (err) {
-      if (!(err instanceof LegerError)) {
-        problems.push(
-          `${path}: crashed: ${err instanceof Error ? err.stack : String(err)}`,
-        );
-      } else if (!failed) {
-        problems.push(
-          `${path}: rejected but Podman accepts it: ${err.code} ${err.message}`,
-        );
-      } else rejected++;
-      continue;
-    }
-    for (const assertion of assertions) {
-      checked++;
-      const flag = assertion.args[0];
-      const counts = byFlag.get(flag) ?? [0, 0];
-      counts[0]++;
-      const ok = holds(view, assertion) !== assertion.negated;
-      if (ok) {
-        matched++;
-        counts[1]++;
-      } else {
-        const key = `${path}: ${assertion.text}`;
-        if (key in ALLOWED_MISMATCHES) allowedSeen.add(key);
-        else {problems.push(
-            `${key}\n    typed view: ${JSON.stringify(valuesOf(view, flag))}`,
-          );}
+Deno.test(
+  needsCorpus(
+    "toQuadletUnit() agrees with Podman's generator on every unit of its test corpus",
+  ),
+  async () => {
+    const corpus = await readCorpus();
+    const unitPaths = corpus.paths.filter(isUnitPath);
+    const loaded = new Map<string, UnitFile>();
+    const loadErrors = new Map<string, unknown>();
+    for (const path of unitPaths) {
+      try {
+        loaded.set(path, loadUnit(path, corpus));
+      } catch (err) {
+        loadErrors.set(path, err);
       }
-      byFlag.set(flag, counts);
     }
-  }
-  const flags = [...byFlag].map(([flag, [c, m]]) => `${flag} ${m}/${c}`).join(
-    ", ",
-  );
-  // deno-lint-ignore no-console
-  console.log(
-    `podman-quadlet-e2e: ${unitPaths.length} units, ${converted} converted, ${rejected} rejected (assert-failed); ` +
-      `${checked} assertions checked, ${matched} matched (${flags})`,
-  );
-  const stale = Object.keys(ALLOWED_MISMATCHES).filter((key) =>
-    !allowedSeen.has(key)
-  );
-  if (stale.length > 0) {
-    problems.push(
-      ...stale.map((key) => `${key}: allowed but no longer mismatches`),
+    const siblings = new Map<string, UnitFile>();
+    for (const [path, unit] of loaded) {
+      siblings.set(path.slice(path.lastIndexOf("/") + 1), unit);
+    }
+
+    let checked = 0;
+    let matched = 0;
+    let converted = 0;
+    let rejected = 0;
+    const byFlag = new Map<string, [number, number]>();
+    const problems: string[] = [];
+    const allowedSeen = new Set<string>();
+    for (const path of unitPaths) {
+      const { failed, assertions } = readAssertions(corpus.texts.get(path)!);
+      let view: QuadletUnit;
+      try {
+        const error = loadErrors.get(path);
+        if (error !== undefined) throw error;
+        view = toQuadletUnit(loaded.get(path)!, {
+          siblings,
+          unitDir: unitDirOf(path),
+        });
+        converted++;
+      } catch (err) {
+        if (!(err instanceof LegerError)) {
+          problems.push(
+            `${path}: crashed: ${
+              err instanceof Error ? err.stack : String(err)
+            }`,
+          );
+        } else if (!failed) {
+          problems.push(
+            `${path}: rejected but Podman accepts it: ${err.code} ${err.message}`,
+          );
+        } else rejected++;
+        continue;
+      }
+      for (const assertion of assertions) {
+        checked++;
+        const flag = assertion.args[0];
+        const counts = byFlag.get(flag) ?? [0, 0];
+        counts[0]++;
+        const ok = holds(view, assertion) !== assertion.negated;
+        if (ok) {
+          matched++;
+          counts[1]++;
+        } else {
+          const key = `${path}: ${assertion.text}`;
+          if (key in ALLOWED_MISMATCHES) allowedSeen.add(key);
+          else {problems.push(
+              `${key}\n    typed view: ${JSON.stringify(valuesOf(view, flag))}`,
+            );}
+        }
+        byFlag.set(flag, counts);
+      }
+    }
+    const flags = [...byFlag].map(([flag, [c, m]]) => `${flag} ${m}/${c}`).join(
+      ", ",
     );
-  }
-  if (problems.length > 0) {
-    fail(`${problems.length} problems:\n${problems.join("\n")}`);
-  }
-  assertEquals(checked > 100, true, `only ${checked} assertions checked`);
-});
+    // deno-lint-ignore no-console
+    console.log(
+      `podman-quadlet-e2e: ${unitPaths.length} units, ${converted} converted, ${rejected} rejected (assert-failed); ` +
+        `${checked} assertions checked, ${matched} matched (${flags})`,
+    );
+    const stale = Object.keys(ALLOWED_MISMATCHES).filter((key) =>
+      !allowedSeen.has(key)
+    );
+    if (stale.length > 0) {
+      problems.push(
+        ...stale.map((key) => `${key}: allowed but no longer mismatches`),
+      );
+    }
+    if (problems.length > 0) {
+      fail(`${problems.length} problems:\n${problems.join("\n")}`);
+    }
+    assertEquals(checked > 100, true, `only ${checked} assertions checked`);
+  },
+);
 
 Deno.test("shellWords() splits assertion comments as go-shellwords does", () => {
   const cases: ReadonlyArray<[string, string[]]> = [

@@ -9,15 +9,12 @@
  */
 import { LegerError } from "../errors/mod.ts";
 import { mergeDropIns, selectDropIns } from "../unit/drop_ins.ts";
+import { needsCorpus, PODMAN_CORPUS } from "../unit/_fixtures.ts";
 import { parseUnit } from "../unit/parse_unit.ts";
 import type { UnitFile } from "../unit/types.ts";
 import { quadletKindOf } from "./kind.ts";
 import { toQuadletUnit } from "./to_quadlet_unit.ts";
 
-const CORPUS = new URL(
-  "../../../shared/fixtures/podman-quadlet-e2e/",
-  import.meta.url,
-);
 const UNIT_DIR = "/home/user/.config/containers/systemd/app";
 
 interface Folder {
@@ -136,7 +133,9 @@ function readUnits(folder: Folder): number {
   return converted;
 }
 
-const corpus = readFolder(CORPUS);
+const corpus: Folder = PODMAN_CORPUS
+  ? readFolder(PODMAN_CORPUS)
+  : { paths: [], texts: new Map() };
 const generated = generateFolder(10_000);
 const parsedGenerated = new Map<string, UnitFile>(
   generated.paths.map((
@@ -145,7 +144,7 @@ const parsedGenerated = new Map<string, UnitFile>(
 );
 
 Deno.bench({
-  name: "parse + drop-ins + typed view: Podman corpus (312 units)",
+  ...needsCorpus("parse + drop-ins + typed view: Podman corpus (312 units)"),
   group: "corpus",
   fn: () => {
     readUnits(corpus);

@@ -4,7 +4,7 @@ import { readLocalSource } from "./read_local_source.ts";
 import { sha256Hex } from "./sha256_hex.ts";
 
 const RENDERED = new URL(
-  "../../../shared/fixtures/leger-run-rendered/",
+  "../../tests/testdata/leger-run-rendered/",
   import.meta.url,
 );
 const MIB = 1024 * 1024;

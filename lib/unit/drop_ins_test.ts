@@ -3,7 +3,11 @@ import {
   notStrictEqual,
   strictEqual,
 } from "node:assert/strict";
-import { PODMAN_FIXTURES, readPodmanFixtures } from "./_fixtures.ts";
+import {
+  needsCorpus,
+  PODMAN_FIXTURES,
+  readPodmanFixtures,
+} from "./_fixtures.ts";
 import { dropInDirs, mergeDropIns, selectDropIns } from "./drop_ins.ts";
 import { lookupAll, lookupLast } from "./lookup.ts";
 import { parseUnit } from "./parse_unit.ts";
@@ -60,29 +64,34 @@ async function fixturePaths(): Promise<string[]> {
   return (await readPodmanFixtures()).map((f) => f.path);
 }
 
-Deno.test("selectDropIns() picks the drop-ins of Podman's fixtures in merge order", async () => {
-  const paths = await fixturePaths();
-  const cases: [string, string[]][] = [
-    ["merged.container", [
-      "merged.container.d/10-first.conf",
-      "merged.container.d/20-second.conf",
-    ]],
-    ["merged-override.container", [
-      "merged-override.container.d/10-first.conf",
-      "merged-override.container.d/20-second.conf",
-    ]],
-    ["template@instance.container", [
-      "template@.container.d/10-env.conf",
-      "template@instance.container.d/10-image.conf",
-    ]],
-    ["template@.container", ["template@.container.d/10-env.conf"]],
-    ["template@other.container", ["template@.container.d/10-env.conf"]],
-    ["basic.container", []],
-  ];
-  for (const [unitFile, want] of cases) {
-    deepStrictEqual(selectDropIns(unitFile, paths), want, unitFile);
-  }
-});
+Deno.test(
+  needsCorpus(
+    "selectDropIns() picks the drop-ins of Podman's fixtures in merge order",
+  ),
+  async () => {
+    const paths = await fixturePaths();
+    const cases: [string, string[]][] = [
+      ["merged.container", [
+        "merged.container.d/10-first.conf",
+        "merged.container.d/20-second.conf",
+      ]],
+      ["merged-override.container", [
+        "merged-override.container.d/10-first.conf",
+        "merged-override.container.d/20-second.conf",
+      ]],
+      ["template@instance.container", [
+        "template@.container.d/10-env.conf",
+        "template@instance.container.d/10-image.conf",
+      ]],
+      ["template@.container", ["template@.container.d/10-env.conf"]],
+      ["template@other.container", ["template@.container.d/10-env.conf"]],
+      ["basic.container", []],
+    ];
+    for (const [unitFile, want] of cases) {
+      deepStrictEqual(selectDropIns(unitFile, paths), want, unitFile);
+    }
+  },
+);
 
 const SELECT_CASES: {
   name: string;
@@ -229,43 +238,46 @@ async function loadWithDropIns(unitFile: string): Promise<UnitFile> {
   return mergeDropIns(unit, dropIns);
 }
 
-Deno.test("mergeDropIns() gives Podman's values for its drop-in fixtures", async () => {
-  const merged = await loadWithDropIns("merged.container");
-  deepStrictEqual(
-    lookupAll(merged, "Container", "Environment").map((
-      e,
-    ) => [e.value, e.file, e.line]),
-    [
-      ["MAIN=mainvalue", "merged.container", 8],
-      ["FIRST=value", "merged.container.d/10-first.conf", 2],
-      ["SECOND=othervalue", "merged.container.d/20-second.conf", 2],
-    ],
-  );
+Deno.test(
+  needsCorpus("mergeDropIns() gives Podman's values for its drop-in fixtures"),
+  async () => {
+    const merged = await loadWithDropIns("merged.container");
+    deepStrictEqual(
+      lookupAll(merged, "Container", "Environment").map((
+        e,
+      ) => [e.value, e.file, e.line]),
+      [
+        ["MAIN=mainvalue", "merged.container", 8],
+        ["FIRST=value", "merged.container.d/10-first.conf", 2],
+        ["SECOND=othervalue", "merged.container.d/20-second.conf", 2],
+      ],
+    );
 
-  const override = await loadWithDropIns("merged-override.container");
-  deepStrictEqual(
-    lookupAll(override, "Container", "Environment").map((
-      e,
-    ) => [e.value, e.file, e.line]),
-    [["SECOND=othervalue", "merged-override.container.d/20-second.conf", 4]],
-  );
+    const override = await loadWithDropIns("merged-override.container");
+    deepStrictEqual(
+      lookupAll(override, "Container", "Environment").map((
+        e,
+      ) => [e.value, e.file, e.line]),
+      [["SECOND=othervalue", "merged-override.container.d/20-second.conf", 4]],
+    );
 
-  const instance = await loadWithDropIns("template@instance.container");
-  strictEqual(
-    lookupLast(instance, "Container", "Image")?.value,
-    "localhost/changed-image",
-  );
-  deepStrictEqual(
-    lookupAll(instance, "Container", "Environment").map((e) => e.value),
-    [
-      "FOO=bar",
-    ],
-  );
-  strictEqual(
-    lookupLast(instance, "Install", "WantedBy")?.value,
-    "want.service",
-  );
-});
+    const instance = await loadWithDropIns("template@instance.container");
+    strictEqual(
+      lookupLast(instance, "Container", "Image")?.value,
+      "localhost/changed-image",
+    );
+    deepStrictEqual(
+      lookupAll(instance, "Container", "Environment").map((e) => e.value),
+      [
+        "FOO=bar",
+      ],
+    );
+    strictEqual(
+      lookupLast(instance, "Install", "WantedBy")?.value,
+      "want.service",
+    );
+  },
+);
 
 Deno.test("mergeDropIns() adds sections the unit lacks, with the drop-in's file", () => {
   const unit = parseUnit("[Container]\nImage=x\n", { file: "web.container" });

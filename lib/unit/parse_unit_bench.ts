@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { readPodmanFixtures } from "./_fixtures.ts";
+import { needsCorpus, PODMAN_CORPUS, readPodmanFixtures } from "./_fixtures.ts";
 import { parseUnit } from "./parse_unit.ts";
 
 const GENERATED_COUNT = 10_000;
@@ -85,7 +85,7 @@ function generateUnit(index: number, next: () => number): string {
   return lines.join("\n");
 }
 
-const fixtures = await readPodmanFixtures();
+const fixtures = PODMAN_CORPUS ? await readPodmanFixtures() : [];
 const next = random(42);
 const generated = Array.from(
   { length: GENERATED_COUNT },
@@ -93,7 +93,9 @@ const generated = Array.from(
 );
 
 Deno.bench({
-  name: `parseUnit() over the ${fixtures.length} Podman fixture files`,
+  ...needsCorpus(
+    `parseUnit() over the ${fixtures.length} Podman fixture files`,
+  ),
   group: "fixtures",
   baseline: true,
   fn() {

@@ -1,6 +1,10 @@
 import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
 import { LegerError } from "../errors/mod.ts";
-import { PODMAN_FIXTURES, readPodmanFixtures } from "./_fixtures.ts";
+import {
+  needsCorpus,
+  PODMAN_FIXTURES,
+  readPodmanFixtures,
+} from "./_fixtures.ts";
 import { parseUnit } from "./parse_unit.ts";
 import type { UnitFile } from "./types.ts";
 
@@ -299,87 +303,108 @@ Deno.test("parseUnit() keeps a dropped continuation as a comment node", () => {
   ]);
 });
 
-Deno.test("parseUnit() reads Podman's comment-with-continuation.container", async () => {
-  const unit = parseUnit(
-    await readFixture("comment-with-continuation.container"),
-    {
-      file: "comment-with-continuation.container",
-    },
-  );
-  deepStrictEqual(shape(unit), [
-    ["Unit", [["Wants", "network-online.target", 6], [
-      "After",
-      "network-online.target",
-      7,
-    ]]],
-    ["Container", [
-      ["Image", "localhost/imagename:latest", 13],
-      ["ContainerName", "greatName", 15],
-      ["Label", "io.containers.autoupdate=registry", 18],
-      ["Environment", "PUID=1000 PGID=100 SEED_RATIO=1.3 TZ=Europe/Prague", 19],
-      ["Volume", "./.config:/config", 20],
-      ["Volume", "./downloads:/downloads", 21],
-      ["PublishPort", "9091:9091", 24],
-    ]],
-  ]);
-});
+Deno.test(
+  needsCorpus("parseUnit() reads Podman's comment-with-continuation.container"),
+  async () => {
+    const unit = parseUnit(
+      await readFixture("comment-with-continuation.container"),
+      {
+        file: "comment-with-continuation.container",
+      },
+    );
+    deepStrictEqual(shape(unit), [
+      ["Unit", [["Wants", "network-online.target", 6], [
+        "After",
+        "network-online.target",
+        7,
+      ]]],
+      ["Container", [
+        ["Image", "localhost/imagename:latest", 13],
+        ["ContainerName", "greatName", 15],
+        ["Label", "io.containers.autoupdate=registry", 18],
+        [
+          "Environment",
+          "PUID=1000 PGID=100 SEED_RATIO=1.3 TZ=Europe/Prague",
+          19,
+        ],
+        ["Volume", "./.config:/config", 20],
+        ["Volume", "./downloads:/downloads", 21],
+        ["PublishPort", "9091:9091", 24],
+      ]],
+    ]);
+  },
+);
 
-Deno.test("parseUnit() joins Podman's continuation fixtures", async (t) => {
-  const cases: [string, string, number][] = [
-    [
-      "line-continuation-whitespace.container",
-      '"/some/binary file" --arg1 "arg 2"',
-      7,
-    ],
-    ["exec.container", '"/some/binary file" --arg1 "arg 2"', 5],
-  ];
-  for (const [file, exec, line] of cases) {
-    await t.step(file, async () => {
-      const unit = parseUnit(await readFixture(file), { file });
-      const entry = unit.sections[0].entries.find((e) => e.key === "Exec");
-      deepStrictEqual([entry?.value, entry?.line], [exec, line]);
+Deno.test(
+  needsCorpus("parseUnit() joins Podman's continuation fixtures"),
+  async (t) => {
+    const cases: [string, string, number][] = [
+      [
+        "line-continuation-whitespace.container",
+        '"/some/binary file" --arg1 "arg 2"',
+        7,
+      ],
+      ["exec.container", '"/some/binary file" --arg1 "arg 2"', 5],
+    ];
+    for (const [file, exec, line] of cases) {
+      await t.step(file, async () => {
+        const unit = parseUnit(await readFixture(file), { file });
+        const entry = unit.sections[0].entries.find((e) => e.key === "Exec");
+        deepStrictEqual([entry?.value, entry?.line], [exec, line]);
+      });
+    }
+  },
+);
+
+Deno.test(
+  needsCorpus(
+    "parseUnit() drops the continuation of Podman's emptyline.container",
+  ),
+  async () => {
+    const unit = parseUnit(await readFixture("emptyline.container"), {
+      file: "emptyline.container",
     });
-  }
-});
+    deepStrictEqual(shape(unit), [["Container", []]]);
+  },
+);
 
-Deno.test("parseUnit() drops the continuation of Podman's emptyline.container", async () => {
-  const unit = parseUnit(await readFixture("emptyline.container"), {
-    file: "emptyline.container",
-  });
-  deepStrictEqual(shape(unit), [["Container", []]]);
-});
+Deno.test(
+  needsCorpus("parseUnit() keeps quotes and escapes in values"),
+  async (t) => {
+    const cases: [string, string, string][] = [
+      ["quotes.container", "ContainerName", '"RemoveQuotes"Name"'],
+      ["quotes.container", "Image", '"localhost/imagename"'],
+      [
+        "escapes.container",
+        "Exec",
+        `/some/path "an arg" "a;b\\nc\\td'e" a;b\\nc\\td 'a"b' '\\110ello \\127orld'`,
+      ],
+      [
+        "health-cmd-shell-quotes.container",
+        "HealthCmd",
+        `/bin/sh -c "echo 'hello world!'"`,
+      ],
+    ];
+    for (const [file, key, value] of cases) {
+      await t.step(`${file} ${key}`, async () => {
+        const unit = parseUnit(await readFixture(file), { file });
+        strictEqual(
+          unit.sections[0].entries.find((e) => e.key === key)?.value,
+          value,
+        );
+      });
+    }
+  },
+);
 
-Deno.test("parseUnit() keeps quotes and escapes in values", async (t) => {
-  const cases: [string, string, string][] = [
-    ["quotes.container", "ContainerName", '"RemoveQuotes"Name"'],
-    ["quotes.container", "Image", '"localhost/imagename"'],
-    [
-      "escapes.container",
-      "Exec",
-      `/some/path "an arg" "a;b\\nc\\td'e" a;b\\nc\\td 'a"b' '\\110ello \\127orld'`,
-    ],
-    [
-      "health-cmd-shell-quotes.container",
-      "HealthCmd",
-      `/bin/sh -c "echo 'hello world!'"`,
-    ],
-  ];
-  for (const [file, key, value] of cases) {
-    await t.step(`${file} ${key}`, async () => {
-      const unit = parseUnit(await readFixture(file), { file });
-      strictEqual(
-        unit.sections[0].entries.find((e) => e.key === key)?.value,
-        value,
-      );
-    });
-  }
-});
-
-Deno.test("parseUnit() accepts every file of Podman's quadlet test suite", async () => {
-  const fixtures = await readPodmanFixtures();
-  ok(fixtures.length > 300, `only ${fixtures.length} fixtures`);
-  for (const { path, text } of fixtures) {
-    const unit = parseUnit(text, { file: path });
-    ok(unit.sections.length > 0, path);
-  }
-});
+Deno.test(
+  needsCorpus("parseUnit() accepts every file of Podman's quadlet test suite"),
+  async () => {
+    const fixtures = await readPodmanFixtures();
+    ok(fixtures.length > 300, `only ${fixtures.length} fixtures`);
+    for (const { path, text } of fixtures) {
+      const unit = parseUnit(text, { file: path });
+      ok(unit.sections.length > 0, path);
+    }
+  },
+);

@@ -1,5 +1,5 @@
 import { deepStrictEqual, throws } from "node:assert/strict";
-import { PODMAN_FIXTURES } from "./_fixtures.ts";
+import { needsCorpus, PODMAN_FIXTURES } from "./_fixtures.ts";
 import { lookupLast } from "./lookup.ts";
 import { parseUnit } from "./parse_unit.ts";
 import { splitWords } from "./split_words.ts";
@@ -106,45 +106,57 @@ Deno.test('splitWords() splits as Podman\'s LookupAllStrv does when mode is "str
   }
 });
 
-Deno.test("splitWords() gives the arguments Podman's fixtures assert", async () => {
-  const cases: [string, string, string[]][] = [
-    ["escapes.container", "Exec", [
-      "/some/path",
-      "an arg",
-      "a;b\nc\td'e",
-      "a;b\nc\td",
-      'a"b',
-      "Hello World",
-    ]],
-    ["exec.container", "Exec", ["/some/binary file", "--arg1", "arg 2"]],
-    ["line-continuation-whitespace.container", "Exec", [
-      "/some/binary file",
-      "--arg1",
-      "arg 2",
-    ]],
-    ["comment-with-continuation.container", "Environment", [
-      "PUID=1000",
-      "PGID=100",
-      "SEED_RATIO=1.3",
-      "TZ=Europe/Prague",
-    ]],
-  ];
-  for (const [file, key, want] of cases) {
-    const text = await Deno.readTextFile(new URL(file, PODMAN_FIXTURES));
-    const entry = lookupLast(parseUnit(text, { file }), "Container", key);
-    deepStrictEqual(splitWords(entry?.value ?? ""), want, file);
-  }
-});
+Deno.test(
+  needsCorpus("splitWords() gives the arguments Podman's fixtures assert"),
+  async () => {
+    const cases: [string, string, string[]][] = [
+      ["escapes.container", "Exec", [
+        "/some/path",
+        "an arg",
+        "a;b\nc\td'e",
+        "a;b\nc\td",
+        'a"b',
+        "Hello World",
+      ]],
+      ["exec.container", "Exec", ["/some/binary file", "--arg1", "arg 2"]],
+      ["line-continuation-whitespace.container", "Exec", [
+        "/some/binary file",
+        "--arg1",
+        "arg 2",
+      ]],
+      ["comment-with-continuation.container", "Environment", [
+        "PUID=1000",
+        "PGID=100",
+        "SEED_RATIO=1.3",
+        "TZ=Europe/Prague",
+      ]],
+    ];
+    for (const [file, key, want] of cases) {
+      const text = await Deno.readTextFile(new URL(file, PODMAN_FIXTURES));
+      const entry = lookupLast(parseUnit(text, { file }), "Container", key);
+      deepStrictEqual(splitWords(entry?.value ?? ""), want, file);
+    }
+  },
+);
 
-Deno.test("splitWords() rejects the values Podman's unsupported-escape fixtures ignore", async () => {
-  const cases: [string, string][] = [
-    ["exec-unsupported-escape.container", "Exec"],
-    ["label-unsupported-escape.container", "Label"],
-    ["reloadcmd-unsupported-escape.container", "ReloadCmd"],
-  ];
-  for (const [file, key] of cases) {
-    const text = await Deno.readTextFile(new URL(file, PODMAN_FIXTURES));
-    const entry = lookupLast(parseUnit(text, { file }), "Container", key);
-    throws(() => splitWords(entry?.value ?? ""), { name: "SyntaxError" }, file);
-  }
-});
+Deno.test(
+  needsCorpus(
+    "splitWords() rejects the values Podman's unsupported-escape fixtures ignore",
+  ),
+  async () => {
+    const cases: [string, string][] = [
+      ["exec-unsupported-escape.container", "Exec"],
+      ["label-unsupported-escape.container", "Label"],
+      ["reloadcmd-unsupported-escape.container", "ReloadCmd"],
+    ];
+    for (const [file, key] of cases) {
+      const text = await Deno.readTextFile(new URL(file, PODMAN_FIXTURES));
+      const entry = lookupLast(parseUnit(text, { file }), "Container", key);
+      throws(
+        () => splitWords(entry?.value ?? ""),
+        { name: "SyntaxError" },
+        file,
+      );
+    }
+  },
+);

@@ -1,5 +1,5 @@
 import { strictEqual } from "node:assert/strict";
-import { PODMAN_FIXTURES } from "./_fixtures.ts";
+import { needsCorpus, PODMAN_FIXTURES } from "./_fixtures.ts";
 import { lookupLast } from "./lookup.ts";
 import { parseUnit } from "./parse_unit.ts";
 import { unquote } from "./unquote.ts";
@@ -29,19 +29,24 @@ Deno.test("unquote() removes what Podman's Lookup removes", () => {
   }
 });
 
-Deno.test("unquote() gives Podman's --name and --health-cmd for its fixtures", async () => {
-  const cases: [string, string, string][] = [
-    ["quotes.container", "ContainerName", 'RemoveQuotes"Name'],
-    ["quotes.container", "Image", "localhost/imagename"],
-    [
-      "health-cmd-shell-quotes.container",
-      "HealthCmd",
-      `/bin/sh -c "echo 'hello world!'"`,
-    ],
-  ];
-  for (const [file, key, want] of cases) {
-    const text = await Deno.readTextFile(new URL(file, PODMAN_FIXTURES));
-    const entry = lookupLast(parseUnit(text, { file }), "Container", key);
-    strictEqual(unquote(entry?.value ?? ""), want, `${file} ${key}`);
-  }
-});
+Deno.test(
+  needsCorpus(
+    "unquote() gives Podman's --name and --health-cmd for its fixtures",
+  ),
+  async () => {
+    const cases: [string, string, string][] = [
+      ["quotes.container", "ContainerName", 'RemoveQuotes"Name'],
+      ["quotes.container", "Image", "localhost/imagename"],
+      [
+        "health-cmd-shell-quotes.container",
+        "HealthCmd",
+        `/bin/sh -c "echo 'hello world!'"`,
+      ],
+    ];
+    for (const [file, key, want] of cases) {
+      const text = await Deno.readTextFile(new URL(file, PODMAN_FIXTURES));
+      const entry = lookupLast(parseUnit(text, { file }), "Container", key);
+      strictEqual(unquote(entry?.value ?? ""), want, `${file} ${key}`);
+    }
+  },
+);

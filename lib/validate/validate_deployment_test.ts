@@ -6,7 +6,7 @@ import { quadletKindOf } from "../quadlet/kind.ts";
 import type { UnitFile } from "../unit/types.ts";
 
 const RENDERED = new URL(
-  "../../../shared/fixtures/leger-run-rendered/",
+  "../../tests/testdata/leger-run-rendered/",
   import.meta.url,
 );
 
