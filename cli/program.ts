@@ -9,14 +9,27 @@
  * @module
  */
 import { type CommandDeps, processDeps } from "./deps.ts";
+import { printJsonError } from "./json_error.ts";
 import { HelpRequested, parseArgs, UsageError } from "./parse_args.ts";
-import { printError } from "./print_error.ts";
+import { printError, toLegerError } from "./print_error.ts";
 import type { CommandModule } from "./spec.ts";
-import { printUsage } from "./usage_error.ts";
+import { printUsage, usageLegerError } from "./usage_error.ts";
 
 /**
  * Parses `args`, runs the command they name and returns the exit code. Tests
  * pass `deps` to run a whole command line in-process with fakes.
+ *
+ * With `--json` (the command's parsed option; for a command line the parser
+ * refuses, the word `--json` before `--`), an error also prints one
+ * `{"error": {…}}` document on stdout (json_error.ts), so that stdout holds
+ * exactly one JSON document whatever happens (for a command whose `--json`
+ * prints JSON lines, one more line); the error for a person still goes to
+ * stderr, and the exit code is the error's.
+ *
+ * @param args The command-line words after `leger`.
+ * @param deps What touches the host; the process's own when absent.
+ * @returns The exit code: 0 success, 1 failure, 2 usage, 4 login needed,
+ * 130 interrupted.
  *
  * @example Usage
  * ```ts ignore
@@ -30,16 +43,29 @@ export async function runProgram(
 ): Promise<number> {
   deps ??= processDeps({ debug: args.includes("--debug") });
   const { context } = deps;
+  let json = wordsAskForJson(args);
+  let oneLine = false;
   try {
     const parsed = parseArgs(args);
+    json = parsed.options.json === true;
+    oneLine = parsed.command.jsonOutput === "lines";
     const module = await loadCommand(parsed.command.module);
     return await module.run(module.parse(parsed), deps);
   } catch (error) {
-    if (error instanceof HelpRequested || error instanceof UsageError) {
+    if (error instanceof HelpRequested) return printUsage(error, context);
+    if (error instanceof UsageError) {
+      if (json) printJsonError(usageLegerError(error), context, { oneLine });
       return printUsage(error, context);
     }
+    if (json) printJsonError(toLegerError(error), context, { oneLine });
     return printError(error, context);
   }
+}
+
+/** Whether `--json` is among the words before `--` (for a line the parser refuses). */
+function wordsAskForJson(args: readonly string[]): boolean {
+  const end = args.indexOf("--");
+  return (end === -1 ? args : args.slice(0, end)).includes("--json");
 }
 
 /** Imports a command's module by a computed URL (see `CommandSpec.module`). */

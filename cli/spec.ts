@@ -86,6 +86,14 @@ export interface CommandSpec {
    * ~11 ms on `leger --version`); `deno compile` needs `--include cli/commands`.
    */
   module: string;
+  /**
+   * What `--json` prints, for a command that declares it: one JSON document
+   * (the result, or `{"error": …}`), or JSON lines, one object per line
+   * (`service logs`), where an error is one more line.
+   *
+   * @default {"document"}
+   */
+  jsonOutput?: "document" | "lines";
 }
 
 /** A noun that groups verbs (`leger deploy …`). */
@@ -221,10 +229,12 @@ export const GROUPS: readonly GroupSpec[] = [
           { flags: "-y, --yes", description: "do not ask for confirmation" },
           WAIT_OPTION,
           SCOPE_OPTION,
+          JSON_OPTION,
         ],
         examples: [
           "leger deploy remove myapp",
           "leger deploy remove myapp --remove-volumes --yes",
+          "leger deploy remove myapp --yes --json | jq .kept_volumes",
         ],
         module: "deploy/remove",
       },
@@ -241,7 +251,10 @@ export const GROUPS: readonly GroupSpec[] = [
           SCOPE_OPTION,
           JSON_OPTION,
         ],
-        examples: ["leger deploy update myapp --dry-run"],
+        examples: [
+          "leger deploy update myapp --dry-run",
+          "leger deploy update myapp --dry-run --json | jq .summary",
+        ],
         module: "deploy/update",
       },
     ],
@@ -266,9 +279,19 @@ export const GROUPS: readonly GroupSpec[] = [
               "lines since then (journalctl's forms: 1h ago, 2026-11-27 10:00)",
           },
           SCOPE_OPTION,
+          {
+            flags: "--json",
+            description:
+              "print the journal entries as JSON lines, one object each (journalctl --output json)",
+          },
         ],
-        examples: ["leger service logs web", "leger service logs web -f -n 20"],
+        examples: [
+          "leger service logs web",
+          "leger service logs web -f -n 20",
+          "leger service logs web --json | jq -r .MESSAGE",
+        ],
         module: "service/logs",
+        jsonOutput: "lines",
       },
       ...([
         "start",
@@ -280,8 +303,11 @@ export const GROUPS: readonly GroupSpec[] = [
           verb.slice(1)
         } a service and wait for its new state`,
         args: ["<service>"],
-        options: [SCOPE_OPTION],
-        examples: [`leger service ${verb} web`],
+        options: [SCOPE_OPTION, JSON_OPTION],
+        examples: [
+          `leger service ${verb} web`,
+          `leger service ${verb} web --json`,
+        ],
         module: `service/${verb}`,
       })),
     ],
@@ -301,8 +327,12 @@ export const GROUPS: readonly GroupSpec[] = [
         name: "discard",
         summary: "Remove staged updates (all of them, or one deployment's)",
         args: ["[deployment]"],
-        options: [WAIT_OPTION, SCOPE_OPTION],
-        examples: ["leger staged discard myapp", "leger staged discard"],
+        options: [WAIT_OPTION, SCOPE_OPTION, JSON_OPTION],
+        examples: [
+          "leger staged discard myapp",
+          "leger staged discard",
+          "leger staged discard --json",
+        ],
         module: "staged/discard",
       },
     ],
@@ -329,7 +359,8 @@ export const GROUPS: readonly GroupSpec[] = [
       {
         name: "login",
         summary: "Log in to leger.run with this machine's Tailscale identity",
-        examples: ["leger auth login"],
+        options: [JSON_OPTION],
+        examples: ["leger auth login", "leger auth login --json"],
         module: "auth/login",
       },
       {
@@ -349,8 +380,8 @@ export const GROUPS: readonly GroupSpec[] = [
         options: [{
           flags: "--purge-secrets",
           description: "also have legerd remove the Podman secrets it manages",
-        }],
-        examples: ["leger auth logout"],
+        }, JSON_OPTION],
+        examples: ["leger auth logout", "leger auth logout --json"],
         module: "auth/logout",
       },
     ],

@@ -45,13 +45,36 @@ export function printUsage(
   stop: HelpRequested | UsageError,
   context: Pick<CliContext, "out" | "err" | "debug">,
 ): number {
-  const target = findHelpTarget(stop.words) ?? { type: "program" };
   if (stop instanceof HelpRequested) {
+    const target = findHelpTarget(stop.words) ?? { type: "program" };
     context.out(renderHelp(target, VERSION));
     return 0;
   }
+  return printError(usageLegerError(stop), context);
+}
+
+/**
+ * The `ERR_USAGE` error {@linkcode printUsage} prints for a
+ * {@linkcode UsageError}: the message, the command's one-line usage and the
+ * help command to run (also the `--json` error document's content).
+ *
+ * @param stop What the parser threw.
+ * @returns The error to report.
+ *
+ * @example Usage
+ * ```ts
+ * import { usageLegerError } from "./usage_error.ts";
+ * import { UsageError } from "./parse_args.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const error = usageLegerError(new UsageError("unknown option '--x'", ["deploy", "list"]));
+ * strictEqual(error.remedy, "Run `leger deploy list --help` for its flags and examples");
+ * ```
+ */
+export function usageLegerError(stop: UsageError): LegerError {
+  const target = findHelpTarget(stop.words) ?? { type: "program" };
   const help = ["leger", ...stop.words, "--help"].join(" ");
-  const error = new LegerError(
+  return new LegerError(
     "ERR_USAGE",
     `Cannot run leger: ${stop.message}`,
     {
@@ -59,7 +82,6 @@ export function printUsage(
       remedy: `Run \`${help}\` ${REMEDY_ENDINGS[target.type]}`,
     },
   );
-  return printError(error, context);
 }
 
 const REMEDY_ENDINGS = {

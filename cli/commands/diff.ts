@@ -17,14 +17,16 @@ import { readDeploymentState } from "../../lib/state/read_deployment_state.ts";
 import type { CommandDeps } from "../deps.ts";
 import { type DeploymentOptions, deploymentOptions } from "../options.ts";
 import { renderNormalisations } from "../render_plan.ts";
-import { versionLabel } from "../version_label.ts";
+import { versionOf } from "../version_label.ts";
 
 /** The `--json` document of `leger diff`. */
 export interface DiffDocument extends DeploymentDiff {
   deployment: string;
-  active: { version: string; source: DeploymentRecord["source"] } | null;
+  /** The installed version (`version` `null` where its source gives none), or `null` when none is. */
+  active: { version: string | null; source: DeploymentRecord["source"] } | null;
+  /** The staged version (`version` `null` where its source gives none). */
   staged: {
-    version: string;
+    version: string | null;
     source: DeploymentRecord["source"];
     fetched_at: string;
   };
@@ -63,11 +65,11 @@ export function diffDocument(
   return {
     deployment: name,
     active: active === null ? null : {
-      version: versionLabel(active.record.source),
+      version: versionOf(active.record.source),
       source: active.record.source,
     },
     staged: {
-      version: versionLabel(staged.record.source),
+      version: versionOf(staged.record.source),
       source: staged.record.source,
       fetched_at: staged.record.fetched_at,
     },
@@ -81,11 +83,13 @@ export function renderDiff(document: DiffDocument): string {
   const { summary } = document;
   const from = document.active === null
     ? "nothing installed"
-    : `active ${document.active.version}`;
+    : `active ${document.active.version ?? "-"}`;
   return [
     ...document.files.map((file) => file.patch),
     ...renderNormalisations(document.normalisations),
-    `${document.deployment}: ${from} → staged ${document.staged.version}: ` +
+    `${document.deployment}: ${from} → staged ${
+      document.staged.version ?? "-"
+    }: ` +
     `${summary.modified} modified, ${summary.added} added, ${summary.removed} removed, ${summary.unchanged} unchanged`,
     ...document.files.map((file) => `  ${file.status.padEnd(8)} ${file.name}`),
     "",

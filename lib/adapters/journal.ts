@@ -9,11 +9,19 @@ export interface StreamJournalOptions {
   since?: string;
   /** Keep printing new lines until interrupted. */
   follow: boolean;
+  /**
+   * Print each entry as one JSON object per line, with all its fields
+   * (journalctl's `--output json`) instead of text.
+   *
+   * @default {false}
+   */
+  json?: boolean;
 }
 
 /**
  * Prints a unit's journal of a scope straight to this process's stdout and
- * stderr (streaming, so `--follow` runs until Ctrl-C).
+ * stderr (streaming, so `--follow` runs until Ctrl-C): text, or with `json`
+ * one JSON object per entry and line.
  *
  * Requires `--allow-run=journalctl`.
  *
@@ -30,11 +38,12 @@ export async function streamJournal(
   unit: string,
   options: StreamJournalOptions,
 ): Promise<number> {
-  const { lines, since, follow } = options;
+  const { lines, since, follow, json = false } = options;
   const args = [
     ...journalArgs(scope, unit, lines),
     ...(since === undefined ? [] : ["--since", since]),
     ...(follow ? ["--follow"] : []),
+    ...(json ? ["--output", "json"] : []),
   ];
   // Not through run(): the output is the user's to read as it comes, not ours to capture.
   const { code } = await new Deno.Command("journalctl", {

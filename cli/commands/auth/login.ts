@@ -1,6 +1,6 @@
 /**
- * `leger auth login`: logs in to leger.run with this machine's Tailscale
- * identity and stores the token in `auth.json`.
+ * `leger auth login [--json]`: logs in to leger.run with this machine's
+ * Tailscale identity and stores the token in `auth.json`.
  *
  * @module
  */
@@ -12,23 +12,54 @@ import { deriveUserUuid } from "../../../lib/auth/derive_user_uuid.ts";
 import { saveAuthState } from "../../../lib/auth/save_auth_state.ts";
 import { tailscaleIdentity } from "../../../lib/tailscale/tailscale_identity.ts";
 import type { CommandDeps } from "../../deps.ts";
+import { flag } from "../../options.ts";
 import type { CommandLine } from "../../spec.ts";
 import { VERSION } from "../../version.ts";
 import { type AuthDeps, authDeps, pathEnvOf } from "./shared/auth_deps.ts";
 
 const ACTION = "log in to leger.run";
 
-/** `leger auth login` takes no options. */
-export function parse(_line: CommandLine): Record<string, never> {
-  return {};
+/** The options of `leger auth login`. */
+export interface LoginOptions {
+  /**
+   * Print one JSON document: who is logged in (never the token).
+   *
+   * @default {false}
+   */
+  json?: boolean;
+}
+
+/** What `leger auth login --json` prints: the login, without its token. */
+export interface LoginDocument {
+  /** The Tailscale login name (`alice@github`). */
+  login_name: string;
+  /** The user's leger.run UUID. */
+  user_uuid: string;
+  /** The tailnet's name. */
+  tailnet: string;
+  /** This machine's name. */
+  device_hostname: string;
+  /** This machine's Tailscale id. */
+  device_id: string;
+  /** The API the login belongs to. */
+  api_url: string;
+  /** When the login expires, RFC 3339 in UTC. */
+  expires_at: string;
+  /** Where the login is kept (mode 0600). */
+  auth_file: string;
+}
+
+/** Reads the command line of `leger auth login`. */
+export function parse(line: CommandLine): LoginOptions {
+  return { json: flag(line, "json") };
 }
 
 /** Runs `leger auth login`. */
 export function run(
-  _options: Record<string, never>,
+  options: LoginOptions,
   deps: CommandDeps,
 ): Promise<number> {
-  return runLogin(authDeps(deps));
+  return runLogin(authDeps(deps), options);
 }
 
 /**
@@ -37,6 +68,7 @@ export function run(
  * atomic) → who is logged in, on stdout.
  *
  * @param deps The context, Tailscale reader, `fetch` and clock.
+ * @param options `--json`.
  * @returns The exit code (errors are thrown as leger errors).
  *
  * @example Usage
@@ -46,7 +78,11 @@ export function run(
  * const code = await runLogin(authDeps(context));
  * ```
  */
-export async function runLogin(deps: AuthDeps): Promise<number> {
+export async function runLogin(
+  deps: AuthDeps,
+  options: LoginOptions = {},
+): Promise<number> {
+  const { json = false } = options;
   const { context } = deps;
   const urls = await legerRunUrls(context);
   const { status } = await deps.readTailscale(ACTION);
@@ -72,7 +108,22 @@ export async function runLogin(deps: AuthDeps): Promise<number> {
     apiUrl: urls.api,
     now: deps.now(),
   });
-  await saveAuthState(authFilePath(pathEnvOf(context)), state);
+  const authFile = authFilePath(pathEnvOf(context));
+  await saveAuthState(authFile, state);
+  if (json) {
+    const document: LoginDocument = {
+      login_name: state.login_name,
+      user_uuid: state.user_uuid,
+      tailnet: state.tailnet,
+      device_hostname: state.device_hostname,
+      device_id: identity.deviceId,
+      api_url: state.api_url,
+      expires_at: state.expires_at,
+      auth_file: authFile,
+    };
+    context.out(JSON.stringify(document, null, 2) + "\n");
+    return 0;
+  }
   const mark = context.stdoutIsTerminal ? "✓ " : "";
   context.out(
     [

@@ -1,5 +1,5 @@
 /**
- * `leger auth logout [--purge-secrets]`: removes the leger.run login
+ * `leger auth logout [--purge-secrets] [--json]`: removes the leger.run login
  * (`auth.json`) and nothing of Tailscale's.
  *
  * @module
@@ -17,11 +17,25 @@ import { type AuthDeps, authDeps, pathEnvOf } from "./shared/auth_deps.ts";
 export interface LogoutOptions {
   /** Also ask legerd to remove the Podman secrets it manages. */
   purgeSecrets: boolean;
+  /**
+   * Print one JSON document: whether a login was removed.
+   *
+   * @default {false}
+   */
+  json?: boolean;
+}
+
+/** What `leger auth logout --json` prints. */
+export interface LogoutDocument {
+  /** Whether there was a login to remove (`false`: there was none). */
+  removed: boolean;
+  /** The login's file, removed or absent. */
+  auth_file: string;
 }
 
 /** Reads the command line of `leger auth logout`. */
 export function parse(line: CommandLine): LogoutOptions {
-  return { purgeSecrets: flag(line, "purgeSecrets") };
+  return { purgeSecrets: flag(line, "purgeSecrets"), json: flag(line, "json") };
 }
 
 /** Runs `leger auth logout`. */
@@ -73,6 +87,11 @@ export async function runLogout(
   }
   const path = authFilePath(pathEnvOf(context));
   const removed = await removeAuthState(path);
+  if (options.json) {
+    const document: LogoutDocument = { removed, auth_file: path };
+    context.out(JSON.stringify(document, null, 2) + "\n");
+    return 0;
+  }
   context.out(
     removed
       ? `Logged out of leger.run (removed ${path}); Tailscale's login is unchanged\n`

@@ -15,7 +15,7 @@ import { legerPaths } from "../../../lib/state/paths.ts";
 import type { CommandDeps } from "../../deps.ts";
 import { type DeploymentOptions, deploymentOptions } from "../../options.ts";
 import { formatTable } from "../../table.ts";
-import { versionLabel } from "../../version_label.ts";
+import { versionOf } from "../../version_label.ts";
 
 /** Reads the command line of `leger config show`. */
 export const parse = deploymentOptions;
@@ -44,7 +44,7 @@ export async function run(
   context.out(
     [
       `Deployment: ${document.deployment} (${document.state})`,
-      `Version:    ${document.version}`,
+      `Version:    ${document.version ?? "-"}`,
       `Source:     ${document.source.type} ${document.source.location}${
         document.source.ref ? ` (${document.source.ref})` : ""
       }`,
@@ -87,7 +87,7 @@ function describe(
   return {
     deployment: record.deployment,
     state: options.state,
-    version: versionLabel(record.source),
+    version: versionOf(record.source),
     source: record.source,
     fetched_at: record.fetched_at,
     services: plan.services,

@@ -18,9 +18,10 @@ import { abortOnSignals } from "../../abort_on_signals.ts";
 import { confirm } from "../../confirm.ts";
 import { type CommandDeps, deployContextOf } from "../../deps.ts";
 import { flag, scopeOption, text } from "../../options.ts";
-import { renderPlan } from "../../render_plan.ts";
+import { renderMissingSecrets, renderPlan } from "../../render_plan.ts";
 import type { CommandLine } from "../../spec.ts";
 import { printPlan } from "../shared/print_plan.ts";
+import { installDocument } from "./_install_result.ts";
 
 /** The options of `leger deploy install`. */
 export interface InstallOptions {
@@ -114,14 +115,12 @@ export async function run(
         forced.map((c) => `  ${c.file}: ${c.message} [${c.code}]\n`).join(""),
     );
   }
-  const { plan, missingSecrets } = prepared;
+  const { plan } = prepared;
   context.err(renderPlan(plan, { terminal: context.stdoutIsTerminal }));
-  if (missingSecrets.length > 0) {
+  if (plan.secrets_missing.length > 0) {
+    // Said again right before the question, with the command that fixes it.
     context.err(
-      `Warning: ${missingSecrets.length} secret${
-        missingSecrets.length === 1 ? " is" : "s are"
-      } not in Podman yet: ${missingSecrets.join(", ")}\n` +
-        "  legerd creates them from leger.run once it runs; until then the units that use them are installed but not started.\n",
+      `Warning: ${renderMissingSecrets(plan.secrets_missing).join("\n")}\n`,
     );
   }
   if (!options.yes) {
@@ -133,14 +132,20 @@ export async function run(
     }
   }
   using signals = abortOnSignals(deps);
-  await installDeployment(prepared, pipeline, {
+  const result = await installDeployment(prepared, pipeline, {
     start: options.start,
     pull: options.pull,
     terminal: context.stderrIsTerminal,
     signal: signals.signal,
   });
   context.out(
-    `${context.stdoutIsTerminal ? "✓ " : ""}Installed ${deployment.name}\n`,
+    options.json
+      ? JSON.stringify(
+        installDocument(prepared, result, { scope, forced }),
+        null,
+        2,
+      ) + "\n"
+      : `${context.stdoutIsTerminal ? "✓ " : ""}Installed ${deployment.name}\n`,
   );
   return 0;
 }

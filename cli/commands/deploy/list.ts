@@ -29,7 +29,7 @@ import type { CommandDeps } from "../../deps.ts";
 import { flag, scopeOption } from "../../options.ts";
 import type { CommandLine } from "../../spec.ts";
 import { formatTable } from "../../table.ts";
-import { versionLabel } from "../../version_label.ts";
+import { versionOf } from "../../version_label.ts";
 
 /** A service of an installed deployment, as `deploy list --json` shows it. */
 export interface ListedService {
@@ -61,7 +61,8 @@ export interface ListedDeployment {
   deployment: string;
   scope: Scope;
   source: SourceInfo;
-  version: string;
+  /** The leger.run version, the Git commit (12 digits), or `null` when there is none. */
+  version: string | null;
   installed_at: string;
   services: ListedService[];
 }
@@ -131,7 +132,7 @@ export async function run(
         )
           .join(", ") || "-",
         d.source.location,
-        d.version,
+        d.version ?? "-",
       ])
     ),
     {
@@ -167,7 +168,7 @@ async function listScope(
     deployment: d.name,
     scope,
     source: d.source,
-    version: versionLabel(d.source),
+    version: versionOf(d.source),
     installed_at: d.installed_at,
     services: d.services.map((service) => {
       const unit = unitOf(typed[index], service);
@@ -262,7 +263,7 @@ function markUnfinished(
     deployment: journal.deployment,
     scope,
     source: { type: "local", location: "-" },
-    version: "-",
+    version: null,
     installed_at: journal.started_at,
     services: [],
     unfinished,

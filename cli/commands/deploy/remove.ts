@@ -1,6 +1,6 @@
 /**
  * `leger deploy remove <deployment> [--keep-volumes | --remove-volumes]
- * [--yes] [--wait] [--scope …]`: confirmation and presentation around
+ * [--yes] [--wait] [--scope …] [--json]`: confirmation and presentation around
  * `removeDeployment` of `lib/deploy`. Files leger did not install are never
  * touched; volumes stay unless `--remove-volumes`.
  *
@@ -12,6 +12,7 @@ import { rebuildRecord } from "../../../lib/deploy/rebuild_record.ts";
 import { removeDeployment } from "../../../lib/deploy/remove_deployment.ts";
 import { checkScopeIsMine, resolveScope } from "../../../lib/deploy/scope.ts";
 import { LegerError } from "../../../lib/errors/mod.ts";
+import type { SourceInfo } from "../../../lib/source/types.ts";
 import { chooseDeployment } from "../../../lib/state/choose_deployment.ts";
 import { readDeployments } from "../../../lib/state/deployments_file.ts";
 import { legerPaths } from "../../../lib/state/paths.ts";
@@ -20,6 +21,7 @@ import { confirm } from "../../confirm.ts";
 import { type CommandDeps, deployContextOf } from "../../deps.ts";
 import { flag, scopeOption } from "../../options.ts";
 import type { CommandLine } from "../../spec.ts";
+import { versionOf } from "../../version_label.ts";
 
 /** The options of `leger deploy remove`. */
 export interface RemoveOptions {
@@ -35,6 +37,32 @@ export interface RemoveOptions {
   wait: boolean;
   /** `--scope`, or the default of the user running leger. */
   scope?: Scope;
+  /** Print one JSON document: what was removed and what was kept. */
+  json: boolean;
+}
+
+/** What `leger deploy remove --json` prints once the deployment is gone. */
+export interface RemoveDocument {
+  /** The deployment's name. */
+  deployment: string;
+  /** The scope it was removed from. */
+  scope: Scope;
+  /** The version removed, or `null` when its source gave none. */
+  version: string | null;
+  /** Where its files had come from. */
+  source: SourceInfo;
+  /** The quadlet units removed. */
+  removed_units: string[];
+  /** Every file removed from the quadlet folder (units, drop-ins, config files). */
+  removed_files: string[];
+  /** The services stopped (instances of its templates went too). */
+  stopped_services: string[];
+  /** The Podman networks removed. */
+  removed_networks: string[];
+  /** The Podman volumes removed (`--remove-volumes`). */
+  removed_volumes: string[];
+  /** The Podman volumes kept, with their data (the default). */
+  kept_volumes: string[];
 }
 
 /**
@@ -59,6 +87,7 @@ export function parse(line: CommandLine): RemoveOptions {
     yes: flag(line, "yes"),
     wait: flag(line, "wait"),
     scope: scopeOption(line),
+    json: flag(line, "json"),
   };
 }
 
@@ -116,6 +145,24 @@ export async function run(
   const { keptVolumes } = await removeDeployment(deployment, pipeline, {
     removeVolumes: options.removeVolumes,
   });
+  if (options.json) {
+    const document: RemoveDocument = {
+      deployment: name,
+      scope,
+      version: versionOf(deployment.source),
+      source: deployment.source,
+      removed_units: deployment.units,
+      removed_files: deployment.files.map((f) => f.name),
+      stopped_services: deployment.unit_services ?? deployment.services,
+      removed_networks: deployment.networks ?? [],
+      removed_volumes: deployment.volumes.filter((v) =>
+        !keptVolumes.includes(v)
+      ),
+      kept_volumes: keptVolumes,
+    };
+    context.out(JSON.stringify(document, null, 2) + "\n");
+    return 0;
+  }
   const kept = keptVolumes.length > 0
     ? ` (kept the volumes ${
       keptVolumes.join(", ")

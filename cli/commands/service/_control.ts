@@ -5,7 +5,7 @@ import { explainStartFailure } from "../../../lib/deploy/explain_start_failure.t
 import { showUnits, systemctl } from "../../../lib/adapters/systemctl.ts";
 import { resolveScope } from "../../../lib/deploy/scope.ts";
 import { type CommandDeps, deployContextOf } from "../../deps.ts";
-import { scopeOption } from "../../options.ts";
+import { flag, scopeOption } from "../../options.ts";
 import type { CommandLine } from "../../spec.ts";
 import { findService } from "./_find_service.ts";
 
@@ -15,6 +15,20 @@ export interface ControlOptions {
   service: string;
   /** `--scope`, or the default of the user running leger. */
   scope?: Scope;
+  /** Print one JSON document: the service and its new state. */
+  json: boolean;
+}
+
+/** What `leger service start|stop|restart --json` prints. */
+export interface ControlDocument {
+  /** The systemd service (`web.service`). */
+  service: string;
+  /** The scope it runs in. */
+  scope: Scope;
+  /** systemd's `ActiveState` once the job is done (`active`, `inactive`, `failed`). */
+  active_state: string;
+  /** systemd's `SubState` (`running`, `dead`, `exited`). */
+  sub_state: string;
 }
 
 /**
@@ -25,16 +39,22 @@ export interface ControlOptions {
  * import { parseControl } from "./_control.ts";
  * import { strictEqual } from "node:assert/strict";
  *
- * strictEqual(parseControl({ args: ["web"], options: {} }).service, "web");
+ * const options = parseControl({ args: ["web"], options: { json: true } });
+ * strictEqual(options.service, "web");
+ * strictEqual(options.json, true);
  * ```
  */
 export function parseControl(line: CommandLine): ControlOptions {
-  return { service: line.args[0], scope: scopeOption(line) };
+  return {
+    service: line.args[0],
+    scope: scopeOption(line),
+    json: flag(line, "json"),
+  };
 }
 
 /**
- * `leger service start|stop|restart <service>`: asks systemd, waits for the
- * job (systemctl blocks until it is done), then prints the new state.
+ * `leger service start|stop|restart <service> [--json]`: asks systemd, waits
+ * for the job (systemctl blocks until it is done), then prints the new state.
  *
  * @returns 0 when the service reached the wanted state, else 1.
  */
@@ -58,7 +78,17 @@ export async function controlService(
     });
   }
   const [state] = await showUnits(scope, [service], { runner });
-  context.out(`${service}: ${state.activeState} (${state.subState})\n`);
+  if (options.json) {
+    const document: ControlDocument = {
+      service,
+      scope,
+      active_state: state.activeState,
+      sub_state: state.subState,
+    };
+    context.out(JSON.stringify(document, null, 2) + "\n");
+  } else {
+    context.out(`${service}: ${state.activeState} (${state.subState})\n`);
+  }
   const wanted = verb === "stop" ? "inactive" : "active";
   return state.activeState === wanted ? 0 : 1;
 }

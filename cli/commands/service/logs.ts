@@ -1,6 +1,8 @@
 /**
- * `leger service logs <service> [-f] [-n N] [--since T]`: the service's
- * journal, in the scope it runs in.
+ * `leger service logs <service> [-f] [-n N] [--since T] [--json]`: the
+ * service's journal, in the scope it runs in; with `--json`, one JSON object
+ * per entry and line (journalctl's `--output json`: `MESSAGE`,
+ * `__REALTIME_TIMESTAMP`, `PRIORITY`, … as journald stores them).
  *
  * @module
  */
@@ -24,6 +26,8 @@ export interface LogsOptions {
   follow: boolean;
   /** `--scope`, or the default of the user running leger. */
   scope?: Scope;
+  /** Print the entries as JSON lines. */
+  json: boolean;
 }
 
 /**
@@ -46,6 +50,7 @@ export function parse(line: CommandLine): LogsOptions {
     since: text(line, "since"),
     follow: flag(line, "follow"),
     scope: scopeOption(line),
+    json: flag(line, "json"),
   };
 }
 
@@ -57,9 +62,24 @@ export async function run(
   const { context } = deps;
   const scope = resolveScope(options.scope, context);
   const service = await findService(options.service, { scope, context });
-  return await deps.streamJournal(scope, service, {
+  const code = await deps.streamJournal(scope, service, {
     lines: options.lines,
     since: options.since,
     follow: options.follow,
+    json: options.json,
   });
+  if (code !== 0 && options.json) {
+    // journalctl said why on stderr; a script reading stdout gets an error
+    // line instead of nothing.
+    throw new LegerError(
+      "ERR_COMMAND_FAILED",
+      `Cannot read the journal of "${service}": journalctl failed (its message is above)`,
+      {
+        remedy: `Run \`journalctl ${
+          scope === "user" ? "--user " : ""
+        }--unit ${service}\` to see the journal as journalctl reads it`,
+      },
+    );
+  }
+  return code;
 }

@@ -81,7 +81,11 @@ Deno.test("service start|stop|restart change a service and print its new state",
     );
     strictEqual(
       JSON.stringify(asked),
-      JSON.stringify(["user", "web.service", { lines: 5, follow: true }]),
+      JSON.stringify(["user", "web.service", {
+        lines: 5,
+        follow: true,
+        json: false,
+      }]),
     );
   });
 });

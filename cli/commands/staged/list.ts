@@ -12,7 +12,7 @@ import type { CommandDeps } from "../../deps.ts";
 import { flag, scopeOption } from "../../options.ts";
 import type { CommandLine } from "../../spec.ts";
 import { formatTable } from "../../table.ts";
-import { versionLabel } from "../../version_label.ts";
+import { versionOf } from "../../version_label.ts";
 
 /** The options of `leger staged list`. */
 export interface StagedListOptions {
@@ -40,16 +40,21 @@ export async function run(
       r,
     ) => [r.deployment, r]),
   );
-  const rows = staged.map((record) => ({
-    deployment: record.deployment,
-    staged_version: versionLabel(record.source),
-    active_version: active.has(record.deployment)
-      ? versionLabel(active.get(record.deployment)!.source)
-      : null,
-    source: record.source,
-    fetched_at: record.fetched_at,
-    files: record.files.length,
-  }));
+  const rows = staged.map((record) => {
+    const installed = active.get(record.deployment);
+    return {
+      deployment: record.deployment,
+      // `null` where the source gives no version (a local folder).
+      staged_version: versionOf(record.source),
+      active_version: installed === undefined
+        ? null
+        : versionOf(installed.source),
+      installed: installed !== undefined,
+      source: record.source,
+      fetched_at: record.fetched_at,
+      files: record.files.length,
+    };
+  });
   if (options.json) {
     context.out(JSON.stringify(rows, null, 2) + "\n");
     return 0;
@@ -63,8 +68,8 @@ export async function run(
   context.out(formatTable(
     rows.map((row) => [
       row.deployment,
-      row.staged_version,
-      row.active_version ?? "(not installed)",
+      row.staged_version ?? "-",
+      row.installed ? row.active_version ?? "-" : "(not installed)",
       row.source.location,
       row.fetched_at,
     ]),
