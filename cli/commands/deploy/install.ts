@@ -18,7 +18,7 @@ import { abortOnSignals } from "../../abort_on_signals.ts";
 import { confirm } from "../../confirm.ts";
 import { type CommandDeps, deployContextOf } from "../../deps.ts";
 import { flag, scopeOption, text } from "../../options.ts";
-import { renderMissingSecrets, renderPlan } from "../../render_plan.ts";
+import { renderPlan } from "../../render_plan.ts";
 import type { CommandLine } from "../../spec.ts";
 import { printPlan } from "../shared/print_plan.ts";
 import { installDocument } from "./_install_result.ts";
@@ -115,12 +115,14 @@ export async function run(
         forced.map((c) => `  ${c.file}: ${c.message} [${c.code}]\n`).join(""),
     );
   }
-  const { plan } = prepared;
+  const { plan, missingSecrets } = prepared;
   context.err(renderPlan(plan, { terminal: context.stdoutIsTerminal }));
-  if (plan.secrets_missing.length > 0) {
-    // Said again right before the question, with the command that fixes it.
+  if (missingSecrets.length > 0) {
     context.err(
-      `Warning: ${renderMissingSecrets(plan.secrets_missing).join("\n")}\n`,
+      `Warning: ${missingSecrets.length} secret${
+        missingSecrets.length === 1 ? " is" : "s are"
+      } not in Podman yet: ${missingSecrets.join(", ")}\n` +
+        "  legerd creates them from leger.run once it runs; until then the units that use them are installed but not started.\n",
     );
   }
   if (!options.yes) {
