@@ -15,8 +15,9 @@ export interface RenderPlanOptions {
 
 /**
  * Renders a deployment plan for a person: files, services with image, ports
- * and secrets, volumes, networks, the secrets required, the templates that
- * will not be started, then conflicts and errors with their place and fix.
+ * and secrets, volumes, networks, the secrets required and those Podman
+ * lacks (with how to create them), the templates that will not be started,
+ * then conflicts and errors with their place and fix.
  *
  * @example Usage
  * ```ts
@@ -25,7 +26,7 @@ export interface RenderPlanOptions {
  *
  * const text = renderPlan({
  *   deployment: "demo", source: { type: "local", location: "/srv/demo" }, scope: "user",
- *   files: [], services: [], secrets_required: [], volumes: [], networks: [],
+ *   files: [], services: [], secrets_required: [], secrets_missing: [], volumes: [], networks: [],
  *   normalisations: [], conflicts: [], errors: [], warnings: [], valid: true,
  * }, { terminal: false });
  * match(text, /Deployment "demo"/);
@@ -62,6 +63,7 @@ export function renderPlan(
     `Volumes: ${plan.volumes.join(", ") || "none"}`,
     `Networks: ${plan.networks.join(", ") || "none"}`,
     `Secrets required: ${plan.secrets_required.join(", ") || "none"}`,
+    ...renderMissingSecrets(plan.secrets_missing),
     "",
     ...renderNotStarted(plan.services),
     ...renderNormalisations(plan.normalisations),
@@ -70,6 +72,45 @@ export function renderPlan(
     ...(plan.warnings.length ? renderProblems("Warnings", plan.warnings) : []),
   ];
   return out.join("\n") + "\n";
+}
+
+/**
+ * Renders the secrets a deployment needs that Podman lacks on this host, and
+ * how to create them today: nothing when there are none.
+ *
+ * @param names The missing secrets (`secrets_missing` of a plan).
+ * @returns The lines, without their line ends.
+ *
+ * @example Usage
+ * ```ts
+ * import { renderMissingSecrets } from "./render_plan.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * deepStrictEqual(renderMissingSecrets(["db_password"]), [
+ *   "Secrets missing on this host (1): db_password",
+ *   "  The units that use them are installed but not started until they exist. Create each with:",
+ *   "    printf %s VALUE | podman secret create db_password -",
+ *   "  (`leger secrets sync` will create them from leger.run once legerd exists)",
+ * ]);
+ * ```
+ */
+export function renderMissingSecrets(names: readonly string[]): string[] {
+  if (names.length === 0) return [];
+  return [
+    `Secrets missing on this host (${names.length}): ${names.join(", ")}`,
+    "  The units that use them are installed but not started until they exist. Create each with:",
+    ...names.map((name) =>
+      `    printf %s VALUE | podman secret create ${shellWord(name)} -`
+    ),
+    "  (`leger secrets sync` will create them from leger.run once legerd exists)",
+  ];
+}
+
+/** A name as a shell word: quoted unless it is plain, so that a pasted hint does only what it says. */
+function shellWord(name: string): string {
+  return /^[A-Za-z0-9_.@%+=:,\/-]+$/.test(name)
+    ? name
+    : `'${name.replaceAll("'", `'\\''`)}'`;
 }
 
 /**

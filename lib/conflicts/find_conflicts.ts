@@ -1,20 +1,27 @@
 import type { QuadletUnit } from "../quadlet/types.ts";
 import type { Finding } from "../errors/finding.ts";
+import { findDropInConflicts } from "./find_drop_in_conflicts.ts";
+import { findFileConflicts } from "./find_file_conflicts.ts";
 import { findNameConflicts } from "./find_name_conflicts.ts";
 import { findPortConflicts } from "./find_port_conflicts.ts";
 import type { FindConflictsOptions, HostSnapshot } from "./types.ts";
 
 /**
  * Checks a deployment against the host before it is installed: host ports
- * (see {@linkcode findPortConflicts}) and service, container, volume, network
- * and pod names (see {@linkcode findNameConflicts}). Pure: the caller gathers
- * the {@linkcode HostSnapshot} through the adapters.
+ * (see {@linkcode findPortConflicts}); service, container, volume, network
+ * and pod names (see {@linkcode findNameConflicts}); files already in the
+ * quadlet folder and folders shared through relative `Volume=` paths (see
+ * {@linkcode findFileConflicts}); and drop-ins that reach units of other
+ * deployments (see {@linkcode findDropInConflicts}). Pure: the caller
+ * gathers the {@linkcode HostSnapshot} through the adapters.
  *
  * @param deployment The units of the deployment being installed.
- * @param host The installed units, listening sockets and existing resources.
+ * @param host The installed units, listening sockets, existing resources and
+ * the files in the quadlet folder.
  * @param options The deployment's name (its own installed units are its
- * earlier version) and the volumes it owns.
- * @returns Port findings first, then name findings; empty when none.
+ * earlier version), the volumes it owns and its files.
+ * @returns Port findings first, then name, file and drop-in findings; empty
+ * when none.
  *
  * @example Usage
  * ```ts
@@ -43,5 +50,7 @@ export function findConflicts(
   return [
     ...findPortConflicts(deployment, host, options),
     ...findNameConflicts(deployment, host, options),
+    ...findFileConflicts(deployment, host, options),
+    ...findDropInConflicts(host, options),
   ];
 }

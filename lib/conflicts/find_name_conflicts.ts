@@ -36,7 +36,8 @@ const NAMED_KINDS: Partial<Record<QuadletKind, { noun: string; key: string }>> =
  *   someone else's data to the deployment's containers.
  *
  * Installed units of the same deployment are its earlier version and conflict
- * with nothing. Names holding a systemd specifier (`%i` of templates) are
+ * with nothing. Names holding a systemd specifier (`%i` of templates) or a
+ * variable leger could not resolve (`${NAME}`, see `resolveVariables`) are
  * only known at start and are skipped.
  *
  * @param deployment The units of the deployment being installed.
@@ -117,8 +118,10 @@ export function findNameConflicts(
   return findings;
 }
 
+/** A name known before the service starts: no systemd specifier or unresolved variable. */
 function known(name: string | null): name is string {
-  return name !== null && name !== "" && !name.includes("%");
+  return name !== null && name !== "" && !name.includes("%") &&
+    !name.includes("$");
 }
 
 /**

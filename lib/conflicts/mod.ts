@@ -1,8 +1,10 @@
 /**
  * Conflict checks: what a deployment would collide with on the host before it
  * is installed. Host ports already published by another deployment or
- * listened on by some program, and service, container, volume, network and
- * pod names already taken. Everything here is pure: the host's state comes in
+ * listened on by some program; service, container, volume, network and
+ * pod names already taken; files already in the quadlet folder and folders
+ * two deployments would share; drop-ins that reach other deployments' units.
+ * Everything here is pure: the host's state comes in
  * as a {@linkcode HostSnapshot} that the adapters gather, including the
  * listening sockets parsed from `/proc/net` by {@linkcode parseProcNet}
  * (proc(5)).
@@ -22,4 +24,6 @@ export * from "./parse_proc_net.ts";
 export * from "./addresses_overlap.ts";
 export * from "./find_port_conflicts.ts";
 export * from "./find_name_conflicts.ts";
+export * from "./find_file_conflicts.ts";
+export * from "./find_drop_in_conflicts.ts";
 export * from "./find_conflicts.ts";

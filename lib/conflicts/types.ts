@@ -29,6 +29,28 @@ export interface HostSnapshot {
   containers?: readonly string[];
   /** The names of the existing Podman networks, when known. */
   networks?: readonly string[];
+  /**
+   * The names of the existing Podman secrets (`podman secret ls`); absent
+   * when unknown (Podman is not installed).
+   */
+  secrets?: readonly string[];
+  /** The scope's quadlet folder, absolute (`~/.config/containers/systemd`), when known. */
+  quadletDir?: string;
+  /**
+   * Files in the quadlet folder that a deployment may collide with: every
+   * file `deployments.yaml` records, with its deployment, and those of the
+   * paths the caller asked about that exist without a record (installed
+   * outside leger). Absent when not read.
+   */
+  files?: readonly HostFile[];
+}
+
+/** A file in the quadlet folder, and the deployment that put it there. */
+export interface HostFile {
+  /** The `/`-separated path inside the quadlet folder (`site/index.html`). */
+  path: string;
+  /** The leger deployment that records it; absent when none does (installed outside leger). */
+  deployment?: string;
 }
 
 /** Options for `findConflicts` and its parts. */
@@ -49,4 +71,12 @@ export interface FindConflictsOptions {
    * @default {[]}
    */
   ownedVolumes?: readonly string[];
+  /**
+   * Every file of the deployment by its `/`-separated path
+   * (`web.container`, `site/index.html`, `container.d/10-common.conf`): what
+   * it would put in the quadlet folder, for the file and drop-in checks.
+   *
+   * @default {[]}
+   */
+  files?: readonly string[];
 }

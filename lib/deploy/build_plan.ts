@@ -9,6 +9,7 @@ const CONFLICT_CODES: ReadonlySet<string> = new Set([
   "ERR_PORT_CONFLICT",
   "ERR_VOLUME_CONFLICT",
   "ERR_NAME_CONFLICT",
+  "ERR_DROPIN_SCOPE",
 ]);
 
 /** Options for {@linkcode buildPlan}. */
@@ -19,12 +20,23 @@ export interface BuildPlanOptions {
   units: readonly QuadletUnit[];
   /** Every problem found: parse, validation, generator and conflict findings. */
   findings: readonly Finding[];
+  /**
+   * The Podman secrets that exist on the host (`podman secret ls`), for
+   * `secrets_missing`; `undefined` when unknown (no Podman), and then none is
+   * listed as missing.
+   *
+   * @default {undefined}
+   */
+  secrets?: readonly string[];
 }
 
 /**
  * Assembles the plan document from a loaded deployment, its typed units and
- * the problems found. Conflicts with the host are listed apart from errors;
- * the plan is valid when it has no errors.
+ * the problems found. Conflicts with the host are listed apart from errors,
+ * except those `--force` does not pass (`forcible: false`: a file the
+ * install would overwrite), which are errors; the plan is valid when it has
+ * no errors. The Podman secrets the units name (and the manifest lists) that
+ * `options.secrets` lacks are `secrets_missing`.
  *
  * @param deployment The deployment as read from its source.
  * @param options The scope, units and findings.
@@ -46,12 +58,12 @@ export function buildPlan(
   deployment: LoadedDeployment,
   options: BuildPlanOptions,
 ): DeploymentPlan {
-  const { scope, units, findings } = options;
+  const { scope, units, findings, secrets } = options;
   const sorted = [...findings].sort(byPlace);
-  const problems = sorted.filter((f) => f.severity !== "warning").map(
-    toProblem,
-  );
-  const errors = problems.filter((p) => !CONFLICT_CODES.has(p.code));
+  const blocking = sorted.filter((f) => f.severity !== "warning");
+  const isConflict = (f: Finding) =>
+    CONFLICT_CODES.has(f.code) && f.forcible !== false;
+  const errors = blocking.filter((f) => !isConflict(f)).map(toProblem);
   return {
     deployment: deployment.name,
     source: deployment.source,
@@ -65,14 +77,37 @@ export function buildPlan(
       ...units.flatMap((unit) => unit.secrets.map((secret) => secret.name)),
       ...deployment.manifest.secretsRequired,
     ]),
+    secrets_missing: secrets === undefined
+      ? []
+      : missingSecrets(units, deployment.manifest.secretsRequired, secrets),
     volumes: resourcesOf(units, "volume"),
     networks: resourcesOf(units, "network"),
     normalisations: deployment.normalisations ?? [],
-    conflicts: problems.filter((p) => CONFLICT_CODES.has(p.code)),
+    conflicts: blocking.filter(isConflict).map(toProblem),
     errors,
     warnings: sorted.filter((f) => f.severity === "warning").map(toProblem),
     valid: errors.length === 0,
   };
+}
+
+/**
+ * The Podman secrets the units mount (`Secret=`; a `.build` unit's build
+ * secrets are no Podman secrets) and the manifest requires that `existing`
+ * lacks, sorted. Names systemd only knows at start (`%i`, `${NAME}`) are
+ * left out.
+ */
+function missingSecrets(
+  units: readonly QuadletUnit[],
+  required: readonly string[],
+  existing: readonly string[],
+): string[] {
+  const have = new Set(existing);
+  return sortedUnique([
+    ...units.flatMap((unit) =>
+      unit.secrets.filter((s) => s.podmanSecret).map((s) => s.name)
+    ),
+    ...required,
+  ]).filter((name) => !have.has(name) && !/[%$]/.test(name));
 }
 
 function toService(

@@ -1,5 +1,5 @@
 import { LegerError } from "../errors/mod.ts";
-import { type DeployContext, pathsOf } from "./context.ts";
+import type { DeployContext } from "./context.ts";
 import type { PlanProblem } from "./plan_types.ts";
 import type { PreparedInstall } from "./prepare_install.ts";
 
@@ -15,20 +15,22 @@ export interface CheckInstallableOptions {
 
 /**
  * The gate between planning and changing the host: an install stops on any
- * error of its plan, on any conflict with the host unless forced, and on a
- * file of the same name already in the quadlet folder that is not its own
- * (Podman puts every deployment's files in one folder, so it would be
- * overwritten).
- *
- * Requires `--allow-read` for the quadlet folder.
+ * error of its plan, and on any conflict with the host unless forced. It
+ * checks nothing the plan did not: every check against the host (ports,
+ * names, files already in the quadlet folder, drop-ins that reach other
+ * deployments) is planning's, so that `validate`, `deploy install --dry-run`
+ * and the install agree. A file the install would overwrite — another
+ * deployment's, or one put in the quadlet folder outside leger — is an error
+ * of the plan, which `--force` does not pass: the install would replace it
+ * and an undo would then delete it.
  *
  * @param prepared The prepared install.
- * @param context The scope and its folders.
+ * @param _context The scope and its folders (the plan already holds what
+ * the host looked like).
  * @param options `force`.
  * @returns The conflicts `force` let through (to warn about).
  * @throws {LegerError} With the first problem's code (`ERR_PORT_CONFLICT`,
- * `ERR_UNIT_UNKNOWN_KEY`, …), the others as details; `ERR_NAME_CONFLICT`
- * for a foreign file.
+ * `ERR_NAME_CONFLICT`, `ERR_UNIT_UNKNOWN_KEY`, …), the others as details.
  *
  * @example Usage
  * ```ts ignore
@@ -36,9 +38,9 @@ export interface CheckInstallableOptions {
  * const forced = await checkInstallable(prepared, context, { force: false });
  * ```
  */
-export async function checkInstallable(
+export function checkInstallable(
   prepared: PreparedInstall,
-  context: DeployContext,
+  _context: DeployContext,
   options: CheckInstallableOptions = {},
 ): Promise<PlanProblem[]> {
   const { force = false } = options;
@@ -46,48 +48,23 @@ export async function checkInstallable(
   const problems = [...plan.errors, ...(force ? [] : plan.conflicts)];
   if (problems.length > 0) {
     const [first] = problems;
-    throw new LegerError(
-      first.code,
-      `Cannot install "${plan.deployment}": ${first.message}`,
-      {
-        file: first.file,
-        line: first.line,
-        details: problems.slice(1).map((p) =>
-          `${p.file}${p.line ? `:${p.line}` : ""}: ${p.message} [${p.code}]`
-        ),
-        remedy: first.remedy ??
-          (plan.errors.length === 0
-            ? "Free the port or name, or pass --force to install anyway"
-            : "Fix the units (`leger validate` lists every problem), then install again"),
-      },
+    return Promise.reject(
+      new LegerError(
+        first.code,
+        `Cannot install "${plan.deployment}": ${first.message}`,
+        {
+          file: first.file,
+          line: first.line,
+          details: problems.slice(1).map((p) =>
+            `${p.file}${p.line ? `:${p.line}` : ""}: ${p.message} [${p.code}]`
+          ),
+          remedy: first.remedy ??
+            (plan.errors.length === 0
+              ? "Free the port or name, or pass --force to install anyway"
+              : "Fix the units (`leger validate` lists every problem), then install again"),
+        },
+      ),
     );
   }
-  await refuseForeignFiles(prepared, context);
-  return force ? [...plan.conflicts] : [];
-}
-
-async function refuseForeignFiles(
-  prepared: PreparedInstall,
-  context: DeployContext,
-): Promise<void> {
-  const { deployment, previous } = prepared;
-  const { quadletDir } = pathsOf(context);
-  const owned = new Set(previous?.files.map((f) => f.name) ?? []);
-  for (const file of deployment.files) {
-    if (owned.has(file.path)) continue;
-    try {
-      await Deno.lstat(`${quadletDir}/${file.path}`);
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) continue;
-      throw error;
-    }
-    throw new LegerError(
-      "ERR_NAME_CONFLICT",
-      `Cannot install "${deployment.name}": ${quadletDir}/${file.path} already exists and is not part of it`,
-      {
-        remedy:
-          "Rename the file in the deployment, or remove the other one if it is no longer used",
-      },
-    );
-  }
+  return Promise.resolve(force ? [...plan.conflicts] : []);
 }

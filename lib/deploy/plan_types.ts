@@ -104,6 +104,13 @@ export interface DeploymentPlan {
    * its units and every secret its manifest lists.
    */
   secrets_required: string[];
+  /**
+   * Those of the Podman secrets the deployment needs (`Secret=` of its units,
+   * build secrets aside, and its manifest's) that do not exist on this host
+   * (`podman secret ls`), sorted; empty when Podman is not installed. An
+   * install puts the units that use them in place without starting them.
+   */
+  secrets_missing: string[];
   /** Podman volumes the deployment creates (from its `.volume` units). */
   volumes: string[];
   /** Podman networks the deployment creates (from its `.network` units). */
@@ -112,10 +119,16 @@ export interface DeploymentPlan {
   normalisations: Normalisation[];
   /**
    * Conflicts with the host (`ERR_PORT_CONFLICT`, `ERR_VOLUME_CONFLICT`,
-   * `ERR_NAME_CONFLICT`): an install stops on them unless forced.
+   * `ERR_NAME_CONFLICT`, `ERR_DROPIN_SCOPE`): an install stops on them
+   * unless forced.
    */
   conflicts: PlanProblem[];
-  /** Every other error, sorted by file and line; any one stops an install, forced or not. */
+  /**
+   * Every other error, sorted by file and line; any one stops an install,
+   * forced or not. A file the install would overwrite in the quadlet folder
+   * (`ERR_NAME_CONFLICT`: another deployment's, or one installed outside
+   * leger) is one of them.
+   */
   errors: PlanProblem[];
   /** What Podman and systemd accept but probably does not do what was meant. */
   warnings: PlanProblem[];

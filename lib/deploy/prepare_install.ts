@@ -1,4 +1,3 @@
-import { secretNames } from "../adapters/podman_quadlet.ts";
 import type { HostSnapshot } from "../conflicts/types.ts";
 import type { LoadedUnit } from "../quadlet/load_units.ts";
 import type { LoadedDeployment } from "../source/types.ts";
@@ -25,16 +24,18 @@ export interface PreparedInstall {
   /** The installed version this install replaces, or `null`. */
   previous: InstalledDeployment | null;
   /**
-   * Secrets the units name that are not in Podman yet: the units that use
-   * them are installed but not started.
+   * Secrets the units name that are not in Podman yet (the plan's
+   * `secrets_missing`): the units that use them are installed but not
+   * started.
    */
   missingSecrets: string[];
 }
 
 /**
  * Stages 2 to 5 of an install, under the deploy lock: reads
- * `deployments.yaml` once, plans the deployment against the host, and finds
- * the previous version and the secrets Podman lacks. Changes nothing.
+ * `deployments.yaml` once, plans the deployment against the host (the
+ * secrets Podman lacks included), and finds the previous version. Changes
+ * nothing.
  *
  * Requires what {@linkcode planDeployment} requires.
  *
@@ -56,10 +57,6 @@ export async function prepareInstall(
   const { plan, host, units } = await planDeployment(deployment, context, {
     installed,
   });
-  const required = plan.secrets_required;
-  const existing = required.length === 0
-    ? new Set<string>()
-    : new Set(await secretNames({ runner: context.runner }));
   return {
     deployment,
     plan,
@@ -67,6 +64,6 @@ export async function prepareInstall(
     host,
     installed,
     previous: installed.find((d) => d.name === deployment.name) ?? null,
-    missingSecrets: required.filter((name) => !existing.has(name)),
+    missingSecrets: plan.secrets_missing,
   };
 }

@@ -4,67 +4,154 @@ import {
   listNetworks,
   listVolumes,
 } from "../adapters/podman.ts";
+import { secretNames } from "../adapters/podman_quadlet.ts";
 import { readProcNet } from "../adapters/proc_net.ts";
-import type { HostSnapshot } from "../conflicts/types.ts";
+import type { HostFile, HostSnapshot } from "../conflicts/types.ts";
 import { LegerError } from "../errors/mod.ts";
 import type { InstalledDeployment } from "../state/deployments_file.ts";
+import { resolveVariables } from "../validate/resolve_variables.ts";
 import { type DeployContext, pathsOf } from "./context.ts";
+
+/** Options for {@linkcode readHost}. */
+export interface ReadHostOptions {
+  /**
+   * Paths inside the quadlet folder to look for (the files of the deployment
+   * being planned): those that exist without a record in `deployments.yaml`
+   * are listed in the snapshot's `files` as installed outside leger.
+   *
+   * @default {[]}
+   */
+  paths?: readonly string[];
+}
 
 /**
  * Stage 4 of a deploy, first half: what is installed and in use on this host
  * — the quadlet units in the scope's folder (with the deployment leger
- * recorded each under), the sockets holding ports (`/proc/net`), and
- * Podman's volumes, containers and networks — for the conflict checks.
- * Without Podman there are no volumes, containers or networks to collide with.
+ * recorded each under, and their `${NAME}` variables resolved as systemd
+ * will), the files in that folder (those `deployments.yaml` records, with
+ * their deployment, and those of `paths` put there outside leger), the
+ * sockets holding ports (`/proc/net`), and Podman's volumes, containers,
+ * networks and secrets — for the conflict checks and the plan. Without
+ * Podman there are no volumes, containers or networks to collide with, and
+ * the secrets are unknown.
  *
  * Requires `--allow-read` for the quadlet folder and
  * `--allow-run=podman,cat`.
  *
  * @param context The scope, its folders and the runner.
- * @param installed `deployments.yaml`, which names each unit's deployment.
+ * @param installed `deployments.yaml`, which names each unit's and file's
+ * deployment.
+ * @param options The paths to look for in the quadlet folder.
  * @returns The snapshot `findConflicts` takes.
+ * @throws {LegerError} What a Podman call throws, but `ERR_COMMAND_NOT_FOUND`.
  *
  * @example Usage
  * ```ts ignore
  * import { readHost } from "./read_host.ts";
- * const host = await readHost(context, installed);
+ * const host = await readHost(context, installed, { paths: ["web.container"] });
  * ```
  */
 export async function readHost(
   context: DeployContext,
   installed: readonly InstalledDeployment[],
+  options: ReadHostOptions = {},
 ): Promise<HostSnapshot> {
+  const { paths = [] } = options;
   const { runner } = context;
+  const { quadletDir } = pathsOf(context);
   const owners = new Map(
     installed.flatMap((d) => d.units.map((unit) => [unit, d.name])),
   );
-  const [units, listening, volumes, containers, networks] = await Promise.all([
-    readInstalledUnits([pathsOf(context).quadletDir]),
-    readProcNet({ runner }),
-    orEmptyWithoutPodman(listVolumes(runner)),
-    orEmptyWithoutPodman(listContainers(runner)),
-    orEmptyWithoutPodman(listNetworks(runner)),
-  ]);
+  const [units, listening, volumes, containers, networks, secrets, files] =
+    await Promise.all([
+      readInstalledUnits([quadletDir]),
+      readProcNet({ runner }),
+      orEmptyWithoutPodman(listVolumes(runner)),
+      orEmptyWithoutPodman(listContainers(runner)),
+      orEmptyWithoutPodman(listNetworks(runner)),
+      orUnknownWithoutPodman(secretNames({ runner })),
+      quadletFiles(quadletDir, installed, paths),
+    ]);
   return {
     installed: units.units.map((unit) => ({
-      quadlet: unit.quadlet,
+      // Ports and names are compared as systemd will start them.
+      quadlet: resolveVariables(unit.unit, unit.quadlet).quadlet,
       deployment: owners.get(unit.quadlet.file),
     })),
     listening,
     volumes,
     containers,
     networks,
+    ...(secrets === undefined ? {} : { secrets }),
+    quadletDir,
+    files,
   };
+}
+
+/**
+ * Every file `deployments.yaml` records, with its deployment, and those of
+ * `paths` (or a file where one of them needs a folder) that are in the
+ * quadlet folder without a record.
+ */
+async function quadletFiles(
+  quadletDir: string,
+  installed: readonly InstalledDeployment[],
+  paths: readonly string[],
+): Promise<HostFile[]> {
+  const recorded: HostFile[] = installed.flatMap((d) =>
+    d.files.map((file) => ({ path: file.name, deployment: d.name }))
+  );
+  const known = new Set(recorded.map((file) => file.path));
+  const found: HostFile[] = [];
+  for (const path of paths) {
+    if (known.has(path)) continue;
+    const existing = await existingPath(quadletDir, path);
+    if (existing !== null && !known.has(existing)) {
+      known.add(existing);
+      found.push({ path: existing });
+    }
+  }
+  return [...recorded, ...found];
+}
+
+/**
+ * `path` when it exists in `dir`, or the file among its parents that stands
+ * where a folder is needed; `null` when neither.
+ */
+async function existingPath(
+  dir: string,
+  path: string,
+): Promise<string | null> {
+  try {
+    await Deno.lstat(`${dir}/${path}`);
+    return path;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    if (!(error instanceof Deno.errors.NotADirectory)) throw error;
+  }
+  const parts = path.split("/");
+  for (let i = 1; i < parts.length; i++) {
+    const parent = parts.slice(0, i).join("/");
+    const info = await Deno.lstat(`${dir}/${parent}`);
+    if (!info.isDirectory) return parent;
+  }
+  return null;
 }
 
 async function orEmptyWithoutPodman(
   list: Promise<string[]>,
 ): Promise<string[]> {
+  return await orUnknownWithoutPodman(list) ?? [];
+}
+
+async function orUnknownWithoutPodman(
+  list: Promise<string[]>,
+): Promise<string[] | undefined> {
   try {
     return await list;
   } catch (error) {
     if (error instanceof LegerError && error.code === "ERR_COMMAND_NOT_FOUND") {
-      return [];
+      return undefined;
     }
     throw error;
   }

@@ -22,4 +22,10 @@ export interface Finding {
    * which stops an install.
    */
   severity?: "warning";
+  /**
+   * `false` for a conflict with the host that `--force` does not pass (a
+   * file already in the quadlet folder that the install would overwrite):
+   * plans list it among the errors. Absent: a conflict passes with `--force`.
+   */
+  forcible?: false;
 }

@@ -4,8 +4,11 @@
  * every problem is reported at once, with its file, line and remedy.
  * Unknown keys (against Podman 5.8's key lists), required keys, values Podman
  * rejects, references to units and files that will not be there, service
- * names Podman never generates, duplicate names, and file names systemd
- * refuses as unit names. Everything here is pure; the findings it returns
+ * names Podman never generates, duplicate names, file names systemd
+ * refuses as unit names, files named like drop-in folders, byte order marks,
+ * control characters, `Environment=` lines that split at a space, and the
+ * variables of ports and names resolved as systemd will resolve them.
+ * Everything here is pure; the findings it returns
  * are plain data shared with the conflict checks.
  *
  * ```ts
@@ -34,5 +37,10 @@ export * from "./check_references.ts";
 export * from "./check_dependency_names.ts";
 export * from "./check_duplicates.ts";
 export * from "./check_unit_names.ts";
+export * from "./check_drop_in_folders.ts";
+export * from "./check_control_characters.ts";
+export * from "./check_environment.ts";
+export * from "./check_byte_order_marks.ts";
+export * from "./resolve_variables.ts";
 export * from "./validate_deployment.ts";
 export * from "./parse_generator_stderr.ts";

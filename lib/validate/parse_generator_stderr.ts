@@ -25,6 +25,7 @@ const UNSUPPORTED_KEY_REGEXP =
   /^unsupported key '([^']*)' in group '([^']*)' in (.*)$/;
 const LOADING_REGEXP = /^error loading "([^"]+)", (.*)$/;
 const LINE_REGEXP = /^file contains line (\d+):/;
+const READING_DIRECTORY_REGEXP = /^error reading directory "([^"]+)", (.*)$/;
 const WARNING_FILE_REGEXP =
   /^Warning: (\S+\.(?:container|volume|network|pod|kube|image|build|artifact)) /;
 
@@ -39,6 +40,8 @@ const WARNING_FILE_REGEXP =
  *   is looked up in `options.units`;
  * - `error loading "<path>", <reason>`: `ERR_QUADLET_GENERATOR` for the file
  *   (a unit or a drop-in), with the line when the parser names one;
+ * - `error reading directory "<path>", <reason>`: `ERR_QUADLET_GENERATOR`
+ *   for that drop-in folder (a file named `x.container.d`, for one);
  * - `Warning: x.container …`: a warning for that unit (a short image name,
  *   `User=` in `[Service]`…).
  *
@@ -96,6 +99,20 @@ export function parseGeneratorStderr(
         ...(number === null ? {} : { line: Number(number[1]) }),
         remedy:
           "Fix the syntax of the file: each line must be a [Section], a Key=value or a comment",
+      });
+      continue;
+    }
+    const reading = READING_DIRECTORY_REGEXP.exec(line);
+    if (reading !== null) {
+      const file = relative(reading[1], dir);
+      push({
+        code: "ERR_QUADLET_GENERATOR",
+        message:
+          `Podman's quadlet generator cannot read the drop-in folder "${file}": ${
+            strip(reading[2], dir)
+          }`,
+        file,
+        remedy: `Make ${file} a folder of .conf files`,
       });
       continue;
     }

@@ -84,3 +84,19 @@ Deno.test("parseGeneratorStderr() returns nothing for debug output alone", () =>
     "quadlet-generator[1]: Loading source unit file /x/a.container\nquadlet-generator[1]: No files parsed from [/x]\n";
   deepStrictEqual(parseGeneratorStderr(stderr), []);
 });
+
+Deno.test("parseGeneratorStderr() names a drop-in folder that is a file", () => {
+  // What Podman 4.3 prints for a file named web.container.d.
+  const stderr = [
+    "quadlet-generator[4304]: Loading source unit file /tmp/leger_x/web.container",
+    'quadlet-generator[4304]: error reading directory "/tmp/leger_x/web.container.d", open /tmp/leger_x/web.container.d: not a directory',
+    "quadlet-generator[4304]: processing encountered some errors",
+  ].join("\n");
+  deepStrictEqual(parseGeneratorStderr(stderr, { dir: "/tmp/leger_x" }), [{
+    code: "ERR_QUADLET_GENERATOR",
+    message:
+      `Podman's quadlet generator cannot read the drop-in folder "web.container.d": open web.container.d: not a directory`,
+    file: "web.container.d",
+    remedy: "Make web.container.d a folder of .conf files",
+  }]);
+});

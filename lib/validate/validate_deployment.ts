@@ -1,7 +1,10 @@
 import type { QuadletUnit } from "../quadlet/types.ts";
 import type { UnitFile } from "../unit/types.ts";
 import { checkDependencyNames } from "./check_dependency_names.ts";
+import { checkControlCharacters } from "./check_control_characters.ts";
+import { checkDropInFolders } from "./check_drop_in_folders.ts";
 import { checkDuplicates } from "./check_duplicates.ts";
+import { checkEnvironment } from "./check_environment.ts";
 import { checkReferences } from "./check_references.ts";
 import { checkRequiredKeys } from "./check_required_keys.ts";
 import { checkUnitNames } from "./check_unit_names.ts";
@@ -45,7 +48,12 @@ export interface ValidateDeploymentOptions {
  *   ({@linkcode checkDuplicates});
  * - unit files and drop-in folders whose names systemd would refuse as unit
  *   names (`my web.container`, `wéb.container`; {@linkcode checkUnitNames}),
- *   for every file of the deployment, parsed or not.
+ *   for every file of the deployment, parsed or not, and files named like a
+ *   drop-in folder (`web.container.d` as a file; {@linkcode checkDropInFolders});
+ * - control characters in keys and values ({@linkcode checkControlCharacters})
+ *   and `Environment=` lines that split into more assignments than meant
+ *   ({@linkcode checkEnvironment}, warnings), reported once per line even
+ *   when a drop-in is merged into several units.
  *
  * Values that `toQuadletUnit` cannot convert (a malformed `PublishPort=`…)
  * are its errors, reported before this runs. Pure: the caller reads the files
@@ -88,13 +96,31 @@ export function validateDeployment(
       ...checkRequiredKeys(unit, quadlet.kind),
       ...checkValues(unit, quadlet.kind),
     ]),
+    ...oncePerLine(
+      units.flatMap(({ unit, quadlet }) => [
+        ...checkControlCharacters(unit),
+        ...checkEnvironment(unit, quadlet.kind),
+      ]),
+    ),
     ...checkReferences(quadlets, { deploymentFiles, installedUnits }),
     ...checkDependencyNames(units),
     ...checkDuplicates(quadlets),
     ...checkUnitNames(deploymentFiles),
+    ...checkDropInFolders(deploymentFiles),
   ];
   // A stable sort: findings of one line keep the order of the checks above.
   return findings.sort((a, b) =>
     a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0)
   );
+}
+
+/** A drop-in merged into several units yields the same finding for each: keep one. */
+function oncePerLine(findings: readonly Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.file}\0${f.line}\0${f.code}\0${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
