@@ -95,11 +95,37 @@ export function unitStart(
     };
   }
   const template = templateParts(unit.file)?.template;
-  const hasInstances = units.some((other) =>
-    other.instance !== null && templateParts(other.file)?.template === template
-  );
+  const hasInstances = template !== undefined &&
+    instantiated(units).has(template);
   return {
     role: hasInstances ? "instances" : "template-no-instance",
     services: [],
   };
+}
+
+interface Instantiated {
+  /** The length of the list when read: a longer list is read again. */
+  length: number;
+  templates: Set<string>;
+}
+
+// Every unit of a deployment asks about the same list: reading it once keeps
+// a deployment of n templates at n steps, not n².
+const INSTANTIATED = new WeakMap<readonly StartedUnit[], Instantiated>();
+
+/** The templates (`worker@.container`) that units of the list are instances of. */
+function instantiated(units: readonly StartedUnit[]): Set<string> {
+  const cached = INSTANTIATED.get(units);
+  if (cached !== undefined && cached.length === units.length) {
+    return cached.templates;
+  }
+  const templates = new Set<string>();
+  for (const other of units) {
+    const template = other.instance === null
+      ? undefined
+      : templateParts(other.file)?.template;
+    if (template !== undefined) templates.add(template);
+  }
+  INSTANTIATED.set(units, { length: units.length, templates });
+  return templates;
 }

@@ -2,7 +2,7 @@ import { LegerError } from "../errors/mod.ts";
 import { quadletKindOf } from "./kind.ts";
 import { toQuadletUnit } from "./to_quadlet_unit.ts";
 import type { QuadletUnit } from "./types.ts";
-import { mergeDropIns, selectDropIns } from "../unit/drop_ins.ts";
+import { dropInSelector, mergeDropIns } from "../unit/drop_ins.ts";
 import { parseUnit } from "../unit/parse_unit.ts";
 import type { UnitFile } from "../unit/types.ts";
 import type { Finding } from "../errors/finding.ts";
@@ -95,15 +95,30 @@ export function loadUnits(
   const paths = files.map((file) => file.path);
   // Only `.conf` files can be drop-ins; selecting among them alone keeps large folders fast.
   const confPaths = paths.filter((path) => path.endsWith(".conf"));
+  const selectDropIns = dropInSelector(confPaths);
   const byPath = new Map(files.map((file) => [file.path, file]));
+  // A drop-in shared by many units (`container.d/`) is parsed once.
+  const dropInCache = new Map<string, UnitFile | LegerError>();
+  const parseDropIn = (path: string): UnitFile => {
+    let parsed = dropInCache.get(path);
+    if (parsed === undefined) {
+      try {
+        parsed = parseFile(byPath.get(path)!);
+      } catch (error) {
+        if (!(error instanceof LegerError)) throw error;
+        parsed = error;
+      }
+      dropInCache.set(path, parsed);
+    }
+    if (parsed instanceof LegerError) throw parsed;
+    return parsed;
+  };
   const parsed = new Map<string, UnitFile>();
   const unitPaths = paths.filter(isUnitPath);
   for (const path of unitPaths) {
     try {
       const unit = parseFile(byPath.get(path)!);
-      const dropIns = selectDropIns(path, confPaths).map((dropIn) =>
-        parseFile(byPath.get(dropIn)!)
-      );
+      const dropIns = selectDropIns(path).map(parseDropIn);
       parsed.set(path, dropIns.length ? mergeDropIns(unit, dropIns) : unit);
     } catch (error) {
       findings.push(toFinding(error, path));

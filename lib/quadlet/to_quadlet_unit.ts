@@ -161,8 +161,10 @@ export function toQuadletUnit(
       if (network.unit !== null) view.units.push(unitRef(entry, network.unit));
     }
   }
-  view.units.push(...unitDependencies(unit, siblings));
-  view.files.unshift(...collectFiles(unit, kind, unitDir));
+  // Loops and concatenation, not push(...list): spreading 200,000 arguments
+  // (an After= line of 1 MiB) overflows the stack.
+  for (const ref of unitDependencies(unit, siblings)) view.units.push(ref);
+  view.files = [...collectFiles(unit, kind, unitDir), ...view.files];
   if (kind === "container") {
     const cmd = lookupValue(unit, section, "HealthCmd")?.value;
     view.health.cmd = cmd === undefined || cmd === "" ? null : cmd;

@@ -1,4 +1,4 @@
-import type { UnitFile, UnitSection } from "./types.ts";
+import type { UnitEntry, UnitFile, UnitNode, UnitSection } from "./types.ts";
 
 /**
  * The names of the drop-in folders Podman's quadlet generator reads for a
@@ -97,7 +97,45 @@ export function selectDropIns(
   unitFile: string,
   paths: readonly string[],
 ): string[] {
-  const dirs = dropInDirs(unitFile);
+  return dropInSelector(paths)(unitFile);
+}
+
+/** Where a drop-in file name is first found under drop-in folders of one name. */
+interface Found {
+  /** The rank of its unit folder in Podman's walk. */
+  rank: number;
+  /** The drop-in's path. */
+  path: string;
+}
+
+/**
+ * Indexes the drop-ins of a deployment folder once, for
+ * {@linkcode selectDropIns} over each of its units: selecting for n units
+ * among m drop-ins then costs about what the selected drop-ins cost, instead
+ * of n × m.
+ *
+ * @param paths Every file path of the deployment folder, relative and
+ * `/`-separated, such as `web.container.d/10-a.conf`.
+ * @returns A function from a unit's file name or path to the paths of the
+ * drop-ins to merge into it, in merge order (as `selectDropIns` gives them).
+ *
+ * @example Usage
+ * ```ts
+ * import { dropInSelector } from "./drop_ins.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const select = dropInSelector([
+ *   "container.d/10-a.conf",
+ *   "web.container.d/20-b.conf",
+ *   "db.container.d/20-b.conf",
+ * ]);
+ * deepStrictEqual(select("web.container"), ["container.d/10-a.conf", "web.container.d/20-b.conf"]);
+ * deepStrictEqual(select("db.container"), ["container.d/10-a.conf", "db.container.d/20-b.conf"]);
+ * ```
+ */
+export function dropInSelector(
+  paths: readonly string[],
+): (unitFile: string) => string[] {
   // folder path -> names of the *.conf files directly in it
   const confFiles = new Map<string, string[]>();
   const unitDirs = new Set<string>([""]);
@@ -112,16 +150,45 @@ export function selectDropIns(
     if (names === undefined) confFiles.set(folder, [name]);
     else names.push(name);
   }
-  const byName = new Map<string, string>();
-  for (const unitDir of [...unitDirs].sort(compareFolders)) {
-    for (const dir of dirs) {
-      const folder = unitDir === "" ? dir : `${unitDir}/${dir}`;
-      for (const name of confFiles.get(folder) ?? []) {
-        if (!byName.has(name)) byName.set(name, `${folder}/${name}`);
+  const ranks = new Map(
+    [...unitDirs].sort(compareFolders).map((dir, rank) => [dir, rank]),
+  );
+  // Podman reads each unit folder in turn and, in it, each drop-in folder of
+  // the unit; the first file of a name wins. So, per drop-in folder name
+  // (`web.container.d`), keep each file name's first unit folder.
+  const byDirName = new Map<string, Map<string, Found>>();
+  for (const [folder, names] of confFiles) {
+    const slash = folder.lastIndexOf("/");
+    const rank = ranks.get(slash === -1 ? "" : folder.slice(0, slash));
+    // A folder below a `*.d` folder is no drop-in folder Podman reads.
+    if (rank === undefined) continue;
+    const dirName = folder.slice(slash + 1);
+    let first = byDirName.get(dirName);
+    if (first === undefined) byDirName.set(dirName, first = new Map());
+    for (const name of names) {
+      const known = first.get(name);
+      if (known === undefined || rank < known.rank) {
+        first.set(name, { rank, path: `${folder}/${name}` });
       }
     }
   }
-  return [...byName.keys()].sort(compareBytes).map((name) => byName.get(name)!);
+  return (unitFile) => {
+    const winners = new Map<string, Found & { dirRank: number }>();
+    dropInDirs(unitFile).forEach((dir, dirRank) => {
+      for (const [name, found] of byDirName.get(dir) ?? []) {
+        const known = winners.get(name);
+        if (
+          known === undefined || found.rank < known.rank ||
+          (found.rank === known.rank && dirRank < known.dirRank)
+        ) {
+          winners.set(name, { ...found, dirRank });
+        }
+      }
+    });
+    return [...winners.keys()].sort(compareBytes).map((name) =>
+      winners.get(name)!.path
+    );
+  };
 }
 
 /**
@@ -162,30 +229,34 @@ export function mergeDropIns(
   unit: UnitFile,
   dropIns: readonly UnitFile[],
 ): UnitFile {
-  const sections: UnitSection[] = unit.sections.map((section) => ({
-    ...section,
-    entries: [...section.entries],
-  }));
-  const nodes = [...unit.nodes];
+  // Each section's entries, and the nodes, are gathered as a list of arrays
+  // and flattened once: a unit may take 10,000 drop-ins, or 64 of 1 MiB.
+  const sections: UnitSection[] = [];
+  const parts = new Map<UnitSection, (readonly UnitEntry[])[]>();
+  // The first section of a name takes the drop-ins' entries, as `find` would.
+  const byName = new Map<string, UnitSection>();
+  const add = (section: UnitSection, file?: string) => {
+    const copy = file === undefined ? { ...section } : { ...section, file };
+    sections.push(copy);
+    parts.set(copy, [section.entries]);
+    if (!byName.has(section.name)) byName.set(section.name, copy);
+  };
+  for (const section of unit.sections) add(section);
+  const nodeParts: (readonly UnitNode[])[] = [unit.nodes];
   let finalNewline = unit.finalNewline;
   for (const dropIn of dropIns) {
     for (const section of dropIn.sections) {
-      const target = sections.find((s) => s.name === section.name);
-      if (target === undefined) {
-        sections.push({
-          ...section,
-          file: section.file ?? dropIn.file,
-          entries: [...section.entries],
-        });
-      } else {
-        target.entries.push(...section.entries);
-      }
+      const target = byName.get(section.name);
+      if (target === undefined) add(section, section.file ?? dropIn.file);
+      else parts.get(target)!.push(section.entries);
     }
     if (dropIn.nodes.length > 0) {
-      nodes.push(...dropIn.nodes);
+      nodeParts.push(dropIn.nodes);
       finalNewline = dropIn.finalNewline;
     }
   }
+  for (const section of sections) section.entries = parts.get(section)!.flat();
+  const nodes = nodeParts.flat();
   return { file: unit.file, sections, nodes, finalNewline };
 }
 

@@ -27,12 +27,8 @@ export function lookupLast(
   section: string,
   key: string,
 ): UnitEntry | undefined {
-  const entries = findSection(unit, section)?.entries;
-  if (entries === undefined) return undefined;
-  for (let i = entries.length - 1; i >= 0; i--) {
-    if (entries[i].key === key) return entries[i];
-  }
-  return undefined;
+  const entries = entriesOf(unit, section, key);
+  return entries[entries.length - 1];
 }
 
 /**
@@ -64,11 +60,9 @@ export function lookupAll(
   section: string,
   key: string,
 ): UnitEntry[] {
-  const entries = findSection(unit, section)?.entries;
+  const entries = entriesOf(unit, section, key);
   let found: UnitEntry[] = [];
-  if (entries === undefined) return found;
   for (const entry of entries) {
-    if (entry.key !== key) continue;
     if (entry.value === "") found = [];
     else found.push(entry);
   }
@@ -98,9 +92,71 @@ export function hasSection(unit: UnitFile, section: string): boolean {
   return findSection(unit, section) !== undefined;
 }
 
+/** Below this many items a scan is cheaper than building an index. */
+const SCAN_LIMIT = 16;
+
+const NO_ENTRIES: readonly UnitEntry[] = [];
+
+interface Index<T> {
+  /** The length of the array when indexed: a longer array is indexed again. */
+  length: number;
+  byName: Map<string, T>;
+}
+
+// Each lookup would otherwise scan the unit's sections and the section's
+// entries, and a unit is looked up for every reference to it: a unit of n
+// entries that names a sibling of m entries n times would cost n × m. The
+// indexes are built on first use, per array. Units are not changed once
+// parsed (`mergeDropIns` makes new arrays); an array that grows, as a test
+// may make it, is indexed again.
+const SECTION_INDEXES = new WeakMap<
+  readonly UnitSection[],
+  Index<UnitSection>
+>();
+const KEY_INDEXES = new WeakMap<readonly UnitEntry[], Index<UnitEntry[]>>();
+
 function findSection(unit: UnitFile, name: string): UnitSection | undefined {
-  for (const section of unit.sections) {
-    if (section.name === name) return section;
+  const sections = unit.sections;
+  if (sections.length <= SCAN_LIMIT) {
+    for (const section of sections) {
+      if (section.name === name) return section;
+    }
+    return undefined;
   }
-  return undefined;
+  let index = SECTION_INDEXES.get(sections);
+  if (index === undefined || index.length !== sections.length) {
+    const byName = new Map<string, UnitSection>();
+    for (const section of sections) {
+      // The first section of a name is the one a scan would find.
+      if (!byName.has(section.name)) byName.set(section.name, section);
+    }
+    index = { length: sections.length, byName };
+    SECTION_INDEXES.set(sections, index);
+  }
+  return index.byName.get(name);
+}
+
+/** The entries of `key` in `section`, in order. */
+function entriesOf(
+  unit: UnitFile,
+  section: string,
+  key: string,
+): readonly UnitEntry[] {
+  const entries = findSection(unit, section)?.entries;
+  if (entries === undefined) return NO_ENTRIES;
+  if (entries.length <= SCAN_LIMIT) {
+    return entries.filter((entry) => entry.key === key);
+  }
+  let index = KEY_INDEXES.get(entries);
+  if (index === undefined || index.length !== entries.length) {
+    const byName = new Map<string, UnitEntry[]>();
+    for (const entry of entries) {
+      const list = byName.get(entry.key);
+      if (list === undefined) byName.set(entry.key, [entry]);
+      else list.push(entry);
+    }
+    index = { length: entries.length, byName };
+    KEY_INDEXES.set(entries, index);
+  }
+  return index.byName.get(key) ?? NO_ENTRIES;
 }

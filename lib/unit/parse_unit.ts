@@ -16,6 +16,7 @@ const SEMICOLON = 0x3b;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const BACKSLASH = 0x5c;
+const EQUALS = 0x3d;
 const NEWLINE = 0x0a;
 const BOM = 0xfeff;
 const MAX_QUOTED_LINE = 80;
@@ -23,6 +24,8 @@ const MAX_QUOTED_LINE = 80;
 interface ParserState {
   file: string;
   sections: UnitSection[];
+  /** The sections by name, so that a header costs the same however many came before. */
+  byName: Map<string, UnitSection>;
   nodes: UnitNode[];
   current: UnitSection | undefined;
 }
@@ -92,6 +95,7 @@ export function parseUnit(text: string, options: ParseUnitOptions): UnitFile {
   const state: ParserState = {
     file,
     sections: [],
+    byName: new Map(),
     nodes: [],
     current: undefined,
   };
@@ -188,8 +192,8 @@ function addLine(
     return;
   }
   if (first === OPEN_BRACKET) {
-    const close = str.indexOf("]", start);
-    if (close !== -1 && close < end && onlyBlanks(str, close + 1, end)) {
+    const close = indexWithin(str, CLOSE_BRACKET, start, end);
+    if (close !== -1 && onlyBlanks(str, close + 1, end)) {
       const name = str.slice(start + 1, close);
       if (!isValidSectionName(name)) {
         throw invalidSectionError(state.file, line, name);
@@ -199,8 +203,8 @@ function addLine(
       return;
     }
   }
-  const eq = str.indexOf("=", start);
-  if (eq === -1 || eq >= end || eq === start) {
+  const eq = indexWithin(str, EQUALS, start, end);
+  if (eq === -1 || eq === start) {
     throw notAnAssignmentError(state.file, line, str.slice(start, end));
   }
   let keyEnd = eq;
@@ -229,12 +233,29 @@ function ensureSection(
 ): UnitSection {
   const current = state.current;
   if (current !== undefined && current.name === name) return current;
-  for (const section of state.sections) {
-    if (section.name === name) return section;
-  }
+  const known = state.byName.get(name);
+  if (known !== undefined) return known;
   const section: UnitSection = { name, entries: [], line, file: state.file };
   state.sections.push(section);
+  state.byName.set(name, section);
   return section;
+}
+
+/**
+ * The first `code` in `str[start, end)`, or -1. `indexOf` would search past
+ * `end` to the end of the whole text, on every line that lacks the character
+ * (a line `[a=b` has no `]`): quadratic time over a file of such lines.
+ */
+function indexWithin(
+  str: string,
+  code: number,
+  start: number,
+  end: number,
+): number {
+  for (let i = start; i < end; i++) {
+    if (str.charCodeAt(i) === code) return i;
+  }
+  return -1;
 }
 
 /** Podman accepts only spaces and tabs after the `]` of a header. */

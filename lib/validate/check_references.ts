@@ -61,10 +61,12 @@ export function checkReferences(
 ): Finding[] {
   const { deploymentFiles, installedUnits = new Set<string>() } = options;
   const files = new Set(deploymentFiles);
+  let folders: Set<string> | undefined;
   const unitNames = deploymentFiles.map(baseName).filter((name) =>
     quadletKindOf(name) !== null
   );
   const available = new Set([...unitNames, ...installedUnits]);
+  const remedyOf = missingUnitRemedies(unitNames);
   const findings: Finding[] = [];
   for (const quadlet of quadlets) {
     const seen = new Set<string>();
@@ -72,7 +74,7 @@ export function checkReferences(
       const key = `${ref.file}:${ref.line}:${ref.unit}`;
       if (available.has(ref.unit) || seen.has(key)) continue;
       seen.add(key);
-      findings.push(missingUnit(quadlet, ref, unitNames));
+      findings.push(missingUnit(quadlet, ref, remedyOf(ref.unit)));
     }
     for (const ref of quadlet.files) {
       if (!ref.relative) continue;
@@ -81,7 +83,7 @@ export function checkReferences(
         findings.push(outside(quadlet, ref));
       } else if (
         path !== "" && !files.has(path) &&
-        !deploymentFiles.some((f) => f.startsWith(`${path}/`))
+        !(folders ??= folderSet(deploymentFiles)).has(path)
       ) {
         findings.push(missingFile(quadlet, ref, path));
       }
@@ -90,26 +92,90 @@ export function checkReferences(
   return findings;
 }
 
+/**
+ * Past this many missing units (a folder of wrong references rather than a
+ * typo), no close name is searched: each search compares with every unit.
+ */
+const MAX_NAMES_SUGGESTED = 100;
+
+/**
+ * The remedy for each missing unit, computed once per name: the unit of the
+ * deployment that repeats its kind (`data.volume.volume`), else a close name,
+ * else what to add.
+ */
+function missingUnitRemedies(
+  unitNames: readonly string[],
+): (unit: string) => string {
+  const remedies = new Map<string, string>();
+  let doubledOf: Map<string, string> | undefined;
+  return (unit) => {
+    const known = remedies.get(unit);
+    if (known !== undefined) return known;
+    doubledOf ??= doubledNames(unitNames);
+    const doubled = doubledOf.get(unit);
+    const near = doubled === undefined && remedies.size < MAX_NAMES_SUGGESTED
+      ? closestName(unit, unitNames)
+      : undefined;
+    let remedy: string;
+    if (doubled !== undefined) {
+      remedy =
+        `Rename \`${doubled}\` to \`${unit}\`: Podman names a unit by its whole file name`;
+    } else if (near !== undefined) {
+      remedy = `Did you mean \`${near}\`?`;
+    } else {
+      remedy =
+        `Add ${unit} to the deployment, or install the deployment that provides it first`;
+    }
+    remedies.set(unit, remedy);
+    return remedy;
+  };
+}
+
+/**
+ * For each name `x.kind` that a unit name extends with a dot and the same
+ * kind (`x.kind.kind`, `x.kind.y.kind`), the first such unit name.
+ */
+function doubledNames(unitNames: readonly string[]): Map<string, string> {
+  const doubled = new Map<string, string>();
+  for (const name of unitNames) {
+    const kind = quadletKindOf(name);
+    for (
+      let dot = name.indexOf(".");
+      dot !== -1;
+      dot = name.indexOf(".", dot + 1)
+    ) {
+      const prefix = name.slice(0, dot);
+      if (!doubled.has(prefix) && quadletKindOf(prefix) === kind) {
+        doubled.set(prefix, name);
+      }
+    }
+  }
+  return doubled;
+}
+
+/** Every folder that holds a file of the deployment, at any depth. */
+function folderSet(paths: readonly string[]): Set<string> {
+  const folders = new Set<string>();
+  for (const path of paths) {
+    for (
+      let slash = path.lastIndexOf("/");
+      slash > 0;
+      slash = path.lastIndexOf("/", slash - 1)
+    ) {
+      const folder = path.slice(0, slash);
+      // Its own parents were added with it, by this or an earlier file.
+      if (folders.has(folder)) break;
+      folders.add(folder);
+    }
+  }
+  return folders;
+}
+
 function missingUnit(
   quadlet: QuadletUnit,
   ref: UnitRef,
-  unitNames: string[],
+  remedy: string,
 ): Finding {
-  const doubled = unitNames.find((name) =>
-    name.startsWith(`${ref.unit}.`) &&
-    quadletKindOf(name) === quadletKindOf(ref.unit)
-  );
-  const near = closestName(ref.unit, unitNames);
-  let remedy: string;
-  if (doubled !== undefined) {
-    remedy =
-      `Rename \`${doubled}\` to \`${ref.unit}\`: Podman names a unit by its whole file name`;
-  } else if (near !== undefined) {
-    remedy = `Did you mean \`${near}\`?`;
-  } else {
-    remedy =
-      `Add ${ref.unit} to the deployment, or install the deployment that provides it first`;
-  }
   return {
     code: "ERR_UNIT_MISSING_REFERENCE",
     message:

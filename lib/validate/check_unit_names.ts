@@ -68,8 +68,10 @@ export function checkUnitNames(deploymentFiles: readonly string[]): Finding[] {
   const folders = new Set<string>();
   for (const path of deploymentFiles) {
     const parts = path.split("/");
+    let folder = "";
     for (let i = 0; i < parts.length - 1; i++) {
-      const folder = parts.slice(0, i + 1).join("/");
+      // Built a part at a time: joining the parts at each depth costs depth².
+      folder = i === 0 ? parts[0] : `${folder}/${parts[i]}`;
       const stem = parts[i].slice(0, -".d".length);
       if (
         !parts[i].endsWith(".d") || !isUnitName(stem) || folders.has(folder)

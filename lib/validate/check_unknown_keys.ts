@@ -17,7 +17,9 @@ const QUADLET_SECTIONS = Object.keys(SUPPORTED_KEYS) as QuadletSection[];
  * - A key Podman does not know in the unit's own section (`[Container]` of a
  *   `.container`, …) or in `[Quadlet]`: an error (`ERR_UNIT_UNKNOWN_KEY`),
  *   since Podman rejects the whole unit. Each unknown key is reported once, at
- *   its first line, with the closest known key when one is near.
+ *   its first line, with the closest known key when one is near (searched for
+ *   the first 50 unknown keys of a section only: past that, they are no
+ *   typos, and each search costs a comparison with every known key).
  * - The section of another kind (`[Container]` in a `.volume`): Podman leaves
  *   it alone and systemd ignores it with a log line, so its keys silently do
  *   nothing: a warning.
@@ -50,7 +52,10 @@ export function checkUnknownKeys(unit: UnitFile, kind: QuadletKind): Finding[] {
   for (const section of unit.sections) {
     const name = section.name;
     if (name === own || name === "Quadlet") {
-      findings.push(...unknownKeys(unit, section, name));
+      // A loop, not push(...): a section may hold 200,000 unknown keys.
+      for (const finding of unknownKeys(unit, section, name)) {
+        findings.push(finding);
+      }
     } else if ((QUADLET_SECTIONS as string[]).includes(name)) {
       findings.push(foreignSection(unit, section, own));
     } else if (!SYSTEMD_SECTIONS.includes(name) && !name.startsWith("X-")) {
@@ -71,16 +76,20 @@ function unknownKeys(
   for (const entry of section.entries) {
     if (supported.has(entry.key) || seen.has(entry.key)) continue;
     seen.add(entry.key);
-    findings.push(unknownKey(unit, entry, name, supported));
+    const suggest = seen.size <= MAX_KEYS_SUGGESTED;
+    findings.push(unknownKey(unit, entry, name, suggest ? supported : []));
   }
   return findings;
 }
+
+/** How many unknown keys of a section get a closest known key searched. */
+const MAX_KEYS_SUGGESTED = 50;
 
 function unknownKey(
   unit: UnitFile,
   entry: UnitEntry,
   section: QuadletSection,
-  supported: ReadonlySet<string>,
+  supported: Iterable<string>,
 ): Finding {
   const suggestion = closestName(entry.key, supported);
   const elsewhere = QUADLET_SECTIONS.filter((s) =>

@@ -34,7 +34,11 @@ export function closestName(
   let bestDistance = limit + 1;
   for (const candidate of candidates) {
     if (candidate === name) continue;
-    const distance = editDistance(wanted, candidate.toLowerCase());
+    const distance = editDistance(
+      wanted,
+      candidate.toLowerCase(),
+      bestDistance - 1,
+    );
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
