@@ -5,7 +5,10 @@
  * @module
  */
 import type { Scope } from "../lib/adapters/scope.ts";
+import { LegerError } from "../lib/errors/mod.ts";
 import type { CommandLine } from "./spec.ts";
+
+const SECONDS_REGEXP = /^[0-9]+(\.[0-9]+)?$/;
 
 /**
  * Whether a boolean flag was given (`--json` → `flag(line, "json")`).
@@ -53,6 +56,39 @@ export function text(line: CommandLine, name: string): string | undefined {
 export function scopeOption(line: CommandLine): Scope | undefined {
   const value = line.options.scope;
   return value === "user" || value === "system" ? value : undefined;
+}
+
+/**
+ * `--timeout <seconds>` in milliseconds, or `undefined` when it was not
+ * given (the fetch's own default then applies).
+ *
+ * @param line The command line.
+ * @returns The time limit in milliseconds, or `undefined`.
+ * @throws {LegerError} `ERR_USAGE` when the value is not a number of seconds
+ * above 0.
+ *
+ * @example Usage
+ * ```ts
+ * import { timeoutOption } from "./options.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * strictEqual(timeoutOption({ args: [], options: { timeout: "90" } }), 90_000);
+ * strictEqual(timeoutOption({ args: [], options: { timeout: "0.5" } }), 500);
+ * strictEqual(timeoutOption({ args: [], options: {} }), undefined);
+ * ```
+ */
+export function timeoutOption(line: CommandLine): number | undefined {
+  const value = text(line, "timeout");
+  if (value === undefined) return undefined;
+  const ms = Math.round(Number(value) * 1000);
+  if (!SECONDS_REGEXP.test(value) || ms <= 0) {
+    throw new LegerError(
+      "ERR_USAGE",
+      `Cannot use --timeout "${value}": expected a number of seconds above 0`,
+      { remedy: "Pass the seconds a fetch may take, such as `--timeout 120`" },
+    );
+  }
+  return ms;
 }
 
 /** The options of commands that read one deployment: `[deployment] [--scope …] [--json]`. */

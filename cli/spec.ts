@@ -119,6 +119,12 @@ const WAIT_OPTION: OptionSpec = {
   description: "wait for another leger process to finish instead of failing",
 };
 
+const TIMEOUT_OPTION: OptionSpec = {
+  flags: "--timeout <seconds>",
+  description:
+    "give up fetching a Git or leger.run source after this many seconds (default 60)",
+};
+
 const SCOPE_OPTION: OptionSpec = {
   flags: "--scope <scope>",
   description: "user (rootless, the default) or system (the default as root)",
@@ -182,6 +188,7 @@ export const GROUPS: readonly GroupSpec[] = [
           },
           { flags: "-y, --yes", description: "do not ask for confirmation" },
           WAIT_OPTION,
+          TIMEOUT_OPTION,
           SCOPE_OPTION,
           JSON_OPTION,
         ],
@@ -248,6 +255,7 @@ export const GROUPS: readonly GroupSpec[] = [
             flags: "--dry-run",
             description: "stage and show the diff without applying it",
           },
+          TIMEOUT_OPTION,
           SCOPE_OPTION,
           JSON_OPTION,
         ],
@@ -402,7 +410,7 @@ export const TOP_COMMANDS: readonly CommandSpec[] = [
     name: "validate",
     summary: "Check a deployment folder: syntax, keys, references, conflicts",
     args: ["<folder>"],
-    options: [SCOPE_OPTION, JSON_OPTION],
+    options: [TIMEOUT_OPTION, SCOPE_OPTION, JSON_OPTION],
     examples: ["leger validate ./my-app", "leger validate ./my-app --json"],
     module: "validate",
   },

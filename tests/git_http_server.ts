@@ -7,7 +7,8 @@
  * fetching any commit allowed (`uploadpack.allowFilter`,
  * `uploadpack.allowAnySHA1InWant`, given to git through `GIT_CONFIG_*` so the
  * repositories themselves are not changed). It can require HTTP basic
- * authentication, and it counts the bytes of the response bodies it serves.
+ * authentication, hold its answers back, and it counts the bytes of the
+ * response bodies it serves.
  *
  * ```ts ignore
  * await using server = await startGitHttpServer({ root: "/tmp/repos" });
@@ -24,6 +25,14 @@ export interface GitHttpServerOptions {
   root: string;
   /** When set, every request needs these basic-auth credentials (else 401). */
   auth?: { user: string; password: string };
+  /**
+   * Called when a request arrives; the server answers once it settles. A
+   * test looks at the client while it waits (its processes, its files), or
+   * holds the answer back (a slow server) until it lets it go.
+   *
+   * @default {undefined}
+   */
+  beforeAnswer?: (request: { method: string; path: string }) => unknown;
 }
 
 /** One request the server answered. */
@@ -65,14 +74,18 @@ const HEADER_END_LF = [10, 10];
 export async function startGitHttpServer(
   options: GitHttpServerOptions,
 ): Promise<GitHttpServer> {
-  const { root, auth } = options;
+  const { root, auth, beforeAnswer } = options;
   const backend = `${await gitExecPath()}/git-http-backend`;
   const pending = new Set<Promise<unknown>>();
   const requests: GitHttpRequest[] = [];
   let bytesServed = 0;
 
-  const handler = (request: Request): Promise<Response> | Response => {
+  const handler = async (request: Request): Promise<Response> => {
     const url = new URL(request.url);
+    await beforeAnswer?.({
+      method: request.method,
+      path: url.pathname + url.search,
+    });
     const user = auth === undefined ? undefined : authorizedUser(request, auth);
     if (auth !== undefined && user === undefined) {
       requests.push({
@@ -86,7 +99,7 @@ export async function startGitHttpServer(
         headers: { "WWW-Authenticate": 'Basic realm="leger-test"' },
       });
     }
-    return runCgi(request, url, {
+    return await runCgi(request, url, {
       backend,
       root,
       user,

@@ -16,8 +16,13 @@ import {
   makeDeploymentRepo,
   makeSoloRepo,
 } from "./_git_repos.ts";
-import { tempFolder } from "./_folders.ts";
-import { runLeger } from "./_leger.ts";
+import { listTree, tempFolder } from "./_folders.ts";
+import {
+  DENO_DIR,
+  permissionFlags,
+  ROOT as LEGER_ROOT,
+  runLeger,
+} from "./_leger.ts";
 import { startGitHttpServer } from "./git_http_server.ts";
 
 const ROOT = await Deno.makeTempDir({ prefix: "leger_git_repos_" });
@@ -418,5 +423,273 @@ Deno.test("leger deploy install --dry-run --json plans a Git folder over HTTP an
       !`${result.stdout}${result.stderr}`.includes(SECRET),
       `the plan shows the credentials: ${JSON.stringify(plan.source)}`,
     );
+  });
+});
+
+/** Fails when `promise` has not settled after `ms`: a bound, not a sleep. */
+async function bounded<T>(promise: Promise<T>, ms: number, what: string) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`${what} took longer than ${ms} ms`)),
+          ms,
+        );
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The command line of every process this user can see, words joined by spaces. */
+async function commandLines(): Promise<string[]> {
+  const lines: string[] = [];
+  for await (const entry of Deno.readDir("/proc")) {
+    if (!/^[0-9]+$/.test(entry.name)) continue;
+    try {
+      const bytes = await Deno.readFile(`/proc/${entry.name}/cmdline`);
+      lines.push(new TextDecoder().decode(bytes).replaceAll("\0", " "));
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return lines;
+}
+
+/** The text of every file below `dir` (files that vanish meanwhile are skipped). */
+async function filesBelow(dir: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  for (const path of await listTree(dir)) {
+    try {
+      files.set(path, await Deno.readTextFile(`${dir}/${path}`));
+    } catch {
+      // A folder, or a lock file git removed meanwhile.
+    }
+  }
+  return files;
+}
+
+Deno.test("fetchGitSource() never puts the credentials of a URL in a process's arguments or a file of the checkout", async () => {
+  const token = `tok-${crypto.randomUUID()}`;
+  const found: string[] = [];
+  const seen = { requests: 0, gitProcesses: 0, configs: 0 };
+  let host = "";
+  let tempDir = "";
+  await using server = await startGitHttpServer({
+    root: ROOT,
+    auth: { user: "alice", password: token },
+    // git waits for this answer: every process and file is looked at now.
+    beforeAnswer: async () => {
+      seen.requests++;
+      for (const line of await commandLines()) {
+        if (line.includes(token)) found.push(`process: ${line}`);
+        if (line.includes(host) && line.includes("git")) seen.gitProcesses++;
+      }
+      for (const top of await Array.fromAsync(Deno.readDir(tempDir))) {
+        const mode = (await Deno.stat(`${tempDir}/${top.name}`)).mode! & 0o777;
+        if (mode !== 0o700) found.push(`${top.name} is ${mode.toString(8)}`);
+      }
+      for (const [path, text] of await filesBelow(tempDir)) {
+        if (path.endsWith(".git/config")) seen.configs++;
+        if (text.includes(token)) found.push(`file: ${path}`);
+      }
+    },
+  });
+  host = server.url.slice("http://".length);
+  await inTempDir(async (dir) => {
+    tempDir = dir;
+    const deployment = await fetchGitSource(
+      `http://alice:${token}@${host}/org/repo/tree/main/apps/web`,
+      { runner: isolated, tempDir },
+    );
+    strictEqual(deployment.source.commit, REPO.commits.main);
+  });
+  deepStrictEqual(found, []);
+  // The samples were taken while git ran and the checkout existed.
+  ok(seen.requests >= 4, JSON.stringify(seen));
+  ok(seen.gitProcesses >= seen.requests, JSON.stringify(seen));
+  ok(seen.configs >= 1, JSON.stringify(seen));
+});
+
+Deno.test("leger removes the checkout of a Git source when SIGINT, SIGTERM or SIGHUP stops it in the middle of a fetch", async (t) => {
+  const token = `tok-${crypto.randomUUID()}`;
+  const runs: [Deno.Signal, string[]][] = [
+    ["SIGINT", ["deploy", "install", "--source", "URL", "--dry-run"]],
+    ["SIGTERM", ["validate", "URL"]],
+    ["SIGHUP", ["deploy", "install", "--source", "URL", "--dry-run", "--json"]],
+  ];
+  for (const [signal, words] of runs) {
+    const command = words.filter((word) => /^[a-z]+$/.test(word)).join(" ");
+    await t.step(`${signal} during leger ${command}`, async () => {
+      const arrived = Promise.withResolvers<void>();
+      const release = Promise.withResolvers<void>();
+      // A slow server, one per run (git's helpers outlive a stopped git and
+      // ask again): the first request is held until the run is over.
+      await using server = await startGitHttpServer({
+        root: ROOT,
+        auth: { user: "alice", password: token },
+        beforeAnswer: async () => {
+          arrived.resolve();
+          await release.promise;
+        },
+      });
+      const url = `http://alice:${token}@${
+        server.url.slice("http://".length)
+      }/org/repo/tree/main/apps/web`;
+      await using home = await tempFolder();
+      const tmp = `${home.path}/tmp`;
+      await Deno.mkdir(tmp);
+      const child = new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "--quiet",
+          ...permissionFlags("leger"),
+          `${LEGER_ROOT}/cli/main.ts`,
+          ...words.map((word) => word === "URL" ? url : word),
+          "--scope",
+          "user",
+        ],
+        clearEnv: true,
+        env: {
+          ...ISOLATED_GIT_ENV,
+          PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+          HOME: home.path,
+          XDG_CONFIG_HOME: `${home.path}/config`,
+          XDG_DATA_HOME: `${home.path}/data`,
+          TMPDIR: tmp,
+          NO_COLOR: "1",
+          DENO_DIR,
+        },
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      const output = child.output();
+      try {
+        await bounded(arrived.promise, 60_000, "the first request of git");
+        const entries = await Array.fromAsync(Deno.readDir(tmp));
+        deepStrictEqual(entries.map((entry) => entry.name.slice(0, 10)), [
+          "leger_git_",
+        ]);
+        strictEqual(
+          (await Deno.stat(`${tmp}/${entries[0].name}`)).mode! & 0o777,
+          0o700,
+        );
+        child.kill(signal);
+        const { code, stdout, stderr } = await bounded(
+          output,
+          30_000,
+          `leger after ${signal}`,
+        );
+        const text = new TextDecoder().decode(stdout) +
+          new TextDecoder().decode(stderr);
+        strictEqual(code, 130, text);
+        ok(text.includes("ERR_INTERRUPTED"), text);
+        ok(!text.includes(token), text);
+        deepStrictEqual(await listTree(tmp), []);
+      } finally {
+        release.resolve();
+        try {
+          child.kill("SIGKILL");
+        } catch {
+          // It has ended.
+        }
+        await output;
+      }
+    });
+  }
+});
+
+/** A loopback server that accepts connections and never answers. */
+function silentServer(): { url: string } & AsyncDisposable {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const connections: Deno.Conn[] = [];
+  const accepting = (async () => {
+    for await (const connection of listener) connections.push(connection);
+  })().catch(() => {});
+  return {
+    url: `http://127.0.0.1:${listener.addr.port}`,
+    async [Symbol.asyncDispose]() {
+      listener.close();
+      await accepting;
+      for (const connection of connections) connection.close();
+    },
+  };
+}
+
+Deno.test("fetchGitSource() gives up on a server that accepts and never answers, saying how long it waited", async (t) => {
+  await using silent = silentServer();
+  const url = `${silent.url}/org/repo.git#main:apps/web`;
+  const shown = `${silent.url}/org/repo.git`;
+
+  await t.step("after timeoutMs, stopping git", async () => {
+    await inTempDir(async (tempDir) => {
+      await rejects(
+        bounded(
+          fetchGitSource(url.replace("http://", "http://tok:en@"), {
+            runner: isolated,
+            tempDir,
+            timeoutMs: 300,
+          }),
+          20_000,
+          "fetchGitSource()",
+        ),
+        (err: unknown) => {
+          ok(err instanceof LegerError, String(err));
+          strictEqual(err.code, "ERR_GIT_CLONE_FAILED");
+          ok(err.message.startsWith(`Cannot fetch ${shown}#main:apps/web:`));
+          ok(
+            /within the limit of 0\.3 s \(waited \d+(\.\d)? s\)/.test(
+              err.message,
+            ),
+            err.message,
+          );
+          ok(!err.message.includes("tok:en"), err.message);
+          return true;
+        },
+      );
+    });
+  });
+
+  await t.step("when git's own low-speed limit ends it first", async () => {
+    await inTempDir(async (tempDir) => {
+      await rejects(
+        bounded(
+          fetchGitSource(url, {
+            runner: isolated,
+            tempDir,
+            lowSpeedTime: 1,
+          }),
+          20_000,
+          "fetchGitSource()",
+        ),
+        (err: unknown) => {
+          ok(err instanceof LegerError, String(err));
+          strictEqual(err.code, "ERR_GIT_CLONE_FAILED");
+          ok(err.message.includes(shown), err.message);
+          ok(/Operation too slow/.test(err.message), err.message);
+          return true;
+        },
+      );
+    });
+  });
+
+  await t.step("leger validate --timeout", async () => {
+    const result = await bounded(
+      runLeger(["validate", url, "--timeout", "0.5", "--scope", "user"], {
+        env: ISOLATED_GIT_ENV,
+      }),
+      30_000,
+      "leger validate",
+    );
+    strictEqual(result.code, 1, result.stderr);
+    ok(result.stderr.includes("[ERR_GIT_CLONE_FAILED]"), result.stderr);
+    ok(
+      /within the limit of 0\.5 s \(waited \d+(\.\d)? s\)/.test(result.stderr),
+      result.stderr,
+    );
+    ok(result.stderr.includes("--timeout"), result.stderr);
   });
 });

@@ -11,18 +11,55 @@
  * and refs are passed after `--` or on stdin, never where git would read them
  * as options.
  *
+ * Credentials that came in a URL (`GitOptions.credentials`) never go into
+ * git's arguments or a file: they travel in the environment of the git
+ * process (`LEGER_GIT_USERNAME`, `LEGER_GIT_PASSWORD`, readable only by the
+ * same user), and a credential helper that holds no secret itself, a shell
+ * function given with `-c credential.helper=…`, prints them when git asks,
+ * for the URL's protocol and host only (not to a host a redirect leads to).
+ * The user's own helpers are switched off for that call (`credential.helper=`
+ * first), so that the URL's credentials win and no helper stores them.
+ *
+ * HTTP transfers that stall give up: less than 1000 bytes/s for
+ * `lowSpeedTime` seconds (`GIT_HTTP_LOW_SPEED_LIMIT`/`_TIME`) ends git with
+ * "Operation too slow". git 2.39 has no connect timeout of its own (curl's is
+ * 300 s): callers bound the whole run with `signal`.
+ *
  * Requires `--allow-run=git`.
  *
  * @module
  */
 import type { RemoteRef } from "../git/choose_ref.ts";
+import type { GitCredentials } from "../git/parse_git_url.ts";
 import { run, type Runner, type RunOptions, type RunResult } from "./run.ts";
 
 /** The environment every git call gets. */
 export const GIT_ENV: Readonly<Record<string, string>> = {
   GIT_TERMINAL_PROMPT: "0",
   GCM_INTERACTIVE: "never",
+  GIT_HTTP_LOW_SPEED_LIMIT: "1000",
+  GIT_HTTP_LOW_SPEED_TIME: "30",
 };
+
+/**
+ * git's configuration when credentials are given: no helper of the user's,
+ * then one that, on `get` for the URL's protocol and host (git writes
+ * `protocol=…` and `host=…` lines to its stdin), prints the credentials from
+ * git's environment. git runs a `!` helper with the shell, appending the
+ * operation; the values are only ever expanded in quotes, never run.
+ */
+const CREDENTIAL_HELPER = [
+  'f() { test "$1" = get || return 0; p=; h=;',
+  'while IFS= read -r l; do case "$l" in protocol=*) p="${l#protocol=}";; host=*) h="${l#host=}";; esac; done;',
+  'if test "$p" = "$LEGER_GIT_PROTOCOL" && test "$h" = "$LEGER_GIT_HOST"; then',
+  'printf \'username=%s\\npassword=%s\\n\' "$LEGER_GIT_USERNAME" "$LEGER_GIT_PASSWORD"; fi; }; f',
+].join(" ");
+const CREDENTIAL_ARGS: readonly string[] = [
+  "-c",
+  "credential.helper=",
+  "-c",
+  `credential.helper=!${CREDENTIAL_HELPER}`,
+];
 
 /** Options every git call takes. */
 export interface GitOptions {
@@ -38,6 +75,20 @@ export interface GitOptions {
    * @default {undefined}
    */
   signal?: AbortSignal;
+  /**
+   * Credentials for the remote (from a URL), handed to git through its
+   * environment and a credential helper, never in its arguments.
+   *
+   * @default {undefined}
+   */
+  credentials?: GitCredentials;
+  /**
+   * Seconds an HTTP transfer may stay under 1000 bytes/s before git gives
+   * up.
+   *
+   * @default {30}
+   */
+  lowSpeedTime?: number;
 }
 
 /** Options for {@linkcode lsRemote}. */
@@ -386,9 +437,29 @@ function git(
   args: string[],
   options: GitOptions & Pick<RunOptions, "cwd" | "stdin">,
 ): Promise<RunResult> {
-  const { runner = run, signal, cwd, stdin } = options;
-  return runner("git", args, {
-    env: { ...GIT_ENV },
+  const {
+    runner = run,
+    signal,
+    cwd,
+    stdin,
+    credentials,
+    lowSpeedTime,
+  } = options;
+  const env: Record<string, string> = { ...GIT_ENV };
+  if (lowSpeedTime !== undefined) {
+    env.GIT_HTTP_LOW_SPEED_TIME = String(lowSpeedTime);
+  }
+  if (credentials !== undefined) {
+    env.LEGER_GIT_PROTOCOL = credentials.protocol;
+    env.LEGER_GIT_HOST = credentials.host;
+    env.LEGER_GIT_USERNAME = credentials.username;
+    env.LEGER_GIT_PASSWORD = credentials.password;
+  }
+  return runner("git", [
+    ...(credentials === undefined ? [] : CREDENTIAL_ARGS),
+    ...args,
+  ], {
+    env,
     ...(signal === undefined ? {} : { signal }),
     ...(cwd === undefined ? {} : { cwd }),
     ...(stdin === undefined ? {} : { stdin }),

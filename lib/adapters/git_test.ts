@@ -1,5 +1,7 @@
-import { deepStrictEqual, rejects, strictEqual } from "node:assert/strict";
+import { deepStrictEqual, ok, rejects, strictEqual } from "node:assert/strict";
+import { CommandError } from "./command_error.ts";
 import { fakeRunner } from "./fake_runner.ts";
+import { run } from "./run.ts";
 import {
   checkoutDetached,
   fetchShallow,
@@ -148,3 +150,77 @@ Deno.test("git adapters never let git prompt, and run in the repository", async 
   );
   strictEqual(GIT_ENV.GIT_TERMINAL_PROMPT, "0");
 });
+
+Deno.test("git adapters hand credentials to git through its environment and a helper, never in its arguments", async () => {
+  await using dir = await tempDir();
+  const marker = `${dir.path}/ran`;
+  const password = `p@ss w'o"rd $(touch ${marker}) \\ %41 \`touch ${marker}\``;
+  const credentials = {
+    protocol: "https",
+    host: "host:8443",
+    username: "alice",
+    password,
+  };
+  const runner = fakeRunner([{
+    bin: "git",
+    args: ["ls-remote", "--heads", "--tags", "--", "https://host/r.git"],
+  }]);
+  const seen: { args: readonly string[]; env?: Record<string, string> }[] = [];
+  await lsRemote("https://host/r.git", {
+    headsAndTags: true,
+    credentials,
+    lowSpeedTime: 5,
+    runner: (bin, args, options = {}) => {
+      seen.push({ args, env: options.env });
+      // The helper's configuration comes first; the fake checks the rest.
+      return runner(bin, args.slice(4), options);
+    },
+  });
+  runner.assertAllCalled();
+  const [{ args, env }] = seen;
+  strictEqual(args.join(" ").includes("p@ss"), false);
+  deepStrictEqual(env, {
+    ...GIT_ENV,
+    GIT_HTTP_LOW_SPEED_TIME: "5",
+    LEGER_GIT_PROTOCOL: "https",
+    LEGER_GIT_HOST: "host:8443",
+    LEGER_GIT_USERNAME: "alice",
+    LEGER_GIT_PASSWORD: password,
+  });
+
+  // The real git, asked for credentials with that configuration, gets them
+  // exactly from the helper, which runs none of the password as shell code,
+  // and for that protocol and host only (not where a redirect leads).
+  const fill = (asked: string) =>
+    run("git", [...args.slice(0, 4), "credential", "fill"], {
+      env: { ...env, GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null" },
+      stdin: `${asked}\n`,
+    });
+  const { stdout } = await fill("protocol=https\nhost=host:8443\n");
+  strictEqual(
+    stdout,
+    `protocol=https\nhost=host:8443\nusername=alice\npassword=${password}\n`,
+  );
+  for (
+    const elsewhere of [
+      "protocol=https\nhost=other:8443\n",
+      "protocol=https\nhost=host\n",
+      "protocol=http\nhost=host:8443\n",
+    ]
+  ) {
+    await rejects(fill(elsewhere), (error: unknown) => {
+      ok(error instanceof CommandError, String(error));
+      ok(/terminal prompts disabled/.test(error.stderrTail), error.stderrTail);
+      return true;
+    });
+  }
+  await rejects(Deno.stat(marker), Deno.errors.NotFound);
+});
+
+async function tempDir(): Promise<{ path: string } & AsyncDisposable> {
+  const path = await Deno.makeTempDir({ prefix: "leger_git_test_" });
+  return {
+    path,
+    [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }),
+  };
+}

@@ -25,7 +25,8 @@ export interface RunOptions {
   cwd?: string;
   /**
    * Stops the program (SIGTERM) when aborted; `run` then rejects with the
-   * signal's reason.
+   * signal's reason as soon as the program has ended, even when processes it
+   * started (git's remote helpers) live on and hold its output open.
    *
    * @default {undefined}
    */
@@ -124,30 +125,58 @@ export async function run(
     }
     throw error;
   }
+  const readers = [child.stdout.getReader(), child.stderr.getReader()];
   const onAbort = () => {
     try {
       child.kill("SIGTERM");
     } catch {
       // It has already ended.
     }
+    // What a program started can outlive it and hold its stdout and stderr
+    // open (git's remote helpers wait on the network for minutes): once the
+    // program itself has ended, stop reading, so that an abort is prompt.
+    child.status.then(() => readers.forEach((r) => r.cancel().catch(() => {})));
   };
   signal?.addEventListener("abort", onAbort, { once: true });
-  let output: Deno.CommandOutput;
+  let code: number;
+  let stdoutBytes: Uint8Array;
+  let stderrBytes: Uint8Array;
   try {
     if (stdin !== undefined) await writeStdin(child, stdin);
-    output = await child.output();
+    [stdoutBytes, stderrBytes] = await Promise.all(readers.map(readAll));
+    ({ code } = await child.status);
   } finally {
     signal?.removeEventListener("abort", onAbort);
   }
   signal?.throwIfAborted();
   const decoder = new TextDecoder();
-  const { code } = output;
-  const stdout = decoder.decode(output.stdout);
-  const stderr = decoder.decode(output.stderr);
+  const stdout = decoder.decode(stdoutBytes);
+  const stderr = decoder.decode(stderrBytes);
   if (code !== 0 && !allowedExitCodes.includes(code)) {
     throw new CommandError(bin, args, code, stderr);
   }
   return { code, stdout, stderr };
+}
+
+/** Reads a stream to its end (or until it is cancelled). */
+async function readAll(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (true) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.length;
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return bytes;
 }
 
 /** Writes stdin and closes it; a program that exits without reading it is fine. */

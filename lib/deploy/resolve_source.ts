@@ -1,4 +1,6 @@
 import { readLegerRunUrls } from "../api/read_leger_run_urls.ts";
+import { LegerError } from "../errors/mod.ts";
+import { redactUrl } from "../git/redact_url.ts";
 import { checkDeploymentName } from "../manifest/check_deployment_name.ts";
 import { classifySource } from "../source/classify_source.ts";
 import { expandPath } from "../source/expand_path.ts";
@@ -14,22 +16,39 @@ export interface ResolveSourceOptions {
   release?: string;
   /** The deployment's name, in place of the one its source gives. */
   name?: string;
+  /**
+   * Gives up when a Git or leger.run source has not been fetched whole after
+   * this many milliseconds (`--timeout`), every step and retry together.
+   *
+   * @default {60000}
+   */
+  timeoutMs?: number;
+  /**
+   * Stops the fetch (git, downloads, retries) when aborted: the CLI aborts
+   * it on SIGINT, SIGTERM and SIGHUP. Nothing is left behind.
+   *
+   * @default {undefined}
+   */
+  signal?: AbortSignal;
 }
 
 /**
  * Stage 1 of a deploy: fetches the deployment a `--source` names into memory
  * (a local folder, a Git repository folder, a leger.run version; the user's
  * leger.run space when `source` is undefined), checked for safety and
- * checksums. Nothing is written.
+ * checksums. Nothing is written (a Git checkout goes to a temporary folder
+ * that is removed on every way out, an abort included).
  *
  * Requires `--allow-read`, `--allow-net` for leger.run and `--allow-run=git`.
  *
  * @param source The `--source` as given, or `undefined` for the user's space.
  * @param context The environment (home, folder, variables) and runner.
- * @param options Version, release and name.
+ * @param options Version, release, name, time limit and abort signal.
  * @returns The deployment: files sorted by path, manifest, source.
  * @throws {LegerError} `ERR_DEPLOYMENT_NAME_INVALID`, `ERR_SOURCE_*`, `ERR_GIT_*`, `ERR_CHECKSUM_MISMATCH`,
- * `ERR_NOT_LOGGED_IN` and the other codes of the source readers.
+ * `ERR_NOT_LOGGED_IN` and the other codes of the source readers;
+ * `ERR_GIT_CLONE_FAILED` or `ERR_MANIFEST_FETCH_FAILED` when the fetch takes
+ * longer than `timeoutMs`; `ERR_INTERRUPTED` when `signal` aborts it.
  *
  * @example Usage
  * ```ts ignore
@@ -48,7 +67,13 @@ export async function resolveSource(
       fix: "Pass",
     });
   }
-  const deployment = await fetchSource(source, context, options);
+  let deployment: LoadedDeployment;
+  try {
+    deployment = await fetchSource(source, context, options);
+  } catch (error) {
+    if (options.signal?.aborted) throw interrupted(source, error);
+    throw error;
+  }
   if (options.name !== undefined) deployment.name = options.name;
   // Git and leger.run sources name a deployment after a repository or
   // release: it must be a name leger can use for folders and units too.
@@ -65,7 +90,11 @@ async function fetchSource(
   context: DeployContext,
   options: ResolveSourceOptions,
 ): Promise<LoadedDeployment> {
-  const { version, release } = options;
+  const { version, release, timeoutMs, signal } = options;
+  const limits = {
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    ...(signal === undefined ? {} : { signal }),
+  };
   const urls = await readLegerRunUrls(context);
   const spec = classifySource(source, {
     staticUrl: urls.static,
@@ -87,6 +116,7 @@ async function fetchSource(
       return await fetchGitSource(spec.url, {
         home: context.home,
         runner: context.runner,
+        ...limits,
       });
     }
     case "leger.run":
@@ -109,9 +139,25 @@ async function fetchSource(
         urls,
         token: async () =>
           (await login(`resolve version "${spec.version}" on leger.run`)).token,
+        ...limits,
       });
     }
   }
+}
+
+function interrupted(source: string | undefined, cause: unknown): LegerError {
+  return new LegerError(
+    "ERR_INTERRUPTED",
+    `Cannot fetch ${
+      source === undefined
+        ? "the deployment"
+        : JSON.stringify(redactUrl(source))
+    }: it was interrupted`,
+    {
+      cause,
+      remedy: "Nothing was changed on this host; run the command again",
+    },
+  );
 }
 
 function pathExists(path: string): boolean {

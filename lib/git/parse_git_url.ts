@@ -14,13 +14,32 @@ const EXAMPLES =
   "Pass a repository or folder URL such as https://github.com/ORG/REPO/tree/main/apps/web, " +
   "https://HOST/ORG/REPO.git#main:apps/web or git@HOST:ORG/REPO.git#main:apps/web";
 
+/** The user name and password (or token) an `http(s)` URL carried. */
+export interface GitCredentials {
+  /** `http` or `https`: the credentials are for this protocol only. */
+  protocol: string;
+  /** The host, with its port if the URL gave one: the credentials are for it only. */
+  host: string;
+  /** The user name, percent-decoded (`""` when the URL gave none). */
+  username: string;
+  /** The password or token, percent-decoded (`""` when the URL gave none). */
+  password: string;
+}
+
 /** A Git source URL taken apart: what to fetch, and which ref and folder. */
 export interface GitUrl {
   /**
-   * What `git` fetches from: the repository's URL with any credentials as
-   * given, because git needs them. Never show it; show `displayUrl`.
+   * What `git` fetches from: the repository's URL without credentials (an
+   * ssh user name stays, as it is part of the address and no secret).
    */
   cloneUrl: string;
+  /**
+   * The credentials an `http(s)` URL carried (`https://USER:TOKEN@host/…`),
+   * taken out of `cloneUrl` so that they never reach git's arguments, a
+   * repository's config or a message: hand them to git another way (see
+   * `fetchGitSource()`). Absent when the URL carried none.
+   */
+  credentials?: GitCredentials;
   /** The URL as given (web form, `#REF:PATH` and all) without credentials. */
   displayUrl: string;
   /** The repository's name: the last segment of its path, without `.git`. */
@@ -63,8 +82,11 @@ export interface GitUrl {
  * A `/blob/` URL names a file, not a folder: it is refused, and the error
  * gives the tree URL of the folder that holds the file.
  *
+ * Credentials in an `http(s)` URL are taken out of `cloneUrl` and
+ * `displayUrl` and returned apart, percent-decoded, in `credentials`.
+ *
  * @param url The URL, as the user gave it.
- * @returns The parts, with `cloneUrl` still holding any credentials.
+ * @returns The parts, with credentials only in `credentials`.
  * @throws {LegerError} `ERR_USAGE` for a URL that is none of the forms, a
  * `/blob/` URL, or an invalid ref name; `ERR_UNSAFE_PATH` for a folder with a
  * `.` or `..` segment.
@@ -87,6 +109,17 @@ export interface GitUrl {
  *   ref: "v1.2",
  *   path: "apps/web",
  * });
+ * deepStrictEqual(parseGitUrl("https://alice:s3cret@host.example/org/repo.git"), {
+ *   cloneUrl: "https://host.example/org/repo.git",
+ *   displayUrl: "https://host.example/org/repo.git",
+ *   repoName: "repo",
+ *   credentials: {
+ *     protocol: "https",
+ *     host: "host.example",
+ *     username: "alice",
+ *     password: "s3cret",
+ *   },
+ * });
  * ```
  */
 export function parseGitUrl(url: string): GitUrl {
@@ -98,9 +131,15 @@ export function parseGitUrl(url: string): GitUrl {
   const hash = given.indexOf("#");
   const base = hash === -1 ? given : given.slice(0, hash);
   const fragment = hash === -1 ? "" : given.slice(hash + 1);
-  const target = SCP_REGEXP.test(base)
+  const parsed = SCP_REGEXP.test(base)
     ? plain(base, SCP_REGEXP.exec(base)![3], shown)
     : fromSchemeUrl(base, shown);
+  const credentials = credentialsOf(base, shown);
+  const target: GitUrl = {
+    ...parsed,
+    cloneUrl: redactUrl(parsed.cloneUrl),
+    ...(credentials === undefined ? {} : { credentials }),
+  };
   if (fragment === "") return target;
   if (target.refWords !== undefined || target.ref !== undefined) {
     throw invalid(
@@ -109,6 +148,22 @@ export function parseGitUrl(url: string): GitUrl {
     );
   }
   return { ...target, ...parseFragment(fragment, shown) };
+}
+
+/** The user name and password of an `http(s)` URL, decoded, if it has any. */
+function credentialsOf(
+  base: string,
+  shown: string,
+): GitCredentials | undefined {
+  if (!/^https?:\/\//i.test(base)) return undefined;
+  const url = new URL(base);
+  if (url.username === "" && url.password === "") return undefined;
+  return {
+    protocol: url.protocol.slice(0, -1),
+    host: url.host,
+    username: decode(url.username, shown),
+    password: decode(url.password, shown),
+  };
 }
 
 function fromSchemeUrl(base: string, shown: string): GitUrl {
@@ -241,7 +296,7 @@ function treeOrBlob(
   };
 }
 
-/** The clone URL (credentials kept for git) and name of a web form's repo. */
+/** The clone URL (credentials still in it) and name of a web form's repo. */
 function repoOf(
   parsed: URL,
   repoSegments: string[],

@@ -125,12 +125,42 @@ const CASES: [string, string, Omit<GitUrl, "displayUrl">][] = [
     repoName: "repo",
   }],
   [
-    "credentials kept for git only",
+    "credentials taken out of the URL",
     "https://alice:s3cret@github.com/org/repo/tree/main/web",
     {
-      cloneUrl: "https://alice:s3cret@github.com/org/repo",
+      cloneUrl: "https://github.com/org/repo",
       repoName: "repo",
       refWords: ["main", "web"],
+      credentials: {
+        protocol: "https",
+        host: "github.com",
+        username: "alice",
+        password: "s3cret",
+      },
+    },
+  ],
+  [
+    "a token as user name, percent-encoded characters decoded",
+    "https://ghp%2Ftok%40en@git.example.org/org/repo.git#main:apps/web",
+    {
+      cloneUrl: "https://git.example.org/org/repo.git",
+      repoName: "repo",
+      ref: "main",
+      path: "apps/web",
+      credentials: {
+        protocol: "https",
+        host: "git.example.org",
+        username: "ghp/tok@en",
+        password: "",
+      },
+    },
+  ],
+  [
+    "an ssh password dropped, the ssh user kept",
+    "ssh://git:pw@host.example/org/repo.git",
+    {
+      cloneUrl: "ssh://git@host.example/org/repo.git",
+      repoName: "repo",
     },
   ],
 ];

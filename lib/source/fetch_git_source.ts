@@ -39,11 +39,27 @@ export interface FetchGitSourceOptions {
    */
   home?: string;
   /**
-   * Stops git when aborted; the temporary checkout is removed all the same.
+   * Stops git when aborted; the temporary checkout is removed all the same,
+   * and the promise rejects with the signal's reason.
    *
    * @default {undefined}
    */
   signal?: AbortSignal;
+  /**
+   * Gives up when the whole fetch (every git step together) has not finished
+   * after this many milliseconds: git is stopped, and the error says how long
+   * leger waited.
+   *
+   * @default {60000}
+   */
+  timeoutMs?: number;
+  /**
+   * Seconds a git HTTP transfer may stay under 1000 bytes/s before git gives
+   * up by itself.
+   *
+   * @default {30}
+   */
+  lowSpeedTime?: number;
 }
 
 /** The ref and folder a URL names, once the remote has been asked. */
@@ -82,20 +98,36 @@ interface Target {
  * `source` is `{ type: "git", location, ref, commit }`, where `location` is
  * the URL as given without credentials.
  *
- * Credentials are the user's own: git's credential helpers and ssh agent.
- * leger never asks for a token, and git never prompts (`GIT_TERMINAL_PROMPT=0`):
- * a private repository without credentials fails with git's message. No URL
- * with credentials appears in what this returns or throws.
+ * Credentials are the user's own: git's credential helpers and ssh agent,
+ * or a user name and token in an `http(s)` URL. leger never asks for a
+ * token, and git never prompts (`GIT_TERMINAL_PROMPT=0`): a private
+ * repository without credentials fails with git's message. Credentials in
+ * the URL never reach git's arguments (which any user of the host can read
+ * in `/proc`) or the checkout's `.git/config`: git gets the URL without
+ * them, and the credentials through its environment (see `lib/adapters/git.ts`).
+ * No URL with credentials appears in what this returns or throws.
+ *
+ * The checkout is made in a folder only the user can enter (`0700`,
+ * `leger_git_*` in the temporary folder), removed on every way out: success,
+ * error, the deadline, and an abort through `signal` (which the CLI raises
+ * on SIGINT, SIGTERM and SIGHUP).
+ *
+ * Every network step is bounded: an HTTP transfer that stalls ends git by
+ * itself (`lowSpeedTime`), and the whole fetch gives up after `timeoutMs`,
+ * stopping git whatever it waits for (a server that accepts the connection
+ * and never answers, an ssh host that hangs).
  *
  * Requires `--allow-run=git`, and `--allow-read` and `--allow-write` on the
  * temporary folder.
  *
  * @param url The source URL (see `parseGitUrl()` for the forms).
- * @param options The runner, temporary folder, home and abort signal.
+ * @param options The runner, temporary folder, home, abort signal and time
+ * limits.
  * @returns The deployment, with files sorted by path.
  * @throws {LegerError} `ERR_USAGE` for a URL leger cannot use.
  * @throws {LegerError} `ERR_GIT_CLONE_FAILED` when git cannot list or fetch
- * the repository or ref, with git's message and the fix.
+ * the repository or ref, with git's message and the fix, or when the fetch
+ * takes longer than `timeoutMs`, with the time waited.
  * @throws {LegerError} `ERR_SOURCE_NOT_FOUND` when the folder is not in the
  * commit, naming the path, ref and commit.
  * @throws {LegerError} Any error of `readLocalSource()` about the folder's
@@ -118,17 +150,42 @@ export async function fetchGitSource(
   url: string,
   options: FetchGitSourceOptions = {},
 ): Promise<LoadedDeployment> {
-  const { runner, tempDir, home, signal } = options;
+  const {
+    runner,
+    tempDir,
+    home,
+    signal,
+    timeoutMs = 60_000,
+    lowSpeedTime,
+  } = options;
   const parsed = parseGitUrl(url);
+  signal?.throwIfAborted();
+  const started = performance.now();
+  const deadline = new AbortController();
+  const timer = setTimeout(
+    () => deadline.abort(new DOMException("Deadline exceeded", "TimeoutError")),
+    timeoutMs,
+  );
   const git: GitOptions = {
+    signal: signal === undefined
+      ? deadline.signal
+      : AbortSignal.any([signal, deadline.signal]),
     ...(runner === undefined ? {} : { runner }),
-    ...(signal === undefined ? {} : { signal }),
+    ...(parsed.credentials === undefined
+      ? {}
+      : { credentials: parsed.credentials }),
+    ...(lowSpeedTime === undefined ? {} : { lowSpeedTime }),
   };
-  const dir = await Deno.makeTempDir({
-    prefix: "leger_git_",
-    ...(tempDir === undefined ? {} : { dir: tempDir }),
-  });
+  let top: string;
   try {
+    top = await makePrivateTempDir(tempDir);
+  } catch (error) {
+    clearTimeout(timer);
+    throw error;
+  }
+  const dir = join(top, "repo");
+  try {
+    await Deno.mkdir(dir, { mode: 0o700 });
     // Asking the remote which ref the URL names (a round trip) and making the
     // empty repository (local work) do not wait for each other.
     const [resolved, initialized] = await Promise.allSettled([
@@ -157,7 +214,11 @@ export async function fetchGitSource(
         await checkFolder(dir, commit, target, parsed, git);
       }
     });
-    const deployment = await readFolder(dir, target.path, parsed, home);
+    const deployment = await readFolder(dir, target.path, {
+      parsed,
+      home,
+      temporary: [top],
+    });
     return {
       ...deployment,
       name: deployment.manifest.name ??
@@ -169,9 +230,56 @@ export async function fetchGitSource(
         commit,
       },
     };
+  } catch (error) {
+    if (deadline.signal.aborted && error === deadline.signal.reason) {
+      throw timedOut(parsed, timeoutMs, performance.now() - started, error);
+    }
+    throw error;
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    clearTimeout(timer);
+    await Deno.remove(top, { recursive: true });
   }
+}
+
+/**
+ * Makes the folder the checkout goes in, `0700` whatever the umask, so that
+ * no other user of the host can read the repository or its config.
+ */
+async function makePrivateTempDir(
+  tempDir: string | undefined,
+): Promise<string> {
+  const dir = await Deno.makeTempDir({
+    prefix: "leger_git_",
+    ...(tempDir === undefined ? {} : { dir: tempDir }),
+  });
+  await Deno.chmod(dir, 0o700);
+  return dir;
+}
+
+function timedOut(
+  parsed: GitUrl,
+  timeoutMs: number,
+  waitedMs: number,
+  cause: unknown,
+): LegerError {
+  const repo = redactUrl(parsed.cloneUrl);
+  return new LegerError(
+    "ERR_GIT_CLONE_FAILED",
+    `Cannot fetch ${parsed.displayUrl}: git did not finish within the limit of ${
+      seconds(timeoutMs)
+    } s (waited ${seconds(waitedMs)} s), so leger stopped it`,
+    {
+      cause,
+      details: [`repository: ${repo}`],
+      remedy:
+        `Check that the server answers (\`git ls-remote ${repo}\`), or allow more time with --timeout SECONDS`,
+    },
+  );
+}
+
+/** Milliseconds as seconds, to a tenth where that says more. */
+function seconds(ms: number): string {
+  return String(Math.round(ms / 100) / 10);
 }
 
 /** Asks the remote what the URL's ref is, when the URL alone does not say. */
@@ -264,9 +372,9 @@ function listFolders(repo: string, target: Target): string {
 async function readFolder(
   dir: string,
   path: string,
-  parsed: GitUrl,
-  home: string | undefined,
+  context: { parsed: GitUrl; home: string | undefined; temporary: string[] },
 ): Promise<LoadedDeployment> {
+  const { parsed, home, temporary } = context;
   const realDir = await Deno.realPath(dir);
   const folder = join(realDir, path);
   try {
@@ -274,7 +382,7 @@ async function readFolder(
   } catch (err) {
     if (!(err instanceof LegerError)) throw err;
     const rename = (text: string) =>
-      [folder, realDir, dir].reduce(
+      [folder, realDir, dir, ...temporary].reduce(
         (renamed, temporary) =>
           renamed.replaceAll(temporary, parsed.displayUrl),
         text,

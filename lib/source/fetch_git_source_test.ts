@@ -4,6 +4,7 @@ import { type FakeCall, fakeRunner } from "../adapters/fake_runner.ts";
 import { GIT_ENV } from "../adapters/git.ts";
 import type { Runner, RunOptions } from "../adapters/run.ts";
 import { LegerError } from "../errors/mod.ts";
+import { dirname } from "node:path";
 import { fetchGitSource } from "./fetch_git_source.ts";
 
 const COMMIT = "c".repeat(40);
@@ -219,8 +220,12 @@ Deno.test("fetchGitSource() takes the name from .leger.yaml when it gives one", 
 Deno.test("fetchGitSource() reports ERR_GIT_CLONE_FAILED with git's message and no credentials when git fails", async () => {
   await withTempDir(async (tempDir) => {
     const url = "https://alice:s3cret@host/org/repo.git";
-    const [remote, sparse] = fetchCalls({ url, fetchRef: "nope", path: "web" });
-    const { runner } = gitFake(
+    const [remote, sparse] = fetchCalls({
+      url: "https://host/org/repo.git",
+      fetchRef: "nope",
+      path: "web",
+    });
+    const { runner: fake } = gitFake(
       [remote, sparse, {
         bin: "git",
         args: [
@@ -244,6 +249,16 @@ Deno.test("fetchGitSource() reports ERR_GIT_CLONE_FAILED with git's message and 
       UNITS,
       "web",
     );
+    // Every call gets the credentials in its environment and the helper
+    // that prints them, and none has them in its arguments.
+    const runner: Runner = (bin, args, options = {}) => {
+      deepStrictEqual(args.slice(0, 3), ["-c", "credential.helper=", "-c"]);
+      ok(args[3].startsWith("credential.helper=!"), args[3]);
+      ok(!args.join(" ").includes("s3cret"), args.join(" "));
+      strictEqual(options.env?.LEGER_GIT_USERNAME, "alice");
+      strictEqual(options.env?.LEGER_GIT_PASSWORD, "s3cret");
+      return fake(bin, args.slice(4), options);
+    };
     await rejects(
       fetchGitSource(`${url}#nope:web`, { runner, tempDir }),
       (err: unknown) => {
@@ -356,5 +371,72 @@ Deno.test("fetchGitSource() stops and removes the checkout when the signal abort
       }),
       (err: unknown) => err === reason,
     );
+  });
+});
+
+Deno.test("fetchGitSource() makes the checkout in a folder only the user can enter", async () => {
+  await withTempDir(async (tempDir) => {
+    const url = "https://host/org/repo.git";
+    const { runner: fake } = gitFake(
+      fetchCalls({ url, fetchRef: "v1", path: "apps/web" }),
+      UNITS,
+      "apps/web",
+    );
+    const modes: Record<string, number> = {};
+    const runner: Runner = async (bin, args, options) => {
+      if (args[0] === "init") {
+        const repo = args.at(-1)!;
+        modes.repo = (await Deno.stat(repo)).mode! & 0o777;
+        modes.top = (await Deno.stat(dirname(repo))).mode! & 0o777;
+        strictEqual(dirname(dirname(repo)), tempDir);
+      }
+      return await fake(bin, args, options);
+    };
+    const umask = Deno.umask(0o022);
+    try {
+      await fetchGitSource(`${url}#v1:apps/web`, { runner, tempDir });
+    } finally {
+      Deno.umask(umask);
+    }
+    deepStrictEqual(modes, { repo: 0o700, top: 0o700 });
+  });
+});
+
+Deno.test("fetchGitSource() stops git, removes the checkout and says how long it waited when the fetch outlasts timeoutMs", async () => {
+  await withTempDir(async (tempDir) => {
+    let stopped = 0;
+    // A remote that never answers: only the abort ends the call.
+    const runner: Runner = (_bin, args, options = {}) => {
+      if (!args.includes("ls-remote")) {
+        return Promise.resolve({ code: 0, stdout: "", stderr: "" });
+      }
+      const { signal } = options;
+      return new Promise((_resolve, reject) => {
+        signal?.addEventListener("abort", () => {
+          stopped++;
+          reject(signal.reason);
+        });
+      });
+    };
+    await rejects(
+      fetchGitSource("https://tok@host/org/repo/tree/main/web", {
+        runner,
+        tempDir,
+        timeoutMs: 50,
+      }),
+      (err: unknown) => {
+        ok(err instanceof LegerError, String(err));
+        strictEqual(err.code, "ERR_GIT_CLONE_FAILED");
+        ok(
+          /^Cannot fetch https:\/\/host\/org\/repo\/tree\/main\/web: git did not finish within the limit of 0\.1 s \(waited \d+(\.\d)? s\), so leger stopped it$/
+            .test(err.message),
+          err.message,
+        );
+        ok(err.remedy.includes("--timeout"), err.remedy);
+        ok(!JSON.stringify([err.details, err.remedy]).includes("tok"));
+        return true;
+      },
+    );
+    strictEqual(stopped, 1);
   });
 });

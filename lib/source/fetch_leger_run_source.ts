@@ -1,5 +1,5 @@
 import type { LegerRunUrls } from "../api/resolve_leger_run_urls.ts";
-import { LegerError } from "../errors/mod.ts";
+import { LegerError, redactUrl } from "../errors/mod.ts";
 import { checkBareFileName } from "../manifest/check_bare_file_name.ts";
 import { discoverManifest } from "../manifest/discover_manifest.ts";
 import { parseManifestJson } from "../manifest/parse_manifest_json.ts";
@@ -93,6 +93,15 @@ export interface FetchLegerRunSourceOptions extends
    * @default {1000}
    */
   maxFiles?: number;
+  /**
+   * Gives up when the deployment has not arrived whole after this many
+   * milliseconds: every file, retry, wait between retries and API call
+   * together, so that a server that trickles its answers cannot hold leger
+   * for each file's `fileTimeoutMs` times its retries.
+   *
+   * @default {60000}
+   */
+  timeoutMs?: number;
 }
 
 /**
@@ -124,7 +133,8 @@ export interface FetchLegerRunSourceOptions extends
  * Each file: 1 MiB at most, unit files valid UTF-8; 10 s to the answer's
  * headers and 60 s to its last byte; network errors, timeouts, cut-short
  * bodies and 5xx answers retried three times (0.5 s, 1 s, 2 s), other 4xx
- * answers not (see `fetchStaticFile`).
+ * answers not (see `fetchStaticFile`). The whole fetch, every file and
+ * retry together, gives up after `timeoutMs` (60 s).
  *
  * The result's `name` is `options.name`, else the release name the user
  * asked for, else {@linkcode LEGER_RUN_DEPLOYMENT_NAME} (`leger-run`): one
@@ -143,7 +153,8 @@ export interface FetchLegerRunSourceOptions extends
  * @returns The deployment, files sorted by path, staged names and bytes.
  * @throws {LegerError} `ERR_MANIFEST_FETCH_FAILED` when the manifest or a
  * file cannot be fetched (naming the URL, and for a missing version how to
- * list versions); `ERR_CHECKSUM_MISMATCH`; `ERR_UNSAFE_PATH` for a name that
+ * list versions), or when the whole fetch takes longer than `timeoutMs`
+ * (naming what it still waited for, and the time waited); `ERR_CHECKSUM_MISMATCH`; `ERR_UNSAFE_PATH` for a name that
  * is not bare; `ERR_FILE_TOO_LARGE`; `ERR_NOT_UTF8`; `ERR_MANIFEST_INVALID`;
  * `ERR_NO_UNITS`; `ERR_LEGER_NOT_AUTHENTICATED` and the API's errors when the
  * API must be asked.
@@ -166,6 +177,52 @@ export async function fetchLegerRunSource(
   spec: LegerRunSpec,
   options: FetchLegerRunSourceOptions,
 ): Promise<LoadedDeployment> {
+  const { timeoutMs = 60_000, signal, fetch = globalThis.fetch } = options;
+  signal?.throwIfAborted();
+  const started = performance.now();
+  const deadline = new AbortController();
+  const pending = new Set<string>();
+  let waiting: string[] = [];
+  const timer = setTimeout(() => {
+    waiting = [...pending];
+    deadline.abort(new DOMException("Deadline exceeded", "TimeoutError"));
+  }, timeoutMs);
+  const stop = signal === undefined
+    ? deadline.signal
+    : AbortSignal.any([signal, deadline.signal]);
+  try {
+    return await fetchWithin(spec, {
+      ...options,
+      signal: stop,
+      // The API's requests stop at the deadline too.
+      fetch: (input, init) =>
+        fetch(input, {
+          ...init,
+          signal: init?.signal ? AbortSignal.any([init.signal, stop]) : stop,
+        }),
+    }, pending);
+  } catch (error) {
+    // Whatever failed once the deadline passed failed because of it.
+    if (!deadline.signal.aborted || signal?.aborted) throw error;
+    throw timedOut(error, {
+      space: `${options.urls.static.replace(/\/+$/, "")}/${
+        encodeURIComponent(spec.userUuid)
+      }/`,
+      pending: waiting,
+      timeoutMs,
+      waitedMs: performance.now() - started,
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The fetch itself; `pending` holds the URLs of the files under way. */
+async function fetchWithin(
+  spec: LegerRunSpec,
+  options: FetchLegerRunSourceOptions,
+  pending: Set<string>,
+): Promise<LoadedDeployment> {
   const {
     urls,
     token,
@@ -185,7 +242,14 @@ export async function fetchLegerRunSource(
     signal: options.signal,
     maxBytes: maxFileSize,
   };
-  const fetchFile = (url: string) => fetchStaticFile(url, fetchOptions);
+  const fetchFile = async (url: string) => {
+    pending.add(url);
+    try {
+      return await fetchStaticFile(url, fetchOptions);
+    } finally {
+      pending.delete(url);
+    }
+  };
   const name = deploymentName(spec, options.name);
 
   let folder: LegerRunFolder;
@@ -276,7 +340,8 @@ export async function fetchLegerRunSource(
     name,
     source: {
       type: "leger.run",
-      location: folder.location,
+      // Shown and recorded: never with credentials LEGER_STATIC_URL may hold.
+      location: redactUrl(folder.location),
       version: folder.version,
       ...(spec.releaseName === undefined ? {} : { ref: spec.releaseName }),
     },
@@ -284,6 +349,40 @@ export async function fetchLegerRunSource(
     manifest: { ...manifest, units },
     normalisations: staged.normalisations,
   };
+}
+
+function timedOut(
+  cause: unknown,
+  context: {
+    space: string;
+    pending: string[];
+    timeoutMs: number;
+    waitedMs: number;
+  },
+): LegerError {
+  const { space, pending, timeoutMs, waitedMs } = context;
+  const [first, ...more] = pending;
+  return new LegerError(
+    "ERR_MANIFEST_FETCH_FAILED",
+    `Cannot fetch the deployment from ${space}: it did not arrive whole within the limit of ${
+      seconds(timeoutMs)
+    } s (waited ${seconds(waitedMs)} s)`,
+    {
+      cause,
+      details: first === undefined ? [] : [
+        `still waiting for ${first}${
+          more.length === 0 ? "" : ` and ${more.length} more`
+        }`,
+      ],
+      remedy:
+        "Check this machine's network connection, then run the command again; allow more time with --timeout SECONDS",
+    },
+  );
+}
+
+/** Milliseconds as seconds, to a tenth. */
+function seconds(ms: number): string {
+  return String(Math.round(ms / 100) / 10);
 }
 
 function deploymentName(spec: LegerRunSpec, name: string | undefined): string {

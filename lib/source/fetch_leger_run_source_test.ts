@@ -160,3 +160,74 @@ Deno.test("fetchLegerRunSource() refuses what cannot be staged", async (t) => {
     });
   }
 });
+
+Deno.test("fetchLegerRunSource() gives up on the whole fetch after timeoutMs, however each file trickles", async () => {
+  const manifest = await cliManifest({ "web.container": WEB });
+  let cancelled = 0;
+  // web.container's answer starts and never ends, while every read of it
+  // returns a byte now and then: no per-file timeout can see it stall.
+  const fetch = ((input: string | URL | Request, init?: RequestInit) => {
+    const path = String(input).slice(FOLDER.length);
+    if (path === "manifest.json") {
+      return Promise.resolve(new Response(manifest));
+    }
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull: (controller) =>
+        new Promise<void>((resolve, reject) => {
+          if (sent++ === 0) {
+            controller.enqueue(WEB.slice(0, 1));
+            return resolve();
+          }
+          init?.signal?.addEventListener("abort", () => {
+            cancelled++;
+            reject(init.signal!.reason);
+          });
+        }),
+    });
+    return Promise.resolve(new Response(body));
+  }) as typeof globalThis.fetch;
+  await rejects(
+    fetchLegerRunSource({ userUuid: UUID, version: "v1" }, {
+      urls: URLS,
+      fetch,
+      timeoutMs: 50,
+    }),
+    (error: unknown) => {
+      strictEqual(
+        (error as { code?: string }).code,
+        "ERR_MANIFEST_FETCH_FAILED",
+      );
+      const { message, details, remedy } = error as {
+        message: string;
+        details: string[];
+        remedy: string;
+      };
+      strictEqual(
+        message.replace(/waited \d+(\.\d)? s/, "waited N s"),
+        `Cannot fetch the deployment from ${URLS.static}/${UUID}/: it did not arrive whole within the limit of 0.1 s (waited N s)`,
+      );
+      deepStrictEqual(details, [`still waiting for ${FOLDER}web.container`]);
+      strictEqual(remedy.includes("--timeout SECONDS"), true);
+      return true;
+    },
+  );
+  strictEqual(cancelled, 1);
+});
+
+Deno.test("fetchLegerRunSource() stops with the signal's reason when the caller aborts", async () => {
+  const controller = new AbortController();
+  const reason = new Error("Interrupted by SIGINT");
+  const fetch = ((_input: string | URL | Request, init?: RequestInit) => {
+    controller.abort(reason);
+    return Promise.reject(init?.signal?.reason);
+  }) as typeof globalThis.fetch;
+  await rejects(
+    fetchLegerRunSource({ userUuid: UUID, version: "v1" }, {
+      urls: URLS,
+      fetch,
+      signal: controller.signal,
+    }),
+    (error: unknown) => error === reason,
+  );
+});

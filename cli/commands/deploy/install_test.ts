@@ -7,7 +7,13 @@ Deno.test("parse() reads every option of deploy install", () => {
   deepStrictEqual(
     parse({
       args: ["web"],
-      options: { source: "./app", noStart: undefined, start: false, yes: true },
+      options: {
+        source: "./app",
+        noStart: undefined,
+        start: false,
+        yes: true,
+        timeout: "90",
+      },
     }),
     {
       name: "web",
@@ -19,6 +25,7 @@ Deno.test("parse() reads every option of deploy install", () => {
       force: false,
       yes: true,
       wait: false,
+      timeoutMs: 90_000,
       scope: undefined,
       json: false,
     },

@@ -16,8 +16,9 @@ import { readDeploymentState } from "../../../lib/state/read_deployment_state.ts
 import { legerPaths } from "../../../lib/state/paths.ts";
 import { readDeploymentFolder } from "../../../lib/state/deployment_folder.ts";
 import { type CommandDeps, deployContextOf } from "../../deps.ts";
-import { flag, scopeOption } from "../../options.ts";
+import { flag, scopeOption, timeoutOption } from "../../options.ts";
 import type { CommandLine } from "../../spec.ts";
+import { whileFetching } from "../../while_fetching.ts";
 import { diffDocument, renderDiff } from "../diff.ts";
 
 /** The options of `leger deploy update`. */
@@ -26,6 +27,8 @@ export interface UpdateOptions {
   deployment?: string;
   /** Stage and show the diff without applying it (the only mode for now). */
   dryRun: boolean;
+  /** `--timeout` in milliseconds: the limit of fetching a Git or leger.run source. */
+  timeoutMs?: number;
   /** `--scope`, or the default of the user running leger. */
   scope?: Scope;
   /** Print one JSON document. */
@@ -37,6 +40,7 @@ export function parse(line: CommandLine): UpdateOptions {
   return {
     deployment: line.args[0],
     dryRun: flag(line, "dryRun"),
+    timeoutMs: timeoutOption(line),
     scope: scopeOption(line),
     json: flag(line, "json"),
   };
@@ -69,15 +73,17 @@ export async function run(
   const recorded = (state.active ?? state.staged)!.record.source;
   context.err(`Fetching "${state.name}" from ${recorded.location}…\n`);
   // A Git source records the URL as given, which already names its ref and path.
-  const deployment = await resolveSource(
-    recorded.location,
-    deployContextOf(deps, scope),
-    {
-      // A leger.run install made by release name follows that release.
-      release: recorded.type === "leger.run" ? recorded.ref : undefined,
-      // An update is of this deployment, whatever name its source gives it now.
-      name: state.name,
-    },
+  const deployment = await whileFetching(
+    deps,
+    (signal) =>
+      resolveSource(recorded.location, deployContextOf(deps, scope), {
+        // A leger.run install made by release name follows that release.
+        release: recorded.type === "leger.run" ? recorded.ref : undefined,
+        // An update is of this deployment, whatever name its source gives it now.
+        name: state.name,
+        timeoutMs: options.timeoutMs,
+        signal,
+      }),
   );
   const { workDir } = legerPaths(scope, context);
   await stageDeployment(deployment, {

@@ -1,4 +1,5 @@
 import { strictEqual } from "node:assert/strict";
+import { LegerError } from "./leger_error.ts";
 import { redactUrl } from "./redact_url.ts";
 
 const CASES: [string, string, string][] = [
@@ -68,4 +69,27 @@ Deno.test("redactUrl() removes credentials from URLs", async (t) => {
   for (const [name, input, expected] of CASES) {
     await t.step(name, () => strictEqual(redactUrl(input), expected));
   }
+});
+
+Deno.test("LegerError shows no credentials in its message, details, remedy or file", () => {
+  const error = new LegerError(
+    "ERR_MANIFEST_FETCH_FAILED",
+    "Cannot fetch https://u:tok@static.leger.run/x/v1/",
+    {
+      details: ["tried https://tok@host/a"],
+      remedy: "Check http://u:tok@127.0.0.1:8/",
+      file: "https://u:tok@static.leger.run/x/v1/manifest.json",
+    },
+  );
+  const shown = JSON.stringify([
+    error.message,
+    error.details,
+    error.remedy,
+    error.file,
+    error.stack,
+    error.toJSON(),
+  ]);
+  strictEqual(shown.includes("tok"), false, shown);
+  strictEqual(error.message, "Cannot fetch https://static.leger.run/x/v1/");
+  strictEqual(error.remedy, "Check http://127.0.0.1:8/");
 });
