@@ -1,11 +1,20 @@
-import { LegerError } from "../lib/errors/mod.ts";
+import { CommandError } from "../lib/adapters/command_error.ts";
+import { fromSystemError, LegerError } from "../lib/errors/mod.ts";
+import { redactUrl } from "../lib/errors/redact_url.ts";
 import type { CliContext } from "./context.ts";
+
+/** How many lines of a failed program's stderr an error shows, besides its last. */
+const STDERR_LINES = 5;
 
 /**
  * Prints an error for a person: what could not be done, where, the details,
- * the fix, and the code. Any other error is a bug in leger and says so.
- * With `--debug` the stack follows.
+ * the cause, the fix, and the code. Every error has a fix: a leger error its
+ * own or its code's (see `ERROR_CODES`), an error of the system the one
+ * {@linkcode toLegerError} gives it; anything else is a bug in leger and
+ * says so. With `--debug` the stack follows.
  *
+ * @param error What the command threw.
+ * @param context Where the text goes, and whether `--debug` was given.
  * @returns The exit code to end the process with.
  *
  * @example Usage
@@ -32,10 +41,14 @@ export function printError(
     lines.push(`  at ${where}`);
   }
   lines.push(...legerError.details.map((detail) => `  ${detail}`));
-  if (error instanceof LegerError && error.cause !== undefined) {
-    lines.push(`  cause: ${describe(error.cause)}`);
+  const cause = legerError.cause;
+  // Deno's permission message says to run again with a flag, which a user
+  // of the binary cannot do: the error's own words say what was refused.
+  if (cause !== undefined && !(cause instanceof Deno.errors.NotCapable)) {
+    const text = describe(cause);
+    if (!legerError.message.includes(text)) lines.push(`  cause: ${text}`);
   }
-  if (legerError.remedy !== undefined) lines.push(legerError.remedy);
+  lines.push(legerError.remedy);
   lines.push(`[${legerError.code}]`);
   if (context.debug) {
     const stack = error instanceof Error ? error.stack : String(error);
@@ -46,38 +59,57 @@ export function printError(
 }
 
 /**
- * The leger error that {@linkcode printError} reports for `error`: the error
- * itself when it is one, else `ERR_INTERNAL` (a bug) with `error` as its
- * cause. `--json` output renders the same error (cli/json_error.ts).
+ * The leger error {@linkcode printError} reports for anything a command
+ * throws: a `LegerError` as it is; a program that failed (`CommandError`)
+ * as `ERR_COMMAND_FAILED` with the end of what it wrote to stderr (URLs
+ * without their credentials); an error
+ * of the system or of Deno's permissions (`Deno.errors.*`, a full disk) as
+ * `fromSystemError()` words it; anything else as `ERR_INTERNAL`, a bug.
  *
- * @param error What a command threw.
- * @returns The leger error to report.
+ * @param error What the command threw.
+ * @returns The error to report, always with a remedy.
  *
  * @example Usage
  * ```ts
  * import { toLegerError } from "./print_error.ts";
  * import { strictEqual } from "node:assert/strict";
  *
- * strictEqual(toLegerError(new TypeError("x is null")).code, "ERR_INTERNAL");
+ * strictEqual(
+ *   toLegerError(new Deno.errors.NotADirectory("Not a directory (os error 20)")).code,
+ *   "ERR_PATH_TYPE",
+ * );
+ * strictEqual(toLegerError(new TypeError("x is undefined")).code, "ERR_INTERNAL");
  * ```
  */
 export function toLegerError(error: unknown): LegerError {
-  return error instanceof LegerError ? error : asInternal(error);
+  if (error instanceof LegerError) return error;
+  if (error instanceof CommandError) return commandFailed(error);
+  return fromSystemError(error) ?? asInternal(error);
+}
+
+function commandFailed(error: CommandError): LegerError {
+  const stderr = error.stderrTail === "" ? [] : error.stderrTail.split("\n");
+  // The message ends with the last line already.
+  const earlier = stderr.slice(0, -1).slice(-STDERR_LINES);
+  // Git's arguments may hold a URL with credentials.
+  return new LegerError("ERR_COMMAND_FAILED", redactUrl(error.message), {
+    cause: error.cause,
+    details: earlier.map(redactUrl),
+    remedy: /Failed to connect to (the )?bus/i.test(error.stderrTail)
+      ? "systemd's user instance cannot be reached: log in as that user (a `su` or `sudo -u` session has none), or run `loginctl enable-linger USER` and set XDG_RUNTIME_DIR=/run/user/$(id -u)"
+      : undefined,
+  });
 }
 
 function asInternal(error: unknown): LegerError {
   return new LegerError(
     "ERR_INTERNAL",
     `leger failed unexpectedly: ${describe(error)}`,
-    {
-      cause: error,
-      remedy:
-        "Run the command again with --debug and report the output as a bug",
-    },
+    { cause: error },
   );
 }
 
+/** A cause, in one line; its URLs, like leger's own messages', without credentials. */
 function describe(value: unknown): string {
-  if (value instanceof Error) return value.message;
-  return String(value);
+  return redactUrl(value instanceof Error ? value.message : String(value));
 }

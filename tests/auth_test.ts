@@ -670,6 +670,28 @@ Deno.test("leger auth status exits 4 for an expired, rejected or unreadable logi
   }
 });
 
+Deno.test("leger auth status says what leger.run said when it calls a token expired that auth.json says is valid", async () => {
+  await using box = await sandbox();
+  // A token whose own exp has passed, in an auth.json whose date is ahead:
+  // leger asks leger.run, which answers 401 "JWT validation failed: Token expired".
+  const state = await writeAuth(box, {
+    token: await box.server.issueToken({ user_uuid: UUID }, {
+      expiresIn: -60,
+    }),
+  });
+  const result = await box.leger(["auth", "status"]);
+  strictEqual(result.code, 4);
+  match(
+    result.stdout,
+    new RegExp(
+      `leger\\.run\\n  leger\\.run refused the login of alice@github \\(user ${UUID}\\): JWT validation failed: Token expired\\n  auth\\.json says it is valid until ${
+        state.expires_at.replaceAll(".", "\\.")
+      }, but leger\\.run no longer accepts it\\n  Run \`leger auth login\`\\n`,
+    ),
+  );
+  strictEqual(result.stdout.includes("expired at"), false, result.stdout);
+});
+
 Deno.test("leger auth status answers offline, still showing the stored login, when the API is unreachable", async () => {
   await using box = await sandbox();
   await writeAuth(box);

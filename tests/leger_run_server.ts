@@ -94,6 +94,8 @@ export interface RawFailure {
   status: number;
   body: string;
   contentType?: string;
+  /** More headers, such as `location` for a redirect (status 302). */
+  headers?: Record<string, string>;
 }
 
 /** Makes matching requests fail. */
@@ -132,7 +134,13 @@ export type StaticFault =
     type: "hold";
     phase?: "headers" | "body";
     release?: Promise<unknown>;
-  };
+  }
+  /**
+   * Redirects to `location` (status 302 when absent), as a misconfigured
+   * proxy or CDN in front of the service might: to a host outside leger's
+   * network permission, or to another loopback address.
+   */
+  | { type: "redirect"; location: string; status?: 301 | 302 | 307 | 308 };
 
 /** Makes matching static files misbehave. */
 export interface StaticFaultRule {
@@ -520,7 +528,10 @@ export class LegerRunServer implements AsyncDisposable {
     if ("body" in failure) {
       return new Response(failure.body, {
         status: failure.status,
-        headers: { "content-type": failure.contentType ?? "text/html" },
+        headers: {
+          "content-type": failure.contentType ?? "text/html",
+          ...failure.headers,
+        },
       });
     }
     return envelopeError(
@@ -838,6 +849,12 @@ export class LegerRunServer implements AsyncDisposable {
     );
     if (rule !== undefined) rule.left--;
     const fault = rule?.fault;
+    if (fault?.type === "redirect") {
+      return new Response(null, {
+        status: fault.status ?? 302,
+        headers: { location: fault.location },
+      });
+    }
     if (fault?.type === "status") {
       return new Response(fault.body ?? `HTTP ${fault.status}`, {
         status: fault.status,

@@ -1,5 +1,6 @@
 import { LegerError } from "../errors/leger_error.ts";
 import { LegerRunApiError } from "./leger_run_api_error.ts";
+import { networkNotAllowed } from "./network_not_allowed.ts";
 
 /** Options for {@linkcode apiRequest}. */
 export interface ApiRequestOptions {
@@ -64,7 +65,9 @@ const NOT_AUTHENTICATED_CODES = new Set([
  * Sends one request to the leger.run API and returns the envelope's `data`.
  *
  * Every failure becomes a leger error that never shows a raw body or a stack:
- * an unreachable API is `ERR_API_UNREACHABLE` (with a retry hint); a failure
+ * an unreachable API is `ERR_API_UNREACHABLE` (with a retry hint); a
+ * redirect to a host outside leger's network permission is
+ * `ERR_NETWORK_NOT_ALLOWED` naming that host; a failure
  * envelope is a {@linkcode LegerRunApiError} that shows its `message` and
  * `action`, coded `ERR_LEGER_NOT_AUTHENTICATED` for a rejected token,
  * `ERR_ACCOUNT_NOT_LINKED` for `account_not_linked` and `ERR_API_ERROR`
@@ -134,7 +137,7 @@ export async function apiRequest(
       error instanceof TypeError || error instanceof DOMException ||
       error instanceof Deno.errors.NotCapable
     ) {
-      throw unreachable(error, apiUrl, action, timeoutMs);
+      throw unreachable(error, { apiUrl, url, action, timeoutMs });
     }
     throw error;
   }
@@ -223,19 +226,13 @@ function failure(
 
 function unreachable(
   error: TypeError | DOMException | Deno.errors.NotCapable,
-  apiUrl: string,
-  action: string,
-  timeoutMs: number,
+  context: { apiUrl: string; url: string; action: string; timeoutMs: number },
 ): LegerError {
+  const { apiUrl, url, action, timeoutMs } = context;
   if (error instanceof Deno.errors.NotCapable) {
-    return new LegerError(
-      "ERR_NETWORK_NOT_ALLOWED",
-      `Cannot ${action}: leger's network permission does not allow ${apiUrl}`,
-      {
-        cause: error,
-        remedy: "Unset LEGER_API_URL, or add its host to `--allow-net`",
-      },
-    );
+    // The base URL passed checkAllowedUrl(): the host Deno refused is where
+    // the server redirected to, which the error names.
+    return networkNotAllowed(error, { action, url });
   }
   const reason = error instanceof DOMException && error.name === "TimeoutError"
     ? `no answer within ${Math.round(timeoutMs / 1000)} s`

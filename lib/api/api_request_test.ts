@@ -230,17 +230,40 @@ Deno.test("apiRequest() throws ERR_API_UNREACHABLE with a retry hint when the co
   }
 });
 
-Deno.test("apiRequest() throws ERR_NETWORK_NOT_ALLOWED when Deno denies the host", async () => {
-  const fetch = (() =>
-    Promise.reject(
-      new Deno.errors.NotCapable('Requires net access to "example.com:443"'),
-    )) as unknown as typeof globalThis.fetch;
-  await rejects(
-    apiRequest("https://example.com", "/x", { action: "do it", fetch }),
-    {
-      code: "ERR_NETWORK_NOT_ALLOWED",
-    },
-  );
+Deno.test("apiRequest() throws ERR_NETWORK_NOT_ALLOWED naming the host Deno denies", async (t) => {
+  const cases: [string, string, RegExp][] = [
+    [
+      "the API's own host",
+      "https://example.com",
+      /^Cannot do it: leger's network permission does not allow "example\.com:443" \(https:\/\/example\.com\/x\)$/,
+    ],
+    [
+      "a host the API redirected to",
+      "https://api.leger.run",
+      /^Cannot do it: https:\/\/api\.leger\.run\/x redirected leger to "example\.com:443", a host leger may not connect to$/,
+    ],
+    [
+      "a URL with credentials",
+      "https://user:s3cr3t@api.leger.run",
+      /^Cannot do it: https:\/\/api\.leger\.run\/x redirected leger to "example\.com:443"/,
+    ],
+  ];
+  for (const [name, apiUrl, message] of cases) {
+    await t.step(name, async () => {
+      const fetch = (() =>
+        Promise.reject(
+          new Deno.errors.NotCapable(
+            'Requires net access to "example.com:443", run again with the --allow-net flag',
+          ),
+        )) as unknown as typeof globalThis.fetch;
+      await rejects(apiRequest(apiUrl, "/x", { action: "do it", fetch }), {
+        code: "ERR_NETWORK_NOT_ALLOWED",
+        message,
+        remedy:
+          /^leger connects only to api\.leger\.run, static\.leger\.run, app\.leger\.run, 127\.0\.0\.1, localhost, \[::1\]/,
+      });
+    });
+  }
 });
 
 Deno.test("apiRequest() rethrows an error it does not expect", async () => {

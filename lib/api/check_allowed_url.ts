@@ -1,4 +1,5 @@
 import { LegerError } from "../errors/leger_error.ts";
+import { redactUrl } from "../errors/redact_url.ts";
 import { ALLOWED_NET_HOSTS, LOOPBACK_HOSTS } from "./allowed_net_hosts.ts";
 
 /** Options for {@linkcode checkAllowedUrl}. */
@@ -15,7 +16,7 @@ export interface CheckAllowedUrlOptions {
  * Checks that leger may connect to a base URL: its host must be one of
  * leger.run's hosts or loopback (the binary's `--allow-net` allows nothing
  * else), and anything but loopback must use `https:`, since a bearer token
- * travels with the requests.
+ * travels with the requests. Errors show the URL without its credentials.
  *
  * @param value The URL, such as `https://api.leger.run` or `http://127.0.0.1:8787`.
  * @param options Where it came from.
@@ -52,7 +53,9 @@ export function checkAllowedUrl(
   if (!ALLOWED_NET_HOSTS.includes(host)) {
     throw new LegerError(
       "ERR_NETWORK_NOT_ALLOWED",
-      `Cannot use ${variable} "${value}": leger may connect only to ${
+      `Cannot use ${variable} "${
+        redactUrl(value)
+      }": leger may connect only to ${
         ALLOWED_NET_HOSTS.join(", ")
       }, not to "${host}"`,
       {
@@ -65,7 +68,9 @@ export function checkAllowedUrl(
   if (url.protocol === "http:" && !LOOPBACK_HOSTS.includes(host)) {
     throw new LegerError(
       "ERR_NETWORK_NOT_ALLOWED",
-      `Cannot use ${variable} "${value}": only loopback may be reached over plain http`,
+      `Cannot use ${variable} "${
+        redactUrl(value)
+      }": only loopback may be reached over plain http`,
       {
         remedy: `Use https://${url.host}${
           url.pathname === "/" ? "" : url.pathname
@@ -79,7 +84,7 @@ export function checkAllowedUrl(
 function notAUrl(value: string, variable: string, cause?: unknown): LegerError {
   return new LegerError(
     "ERR_USAGE",
-    `Cannot use ${variable} "${value}": it is not an http(s) URL`,
+    `Cannot use ${variable} "${redactUrl(value)}": it is not an http(s) URL`,
     {
       cause,
       remedy:

@@ -88,3 +88,23 @@ Deno.test("ALLOWED_NET_HOSTS equals the hosts of the leger task's --allow-net fl
     JSON.stringify([...ALLOWED_NET_HOSTS].sort()),
   );
 });
+
+Deno.test("checkAllowedUrl() never shows the credentials of the URL it refuses", () => {
+  const cases: [string, string][] = [
+    ["https://alice:s3cr3t@api.example.com", "ERR_NETWORK_NOT_ALLOWED"],
+    ["http://alice:s3cr3t@api.leger.run", "ERR_NETWORK_NOT_ALLOWED"],
+    ["ftp://alice:s3cr3t@api.leger.run", "ERR_USAGE"],
+  ];
+  for (const [value, code] of cases) {
+    throws(() => checkAllowedUrl(value, { variable: "LEGER_API_URL" }), (
+      error: Error & { code: string; remedy: string },
+    ) => {
+      strictEqual(error.code, code);
+      strictEqual(
+        `${error.message}\n${error.remedy}`.includes("s3cr3t"),
+        false,
+      );
+      return true;
+    });
+  }
+});

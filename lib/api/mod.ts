@@ -26,6 +26,7 @@ export * from "./static_space_url.ts";
 export * from "./types.ts";
 export * from "./leger_run_api_error.ts";
 export * from "./api_request.ts";
+export * from "./network_not_allowed.ts";
 export * from "./leger_run_client.ts";
 export * from "./parse_leger_config.ts";
 export * from "./read_leger_run_urls.ts";

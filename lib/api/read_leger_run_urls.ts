@@ -1,3 +1,4 @@
+import { fromSystemError } from "../errors/from_system_error.ts";
 import { parseLegerConfig } from "./parse_leger_config.ts";
 import {
   type LegerRunUrls,
@@ -37,7 +38,9 @@ export async function readLegerRunUrls(
   try {
     text = await Deno.readTextFile(file);
   } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    if (!(error instanceof Deno.errors.NotFound)) {
+      throw fromSystemError(error, { action: "read", path: file }) ?? error;
+    }
     return resolveLegerRunUrls(pathEnv.env);
   }
   return resolveLegerRunUrls(pathEnv.env, {

@@ -1,3 +1,4 @@
+import { fromSystemError } from "../errors/from_system_error.ts";
 import { LegerError } from "../errors/leger_error.ts";
 import { type AuthState, parseAuthState } from "./parse_auth_state.ts";
 
@@ -8,8 +9,10 @@ import { type AuthState, parseAuthState } from "./parse_auth_state.ts";
  *
  * @param path The file (see `authFilePath`).
  * @returns The login, or `null` when there is no file (not logged in).
- * @throws {LegerError} `ERR_LEGER_NOT_AUTHENTICATED` when the file cannot be
- * read or parsed; the remedy is to log in again.
+ * @throws {LegerError} `ERR_LEGER_NOT_AUTHENTICATED` naming the file and
+ * the field when it cannot be parsed, with the remedy to log in again;
+ * `ERR_PERMISSION_DENIED` (or another code of `fromSystemError()`) when it
+ * cannot be read.
  *
  * @example Usage
  * ```ts ignore
@@ -25,7 +28,11 @@ export async function loadAuthState(path: string): Promise<AuthState | null> {
     text = await Deno.readTextFile(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return null;
-    throw unreadable(path, error);
+    // Logging in again would not help a file leger may not read.
+    throw fromSystemError(error, {
+      action: "read the leger.run login from",
+      path,
+    }) ?? unreadable(path, error);
   }
   try {
     return parseAuthState(text);

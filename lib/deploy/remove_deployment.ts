@@ -10,6 +10,7 @@ import {
   writeJournal,
 } from "../state/intent_journal.ts";
 import { setKeptVolumes } from "../state/kept_volumes.ts";
+import { readManifests } from "../state/manifests_file.ts";
 import { writeFileAtomic } from "../state/write_file_atomic.ts";
 import { type DeployContext, hostOf, pathsOf } from "./context.ts";
 
@@ -139,14 +140,8 @@ export async function finishRemove(
 
 async function forgetManifest(stateDir: string, name: string): Promise<void> {
   const path = `${stateDir}/manifest.json`;
-  let document: { deployments?: Record<string, unknown> };
-  try {
-    document = JSON.parse(await Deno.readTextFile(path));
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return;
-    throw error;
-  }
-  if (document.deployments?.[name] === undefined) return;
+  const document = { deployments: await readManifests(stateDir) };
+  if (document.deployments[name] === undefined) return;
   delete document.deployments[name];
   await writeFileAtomic(
     path,

@@ -4,7 +4,11 @@ import { ERROR_CODES, type ErrorCode } from "./codes.ts";
 export interface LegerErrorOptions {
   /** Why it happened, when known (a second line for the user). */
   cause?: unknown;
-  /** What to run or change to fix it. */
+  /**
+   * What to run or change to fix it.
+   *
+   * @default {the code's remedy in {@linkcode ERROR_CODES}}
+   */
   remedy?: string;
   /** The file the error is about, as the user knows it (`web.container`). */
   file?: string;
@@ -16,7 +20,9 @@ export interface LegerErrorOptions {
 
 /**
  * An error leger reports to the user: a code from the catalogue, a first line
- * that says what could not be done, the cause, and the remedy.
+ * that says what could not be done, the cause, and the remedy. Every error
+ * has a remedy: without one of its own, it takes its code's from the
+ * catalogue.
  *
  * @example Usage
  * ```ts
@@ -28,6 +34,10 @@ export interface LegerErrorOptions {
  * });
  * strictEqual(err.exitCode, 1);
  * strictEqual(err.where, "web.container:4");
+ * strictEqual(
+ *   new LegerError("ERR_LEGER_NOT_AUTHENTICATED", "Cannot list releases").remedy,
+ *   "Run `leger auth login`",
+ * );
  * ```
  */
 export class LegerError extends Error {
@@ -35,8 +45,8 @@ export class LegerError extends Error {
   override name = "LegerError";
   /** The catalogue code (`ERR_*`, see {@linkcode ERROR_CODES}), which also sets the exit code. */
   readonly code: ErrorCode;
-  /** What to run or change to fix it, when known. */
-  readonly remedy?: string;
+  /** What to run or change to fix it: the error's own, else its code's. */
+  readonly remedy: string;
   /** The file the error is about, as the user knows it (`web.container`). */
   readonly file?: string;
   /** The 1-based line in {@linkcode LegerError.file}. */
@@ -50,7 +60,8 @@ export class LegerError extends Error {
    * @param code The catalogue code.
    * @param message The first line for the user: what could not be done
    * ("Cannot …"), and why.
-   * @param options The cause, remedy, file, line and details.
+   * @param options The cause, remedy (the code's by default), file, line
+   * and details.
    */
   constructor(
     code: ErrorCode,
@@ -62,7 +73,7 @@ export class LegerError extends Error {
       options.cause === undefined ? undefined : { cause: options.cause },
     );
     this.code = code;
-    this.remedy = options.remedy;
+    this.remedy = options.remedy ?? ERROR_CODES[code].remedy;
     this.file = options.file;
     this.line = options.line;
     this.details = options.details ?? [];
@@ -85,14 +96,14 @@ export class LegerError extends Error {
     message: string;
     file?: string;
     line?: number;
-    remedy?: string;
+    remedy: string;
   } {
     return {
       code: this.code,
       message: this.message,
       ...(this.file === undefined ? {} : { file: this.file }),
       ...(this.line === undefined ? {} : { line: this.line }),
-      ...(this.remedy === undefined ? {} : { remedy: this.remedy }),
+      remedy: this.remedy,
     };
   }
 }

@@ -13,3 +13,4 @@
 export * from "./codes.ts";
 export * from "./finding.ts";
 export * from "./leger_error.ts";
+export * from "./from_system_error.ts";

@@ -14,6 +14,50 @@ export interface FieldLocation {
 /** Finds a field path (`services[2].quadlet_file`) in the manifest's text. */
 export type LocateField = (path: string) => FieldLocation | undefined;
 
+const MUST_BE_REGEXP = /^must be (.*?)(?:: current value is .*)?$/s;
+const MUST_REGEXP = /^must (.*?)(?:: current value is .*)?$/s;
+
+/**
+ * What to change for a field's problem, where: "is missing" becomes "Add
+ * services[0].name at line 3 of manifest.json", "must be an array: current
+ * value is …" becomes "Make files an array, at line 2 of manifest.json".
+ *
+ * @param subject The field's path, or "the document".
+ * @param problem The problem, as the error's message ends.
+ * @param where The manifest's name and the field's line, when known.
+ * @returns The remedy.
+ *
+ * @example Usage
+ * ```ts
+ * import { fieldRemedy } from "./_manifest_fields.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * strictEqual(
+ *   fieldRemedy("files[0].size", "must be a whole number of bytes: current value is -5", {
+ *     file: "manifest.json",
+ *     line: 7,
+ *   }),
+ *   "Make files[0].size a whole number of bytes, at line 7 of manifest.json",
+ * );
+ * ```
+ */
+export function fieldRemedy(
+  subject: string,
+  problem: string,
+  where: { file: string; line?: number },
+): string {
+  const at = where.line === undefined
+    ? `in ${where.file}`
+    : `at line ${where.line} of ${where.file}`;
+  if (problem === "is missing") return `Add ${subject} ${at}`;
+  if (problem === "must not be empty") return `Give ${subject} a value, ${at}`;
+  const be = MUST_BE_REGEXP.exec(problem);
+  if (be !== null) return `Make ${subject} ${be[1]}, ${at}`;
+  const must = MUST_REGEXP.exec(problem);
+  if (must !== null) return `Change ${subject} so that it ${must[1]}, ${at}`;
+  return `Correct ${subject} ${at}: it ${problem}`;
+}
+
 const LAST_SEGMENT_REGEXP = /(?:\.[^.[\]]*|\[\d+\])$/;
 
 /**
@@ -53,13 +97,21 @@ export class ManifestFields {
     return parent === "" ? key : `${parent}.${key}`;
   }
 
-  /** The error for a field of the wrong type or shape. */
+  /**
+   * The error for a field of the wrong type or shape, with a remedy that
+   * says what to change where (see {@linkcode fieldRemedy}).
+   */
   invalid(path: string, problem: string): LegerError {
     const subject = path === "" ? "the document" : path;
+    const line = this.lineOf(path);
     return new LegerError(
       "ERR_MANIFEST_INVALID",
       `Cannot read ${this.file}: ${subject} ${problem}`,
-      { file: this.file, line: this.lineOf(path) },
+      {
+        file: this.file,
+        line,
+        remedy: fieldRemedy(subject, problem, { file: this.file, line }),
+      },
     );
   }
 

@@ -127,6 +127,9 @@ function loadYaml(
         file,
         line: err.mark === undefined ? undefined : err.mark.line + 1,
         cause: err,
+        remedy: `Correct the YAML${
+          err.mark === undefined ? "" : ` at line ${err.mark.line + 1}`
+        } of ${file} (indentation, a missing ":" or an unclosed quote), then run \`leger validate\` again`,
       },
     );
   }

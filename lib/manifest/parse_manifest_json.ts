@@ -76,7 +76,13 @@ export function parseManifestJson(
     throw new LegerError(
       "ERR_MANIFEST_INVALID",
       `Cannot parse ${file} as JSON at line ${line}, column ${column}: ${problem.reason}`,
-      { file, line, cause: err },
+      {
+        file,
+        line,
+        cause: err,
+        remedy:
+          `Correct the JSON at line ${line}, column ${column} of ${file}, then run \`leger validate\` again`,
+      },
     );
   }
   const fields = new ManifestFields(file, locateInJson(text));

@@ -1,3 +1,4 @@
+import { networkNotAllowed } from "../api/network_not_allowed.ts";
 import { StaticFetchError } from "./_leger_run_static_fetch_error.ts";
 
 const MIB = 1024 * 1024;
@@ -87,7 +88,9 @@ export interface FetchStaticFileOptions {
  * @param options Timeouts, retries, size limit, `fetch` and signal.
  * @returns The body's bytes.
  * @throws {StaticFetchError} When the file cannot be fetched whole.
- * @throws {Deno.errors.NotCapable} When leger may not connect to the host.
+ * @throws {LegerError} `ERR_NETWORK_NOT_ALLOWED` naming the host when leger
+ * may not connect to it: the server redirected elsewhere than leger.run's
+ * hosts and loopback (never retried).
  *
  * @example Usage
  * ```ts
@@ -216,6 +219,12 @@ async function fetchOnce(
     const reason = controller.signal.reason;
     if (reason === connectTimeout || reason === fileTimeout) {
       throw fail("timeout", `timed out: ${reason.message}`, { cause: error });
+    }
+    if (error instanceof Deno.errors.NotCapable) {
+      throw networkNotAllowed(error, {
+        action: "fetch the deployment from leger.run",
+        url,
+      });
     }
     if (!(error instanceof TypeError)) throw error;
     if (response !== undefined) {

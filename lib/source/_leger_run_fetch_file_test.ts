@@ -120,6 +120,22 @@ Deno.test("fetchStaticFile() does not retry a 4xx answer", async (t) => {
   }
 });
 
+Deno.test("fetchStaticFile() says ERR_NETWORK_NOT_ALLOWED, naming the host, for a redirect leger may not follow, without retrying", async () => {
+  const { fetch, calls } = scripted([() =>
+    Promise.reject(
+      new Deno.errors.NotCapable(
+        'Requires net access to "127.0.0.2:8080", run again with the --allow-net flag',
+      ),
+    )]);
+  await rejects(fetchStaticFile(URL_, { fetch, delay: noWait().delay }), {
+    name: "LegerError",
+    code: "ERR_NETWORK_NOT_ALLOWED",
+    message:
+      `Cannot fetch the deployment from leger.run: ${URL_} redirected leger to "127.0.0.2:8080", a host leger may not connect to`,
+  });
+  strictEqual(calls.length, 1);
+});
+
 Deno.test("fetchStaticFile() reports a body cut short when the connection breaks or the length falls short", async (t) => {
   const cases: { name: string; answer: Answer; reason: RegExp }[] = [
     {

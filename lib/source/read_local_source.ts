@@ -1,4 +1,5 @@
 import { basename, resolve } from "node:path";
+import { fromSystemError } from "../errors/from_system_error.ts";
 import { LegerError } from "../errors/mod.ts";
 import { checkDeploymentName } from "../manifest/check_deployment_name.ts";
 import { discoverManifest } from "../manifest/discover_manifest.ts";
@@ -242,7 +243,14 @@ async function realFolder(given: string, path: string): Promise<string> {
 }
 
 async function readEntry(entry: SourceEntry): Promise<DeploymentFile> {
-  const bytes = await Deno.readFile(entry.absolute);
+  let bytes: Uint8Array;
+  try {
+    bytes = await Deno.readFile(entry.absolute);
+  } catch (error) {
+    // Deno's message names no file: name it.
+    throw fromSystemError(error, { action: "read", path: entry.absolute }) ??
+      error;
+  }
   if (isUnitTextFile(entry.path)) {
     try {
       new TextDecoder("utf-8", { fatal: true }).decode(bytes);
@@ -275,12 +283,20 @@ function decodeManifest(file: DeploymentFile): string {
     return new TextDecoder("utf-8", { fatal: true }).decode(file.bytes);
   } catch (err) {
     if (!(err instanceof TypeError)) throw err;
+    const offset = firstInvalidUtf8(file.bytes);
+    const line = file.bytes.subarray(0, Math.max(offset, 0)).filter((b) =>
+      b === 10
+    ).length + 1;
     throw new LegerError(
       "ERR_MANIFEST_INVALID",
-      `Cannot read ${file.path}: it is not valid UTF-8 text (byte ${
-        firstInvalidUtf8(file.bytes)
-      })`,
-      { file: file.path, cause: err },
+      `Cannot read ${file.path}: it is not valid UTF-8 text (byte ${offset} at line ${line})`,
+      {
+        file: file.path,
+        line,
+        cause: err,
+        remedy:
+          `Save ${file.path} as UTF-8, for example: iconv -f latin1 -t utf-8 ${file.path}`,
+      },
     );
   }
 }

@@ -608,7 +608,7 @@ Deno.test("readLocalSource() refuses the folder when its manifest is wrong", asy
         "app/.leger.yaml": new Uint8Array([0x6e, 0x3a, 0xff]),
       },
       "ERR_MANIFEST_INVALID",
-      /^Cannot read \.leger\.yaml: it is not valid UTF-8 text \(byte 2\)$/,
+      /^Cannot read \.leger\.yaml: it is not valid UTF-8 text \(byte 2 at line 1\)$/,
     ],
   ];
   for (const [name, tree, code, message] of cases) {

@@ -1,7 +1,10 @@
-import { dump, load } from "js-yaml";
-import { LegerError } from "../errors/mod.ts";
+import { dump, load, YAMLException } from "js-yaml";
+import { LegerError } from "../errors/leger_error.ts";
+import { checkDeploymentName } from "../manifest/check_deployment_name.ts";
 import type { SourceInfo } from "../source/types.ts";
 import type { Scope } from "./paths.ts";
+import { readStateFile } from "./_read_state_file.ts";
+import { StateFields } from "./_state_fields.ts";
 import { writeFileAtomic } from "./write_file_atomic.ts";
 
 /** What leger records about one installed deployment in `deployments.yaml`. */
@@ -34,10 +37,19 @@ const FILE = "deployments.yaml";
 
 /**
  * Reads `deployments.yaml` from leger's state folder; empty when there is none.
+ * Every field of every entry is checked, so that what a command reads is what
+ * the type says: a damaged or hand-edited file is refused with the entry and
+ * field at fault, not met later as a `null` somewhere.
  *
  * Requires `--allow-read` for the state folder.
  *
- * @throws {LegerError} `ERR_STATE_INVALID` when the file cannot be parsed.
+ * @param stateDir leger's state folder of the scope.
+ * @returns The installed deployments, in the file's order.
+ * @throws {LegerError} `ERR_STATE_INVALID` naming the file, the entry (its
+ * index and name) and the field when the file is not YAML or an entry is
+ * missing a field or has one of the wrong type, or two entries share a
+ * name; `ERR_PERMISSION_DENIED` (and the other codes of `fromSystemError()`)
+ * when it cannot be read.
  *
  * @example Usage
  * ```ts ignore
@@ -48,24 +60,109 @@ const FILE = "deployments.yaml";
 export async function readDeployments(
   stateDir: string,
 ): Promise<InstalledDeployment[]> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(`${stateDir}/${FILE}`);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return [];
-    throw error;
-  }
+  const path = `${stateDir}/${FILE}`;
+  const text = await readStateFile(path);
+  if (text === null) return [];
+  const fields = new StateFields(
+    path,
+    "Correct the entry by hand, or restore the file from a backup; deleting an entry makes leger forget that deployment (its units stay installed, and `leger deploy install` records it again)",
+  );
+  // leger writes at least its header and a list; an empty file lost them.
+  if (!/^[ \t]*[^#\s]/m.test(text)) throw fields.invalid("", "is empty");
   let parsed: unknown;
   try {
     parsed = load(text);
   } catch (error) {
-    throw invalid(stateDir, String((error as Error).message), error);
+    if (!(error instanceof YAMLException)) throw error;
+    throw fields.invalid(
+      "",
+      `is not YAML${
+        error.mark === undefined ? "" : ` (line ${error.mark.line + 1})`
+      }: ${error.reason}`,
+      error,
+    );
   }
-  const list = (parsed as { deployments?: unknown } | null)?.deployments ?? [];
-  if (!Array.isArray(list)) {
-    throw invalid(stateDir, "deployments must be a list");
+  if (parsed === null || parsed === undefined) return [];
+  const root = fields.record(parsed, "");
+  if (root.deployments === undefined || root.deployments === null) return [];
+  const seen = new Map<string, number>();
+  return fields.list(root.deployments, "deployments").map((value, index) => {
+    const entry = readEntry(fields, value, index);
+    const first = seen.get(entry.name);
+    if (first !== undefined) {
+      throw fields.invalid(
+        entryPath(index, entry.name),
+        `repeats the name of deployments[${first}]`,
+      );
+    }
+    seen.set(entry.name, index);
+    return entry;
+  });
+}
+
+function readEntry(
+  fields: StateFields,
+  value: unknown,
+  index: number,
+): InstalledDeployment {
+  const record = fields.record(value, `deployments[${index}]`);
+  const name = typeof record.name === "string" && record.name !== ""
+    ? record.name
+    : undefined;
+  const at = entryPath(index, name);
+  const checkedName = fields.string(record, "name", at);
+  const problem = deploymentNameProblem(checkedName);
+  if (problem !== undefined) {
+    throw fields.invalid(`${at}.name`, problem);
   }
-  return list as InstalledDeployment[];
+  const entry: InstalledDeployment = {
+    name: checkedName,
+    scope: fields.oneOf(record, "scope", at, ["user", "system"]),
+    source: fields.source(record, "source", at),
+    installed_at: fields.date(record, "installed_at", at),
+    files: fields.listField(record, "files", at).map((file, i) => {
+      const fileAt = `${at}.files[${i}]`;
+      const item = fields.record(file, fileAt);
+      return {
+        name: fields.relativePath(item, "name", fileAt),
+        sha256: fields.sha256(item, "sha256", fileAt),
+      };
+    }),
+    units: fields.strings(record, "units", at),
+    services: fields.strings(record, "services", at),
+    volumes: fields.strings(record, "volumes", at),
+  };
+  const unitServices = fields.optionalStrings(record, "unit_services", at);
+  if (unitServices !== undefined) entry.unit_services = unitServices;
+  const networks = fields.optionalStrings(record, "networks", at);
+  if (networks !== undefined) entry.networks = networks;
+  const changeId = fields.optionalString(record, "change_id", at);
+  if (changeId !== undefined) entry.change_id = changeId;
+  return entry;
+}
+
+/** `deployments[2] ("web")`, or `deployments[2]` before the name is known. */
+function entryPath(index: number, name: string | undefined): string {
+  return name === undefined
+    ? `deployments[${index}]`
+    : `deployments[${index}] (${JSON.stringify(name)})`;
+}
+
+/**
+ * Why a recorded name cannot be a deployment's: leger makes folders and
+ * removes them by it (`active/<name>`), so it must stay one plain name.
+ */
+function deploymentNameProblem(name: string): string | undefined {
+  try {
+    checkDeploymentName(name, { where: FILE });
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof LegerError)) throw error;
+    const marker = `from ${FILE}: `;
+    return `is not a deployment name leger accepts: ${
+      error.message.slice(error.message.indexOf(marker) + marker.length)
+    }`;
+  }
 }
 
 /**
@@ -88,16 +185,4 @@ export async function writeDeployments(
     "# Written by leger: the deployments it installed. Do not edit.\n" +
     dump({ deployments: sorted }, { lineWidth: -1, noRefs: true });
   await writeFileAtomic(`${stateDir}/${FILE}`, new TextEncoder().encode(text));
-}
-
-function invalid(stateDir: string, why: string, cause?: unknown): LegerError {
-  return new LegerError(
-    "ERR_STATE_INVALID",
-    `Cannot read ${stateDir}/${FILE}: ${why}`,
-    {
-      cause,
-      remedy:
-        `Restore the file from a backup, or move it aside and reinstall with \`leger deploy install\``,
-    },
-  );
 }

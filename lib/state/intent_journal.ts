@@ -1,4 +1,5 @@
 import { LegerError } from "../errors/mod.ts";
+import { readStateFile } from "./_read_state_file.ts";
 import { writeFileAtomic } from "./write_file_atomic.ts";
 
 /** The installed version an install replaces, as the journal keeps it. */
@@ -82,13 +83,8 @@ export async function readJournal(
   stateDir: string,
 ): Promise<IntentJournal | null> {
   const path = `${stateDir}/${FILE}`;
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return null;
-    throw error;
-  }
+  const text = await readStateFile(path);
+  if (text === null) return null;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

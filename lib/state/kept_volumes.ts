@@ -1,3 +1,5 @@
+import { readStateFile } from "./_read_state_file.ts";
+import { StateFields } from "./_state_fields.ts";
 import { writeFileAtomic } from "./write_file_atomic.ts";
 
 const FILE = "kept-volumes.json";
@@ -9,6 +11,12 @@ const FILE = "kept-volumes.json";
  *
  * Requires `--allow-read` for the state folder.
  *
+ * @param stateDir leger's state folder of the scope.
+ * @returns Volume names by deployment name; empty when there is no file.
+ * @throws {LegerError} `ERR_STATE_INVALID` naming the file and the entry
+ * when it is not JSON, not a mapping, or an entry is not a list of volume
+ * names; the codes of `fromSystemError()` when it cannot be read.
+ *
  * @example Usage
  * ```ts ignore
  * import { readKeptVolumes } from "./kept_volumes.ts";
@@ -18,12 +26,26 @@ const FILE = "kept-volumes.json";
 export async function readKeptVolumes(
   stateDir: string,
 ): Promise<Record<string, string[]>> {
+  const path = `${stateDir}/${FILE}`;
+  const text = await readStateFile(path);
+  if (text === null) return {};
+  const fields = new StateFields(
+    path,
+    "Correct the entry by hand (deployment name: list of Podman volume names), or delete the file: leger then treats the kept volumes of removed deployments as anyone else's",
+  );
+  let parsed: unknown;
   try {
-    return JSON.parse(await Deno.readTextFile(`${stateDir}/${FILE}`));
+    parsed = JSON.parse(text);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return {};
-    throw error;
+    if (!(error instanceof SyntaxError)) throw error;
+    throw fields.invalid("", `is not JSON: ${error.message}`, error);
   }
+  const root = fields.record(parsed, "");
+  const kept: Record<string, string[]> = {};
+  for (const name of Object.keys(root)) {
+    kept[name] = fields.stringList(root[name], JSON.stringify(name));
+  }
+  return kept;
 }
 
 /**

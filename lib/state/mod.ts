@@ -16,6 +16,7 @@
  */
 export * from "./paths.ts";
 export * from "./deployments_file.ts";
+export * from "./manifests_file.ts";
 export * from "./deployment_folder.ts";
 export * from "./read_deployment_state.ts";
 export * from "./choose_deployment.ts";

@@ -1,3 +1,6 @@
+import { fromSystemError } from "../errors/from_system_error.ts";
+import { writeFileRaw } from "./_write_file_raw.ts";
+
 /** Options for {@linkcode writeFileAtomic}. */
 export interface WriteFileAtomicOptions {
   /**
@@ -15,6 +18,14 @@ export interface WriteFileAtomicOptions {
  *
  * Requires `--allow-read` and `--allow-write` for the folder.
  *
+ * @param path The file.
+ * @param bytes Its new content.
+ * @param options Its permission bits.
+ * @throws {LegerError} `ERR_STATE_UNWRITABLE` naming the folder when it is
+ * read-only, full or not leger's to write (the system scope's without
+ * root); the other codes of `fromSystemError()` naming the file (a folder
+ * in its place: `ERR_PATH_TYPE`).
+ *
  * @example Usage
  * ```ts ignore
  * import { writeFileAtomic } from "./write_file_atomic.ts";
@@ -27,36 +38,9 @@ export async function writeFileAtomic(
   options: WriteFileAtomicOptions = {},
 ): Promise<void> {
   const { mode = 0o644 } = options;
-  const dir = path.slice(0, path.lastIndexOf("/")) || "/";
-  await Deno.mkdir(dir, { recursive: true });
-  const temp = `${dir}/.${
-    path.slice(dir.length + 1)
-  }.${crypto.randomUUID()}.tmp`;
   try {
-    const file = await Deno.open(temp, { write: true, createNew: true, mode });
-    try {
-      // createNew applies the umask to mode; set the exact bits before writing.
-      await Deno.chmod(temp, mode);
-      let written = 0;
-      while (written < bytes.length) {
-        written += await file.write(bytes.subarray(written));
-      }
-      await file.sync();
-    } finally {
-      file.close();
-    }
-    await Deno.rename(temp, path);
+    await writeFileRaw(path, bytes, mode);
   } catch (error) {
-    await Deno.remove(temp).catch(() => {
-      // Already gone or not removable: the original error is the one to report.
-    });
-    throw error;
-  }
-  // Flush the folder too, so that the rename itself survives a power cut.
-  const folder = await Deno.open(dir, { read: true });
-  try {
-    await folder.sync();
-  } finally {
-    folder.close();
+    throw fromSystemError(error, { path, write: true }) ?? error;
   }
 }

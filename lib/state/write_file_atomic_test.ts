@@ -1,4 +1,4 @@
-import { deepStrictEqual, strictEqual } from "node:assert/strict";
+import { deepStrictEqual, rejects, strictEqual } from "node:assert/strict";
 import { writeFileAtomic } from "./write_file_atomic.ts";
 
 Deno.test("writeFileAtomic() creates the folder and writes the bytes with the mode", async () => {
@@ -52,6 +52,56 @@ Deno.test("writeFileAtomic() removes its temporary file when the rename fails", 
       (await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name),
       ["state.yaml"],
     );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test({
+  name: "writeFileAtomic() names the folder it may not write to",
+  permissions: { read: true, write: ["/tmp/leger_write_only_here"] },
+  async fn() {
+    await rejects(
+      writeFileAtomic(
+        "/tmp/leger_not_allowed/state/deployments.yaml",
+        new TextEncoder().encode("x"),
+      ),
+      {
+        name: "LegerError",
+        code: "ERR_STATE_UNWRITABLE",
+        message:
+          `Cannot write to "/tmp/leger_not_allowed/state": leger's --allow-write permission does not cover it`,
+      },
+    );
+  },
+});
+
+Deno.test("writeFileAtomic() names the path when a folder stands where the file goes, or a file where a folder goes", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "leger_" });
+  try {
+    await Deno.mkdir(`${dir}/state.yaml`);
+    await Deno.writeTextFile(`${dir}/leger`, "");
+    const cases: [string, RegExp][] = [
+      [
+        `${dir}/state.yaml`,
+        new RegExp(
+          `^Cannot write "${dir}/state\\.yaml": it is a folder, not a file$`,
+        ),
+      ],
+      [
+        `${dir}/leger/deployments.yaml`,
+        new RegExp(
+          `^Cannot write "${dir}/leger/deployments\\.yaml": "${dir}/leger" is a file, where a folder must be$`,
+        ),
+      ],
+    ];
+    for (const [path, message] of cases) {
+      await rejects(writeFileAtomic(path, new TextEncoder().encode("x")), {
+        name: "LegerError",
+        code: "ERR_PATH_TYPE",
+        message,
+      });
+    }
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -18,7 +18,9 @@ export type ErrorJson = ReturnType<LegerError["toJSON"]>;
 
 /**
  * The state of the leger.run login: `valid` (leger.run accepted the token),
- * `expired`, `rejected` (leger.run refused the token), `missing`, `unreadable`
+ * `expired` (auth.json's date has passed, and `error` is `null`; or
+ * leger.run says the token expired, and `error` holds what it said),
+ * `rejected` (leger.run refused the token), `missing`, `unreadable`
  * (a damaged `auth.json`), `offline` (leger.run cannot be reached) or
  * `unverified` (leger.run answered with another error).
  */

@@ -9,7 +9,9 @@ export interface RenderAuthStatusOptions {
 
 /**
  * Renders `leger auth status` for a person, one section each for Tailscale,
- * leger.run, legerd and the leger.run space.
+ * leger.run, legerd and the leger.run space. A login that leger.run calls
+ * expired while `auth.json`'s date is still ahead shows what leger.run said
+ * beside that date.
  *
  * @example Usage
  * ```ts ignore
@@ -57,10 +59,23 @@ export function renderAuthStatus(
       );
       break;
     case "expired":
-      lines.push(
-        `  ${bad}The login of ${who} expired at ${leger.expires_at}`,
-        "  Run `leger auth login`",
-      );
+      if (leger.error === null) {
+        // Expired by auth.json's own date: leger.run was not asked.
+        lines.push(
+          `  ${bad}The login of ${who} expired at ${leger.expires_at}`,
+          "  Run `leger auth login`",
+        );
+      } else {
+        // leger.run said so while auth.json's date is still ahead: say
+        // what leger.run said, not a date that has not come.
+        lines.push(
+          `  ${bad}leger.run refused the login of ${who}: ${
+            short(leger.error)
+          }`,
+          `  auth.json says it is valid until ${leger.expires_at}, but leger.run no longer accepts it`,
+          ...remedyLines(leger.error),
+        );
+      }
       break;
     case "offline":
       lines.push(
@@ -118,12 +133,13 @@ export function renderAuthStatus(
 
 function problem(mark: string, error: ErrorJson | null): string[] {
   if (error === null) return [];
-  return [
-    `  ${mark}${short(error)}`,
-    ...(error.remedy ?? "").split("\n").filter((l) => l !== "").map((l) =>
-      `  ${l}`
-    ),
-  ];
+  return [`  ${mark}${short(error)}`, ...remedyLines(error)];
+}
+
+function remedyLines(error: ErrorJson): string[] {
+  return (error.remedy ?? "").split("\n").filter((l) => l !== "").map((l) =>
+    `  ${l}`
+  );
 }
 
 /** The error's message without its "Cannot …:" head, which the section title says already. */

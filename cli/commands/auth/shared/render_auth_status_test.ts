@@ -141,3 +141,54 @@ Deno.test("renderAuthStatus() shows each problem with its fix", () => {
   );
   strictEqual(text.endsWith("  Releases: shown once logged in\n"), true);
 });
+
+Deno.test("renderAuthStatus() says what leger.run said of an expired login, or the date auth.json gave", () => {
+  const cases: {
+    name: string;
+    error: AuthStatusReport["leger"]["error"];
+    lines: string[];
+  }[] = [
+    {
+      name: "expired by auth.json's date (leger.run not asked)",
+      error: null,
+      lines: [
+        `  The login of alice@github (user ${UUID}) expired at 2026-10-16T12:00:00.000Z`,
+        "  Run `leger auth login`",
+      ],
+    },
+    {
+      name: "leger.run says expired while auth.json's date is ahead",
+      error: {
+        code: "ERR_LEGER_NOT_AUTHENTICATED",
+        message:
+          "Cannot check the leger.run login: JWT validation failed: Token expired",
+        remedy: "Run `leger auth login`",
+      },
+      lines: [
+        `  leger.run refused the login of alice@github (user ${UUID}): JWT validation failed: Token expired`,
+        "  auth.json says it is valid until 2026-10-16T12:00:00.000Z, but leger.run no longer accepts it",
+        "  Run `leger auth login`",
+      ],
+    },
+  ];
+  for (const c of cases) {
+    const report: AuthStatusReport = {
+      ...REPORT,
+      leger: { ...REPORT.leger, state: "expired", error: c.error },
+      space: { ...REPORT.space, releases: null },
+    };
+    const text = renderAuthStatus(report, { terminal: false });
+    strictEqual(
+      text.includes(
+        `leger.run\n${c.lines.join("\n")}\n  api: https://api.leger.run\n`,
+      ),
+      true,
+      `${c.name}:\n${text}`,
+    );
+    strictEqual(
+      text.includes("expired at") && c.error !== null,
+      false,
+      `${c.name}: names a date that has not come`,
+    );
+  }
+});
