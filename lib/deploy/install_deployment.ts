@@ -2,6 +2,7 @@ import type { HostOps } from "../adapters/host_ops.ts";
 import { LegerError } from "../errors/mod.ts";
 import type { QuadletUnit } from "../quadlet/types.ts";
 import { checkWritable } from "../state/check_writable.ts";
+import { readDeployments } from "../state/deployments_file.ts";
 import {
   clearJournal,
   type IntentJournal,
@@ -197,6 +198,21 @@ export async function installDeployment(
       changeId,
     });
   } catch (error) {
+    if (await isRecorded(paths.stateDir, deployment.name, changeId)) {
+      // deployments.yaml names this change: it is installed. What was left
+      // of the bookkeeping is finished by the next leger (the journal stays).
+      throw new LegerError(
+        "ERR_STATE_UNWRITABLE",
+        `Installed "${deployment.name}", but could not finish recording it: ${
+          error instanceof Error ? error.message : String(error)
+        }`,
+        {
+          cause: error,
+          remedy:
+            "Fix what the error names; the next leger command that changes deployments finishes the record",
+        },
+      );
+    }
     context.progress("Undoing the changes, please wait…");
     throw await undo(intent, ops, { error, context });
   }
@@ -248,6 +264,22 @@ async function undo(
     details: [...error.details, ...state],
     remedy: error.remedy,
   });
+}
+
+/** Whether `deployments.yaml` already names the change (so it is installed). */
+async function isRecorded(
+  stateDir: string,
+  name: string,
+  changeId: string,
+): Promise<boolean> {
+  try {
+    return (await readDeployments(stateDir)).some((d) =>
+      d.name === name && d.change_id === changeId
+    );
+  } catch {
+    // Unreadable: it cannot have been written by this change.
+    return false;
+  }
 }
 
 /** Removes a temporary staged copy, and `staged/` itself when nothing else is staged. */

@@ -8,6 +8,7 @@ import {
   writeDeployments,
 } from "../state/deployments_file.ts";
 import { setKeptVolumes } from "../state/kept_volumes.ts";
+import { readManifests } from "../state/manifests_file.ts";
 import type { LegerPaths, Scope } from "../state/paths.ts";
 import { writeFileAtomic } from "../state/write_file_atomic.ts";
 
@@ -97,12 +98,7 @@ async function writeManifests(
   deployment: LoadedDeployment,
 ): Promise<void> {
   const path = `${stateDir}/manifest.json`;
-  let manifests: Record<string, unknown> = {};
-  try {
-    manifests = JSON.parse(await Deno.readTextFile(path)).deployments ?? {};
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  }
+  const manifests: Record<string, unknown> = await readManifests(stateDir);
   manifests[deployment.name] = deployment.manifest;
   await writeFileAtomic(
     path,

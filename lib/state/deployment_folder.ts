@@ -180,7 +180,10 @@ function parseRecord(text: string, dir: string): DeploymentRecord {
   const root = fields.record(parsed, "");
   const deployment = fields.string(root, "deployment", "");
   const folderName = dir.slice(dir.lastIndexOf("/") + 1);
-  if (deployment !== folderName) {
+  // An install stages in a temporary folder `.<deployment>.<id>`.
+  if (
+    deployment !== folderName && !folderName.startsWith(`.${deployment}.`)
+  ) {
     throw fields.invalid(
       "deployment",
       `is ${JSON.stringify(deployment)}, not the folder's name ${

@@ -269,3 +269,34 @@ Deno.test("staged discard removes staged updates and nothing installed", async (
   strictEqual(await exists(`${fixture.workDir}/staged/web`), false);
   deepStrictEqual(await fixture.quadletFiles(), INSTALLED);
 });
+
+Deno.test("deploy install that fails after recording itself is not undone, and the next leger finishes it", async () => {
+  await using fixture = await commandFixture();
+  const source = await fixture.writeSource("web");
+  // A damaged manifest.json: recording stops after deployments.yaml.
+  await Deno.mkdir(fixture.stateDir, { recursive: true });
+  await Deno.writeTextFile(`${fixture.stateDir}/manifest.json`, "{ not json");
+  const code = await runProgram(
+    ["deploy", "install", "--source", source, "--yes"],
+    fixture.deps,
+  );
+  strictEqual(code, 1, fixture.output.stderr);
+  match(
+    fixture.output.stderr,
+    /Installed "web", but could not finish recording it/,
+  );
+  deepStrictEqual(await fixture.quadletFiles(), INSTALLED);
+  strictEqual(fixture.host.services.get("web.service")?.activeState, "active");
+  await Deno.remove(`${fixture.stateDir}/manifest.json`);
+  fixture.clearOutput();
+  strictEqual(await runProgram(["staged", "discard"], fixture.deps), 0);
+  match(
+    fixture.output.stderr,
+    /Found the install of "web" .* complete: it is installed/,
+  );
+  strictEqual(await exists(`${fixture.stateDir}/journal.json`), false);
+  strictEqual(
+    await exists(`${fixture.workDir}/active/web/web.container`),
+    true,
+  );
+});
