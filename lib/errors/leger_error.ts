@@ -1,4 +1,5 @@
 import { ERROR_CODES, type ErrorCode } from "./codes.ts";
+import { redactUrl } from "./redact_url.ts";
 
 /** Options for {@linkcode LegerError}. */
 export interface LegerErrorOptions {
@@ -22,7 +23,9 @@ export interface LegerErrorOptions {
  * An error leger reports to the user: a code from the catalogue, a first line
  * that says what could not be done, the cause, and the remedy. Every error
  * has a remedy: without one of its own, it takes its code's from the
- * catalogue.
+ * catalogue. Its message, details and remedy never show credentials: every
+ * URL in them goes through `redactUrl()` (`https://user:token@host/…` is
+ * shown as `https://host/…`).
  *
  * @example Usage
  * ```ts
@@ -37,6 +40,10 @@ export interface LegerErrorOptions {
  * strictEqual(
  *   new LegerError("ERR_LEGER_NOT_AUTHENTICATED", "Cannot list releases").remedy,
  *   "Run `leger auth login`",
+ * );
+ * strictEqual(
+ *   new LegerError("ERR_GIT_CLONE_FAILED", "Cannot fetch https://u:tok@host/r.git").message,
+ *   "Cannot fetch https://host/r.git",
  * );
  * ```
  */
@@ -69,14 +76,16 @@ export class LegerError extends Error {
     options: LegerErrorOptions = {},
   ) {
     super(
-      message,
+      redactUrl(message),
       options.cause === undefined ? undefined : { cause: options.cause },
     );
     this.code = code;
-    this.remedy = options.remedy ?? ERROR_CODES[code].remedy;
-    this.file = options.file;
+    this.remedy = redactUrl(options.remedy ?? ERROR_CODES[code].remedy);
+    this.file = options.file === undefined
+      ? undefined
+      : redactUrl(options.file);
     this.line = options.line;
-    this.details = options.details ?? [];
+    this.details = (options.details ?? []).map(redactUrl);
   }
 
   /** The exit code a command ends with for this error. */

@@ -13,4 +13,5 @@
 export * from "./codes.ts";
 export * from "./finding.ts";
 export * from "./leger_error.ts";
+export * from "./redact_url.ts";
 export * from "./from_system_error.ts";
