@@ -64,17 +64,42 @@ export function findDropInConflicts(
   options: FindConflictsOptions = {},
 ): Finding[] {
   const { deployment: name, files = [] } = options;
-  const others = host.installed.filter((entry) =>
-    name === undefined || entry.deployment !== name
-  );
+  // The installed units each drop-in folder name reaches, in host order: read
+  // once, not once per folder of the deployment.
+  const reaches = new Map<string, InstalledQuadlet[]>();
+  for (const entry of host.installed) {
+    if (name !== undefined && entry.deployment === name) continue;
+    for (const dir of new Set(dropInDirs(entry.quadlet.file))) {
+      const reached = reaches.get(dir);
+      if (reached === undefined) reaches.set(dir, [entry]);
+      else reached.push(entry);
+    }
+  }
+  const ownOf = ownUnits(files);
   return dropInFolders(files).flatMap((folder) => {
-    const reached = others.filter((entry) =>
-      dropInDirs(entry.quadlet.file).includes(folder.name)
-    );
-    if (reached.length > 0) return [outside(folder, reached, options)];
+    const reached = reaches.get(folder.name) ?? [];
+    if (reached.length > 0) return [outside(folder, reached, options, ownOf)];
     const scope = scopeOf(folder.name);
-    return scope.wide ? [later(folder, scope.words, options)] : [];
+    return scope.wide ? [later(folder, scope.words, options, ownOf)] : [];
   });
+}
+
+/** The first unit at the top of the deployment of each kind, for {@linkcode rename}. */
+function ownUnits(
+  files: readonly string[],
+): (kind: string) => string | undefined {
+  let first: Map<string, string> | undefined;
+  return (kind) => {
+    if (first === undefined) {
+      first = new Map();
+      for (const path of files) {
+        if (path.includes("/")) continue;
+        const own = quadletKindOf(path);
+        if (own !== null && !first.has(own)) first.set(own, path);
+      }
+    }
+    return first.get(kind);
+  };
 }
 
 /** The deployment's drop-in folders: folders named `*.<kind>.d` or `<kind>.d` holding `.conf` files. */
@@ -125,6 +150,7 @@ function outside(
   folder: DropInFolder,
   reached: readonly InstalledQuadlet[],
   options: FindConflictsOptions,
+  ownOf: (kind: string) => string | undefined,
 ): Finding {
   const { words } = scopeOf(folder.name);
   const named = reached.slice(0, MAX_UNITS_NAMED).map((e) =>
@@ -146,7 +172,7 @@ function outside(
       }: ${named}${more}`,
     file: folder.files[0],
     remedy: `${
-      rename(folder, options)
+      rename(folder, ownOf)
     }, or pass --force to change those units too`,
   };
 }
@@ -155,6 +181,7 @@ function later(
   folder: DropInFolder,
   words: string,
   options: FindConflictsOptions,
+  ownOf: (kind: string) => string | undefined,
 ): Finding {
   return {
     code: "ERR_DROPIN_SCOPE",
@@ -163,7 +190,7 @@ function later(
         ours(options)
       } has one today, but every matching unit installed later will get them`,
     file: folder.files[0],
-    remedy: rename(folder, options),
+    remedy: rename(folder, ownOf),
     severity: "warning",
   };
 }
@@ -175,12 +202,13 @@ function ours(options: FindConflictsOptions): string {
 }
 
 /** The fix: a folder named after the deployment's own units of that kind. */
-function rename(folder: DropInFolder, options: FindConflictsOptions): string {
+function rename(
+  folder: DropInFolder,
+  ownOf: (kind: string) => string | undefined,
+): string {
   const stem = folder.name.slice(0, -".d".length);
   const kind = KINDS.has(stem) ? stem : stem.slice(stem.lastIndexOf(".") + 1);
-  const own = (options.files ?? []).find((path) =>
-    !path.includes("/") && quadletKindOf(path) === kind
-  );
+  const own = ownOf(kind);
   return `Move the settings into a drop-in folder named after the units they are meant for${
     own === undefined ? ` (such as NAME.${kind}.d/)` : ` (such as ${own}.d/)`
   }`;

@@ -70,20 +70,39 @@ export function findNameConflicts(
   const isOurs = (entry: InstalledQuadlet) =>
     name !== undefined && entry.deployment === name;
   const others = host.installed.filter((entry) => !isOurs(entry));
-  const installedNames = (kind: QuadletKind) =>
-    new Set(
-      host.installed.filter((e) => e.quadlet.kind === kind).map((e) =>
-        e.quadlet.resourceName
-      ),
-    );
+  const installedNames = new Map<QuadletKind, Set<string | null>>();
+  const installedNamesOf = (kind: QuadletKind) => {
+    let names = installedNames.get(kind);
+    if (names === undefined) {
+      names = new Set(
+        host.installed.filter((e) => e.quadlet.kind === kind).map((e) =>
+          e.quadlet.resourceName
+        ),
+      );
+      installedNames.set(kind, names);
+    }
+    return names;
+  };
   const ownVolumes = new Set([
     ...ownedVolumes,
     ...host.installed.filter((e) => isOurs(e) && e.quadlet.kind === "volume")
       .map((e) => e.quadlet.resourceName),
   ]);
+  const containers = new Set(host.containers ?? []);
+  const networks = new Set(host.networks ?? []);
+  const volumes = new Set(host.volumes);
+  const otherVolumes = new Set(
+    others.filter((e) => e.quadlet.kind === "volume").map((e) =>
+      e.quadlet.resourceName
+    ),
+  );
+  const candidatesOf = indexOthers(others);
   const findings: Finding[] = [];
   for (const unit of deployment) {
-    for (const entry of others) {
+    // Only the installed units that share a service or a name with the unit
+    // can conflict with it: found through maps, in host order.
+    for (const i of candidatesOf(unit)) {
+      const entry = others[i];
       const other = entry.quadlet;
       const service = sharedService(unit, other);
       if (service !== undefined) {
@@ -94,28 +113,59 @@ export function findNameConflicts(
     }
     const resource = unit.resourceName;
     if (resource === null || !known(resource)) continue;
-    if (
-      unit.kind === "container" && (host.containers ?? []).includes(resource)
-    ) {
-      if (!installedNames("container").has(resource)) {
+    if (unit.kind === "container" && containers.has(resource)) {
+      if (!installedNamesOf("container").has(resource)) {
         findings.push(existing(unit, resource));
       }
     }
-    if (unit.kind === "network" && (host.networks ?? []).includes(resource)) {
-      if (!installedNames("network").has(resource)) {
+    if (unit.kind === "network" && networks.has(resource)) {
+      if (!installedNamesOf("network").has(resource)) {
         findings.push(existing(unit, resource));
       }
     }
-    if (unit.kind === "volume" && host.volumes.includes(resource)) {
-      const otherVolume = others.some((e) =>
-        e.quadlet.kind === "volume" && e.quadlet.resourceName === resource
-      );
-      if (!ownVolumes.has(resource) && !otherVolume) {
+    if (unit.kind === "volume" && volumes.has(resource)) {
+      if (!ownVolumes.has(resource) && !otherVolumes.has(resource)) {
         findings.push(existingVolume(unit, resource, name));
       }
     }
   }
   return findings;
+}
+
+/**
+ * Indexes the installed units by their services and resource names, once:
+ * comparing each unit of the deployment with each installed unit would cost
+ * their product. Returns, for a unit, the indexes of the installed units
+ * that share one of its services or its resource name, in order.
+ */
+function indexOthers(
+  others: readonly InstalledQuadlet[],
+): (unit: QuadletUnit) => number[] {
+  const byService = new Map<string, number[]>();
+  const byResource = new Map<string, number[]>();
+  const add = (map: Map<string, number[]>, key: string, index: number) => {
+    const list = map.get(key);
+    if (list === undefined) map.set(key, [index]);
+    else if (list[list.length - 1] !== index) list.push(index);
+  };
+  others.forEach(({ quadlet }, index) => {
+    for (const service of servicesOf(quadlet)) add(byService, service, index);
+    if (quadlet.resourceName !== null) {
+      add(byResource, `${quadlet.kind}\0${quadlet.resourceName}`, index);
+    }
+  });
+  return (unit) => {
+    const found = new Set<number>();
+    for (const service of servicesOf(unit)) {
+      if (!known(service)) continue;
+      for (const index of byService.get(service) ?? []) found.add(index);
+    }
+    if (known(unit.resourceName)) {
+      const key = `${unit.kind}\0${unit.resourceName}`;
+      for (const index of byResource.get(key) ?? []) found.add(index);
+    }
+    return [...found].sort((a, b) => a - b);
+  };
 }
 
 /** A name known before the service starts: no systemd specifier or unresolved variable. */

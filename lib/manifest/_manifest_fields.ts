@@ -85,10 +85,23 @@ export class ManifestFields {
   /** The manifest's name as the user knows it (`manifest.json`, a URL). */
   readonly file: string;
   #locate: LocateField;
+  #raw: boolean;
 
-  constructor(file: string, locate: LocateField = () => undefined) {
+  /**
+   * @param file The manifest's name as the user knows it.
+   * @param locate Finds a field's line (and raw text) in the manifest.
+   * @param options `raw: false` when `locate` never gives the raw text of a
+   * number (JSON), so that reading `version` does not locate it.
+   */
+  constructor(
+    file: string,
+    locate: LocateField = () => undefined,
+    options: { raw?: boolean } = {},
+  ) {
+    const { raw = true } = options;
     this.file = file;
     this.#locate = locate;
+    this.#raw = raw;
   }
 
   /** The path of `key` inside `parent` (`services[2]` + `name`). */
@@ -173,7 +186,8 @@ export class ManifestFields {
     const path = ManifestFields.join(parent, key);
     if (value === undefined || value === null) return undefined;
     if (typeof value === "number" && Number.isFinite(value)) {
-      return this.#locate(path)?.raw ?? String(value);
+      return (this.#raw ? this.#locate(path)?.raw : undefined) ??
+        String(value);
     }
     if (typeof value === "string" && value !== "") return value;
     throw this.invalid(

@@ -7,7 +7,7 @@ import {
 } from "js-yaml";
 import { LegerError } from "../errors/mod.ts";
 import type { Manifest } from "./types.ts";
-import { lineColumnAt } from "./_line_column.ts";
+import { lineIndex } from "./_line_column.ts";
 import { ManifestFields } from "./_manifest_fields.ts";
 import { yamlPathSpans } from "./_yaml_path_spans.ts";
 
@@ -68,10 +68,12 @@ export function parseLegerYaml(
   const { file = ".leger.yaml" } = options;
   const { document, events } = loadYaml(text, file);
   const spans = yamlPathSpans(text, events);
+  let locate: ReturnType<typeof lineIndex> | undefined;
   const fields = new ManifestFields(file, (path) => {
     const span = spans.get(path);
     if (span === undefined) return undefined;
-    const { line } = lineColumnAt(text, span.offset);
+    // Indexed on first use: most manifests never need a line.
+    const { line } = (locate ??= lineIndex(text))(span.offset);
     return span.raw === undefined ? { line } : { line, raw: span.raw };
   });
   const root = document === null ? {} : fields.record(document, "");

@@ -2,7 +2,7 @@ import { parseEvents, YAMLException } from "js-yaml";
 import { LegerError } from "../errors/mod.ts";
 import type { Manifest } from "./types.ts";
 import { findJsonSyntaxProblem } from "./_find_json_syntax_problem.ts";
-import { lineColumnAt } from "./_line_column.ts";
+import { lineColumnAt, lineIndex } from "./_line_column.ts";
 import { type LocateField, ManifestFields } from "./_manifest_fields.ts";
 import { parseCliManifest } from "./_parse_cli_manifest.ts";
 import { parseFileListManifest } from "./_parse_file_list_manifest.ts";
@@ -85,7 +85,8 @@ export function parseManifestJson(
       },
     );
   }
-  const fields = new ManifestFields(file, locateInJson(text));
+  // JSON keeps no raw text of a number: `1.10` is read as 1.1 either way.
+  const fields = new ManifestFields(file, locateInJson(text), { raw: false });
   const root = fields.record(document, "");
   if ("files" in root) return parseFileListManifest(root, fields);
   if ("services" in root) return parseCliManifest(root, fields);
@@ -105,8 +106,9 @@ function locateInJson(text: string): LocateField {
     if (lines === undefined) {
       lines = new Map();
       try {
+        const locate = lineIndex(text);
         for (const [key, span] of yamlPathSpans(text, parseEvents(text, {}))) {
-          lines.set(key, lineColumnAt(text, span.offset).line);
+          lines.set(key, locate(span.offset).line);
         }
       } catch (err) {
         // A JSON text YAML cannot read (rare: tabs in odd places) only costs the line number.
