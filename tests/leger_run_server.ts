@@ -14,7 +14,7 @@
  *
  * await using server = await LegerRunServer.start();
  * const release = server.addRelease(userUuid, { name: "production" });
- * await server.addStaticDir(`${userUuid}/v${release.version}`, "../shared/fixtures/leger-run-rendered/v1");
+ * await server.addStaticDir(`${userUuid}/v${release.version}`, "tests/testdata/leger-run-rendered/v1");
  * server.fail({ path: "/releases", failure: { status: 503, code: "internal_error", message: "D1 unavailable" } });
  * server.staticFault({ path: `${userUuid}/v1/caddy.container`, fault: { type: "status", status: 500 }, times: 1 });
  * // LEGER_API_URL=server.apiUrl LEGER_STATIC_URL=server.staticUrl LEGER_WEB_URL=server.webUrl
@@ -30,7 +30,7 @@
  *
  * ```sh
  * deno run --allow-net=127.0.0.1 --allow-read tests/leger_run_server.ts --port 8787 \
- *   --static f44a09fc-90d1-5f2b-bf2c-7380100ec435/v1=../shared/fixtures/leger-run-rendered/v1
+ *   --static f44a09fc-90d1-5f2b-bf2c-7380100ec435/v1=tests/testdata/leger-run-rendered/v1
  * ```
  *
  * @module
@@ -140,7 +140,13 @@ export type StaticFault =
    * proxy or CDN in front of the service might: to a host outside leger's
    * network permission, or to another loopback address.
    */
-  | { type: "redirect"; location: string; status?: 301 | 302 | 307 | 308 };
+  | { type: "redirect"; location: string; status?: 301 | 302 | 307 | 308 }
+  /**
+   * Sends the headers at once, then the body one byte every `everyMs`
+   * (2000 when absent): a server that is alive but so slow that no timeout
+   * of a single read or a single answer ever sees it stall.
+   */
+  | { type: "trickle"; everyMs?: number };
 
 /** Makes matching static files misbehave. */
 export interface StaticFaultRule {
@@ -871,6 +877,9 @@ export class LegerRunServer implements AsyncDisposable {
       await released;
     }
     const stored = this.#static.get(key);
+    if (fault?.type === "trickle" && stored !== undefined) {
+      return trickle(stored, fault.everyMs ?? 2000, this.#closing.promise);
+    }
     if (stored === undefined) {
       return new Response("Not Found", {
         status: 404,
@@ -928,6 +937,45 @@ export class LegerRunServer implements AsyncDisposable {
   #iso(): string {
     return new Date(this.#options.now()).toISOString();
   }
+}
+
+/** An answer whose body comes one byte every `everyMs`, until `closing`. */
+function trickle(
+  body: Uint8Array,
+  everyMs: number,
+  closing: Promise<unknown>,
+): Response {
+  let sent = 0;
+  let closed = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let wake = () => {};
+  closing.then(() => {
+    closed = true;
+    clearTimeout(timer);
+    wake();
+  });
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (sent > 0) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          timer = setTimeout(resolve, everyMs);
+        });
+      }
+      if (closed) return controller.close();
+      controller.enqueue(body.slice(sent, ++sent));
+      if (sent === body.length) controller.close();
+    },
+    cancel() {
+      clearTimeout(timer);
+    },
+  });
+  return new Response(stream, {
+    headers: {
+      "content-type": "application/octet-stream",
+      "content-length": String(body.length),
+    },
+  });
 }
 
 function success(data: unknown): Response {

@@ -9,15 +9,18 @@ import { planSource } from "../../lib/deploy/plan_source.ts";
 import type { DeploymentPlan } from "../../lib/deploy/plan_types.ts";
 import { resolveScope } from "../../lib/deploy/scope.ts";
 import { type CommandDeps, deployContextOf } from "../deps.ts";
-import { flag, scopeOption } from "../options.ts";
+import { flag, scopeOption, timeoutOption } from "../options.ts";
 import type { CommandLine } from "../spec.ts";
-import { renderProblems } from "../render_plan.ts";
+import { renderMissingSecrets, renderProblems } from "../render_plan.ts";
+import { whileFetching } from "../while_fetching.ts";
 import { printPlan } from "./shared/print_plan.ts";
 
 /** The options of `leger validate`. */
 export interface ValidateOptions {
   /** The deployment folder (or any source `--source` takes). */
   folder: string;
+  /** `--timeout` in milliseconds: the limit of fetching a Git or leger.run source. */
+  timeoutMs?: number;
   /** `--scope`, or the default of the user running leger. */
   scope?: Scope;
   /** Print one JSON document. */
@@ -28,6 +31,7 @@ export interface ValidateOptions {
 export function parse(line: CommandLine): ValidateOptions {
   return {
     folder: line.args[0],
+    timeoutMs: timeoutOption(line),
     scope: scopeOption(line),
     json: flag(line, "json"),
   };
@@ -40,10 +44,14 @@ export async function run(
 ): Promise<number> {
   const { context } = deps;
   const scope = resolveScope(options.scope, context);
-  const { plan } = await planSource(
-    options.folder,
-    deployContextOf(deps, scope),
-    { planUnreadable: options.json },
+  const { plan } = await whileFetching(
+    deps,
+    (signal) =>
+      planSource(options.folder, deployContextOf(deps, scope), {
+        planUnreadable: options.json,
+        timeoutMs: options.timeoutMs,
+        signal,
+      }),
   );
   return printPlan(plan, {
     json: options.json,
@@ -60,6 +68,7 @@ function renderValidation(plan: DeploymentPlan): string {
       count(plan.errors.length, "error")
     }, ${count(plan.conflicts.length, "conflict")}`;
   return [
+    ...renderMissingSecrets(plan.secrets_missing),
     ...renderProblems("Conflicts", plan.conflicts),
     ...renderProblems("Errors", plan.errors),
     ...(plan.warnings.length ? renderProblems("Warnings", plan.warnings) : []),

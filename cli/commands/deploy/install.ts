@@ -17,10 +17,11 @@ import { checkScopeIsMine, resolveScope } from "../../../lib/deploy/scope.ts";
 import { abortOnSignals } from "../../abort_on_signals.ts";
 import { confirm } from "../../confirm.ts";
 import { type CommandDeps, deployContextOf } from "../../deps.ts";
-import { flag, scopeOption, text } from "../../options.ts";
-import { renderPlan } from "../../render_plan.ts";
+import { flag, scopeOption, text, timeoutOption } from "../../options.ts";
+import { renderMissingSecrets, renderPlan } from "../../render_plan.ts";
 import type { CommandLine } from "../../spec.ts";
 import { printPlan } from "../shared/print_plan.ts";
+import { whileFetching } from "../../while_fetching.ts";
 import { installDocument } from "./_install_result.ts";
 
 /** The options of `leger deploy install`. */
@@ -43,6 +44,8 @@ export interface InstallOptions {
   yes: boolean;
   /** Wait for another leger process instead of failing. */
   wait: boolean;
+  /** `--timeout` in milliseconds: the limit of fetching a Git or leger.run source. */
+  timeoutMs?: number;
   /** `--scope`, or the default of the user running leger. */
   scope?: Scope;
   /** Print one JSON document. */
@@ -61,6 +64,7 @@ export function parse(line: CommandLine): InstallOptions {
     force: flag(line, "force"),
     yes: flag(line, "yes"),
     wait: flag(line, "wait"),
+    timeoutMs: timeoutOption(line),
     scope: scopeOption(line),
     json: flag(line, "json"),
   };
@@ -80,12 +84,18 @@ export async function run(
     version: options.version,
     release: options.source === undefined ? options.name : undefined,
     name: options.source === undefined ? undefined : options.name,
+    timeoutMs: options.timeoutMs,
   };
   if (options.dryRun) {
-    const { plan } = await planSource(options.source, pipeline, {
-      ...sourceOptions,
-      planUnreadable: options.json,
-    });
+    const { plan } = await whileFetching(
+      deps,
+      (signal) =>
+        planSource(options.source, pipeline, {
+          ...sourceOptions,
+          signal,
+          planUnreadable: options.json,
+        }),
+    );
     const code = printPlan(plan, {
       json: options.json,
       context,
@@ -98,10 +108,10 @@ export async function run(
   }
   checkScopeIsMine(scope, context);
   await using _lock = await lockScope(pipeline, { wait: options.wait });
-  const deployment = await resolveSource(
-    options.source,
-    pipeline,
-    sourceOptions,
+  const deployment = await whileFetching(
+    deps,
+    (signal) =>
+      resolveSource(options.source, pipeline, { ...sourceOptions, signal }),
   );
   // Asked while planning runs; its answer (or refusal) matters after the prompt.
   pipeline.detectSupport().catch(() => {});
@@ -115,14 +125,12 @@ export async function run(
         forced.map((c) => `  ${c.file}: ${c.message} [${c.code}]\n`).join(""),
     );
   }
-  const { plan, missingSecrets } = prepared;
+  const { plan } = prepared;
   context.err(renderPlan(plan, { terminal: context.stdoutIsTerminal }));
-  if (missingSecrets.length > 0) {
+  if (plan.secrets_missing.length > 0) {
+    // Said again right before the question, with the command that fixes it.
     context.err(
-      `Warning: ${missingSecrets.length} secret${
-        missingSecrets.length === 1 ? " is" : "s are"
-      } not in Podman yet: ${missingSecrets.join(", ")}\n` +
-        "  legerd creates them from leger.run once it runs; until then the units that use them are installed but not started.\n",
+      `Warning: ${renderMissingSecrets(plan.secrets_missing).join("\n")}\n`,
     );
   }
   if (!options.yes) {
