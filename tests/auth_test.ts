@@ -785,3 +785,23 @@ Deno.test("leger auth logout --purge-secrets fails before removing anything, sin
   );
   deepStrictEqual(await Deno.readFile(box.authFile), before);
 });
+
+Deno.test("leger auth status never prints credentials of a configured leger.run URL", async () => {
+  await using box = await sandbox();
+  const withSecret = (url: string) =>
+    url.replace("://", "://robot:hunter2secret@");
+  const env = {
+    LEGER_API_URL: withSecret(box.server.apiUrl),
+    LEGER_STATIC_URL: withSecret(box.server.staticUrl),
+  };
+  for (const args of [["auth", "status", "--json"], ["auth", "status"]]) {
+    const result = await box.leger(args, env);
+    strictEqual(
+      `${result.stdout}${result.stderr}`.includes("hunter2secret"),
+      false,
+      `${
+        args.join(" ")
+      } printed the password:\n${result.stdout}${result.stderr}`,
+    );
+  }
+});

@@ -1,3 +1,4 @@
+import { redactUrl } from "../../../../lib/errors/redact_url.ts";
 import { LegerRunApiError } from "../../../../lib/api/leger_run_api_error.ts";
 import { LegerRunClient } from "../../../../lib/api/leger_run_client.ts";
 import type { LegerRunUrls } from "../../../../lib/api/resolve_leger_run_urls.ts";
@@ -151,7 +152,7 @@ async function gatherLeger(
   const path = authFilePath(pathEnvOf(deps.context));
   const leger: AuthStatusReport["leger"] = {
     state: "missing",
-    api_url: urls.api,
+    api_url: redactUrl(urls.api),
     auth_file: path,
     user_uuid: null,
     login_name: null,
@@ -229,7 +230,7 @@ async function gatherSpace(
     user_uuid: userUuid,
     static_url: userUuid === null
       ? null
-      : staticSpaceUrl(urls.static, userUuid),
+      : redactUrl(staticSpaceUrl(urls.static, userUuid)),
     releases: null,
     error: null,
   };
