@@ -38,6 +38,11 @@ export interface CommandDeps {
   detectSupport?: () => Promise<QuadletSupport>;
   /** Podman's quadlet generator; looked up when absent. */
   findGenerator?: () => Promise<string | null>;
+  /**
+   * Waits between two checks that started services stay up; 250 ms when
+   * absent (tests pass one that does not wait).
+   */
+  settlePause?: () => Promise<void>;
 }
 
 /**

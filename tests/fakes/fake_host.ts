@@ -547,6 +547,7 @@ export function fakeDeps(
         replace: true,
       }),
     findGenerator: () => Promise.resolve(null),
+    settlePause: () => Promise.resolve(),
   };
   return { deps, output };
 }

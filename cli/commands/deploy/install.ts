@@ -146,6 +146,7 @@ export async function run(
     start: options.start,
     pull: options.pull,
     terminal: context.stderrIsTerminal,
+    pause: deps.settlePause,
     signal: signals.signal,
   });
   context.out(
