@@ -103,8 +103,13 @@ async function quadletFiles(
   );
   const known = new Set(recorded.map((file) => file.path));
   const found: HostFile[] = [];
+  // One listing of the folder answers for every path whose first part is not
+  // in it, as for a new deployment: a stat of each of 10,000 files cost 0.7 s.
+  let top: Set<string> | null | undefined;
   for (const path of paths) {
     if (known.has(path)) continue;
+    top ??= await topNames(quadletDir);
+    if (top !== null && !top.has(path.split("/", 1)[0])) continue;
     const existing = await existingPath(quadletDir, path);
     if (existing !== null && !known.has(existing)) {
       known.add(existing);
@@ -112,6 +117,22 @@ async function quadletFiles(
     }
   }
   return [...recorded, ...found];
+}
+
+/**
+ * The names at the top of `dir` (none when it does not exist), or `null`
+ * when it cannot be listed: then each path is looked up on its own.
+ */
+async function topNames(dir: string): Promise<Set<string> | null> {
+  const names = new Set<string>();
+  try {
+    for await (const entry of Deno.readDir(dir)) names.add(entry.name);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return names;
+    if (error instanceof Deno.errors.PermissionDenied) return null;
+    throw error;
+  }
+  return names;
 }
 
 /**
