@@ -5,6 +5,9 @@ import type { LoadedDeployment } from "../source/types.ts";
 import { validateDeployment } from "../validate/validate_deployment.ts";
 import type { DeployContext } from "./context.ts";
 
+/** How long Podman's generator may take over a deployment. */
+const GENERATOR_TIMEOUT_MS = 10_000;
+
 /** Options for {@linkcode validateUnits}. */
 export interface ValidateUnitsOptions {
   /**
@@ -14,6 +17,13 @@ export interface ValidateUnitsOptions {
   installedUnits: ReadonlySet<string> | Promise<ReadonlySet<string>>;
   /** What loading the units found already (files that did not parse). */
   loadFindings: readonly Finding[];
+  /**
+   * How long Podman's generator may take; past it, its checks are skipped
+   * with a warning.
+   *
+   * @default {10000}
+   */
+  generatorTimeoutMs?: number;
 }
 
 /**
@@ -47,7 +57,7 @@ export async function validateUnits(
 ): Promise<Finding[]> {
   const [installedUnits, generator] = await Promise.all([
     options.installedUnits,
-    runGenerator(deployment, units, context),
+    runGenerator(deployment, units, context, options.generatorTimeoutMs),
   ]);
   const own = [
     ...options.loadFindings,
@@ -67,6 +77,7 @@ async function runGenerator(
   deployment: LoadedDeployment,
   units: readonly LoadedUnit[],
   context: DeployContext,
+  timeoutMs = GENERATOR_TIMEOUT_MS,
 ): Promise<Finding[]> {
   const generator = await context.findGenerator();
   if (generator === null) return [];
@@ -75,14 +86,31 @@ async function runGenerator(
   const dir = local
     ? deployment.source.location
     : await writeTempCopy(deployment);
+  // The generator has no limit of its own: a pathological unit (a value
+  // continued over hundreds of thousands of lines) can keep it busy for
+  // half a minute. leger's own checks have run; say that Podman's did not.
+  const limit = AbortSignal.timeout(timeoutMs);
   try {
     const findings = await checkWithQuadletGenerator(dir, {
       user: context.scope === "user",
       generator,
       runner: context.runner,
       units: units.map((unit) => unit.unit),
+      signal: limit,
     });
     return findings ?? [];
+  } catch (error) {
+    if (!limit.aborted) throw error;
+    return [{
+      code: "ERR_QUADLET_GENERATOR",
+      severity: "warning",
+      file: "",
+      message: `Podman's quadlet generator did not finish within ${
+        timeoutMs / 1000
+      } s, so its own checks were skipped`,
+      remedy:
+        "Look for an unusually large unit or value; `leger validate` reports what leger itself checks",
+    }];
   } finally {
     if (!local) await Deno.remove(dir, { recursive: true });
   }
