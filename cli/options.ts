@@ -58,6 +58,9 @@ export function scopeOption(line: CommandLine): Scope | undefined {
   return value === "user" || value === "system" ? value : undefined;
 }
 
+/** Timers hold at most 2^31 − 1 ms (about 24.8 days). */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 /**
  * `--timeout <seconds>` in milliseconds, or `undefined` when it was not
  * given (the fetch's own default then applies).
@@ -81,10 +84,14 @@ export function timeoutOption(line: CommandLine): number | undefined {
   const value = text(line, "timeout");
   if (value === undefined) return undefined;
   const ms = Math.round(Number(value) * 1000);
-  if (!SECONDS_REGEXP.test(value) || ms <= 0) {
+  // Timers hold at most 2^31 − 1 ms (about 24.8 days); a millisecond is the
+  // least a fetch can be given.
+  if (!SECONDS_REGEXP.test(value) || ms < 1 || ms > MAX_TIMEOUT_MS) {
     throw new LegerError(
       "ERR_USAGE",
-      `Cannot use --timeout "${value}": expected a number of seconds above 0`,
+      `Cannot use --timeout "${value}": expected seconds from 0.001 to ${
+        MAX_TIMEOUT_MS / 1000
+      }`,
       { remedy: "Pass the seconds a fetch may take, such as `--timeout 120`" },
     );
   }

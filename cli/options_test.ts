@@ -8,8 +8,21 @@ Deno.test("timeoutOption() reads --timeout as milliseconds", () => {
   strictEqual(timeoutOption({ args: [], options: {} }), undefined);
 });
 
-Deno.test("timeoutOption() refuses what is not a number of seconds above 0", async (t) => {
-  for (const value of ["0", "0.0001", "-1", "1e3", "ten", "", "5s", " 5"]) {
+Deno.test("timeoutOption() refuses what is not a number of seconds a timer can hold", async (t) => {
+  for (
+    const value of [
+      "0",
+      "0.0001",
+      "-1",
+      "1e3",
+      "ten",
+      "",
+      "5s",
+      " 5",
+      "99999999999",
+      "2147484",
+    ]
+  ) {
     await t.step(JSON.stringify(value), () => {
       throws(
         () => timeoutOption({ args: [], options: { timeout: value } }),
@@ -17,7 +30,7 @@ Deno.test("timeoutOption() refuses what is not a number of seconds above 0", asy
           strictEqual((error as LegerError).code, "ERR_USAGE");
           strictEqual(
             (error as LegerError).message,
-            `Cannot use --timeout "${value}": expected a number of seconds above 0`,
+            `Cannot use --timeout "${value}": expected seconds from 0.001 to 2147483.647`,
           );
           return error instanceof LegerError;
         },
