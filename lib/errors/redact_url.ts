@@ -40,8 +40,25 @@ const SECRET_USER_SCHEMES = new Set(["http", "https", "ftp", "ftps"]);
  * strictEqual(redactUrl("git@github.com:org/repo.git"), "git@github.com:org/repo.git");
  * ```
  */
+/** A URL's query string: from `?` to white space, `#`, a quote or a bracket. */
+const QUERY_REGEXP =
+  /(\b[a-z][a-z0-9+.-]*:\/\/[^\s?#"'<>()[\]]*\?)([^\s#"'<>()[\]]*)/gi;
+
 export function redactUrl(text: string): string {
-  return text.replace(
+  // Tokens also travel in query strings (`?access_token=…`): their values go,
+  // their names stay.
+  const withoutQueries = text.replace(
+    QUERY_REGEXP,
+    (_match, head: string, query: string) =>
+      head +
+      query.split("&").map((pair) => {
+        const equals = pair.indexOf("=");
+        return equals === -1 || equals === pair.length - 1
+          ? pair
+          : `${pair.slice(0, equals + 1)}***`;
+      }).join("&"),
+  );
+  return withoutQueries.replace(
     USERINFO_REGEXP,
     (_match, scheme: string, userinfo: string) => {
       if (SECRET_USER_SCHEMES.has(scheme.toLowerCase())) return `${scheme}://`;

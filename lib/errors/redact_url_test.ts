@@ -34,6 +34,16 @@ const CASES: [string, string, string][] = [
     "git@github.com:org/repo.git",
   ],
   [
+    "drops the values of a query string, keeping their names",
+    "https://u:tok@host/repo.git?x=ghp_SECRET&ref=main&flag#frag",
+    "https://host/repo.git?x=***&ref=***&flag#frag",
+  ],
+  [
+    "drops query values in running text",
+    'Cannot fetch "https://static.example/v1/?token=abc": 404',
+    'Cannot fetch "https://static.example/v1/?token=***": 404',
+  ],
+  [
     "leaves a URL without credentials",
     "https://github.com/org/repo/tree/main",
     "https://github.com/org/repo/tree/main",
