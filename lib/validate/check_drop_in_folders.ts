@@ -12,23 +12,39 @@ const KINDS: ReadonlySet<string> = new Set(QUADLET_KINDS);
  * `error reading directory "…": not a directory`, and the settings meant for
  * the unit never apply.
  *
+ * Also finds folders named like a unit (`db.container/` holding files):
+ * Podman's generator reads every name in the quadlet folder that ends in a
+ * unit's extension as a unit, and stops on a folder there.
+ *
  * @param deploymentFiles Every file of the deployment by its `/`-separated
  * path, as a source lists them (a folder is never listed; a file is).
  * @returns One `ERR_UNIT_NAME_INVALID` error per such file, in the order
- * given.
+ * given, then one per folder named like a unit.
  *
  * @example Usage
  * ```ts
  * import { checkDropInFolders } from "./check_drop_in_folders.ts";
  * import { deepStrictEqual } from "node:assert/strict";
  *
- * const findings = checkDropInFolders(["web.container", "web.container.d", "db.container.d/10-a.conf"]);
- * deepStrictEqual(findings.map((f) => [f.code, f.file]), [["ERR_UNIT_NAME_INVALID", "web.container.d"]]);
+ * const findings = checkDropInFolders([
+ *   "web.container", "web.container.d", "db.container.d/10-a.conf", "db.container/init.sql",
+ * ]);
+ * deepStrictEqual(findings.map((f) => [f.code, f.file]), [
+ *   ["ERR_UNIT_NAME_INVALID", "web.container.d"],
+ *   ["ERR_UNIT_NAME_INVALID", "db.container"],
+ * ]);
  * ```
  */
 export function checkDropInFolders(
   deploymentFiles: readonly string[],
 ): Finding[] {
+  return [
+    ...dropInFiles(deploymentFiles),
+    ...unitFolders(deploymentFiles),
+  ];
+}
+
+function dropInFiles(deploymentFiles: readonly string[]): Finding[] {
   return deploymentFiles.flatMap((path) => {
     const name = path.slice(path.lastIndexOf("/") + 1);
     if (!name.endsWith(".d")) return [];
@@ -60,4 +76,29 @@ function target(stem: string): string {
   }
   if (unit.endsWith("@")) return `every instance of ${stem}`;
   return stem;
+}
+
+/** Folders at the top whose names end in a unit's extension (`db.container/`). */
+function unitFolders(deploymentFiles: readonly string[]): Finding[] {
+  const seen = new Set<string>();
+  const findings: Finding[] = [];
+  for (const path of deploymentFiles) {
+    const slash = path.indexOf("/");
+    if (slash === -1) continue;
+    const folder = path.slice(0, slash);
+    if (seen.has(folder) || quadletKindOf(folder) === null) continue;
+    seen.add(folder);
+    const ext = folder.slice(folder.lastIndexOf("."));
+    findings.push({
+      code: "ERR_UNIT_NAME_INVALID",
+      message:
+        `Cannot use "${folder}" as a folder (it holds ${path}): Podman reads every name in the quadlet folder that ends in ${ext} as a unit, and stops on a folder there`,
+      file: folder,
+      remedy:
+        `Rename the folder ${folder} to a name that does not end in ${ext}, such as ${
+          folder.slice(0, -ext.length)
+        }-files (and the Volume= lines that name it); if it holds drop-ins for ${folder}, name it ${folder}.d and give the files names ending in .conf`,
+    });
+  }
+  return findings;
 }

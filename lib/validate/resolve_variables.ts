@@ -19,7 +19,11 @@ export interface ResolvedVariables {
    * cannot be resolved are left as they were.
    */
   quadlet: QuadletUnit;
-  /** One warning per value that cannot be resolved, at its file and line. */
+  /**
+   * One warning per value that cannot be resolved, and one error per
+   * published port that systemd resolves into a value Podman rejects, at its
+   * file and line.
+   */
   findings: Finding[];
 }
 
@@ -48,11 +52,16 @@ const NAME_KEY: Partial<Record<QuadletUnit["kind"], string>> = {
  * environment (`podman run --env`) and does not count.
  *
  * A value that cannot be resolved here — an unset variable (systemd's own
- * environment or an `EnvironmentFile=` may set it), a `$NAME` inside a word
- * (passed on as it is), a whole-word `$…` that is no variable name, a value
- * with white space (split into several arguments), or a result Podman cannot
- * parse — is a warning (`ERR_UNIT_INVALID_VALUE`) at its line, and the value
- * is left as it was (the checks then skip it).
+ * environment or an `EnvironmentFile=` may set it), a whole-word `$…` that
+ * is no variable name, a value with white space (split into several
+ * arguments), or a name that does not resolve — is a warning
+ * (`ERR_UNIT_INVALID_VALUE`) at its line, and the value is left as it was
+ * (the checks then skip it). A `PublishPort=` whose outcome is known and
+ * that Podman rejects — an expanded value it cannot parse
+ * (`127.0.0.1:${P}x:80`, `${P}${Q}:80` as `181501:80`), or a `$` systemd
+ * passes on as it is (`$$:80` as `$:80`, an unclosed `${`, a `$NAME` inside a
+ * word) — is an error with the same code, naming the value Podman gets: the
+ * start would fail.
  *
  * @param unit The parsed unit, its drop-ins merged.
  * @param quadlet Its typed view.
@@ -87,7 +96,11 @@ export function resolveVariables(
     if (!port.spec.includes("$")) return port;
     const resolved = resolvePort(port, env);
     if ("reason" in resolved) {
-      findings.push(warning(port, `PublishPort=${port.spec}`, resolved));
+      findings.push(
+        resolved.error
+          ? invalidPort(port, resolved)
+          : warning(port, `PublishPort=${port.spec}`, resolved),
+      );
       return port;
     }
     return resolved;
@@ -110,7 +123,13 @@ export function resolveVariables(
 interface Problem {
   reason: string;
   remedy: string;
+  /** The outcome is known and Podman rejects it: an error, not a warning. */
+  error?: boolean;
 }
+
+/** `$` left in a port once systemd has expanded it: Podman gets it as it is. */
+const LITERAL_DOLLAR_REMEDY =
+  "Write each variable as ${NAME} with its closing brace (systemd turns $$ into a single $), and set it with Environment= in [Service]";
 
 function resolvePort(
   port: PublishedPort,
@@ -118,8 +137,19 @@ function resolvePort(
 ): PublishedPort | Problem {
   const expansion = expandWord(port.spec, env.variables);
   const problem = describe(expansion, env);
-  if (problem !== undefined) return problem;
+  if (problem !== undefined) {
+    // A `$NAME` inside a word reaches Podman as it is, and no port holds `$`.
+    return expansion.literal.length > 0 ? { ...problem, error: true } : problem;
+  }
   const value = expansion.value!;
+  if (value.includes("$")) {
+    return {
+      reason:
+        `systemd passes "${value}" to Podman, which cannot use it: a port or address holds no "$"`,
+      remedy: LITERAL_DOLLAR_REMEDY,
+      error: true,
+    };
+  }
   try {
     return parsePublishPort(value, { file: port.file, line: port.line });
   } catch (error) {
@@ -131,6 +161,7 @@ function resolvePort(
         `systemd expands it to "${value}", which Podman cannot use: ${error.message}`,
       remedy:
         "Fix the Environment= line in [Service] that sets its variable, or write the port in PublishPort=",
+      error: true,
     };
   }
 }
@@ -229,6 +260,17 @@ function assignments(value: string): [string, string][] {
       ? [[name, word.slice(eq + 1)] as [string, string]]
       : [];
   });
+}
+
+/** The error of a published port systemd expands into a value Podman rejects. */
+function invalidPort(port: PublishedPort, problem: Problem): Finding {
+  return {
+    code: "ERR_UNIT_INVALID_VALUE",
+    message: `Cannot use "PublishPort=${port.spec}": ${problem.reason}`,
+    file: port.file,
+    line: port.line,
+    remedy: `${problem.remedy} (${port.file}:${port.line})`,
+  };
 }
 
 function warning(

@@ -154,14 +154,6 @@ Deno.test("resolveVariables() warns, naming file and line, where it cannot resol
       remedy: /Add Environment=P=…/,
     },
     {
-      name: "$NAME inside a word",
-      text:
-        `${IMAGE}PublishPort=127.0.0.1:$P:80\n[Service]\nEnvironment=P=18111\n`,
-      line: 3,
-      message: /systemd passes "\$P" on as it is: it expands \$NAME only/,
-      remedy: /Write \$\{P\}/,
-    },
-    {
       name: "a word starting with $ that is no name",
       text: `${IMAGE}PublishPort=$P:80\n[Service]\nEnvironment=P=18112\n`,
       line: 3,
@@ -175,14 +167,6 @@ Deno.test("resolveVariables() warns, naming file and line, where it cannot resol
       line: 3,
       message: /splits it into several arguments/,
       remedy: /one value per line/,
-    },
-    {
-      name: "a value Podman cannot use once expanded",
-      text: `${IMAGE}PublishPort=\${P}:80\n[Service]\nEnvironment=P=http\n`,
-      line: 3,
-      message:
-        /systemd expands it to "http:80", which Podman cannot use: Cannot parse port "http:80"/,
-      remedy: /Fix the Environment= line/,
     },
     {
       name: "an unset variable in ContainerName=",
@@ -235,4 +219,96 @@ Deno.test("resolveVariables() takes [Service] Environment= from a drop-in", () =
   );
   deepStrictEqual(findings, []);
   strictEqual(quadlet.ports[0].hostPort, "18115");
+});
+
+Deno.test("resolveVariables() makes a port Podman would reject once expanded an error, naming file, line and the value", async (t) => {
+  const SERVICE = "[Service]\nEnvironment=P=18150 Q=1\n";
+  const cases: {
+    name: string;
+    port: string;
+    message: RegExp;
+    remedy: RegExp;
+  }[] = [
+    {
+      name: "a letter after the variable",
+      port: "127.0.0.1:${P}x:80",
+      message:
+        /systemd expands it to "127\.0\.0\.1:18150x:80", which Podman cannot use: Cannot parse port/,
+      remedy: /Fix the Environment= line/,
+    },
+    {
+      name: "two variables out of range together",
+      port: "${P}${Q}:80",
+      message:
+        /systemd expands it to "181501:80", which Podman cannot use: .*65535: current value is 181501/,
+      remedy: /Fix the Environment= line/,
+    },
+    {
+      name: "an unclosed ${",
+      port: "${:80",
+      message: /systemd passes "\$\{:80" to Podman, which cannot use it/,
+      remedy: /closing brace/,
+    },
+    {
+      name: "an unclosed ${NAME",
+      port: "127.0.0.1:${A:80",
+      message: /systemd passes "127\.0\.0\.1:\$\{A:80" to Podman/,
+      remedy: /closing brace/,
+    },
+    {
+      name: "$$, which systemd turns into $",
+      port: "$$:80",
+      message: /systemd passes "\$:80" to Podman, which cannot use it/,
+      remedy: /systemd turns \$\$ into a single \$/,
+    },
+    {
+      name: "$$ before a variable name",
+      port: "127.0.0.1:$${P}:80",
+      message: /systemd passes "127\.0\.0\.1:\$\{P\}:80" to Podman/,
+      remedy: /closing brace/,
+    },
+    {
+      name: "$NAME inside a word",
+      port: "127.0.0.1:$P:80",
+      message: /systemd passes "\$P" on as it is: it expands \$NAME only/,
+      remedy: /Write \$\{P\}/,
+    },
+    {
+      name: "a value that is no port",
+      port: "${P}:80",
+      message: /./,
+      remedy: /./,
+    },
+  ];
+  for (const c of cases) {
+    await t.step(c.name, () => {
+      const text = c.name === "a value that is no port"
+        ? `${IMAGE}PublishPort=${c.port}\n[Service]\nEnvironment=P=http\n`
+        : `${IMAGE}PublishPort=${c.port}\n${SERVICE}`;
+      const { quadlet, findings } = resolve(text);
+      strictEqual(findings.length, 1, JSON.stringify(findings));
+      const [finding] = findings;
+      strictEqual(finding.code, "ERR_UNIT_INVALID_VALUE");
+      strictEqual(finding.severity, undefined);
+      strictEqual(finding.file, "web.container");
+      strictEqual(finding.line, 3);
+      strictEqual(
+        finding.message.startsWith(`Cannot use "PublishPort=${c.port}": `),
+        true,
+        finding.message,
+      );
+      match(finding.message, c.message);
+      match(finding.remedy!, c.remedy);
+      match(finding.remedy!, /web\.container:3/);
+      strictEqual(quadlet.ports[0].spec, c.port);
+    });
+  }
+});
+
+Deno.test("resolveVariables() leaves a valid expansion with $$ elsewhere alone", () => {
+  const { quadlet, findings } = resolve(
+    `${IMAGE}ContainerName=web-$$x\nPublishPort=127.0.0.1:\${P}:80\n[Service]\nEnvironment=P=18150 Q=1\n`,
+  );
+  deepStrictEqual(findings, []);
+  strictEqual(quadlet.ports[0].hostPort, "18150");
 });

@@ -49,7 +49,8 @@ export interface ValidateDeploymentOptions {
  * - unit files and drop-in folders whose names systemd would refuse as unit
  *   names (`my web.container`, `wéb.container`; {@linkcode checkUnitNames}),
  *   for every file of the deployment, parsed or not, and files named like a
- *   drop-in folder (`web.container.d` as a file; {@linkcode checkDropInFolders});
+ *   drop-in folder (`web.container.d` as a file) and folders named like a
+ *   unit (`db.container/`; {@linkcode checkDropInFolders});
  * - control characters in keys and values ({@linkcode checkControlCharacters})
  *   and `Environment=` lines that split into more assignments than meant
  *   ({@linkcode checkEnvironment}, warnings), reported once per line even
