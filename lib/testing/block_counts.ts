@@ -9,7 +9,8 @@
  *
  * V8's optimising compilers do not count calls of the functions they
  * compile, so the counts are exact only without them: run it as
- * `deno run --v8-flags=--no-opt,--no-maglev --allow-read lib/testing/block_counts.ts`,
+ * `deno run --v8-flags=--no-opt,--no-maglev --allow-read --allow-sys lib/testing/block_counts.ts`
+ * (`node:inspector` asks for `--allow-sys`),
  * which prints a {@linkcode BlockReport} as JSON
  * (`lib/validate/worst_case_test.ts` does, and judges it).
  *
@@ -184,7 +185,7 @@ function filesOf(shape: WorstCase): DeploymentFile[] {
   }));
 }
 
-/** Each with each: what the test above must catch. */
+/** Each with each: what the counting must catch. */
 function pairs(n: number): number {
   let sum = 0;
   for (let i = 0; i < n; i++) {
@@ -193,7 +194,7 @@ function pairs(n: number): number {
   return sum;
 }
 
-/** Each once, and a sort: what the test above must let pass. */
+/** Each once, and a sort: what the counting must let pass. */
 function sorted(n: number): number[] {
   const items = Array.from({ length: n }, (_, i) => (i * 7919) % n);
   return items.sort((a, b) => a - b);
