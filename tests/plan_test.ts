@@ -1,11 +1,13 @@
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import type { DeploymentPlan } from "../lib/deploy/plan_types.ts";
+import { freePort } from "./_free_port.ts";
 import { listTree, tempFolder } from "./_folders.ts";
 import { ROOT, runLeger, TESTDATA } from "./_leger.ts";
 
+// The port is checked against this host: one nothing listens on.
 const WEB = `[Container]
 Image=localhost/bb:latest
-PublishPort=127.0.0.1:18080:80
+PublishPort=127.0.0.1:${freePort()}:80
 Secret=web_token,type=env,target=TOKEN
 Volume=data.volume:/data
 Network=app.network
@@ -247,13 +249,15 @@ Deno.test("validate finds a port published by a unit installed outside the deplo
   await Deno.mkdir(`${env.XDG_CONFIG_HOME}/containers/systemd`, {
     recursive: true,
   });
+  // A port nothing on this host listens on: the conflict is the unit's only.
+  const port = freePort();
   await Deno.writeTextFile(
     `${env.XDG_CONFIG_HOME}/containers/systemd/metabase.container`,
-    "[Container]\nImage=metabase\nPublishPort=0.0.0.0:3000:3000\n",
+    `[Container]\nImage=metabase\nPublishPort=0.0.0.0:${port}:3000\n`,
   );
   await using folder = await tempFolder({
     "grafana.container":
-      "[Container]\nImage=grafana\nPublishPort=127.0.0.1:3000:3000\n",
+      `[Container]\nImage=grafana\nPublishPort=127.0.0.1:${port}:3000\n`,
   });
   const { code, plan } = await planJson(["validate", folder.path], env);
   strictEqual(code, 1);

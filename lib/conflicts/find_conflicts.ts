@@ -4,11 +4,14 @@ import { findDropInConflicts } from "./find_drop_in_conflicts.ts";
 import { findFileConflicts } from "./find_file_conflicts.ts";
 import { findNameConflicts } from "./find_name_conflicts.ts";
 import { findPortConflicts } from "./find_port_conflicts.ts";
+import { findPrivilegedPorts } from "./find_privileged_ports.ts";
 import type { FindConflictsOptions, HostSnapshot } from "./types.ts";
 
 /**
  * Checks a deployment against the host before it is installed: host ports
- * (see {@linkcode findPortConflicts}); service, container, volume, network
+ * below a rootless host's unprivileged port start (see
+ * {@linkcode findPrivilegedPorts}) and host ports in use (see
+ * {@linkcode findPortConflicts}); service, container, volume, network
  * and pod names (see {@linkcode findNameConflicts}); files already in the
  * quadlet folder and folders shared through relative `Volume=` paths (see
  * {@linkcode findFileConflicts}); and drop-ins that reach units of other
@@ -48,6 +51,7 @@ export function findConflicts(
   options: FindConflictsOptions = {},
 ): Finding[] {
   return [
+    ...findPrivilegedPorts(deployment, host),
     ...findPortConflicts(deployment, host, options),
     ...findNameConflicts(deployment, host, options),
     ...findFileConflicts(deployment, host, options),

@@ -26,7 +26,10 @@ interface Mount {
  *   quadlet folder and is not its own — recorded under another deployment
  *   in `deployments.yaml`, or put there outside leger: `ERR_NAME_CONFLICT`
  *   with `forcible: false`. The install would overwrite it, and an undo
- *   would then delete it, so `--force` never passes it;
+ *   would then delete it, so `--force` never passes it. A symbolic link on
+ *   the way to a file (`site -> /elsewhere` for `site/index.html`), existing
+ *   or dangling, is such a conflict too, naming the link and where it
+ *   points: the install would write through it;
  * - a folder or file a unit of the deployment mounts that holds files of
  *   another deployment, or that a unit of another deployment (or of none)
  *   mounts too, and a file of the deployment that would land in a folder
@@ -224,7 +227,9 @@ function overwrites(
 ): Finding {
   const { dir, name, mount } = context;
   const where = dir === undefined ? taken.path : `${dir}/${taken.path}`;
-  const what = taken.path === path
+  const what = taken.linkTarget !== undefined
+    ? `"${taken.path}" in the quadlet folder is a symbolic link to ${taken.linkTarget} (${where}), so the install would write through it, outside the quadlet folder,`
+    : taken.path === path
     ? `"${path}" is already in the quadlet folder (${where})`
     : `"${taken.path}", where it needs a folder, is already a file in the quadlet folder (${where})`;
   const shared = mount === undefined
@@ -249,7 +254,9 @@ function overwrites(
     file: path,
     remedy: `${shared}: ${rename}, or ${
       taken.deployment === undefined
-        ? `move ${where} away if nothing uses it`
+        ? taken.linkTarget === undefined
+          ? `move ${where} away if nothing uses it`
+          : `remove the link ${where} (\`rm ${where}\` removes the link, not ${taken.linkTarget}) if nothing uses it`
         : removal(taken.deployment)
     }`,
     forcible: false,

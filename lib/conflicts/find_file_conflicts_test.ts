@@ -186,3 +186,24 @@ Deno.test("findConflicts() includes the file conflicts", () => {
     ["ERR_NAME_CONFLICT"],
   );
 });
+
+Deno.test("findFileConflicts() refuses a symbolic link on the way to a file, naming where it points, even forced", () => {
+  const findings = findFileConflicts(
+    [site("shop.container")],
+    host([{ path: "site", linkTarget: "/elsewhere" }]),
+    { deployment: "shop", files: ["shop.container", "site/index.html"] },
+  );
+  deepStrictEqual(
+    findings.map((f) => [f.code, f.file, f.forcible]),
+    [["ERR_NAME_CONFLICT", "site/index.html", false]],
+  );
+  match(
+    findings[0].message,
+    /"site" in the quadlet folder is a symbolic link to \/elsewhere \(\/home\/u\/\.config\/containers\/systemd\/site\), so the install would write through it/,
+  );
+  match(
+    findings[0].remedy!,
+    /remove the link \/home\/u\/\.config\/containers\/systemd\/site/,
+  );
+  match(findings[0].remedy!, /rename site \(and Volume=\.\/site\)/);
+});

@@ -23,6 +23,7 @@ export * from "./types.ts";
 export * from "./parse_proc_net.ts";
 export * from "./addresses_overlap.ts";
 export * from "./find_port_conflicts.ts";
+export * from "./find_privileged_ports.ts";
 export * from "./find_name_conflicts.ts";
 export * from "./find_file_conflicts.ts";
 export * from "./find_drop_in_conflicts.ts";

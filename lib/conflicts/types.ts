@@ -34,6 +34,13 @@ export interface HostSnapshot {
    * when unknown (Podman is not installed).
    */
   secrets?: readonly string[];
+  /**
+   * The lowest port an unprivileged process may bind
+   * (`/proc/sys/net/ipv4/ip_unprivileged_port_start`), read for the user
+   * scope, where rootless Podman binds the published ports; absent in the
+   * system scope or when the host has no such file.
+   */
+  unprivilegedPortStart?: number;
   /** The scope's quadlet folder, absolute (`~/.config/containers/systemd`), when known. */
   quadletDir?: string;
   /**
@@ -51,6 +58,11 @@ export interface HostFile {
   path: string;
   /** The leger deployment that records it; absent when none does (installed outside leger). */
   deployment?: string;
+  /**
+   * Where it points, when it is a symbolic link (`site -> /srv/www`): the
+   * install would write through it, outside the quadlet folder.
+   */
+  linkTarget?: string;
 }
 
 /** Options for `findConflicts` and its parts. */

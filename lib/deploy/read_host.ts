@@ -6,6 +6,8 @@ import {
 } from "../adapters/podman.ts";
 import { secretNames } from "../adapters/podman_quadlet.ts";
 import { readProcNet } from "../adapters/proc_net.ts";
+import type { Runner } from "../adapters/run.ts";
+import { CommandError } from "../adapters/command_error.ts";
 import type { HostFile, HostSnapshot } from "../conflicts/types.ts";
 import { LegerError } from "../errors/mod.ts";
 import type { InstalledDeployment } from "../state/deployments_file.ts";
@@ -30,7 +32,10 @@ export interface ReadHostOptions {
  * recorded each under, and their `${NAME}` variables resolved as systemd
  * will), the files in that folder (those `deployments.yaml` records, with
  * their deployment, and those of `paths` put there outside leger), the
- * sockets holding ports (`/proc/net`), and Podman's volumes, containers,
+ * sockets holding ports (`/proc/net`), in the user scope the lowest port a
+ * user may bind (`/proc/sys/net/ipv4/ip_unprivileged_port_start`, read with
+ * `cat`: Deno reads `/proc` only with `--allow-all`; absent when the file is),
+ * and Podman's volumes, containers,
  * networks and secrets — for the conflict checks and the plan. Without
  * Podman there are no volumes, containers or networks to collide with, and
  * the secrets are unknown.
@@ -62,16 +67,26 @@ export async function readHost(
   const owners = new Map(
     installed.flatMap((d) => d.units.map((unit) => [unit, d.name])),
   );
-  const [units, listening, volumes, containers, networks, secrets, files] =
-    await Promise.all([
-      readInstalledUnits([quadletDir]),
-      readProcNet({ runner }),
-      orEmptyWithoutPodman(listVolumes(runner)),
-      orEmptyWithoutPodman(listContainers(runner)),
-      orEmptyWithoutPodman(listNetworks(runner)),
-      orUnknownWithoutPodman(secretNames({ runner })),
-      quadletFiles(quadletDir, installed, paths),
-    ]);
+  const [
+    units,
+    listening,
+    unprivilegedPortStart,
+    volumes,
+    containers,
+    networks,
+    secrets,
+    files,
+  ] = await Promise.all([
+    readInstalledUnits([quadletDir]),
+    readProcNet({ runner }),
+    // Root binds any port; rootless Podman binds as the user.
+    context.scope === "user" ? readUnprivilegedPortStart(runner) : undefined,
+    orEmptyWithoutPodman(listVolumes(runner)),
+    orEmptyWithoutPodman(listContainers(runner)),
+    orEmptyWithoutPodman(listNetworks(runner)),
+    orUnknownWithoutPodman(secretNames({ runner })),
+    quadletFiles(quadletDir, installed, paths),
+  ]);
   return {
     installed: units.units.map((unit) => ({
       // Ports and names are compared as systemd will start them.
@@ -79,6 +94,7 @@ export async function readHost(
       deployment: owners.get(unit.quadlet.file),
     })),
     listening,
+    ...(unprivilegedPortStart === undefined ? {} : { unprivilegedPortStart }),
     volumes,
     containers,
     networks,
@@ -106,14 +122,15 @@ async function quadletFiles(
   // One listing of the folder answers for every path whose first part is not
   // in it, as for a new deployment: a stat of each of 10,000 files cost 0.7 s.
   let top: Set<string> | null | undefined;
+  const folders = new Set<string>();
   for (const path of paths) {
     if (known.has(path)) continue;
     top ??= await topNames(quadletDir);
     if (top !== null && !top.has(path.split("/", 1)[0])) continue;
-    const existing = await existingPath(quadletDir, path);
-    if (existing !== null && !known.has(existing)) {
-      known.add(existing);
-      found.push({ path: existing });
+    const existing = await existingPath(quadletDir, path, folders);
+    if (existing !== null && !known.has(existing.path)) {
+      known.add(existing.path);
+      found.push(existing);
     }
   }
   return [...recorded, ...found];
@@ -136,27 +153,61 @@ async function topNames(dir: string): Promise<Set<string> | null> {
 }
 
 /**
- * `path` when it exists in `dir`, or the file among its parents that stands
- * where a folder is needed; `null` when neither.
+ * What stands in `dir` at `path` or where one of its folders should be: the
+ * first part of the path that is a symbolic link (existing or dangling: the
+ * install would write through it, outside `dir`), or a file where a folder is
+ * needed, or `path` itself when it exists; `null` when none of these. Each
+ * part is looked at with `lstat`, which does not follow a link at that part
+ * but does follow one above it, so the parts are looked at from the top.
+ * `folders` remembers the parts known to be plain folders.
  */
 async function existingPath(
   dir: string,
   path: string,
-): Promise<string | null> {
-  try {
-    await Deno.lstat(`${dir}/${path}`);
-    return path;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return null;
-    if (!(error instanceof Deno.errors.NotADirectory)) throw error;
-  }
+  folders: Set<string>,
+): Promise<HostFile | null> {
   const parts = path.split("/");
-  for (let i = 1; i < parts.length; i++) {
-    const parent = parts.slice(0, i).join("/");
-    const info = await Deno.lstat(`${dir}/${parent}`);
-    if (!info.isDirectory) return parent;
+  for (let i = 1; i <= parts.length; i++) {
+    const part = parts.slice(0, i).join("/");
+    if (i < parts.length && folders.has(part)) continue;
+    let info: Deno.FileInfo;
+    try {
+      info = await Deno.lstat(`${dir}/${part}`);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return null;
+      throw error;
+    }
+    if (info.isSymlink) {
+      return { path: part, linkTarget: await Deno.readLink(`${dir}/${part}`) };
+    }
+    if (i === parts.length || !info.isDirectory) return { path: part };
+    folders.add(part);
   }
   return null;
+}
+
+/** `/proc/sys/net/ipv4/ip_unprivileged_port_start`, or `undefined` without it. */
+const UNPRIVILEGED_PORT_START = "/proc/sys/net/ipv4/ip_unprivileged_port_start";
+
+/** cat's exit code when a file is missing. */
+const CAT_FAILED = 1;
+
+/**
+ * The lowest port a user may bind, read with `cat`; `undefined` when the
+ * kernel has no such file (then every port is checked as bindable).
+ */
+async function readUnprivilegedPortStart(
+  runner: Runner,
+): Promise<number | undefined> {
+  const { code, stdout, stderr } = await runner("cat", [
+    UNPRIVILEGED_PORT_START,
+  ], { allowedExitCodes: [CAT_FAILED] });
+  if (code !== 0) {
+    if (stderr.includes("No such file")) return undefined;
+    throw new CommandError("cat", [UNPRIVILEGED_PORT_START], code, stderr);
+  }
+  const value = Number(stdout.trim());
+  return Number.isInteger(value) && value >= 0 ? value : undefined;
 }
 
 async function orEmptyWithoutPodman(

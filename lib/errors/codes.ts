@@ -115,6 +115,13 @@ export const ERROR_CODES = {
     remedy:
       "Change PublishPort= in the unit, or stop what uses the port (`ss -ltnp` shows it)",
   },
+  ERR_PORT_PRIVILEGED: {
+    description:
+      "A rootless unit publishes a host port below the host's unprivileged port start",
+    exit: 1,
+    remedy:
+      "Publish a port at or above /proc/sys/net/ipv4/ip_unprivileged_port_start, lower it with `sysctl net.ipv4.ip_unprivileged_port_start=PORT`, or deploy in the system scope",
+  },
   ERR_VOLUME_CONFLICT: {
     description: "A volume of that name already exists outside the deployment",
     exit: 1,

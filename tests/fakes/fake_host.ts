@@ -44,6 +44,13 @@ export interface FakeHostOptions {
   images?: readonly string[];
   /** Images a registry serves: `podman pull` of any other fails as Podman does offline. */
   registry?: readonly string[];
+  /**
+   * What `cat /proc/sys/net/ipv4/ip_unprivileged_port_start` prints (the
+   * lowest port a user may bind); `null`: the kernel has no such file.
+   *
+   * @default {1024}
+   */
+  unprivilegedPortStart?: number | null;
 }
 
 /** The fake host: its runner and its state. */
@@ -109,6 +116,20 @@ export function fakeHost(options: FakeHostOptions): FakeHost {
         return ok(
           "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n",
         );
+      }
+      if (
+        bin === "cat" &&
+        args[0] === "/proc/sys/net/ipv4/ip_unprivileged_port_start"
+      ) {
+        const start = options.unprivilegedPortStart === undefined
+          ? 1024
+          : options.unprivilegedPortStart;
+        if (start !== null) return ok(`${start}\n`);
+        return {
+          code: 1,
+          stdout: "",
+          stderr: `cat: ${args[0]}: No such file or directory\n`,
+        };
       }
       if (bin.endsWith("/quadlet")) return ok();
       if (bin === "journalctl") return journalctl(args);

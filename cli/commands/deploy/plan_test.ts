@@ -10,6 +10,7 @@ import {
 import type { FakeHostOptions } from "../../../tests/fakes/fake_host.ts";
 import type { DeploymentPlan } from "../../../lib/deploy/plan_types.ts";
 import { runProgram } from "../../program.ts";
+import { freePort } from "../../../tests/_free_port.ts";
 
 /** A deployment that mounts `./site` and ships `site/index.html`. */
 function siteFiles(name: string, page = "index.html"): Record<string, string> {
@@ -299,6 +300,8 @@ Deno.test("validate, --dry-run and install agree on a drop-in that reaches other
 });
 
 Deno.test("validate, --dry-run and install check a port written with ${VAR} as systemd will start it", async (t) => {
+  // The plan reads this host's /proc/net too: a port nothing listens on.
+  const port = freePort();
   const cases: {
     name: string;
     blog: string[];
@@ -306,11 +309,11 @@ Deno.test("validate, --dry-run and install check a port written with ${VAR} as s
   }[] = [
     {
       name: "the deployment's port comes from [Service] Environment=",
-      blog: ["PublishPort=127.0.0.1:18103:8080"],
+      blog: [`PublishPort=127.0.0.1:${port}:8080`],
       web: [
         "PublishPort=127.0.0.1:${WEB_PORT}:8080",
         "[Service]",
-        "Environment=WEB_PORT=18103",
+        `Environment=WEB_PORT=${port}`,
       ],
     },
     {
@@ -318,9 +321,9 @@ Deno.test("validate, --dry-run and install check a port written with ${VAR} as s
       blog: [
         "PublishPort=127.0.0.1:${PORT}:8080",
         "[Service]",
-        "Environment=PORT=18103",
+        `Environment=PORT=${port}`,
       ],
-      web: ["PublishPort=18103:80"],
+      web: [`PublishPort=${port}:80`],
     },
   ];
   for (const c of cases) {
@@ -339,7 +342,7 @@ Deno.test("validate, --dry-run and install check a port written with ${VAR} as s
           "ERR_PORT_CONFLICT",
           "web.container",
         ]]);
-        match(plan.conflicts[0].message, /host port 18103\/tcp/);
+        match(plan.conflicts[0].message, new RegExp(`host port ${port}/tcp`));
         strictEqual(plan.conflicts[0].line, 3);
       }
       strictEqual(install.code, 1);
@@ -353,13 +356,13 @@ Deno.test("validate, --dry-run and install check a port written with ${VAR} as s
       "web.container": container([
         "PublishPort=127.0.0.1:${WEB_PORT}:8080",
         "[Service]",
-        "Environment=WEB_PORT=18103",
+        `Environment=WEB_PORT=${port}`,
       ]),
     });
     const { plan } = (await threeWays(fixture, web)).validate;
     deepStrictEqual(plan.services[0].ports, [{
       host_ip: "127.0.0.1",
-      host_port: "18103",
+      host_port: `${port}`,
       container_port: "8080",
       protocol: "tcp",
     }]);
@@ -372,7 +375,7 @@ Deno.test("validate, --dry-run and install check a port written with ${VAR} as s
       await using fixture = await commandFixture();
       const web = await fixture.writeSource("web", {
         "web.container": container([
-          "Environment=WEB_PORT=18103",
+          `Environment=WEB_PORT=${port}`,
           "PublishPort=127.0.0.1:${WEB_PORT}:8080",
         ]),
       });
@@ -380,7 +383,7 @@ Deno.test("validate, --dry-run and install check a port written with ${VAR} as s
       strictEqual(result.code, 0, result.stdout);
       match(
         result.stdout,
-        /web\.container:4: Cannot check PublishPort=127\.0\.0\.1:\$\{WEB_PORT\}:8080 against this host: no Environment= in \[Service\] sets \$\{WEB_PORT\}[^\n]*\[ERR_UNIT_INVALID_VALUE\]\n {4}fix: Add Environment=WEB_PORT=18103 to a \[Service\] section/,
+        /web\.container:4: Cannot check PublishPort=127\.0\.0\.1:\$\{WEB_PORT\}:8080 against this host: no Environment= in \[Service\] sets \$\{WEB_PORT\}[^\n]*\[ERR_UNIT_INVALID_VALUE\]\n {4}fix: Add Environment=WEB_PORT=\d+ to a \[Service\] section/,
       );
     },
   );
