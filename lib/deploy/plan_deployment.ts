@@ -39,8 +39,10 @@ export interface PlannedDeployment {
  * Stages 2 to 5 of a deploy: loads and types the units (drop-ins merged,
  * the `${NAME}` of ports and names resolved as systemd will resolve them),
  * validates them (leger's checks, then Podman's generator), checks them
- * against the host (ports, names, volumes, networks, installed units, files
- * already in the quadlet folder, drop-ins that reach other deployments), and
+ * against the host (ports in use, or below a rootless host's unprivileged
+ * port start; names, volumes, networks, installed units, files already in
+ * the quadlet folder or symbolic links there on their way; drop-ins that
+ * reach other deployments), and
  * builds the plan with the secrets Podman lacks. Every check an install
  * makes against the host is here, so that `validate`, `deploy install
  * --dry-run` and `deploy install` agree. Changes nothing on the host.
