@@ -8,6 +8,10 @@ const USERINFO_REGEXP = /\b([a-z][a-z0-9+.-]*):\/\/([^\s/?#]*)@/gi;
 /** Schemes whose user name is itself often a secret (`https://TOKEN@host`). */
 const SECRET_USER_SCHEMES = new Set(["http", "https", "ftp", "ftps"]);
 
+/** A URL's query string: from `?` to white space, `#`, a quote or a bracket. */
+const QUERY_REGEXP =
+  /(\b[a-z][a-z0-9+.-]*:\/\/[^\s?#"'<>()[\]]*\?)([^\s#"'<>()[\]]*)/gi;
+
 /**
  * Removes credentials from every URL in a text, so that a URL the user gave
  * with a token in it (`https://user:token@host/…`) can be shown, recorded or
@@ -40,10 +44,6 @@ const SECRET_USER_SCHEMES = new Set(["http", "https", "ftp", "ftps"]);
  * strictEqual(redactUrl("git@github.com:org/repo.git"), "git@github.com:org/repo.git");
  * ```
  */
-/** A URL's query string: from `?` to white space, `#`, a quote or a bracket. */
-const QUERY_REGEXP =
-  /(\b[a-z][a-z0-9+.-]*:\/\/[^\s?#"'<>()[\]]*\?)([^\s#"'<>()[\]]*)/gi;
-
 export function redactUrl(text: string): string {
   // Tokens also travel in query strings (`?access_token=…`): their values go,
   // their names stay.
