@@ -22,7 +22,8 @@ import { fromSystemError } from "../errors/from_system_error.ts";
  */
 export async function readStateFile(path: string): Promise<string | null> {
   try {
-    return await Deno.readTextFile(path);
+    // An editor may save leger's files with a byte order mark: it is not text.
+    return (await Deno.readTextFile(path)).replace(/^\uFEFF/, "");
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return null;
     throw fromSystemError(error, { action: "read", path }) ?? error;

@@ -73,7 +73,13 @@ Deno.test("readDeployments() reads back what writeDeployments() wrote, and nothi
     await writeDeployments(dir, [entry("web"), older]);
     deepStrictEqual(await readDeployments(dir), [older, entry("web")]);
   });
-  for (const text of ["deployments:\n", "deployments: []\n"]) {
+  for (
+    const text of [
+      "deployments:\n",
+      "deployments: []\n",
+      "\uFEFFdeployments: []\n",
+    ]
+  ) {
     await withStateDir(text, async (dir) => {
       deepStrictEqual(await readDeployments(dir), [], JSON.stringify(text));
     });
