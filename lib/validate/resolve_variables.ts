@@ -247,6 +247,9 @@ function serviceEnvironment(unit: UnitFile): Environment {
 function assignments(value: string): [string, string][] {
   let words: string[];
   try {
+    // systemd refuses (and ignores) an assignment with a quote left open,
+    // which the relaxed splitting of Podman's arguments would accept.
+    splitWords(value, { mode: "strv" });
     words = splitWords(value);
   } catch (error) {
     // systemd ignores a value it cannot split; checkEnvironment reports it.

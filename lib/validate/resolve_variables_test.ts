@@ -137,6 +137,16 @@ Deno.test("resolveVariables() warns, naming file and line, where it cannot resol
         /Add Environment=WEB_PORT=18103 to a \[Service\] section of web\.container too/,
     },
     {
+      name:
+        "a variable set on a line with a quote left open (systemd ignores it)",
+      text:
+        `${IMAGE}PublishPort=127.0.0.1:\${WEB_PORT}:8080\n[Service]\nEnvironment="WEB_PORT=18555\n`,
+      line: 3,
+      message:
+        /no Environment= in \[Service\] sets \$\{WEB_PORT\}, so systemd expands it to an empty string/,
+      remedy: /Add Environment=WEB_PORT=…/,
+    },
+    {
       name: "a variable an EnvironmentFile= may set",
       text:
         `${IMAGE}PublishPort=\${P}:80\n[Service]\nEnvironmentFile=/etc/web.env\n`,
