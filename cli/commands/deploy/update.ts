@@ -10,6 +10,7 @@
 import { LegerError } from "../../../lib/errors/mod.ts";
 import type { Scope } from "../../../lib/adapters/scope.ts";
 import { resolveSource } from "../../../lib/deploy/resolve_source.ts";
+import { lockScope } from "../../../lib/deploy/lock_scope.ts";
 import { resolveScope } from "../../../lib/deploy/scope.ts";
 import { stageDeployment } from "../../../lib/deploy/stage_deployment.ts";
 import { readDeploymentState } from "../../../lib/state/read_deployment_state.ts";
@@ -86,6 +87,11 @@ export async function run(
       }),
   );
   const { workDir } = legerPaths(scope, context);
+  // Staging writes leger's working folder, which installs and removes tidy
+  // under the lock: take it for the write (not for the fetch).
+  await using _lock = await lockScope(deployContextOf(deps, scope), {
+    wait: true,
+  });
   await stageDeployment(deployment, {
     dir: `${workDir}/staged/${state.name}`,
     now: deps.now(),
