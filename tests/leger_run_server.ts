@@ -26,6 +26,21 @@
  * short, other bytes than stored (a wrong checksum), or an answer held back
  * until the test releases it (a slow answer, without a sleep).
  *
+ * Its secrets behave as the real worker's do (checked against it run
+ * locally): the list is sorted by name and holds at most 1,000 secrets, with
+ * no pagination; `include_values` counts only when it is given once and is
+ * exactly `true`; every answer under `/secrets` says `Cache-Control:
+ * no-store` and carries no ETag or Last-Modified, so conditional requests
+ * get the full answer; `version` grows on every write, even of the same
+ * value, and starts again at 1 (with a new `created_at`) after a delete;
+ * `selections` and `select-provider` are reserved names; `GET
+ * /secrets/{name}` writes to the store on every read
+ * ({@linkcode LegerRunServer.storeWrites}). Two knobs reproduce what the
+ * worker does under load: a delay before a write shows to readers
+ * ({@linkcode LegerRunServerOptions.secretVisibilityDelayMs}, KV's eventual
+ * consistency, measured on the injected clock) and two concurrent updates
+ * answered with the same version ({@linkcode LegerRunServer.raceSecretWrites}).
+ *
  * Run it by hand for a manual session (prints its URLs, stops on Ctrl-C):
  *
  * ```sh
@@ -164,6 +179,21 @@ export interface StaticFaultRule {
   times?: number;
 }
 
+/**
+ * Makes matching `POST /secrets/{name}` race with the write before them (see
+ * {@linkcode LegerRunServer.raceSecretWrites}).
+ */
+export interface SecretRaceRule {
+  /** The secret's name, or a pattern tested on it; any secret when absent. */
+  name?: string | RegExp;
+  /**
+   * How many writes race before the rule is used up.
+   *
+   * @default {1}
+   */
+  times?: number;
+}
+
 /** A request the server received. */
 export interface RecordedRequest {
   method: string;
@@ -224,6 +254,36 @@ export interface LegerRunServerOptions {
    * @default {"0.0.0-test"}
    */
   version?: string;
+  /**
+   * How long, on the clock of `now`, a write of a secret (a create, an update
+   * or a delete) takes to show to readers (`GET /secrets`, `GET
+   * /secrets/{name}`): the worker's KV store is eventually consistent and a
+   * rotation can take ~60 s to show. Writes themselves (the next version, a
+   * delete) always see the latest state. It can be changed later through
+   * {@linkcode LegerRunServer.secretVisibilityDelayMs}.
+   *
+   * @default {0}
+   */
+  secretVisibilityDelayMs?: number;
+}
+
+/** The worker's reserved names under `/secrets/` (its own routes). */
+export const RESERVED_SECRET_NAMES: readonly string[] = [
+  "selections",
+  "select-provider",
+];
+
+/** The most secrets `GET /secrets` lists (the worker has no pagination). */
+export const MAX_LISTED_SECRETS = 1000;
+
+/** One write of a secret, as the store keeps it until it is superseded. */
+interface SecretEntry {
+  /** The secret after the write; `null` for a delete. */
+  secret: FakeSecret | null;
+  /** The secret before the write (what a concurrent writer read). */
+  before: FakeSecret | null;
+  /** When readers start seeing it, on the server's clock. */
+  visibleAt: number;
 }
 
 /** The options once defaults are applied. */
@@ -248,13 +308,22 @@ export class LegerRunServer implements AsyncDisposable {
   readonly requests: RecordedRequest[] = [];
   /** The accounts, by user UUID. */
   readonly accounts: Map<string, FakeAccount> = new Map();
+  /**
+   * How long a write of a secret takes to show to readers, in milliseconds
+   * of the server's clock (see
+   * {@linkcode LegerRunServerOptions.secretVisibilityDelayMs}); applies to
+   * the writes made after it is set.
+   */
+  secretVisibilityDelayMs: number;
+  #storeWrites = 0;
+  #secretRaces: (SecretRaceRule & { left: number })[] = [];
   #server: Deno.HttpServer<Deno.NetAddr>;
   #key: CryptoKey;
   #options: ResolvedOptions;
   #failures: (FailureRule & { left: number })[] = [];
   #releases: FakeRelease[] = [];
   #deployments = new Map<string, FakeDeployment | null>();
-  #secrets = new Map<string, Map<string, FakeSecret>>();
+  #secrets = new Map<string, Map<string, SecretEntry[]>>();
   #static = new Map<string, Uint8Array>();
   #staticFaults: (StaticFaultRule & { left: number })[] = [];
   #closing = Promise.withResolvers<void>();
@@ -265,7 +334,9 @@ export class LegerRunServer implements AsyncDisposable {
     key: CryptoKey,
     options: ResolvedOptions,
     handler: { current?: (request: Request) => Promise<Response> },
+    secretVisibilityDelayMs: number,
   ) {
+    this.secretVisibilityDelayMs = secretVisibilityDelayMs;
     this.#server = server;
     this.#key = key;
     this.#options = options;
@@ -298,19 +369,25 @@ export class LegerRunServer implements AsyncDisposable {
       (request) => handler.current!(request),
     );
     await listening;
-    return new LegerRunServer(server, key, {
-      tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 31536000,
-      now: options.now ?? Date.now,
-      userUuidFor: options.userUuidFor ?? deriveUserUuid,
-      version: options.version ?? "0.0.0-test",
-      linkedUserIds: options.linkedUserIds,
-      authFailureStatus: {
-        auth: 401,
-        secrets: 401,
-        releases: 500,
-        ...options.authFailureStatus,
+    return new LegerRunServer(
+      server,
+      key,
+      {
+        tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 31536000,
+        now: options.now ?? Date.now,
+        userUuidFor: options.userUuidFor ?? deriveUserUuid,
+        version: options.version ?? "0.0.0-test",
+        linkedUserIds: options.linkedUserIds,
+        authFailureStatus: {
+          auth: 401,
+          secrets: 401,
+          releases: 500,
+          ...options.authFailureStatus,
+        },
       },
-    }, handler);
+      handler,
+      options.secretVisibilityDelayMs ?? 0,
+    );
   }
 
   /** The API's base URL (`LEGER_API_URL`). */
@@ -450,33 +527,92 @@ export class LegerRunServer implements AsyncDisposable {
     }
   }
 
-  /** Stores a secret for a user, as `POST /secrets/{name}` would. */
+  /**
+   * Stores a secret for a user, as `POST /secrets/{name}` would: the next
+   * version (1 after a delete, with a new `created_at`), shown to readers
+   * after {@linkcode LegerRunServer.secretVisibilityDelayMs}.
+   *
+   * @param userUuid The owner.
+   * @param name The secret's name.
+   * @param value Its value.
+   * @param label Its label; the previous one is kept when absent.
+   * @returns The secret as stored.
+   * @throws {TypeError} When the name is one the worker reserves.
+   */
   putSecret(
     userUuid: string,
     name: string,
     value: string,
     label?: string,
   ): FakeSecret {
-    const secrets = this.#secretsOf(userUuid);
-    const at = this.#iso();
-    const previous = secrets.get(name);
-    const secret: FakeSecret = {
-      name,
-      ...(label === undefined
-        ? (previous?.label === undefined ? {} : { label: previous.label })
-        : { label }),
-      value,
-      version: (previous?.version ?? 0) + 1,
-      created_at: previous?.created_at ?? at,
-      updated_at: at,
-    };
-    secrets.set(name, secret);
-    return secret;
+    if (RESERVED_SECRET_NAMES.includes(name)) {
+      throw new TypeError(
+        `Cannot store secret "${name}": the name is reserved by leger.run`,
+      );
+    }
+    return this.#writeSecret(userUuid, name, value, label, false);
   }
 
-  /** A user's secrets, by name. */
+  /**
+   * Deletes a user's secret, as `DELETE /secrets/{name}` would (shown to
+   * readers after {@linkcode LegerRunServer.secretVisibilityDelayMs}).
+   *
+   * @param userUuid The owner.
+   * @param name The secret's name.
+   * @returns Whether there was such a secret.
+   */
+  deleteSecret(userUuid: string, name: string): boolean {
+    const entries = this.#secretsOf(userUuid).get(name);
+    const latest = entries?.at(-1)?.secret ?? null;
+    if (entries === undefined || latest === null) return false;
+    this.#record(entries, {
+      secret: null,
+      before: latest,
+      visibleAt: this.#options.now() + this.secretVisibilityDelayMs,
+    });
+    return true;
+  }
+
+  /** A user's secrets as last written (what readers will see once visible), sorted by name. */
   secretsOf(userUuid: string): FakeSecret[] {
-    return [...this.#secretsOf(userUuid).values()];
+    return this.#view(userUuid, (entries) => entries.at(-1)?.secret ?? null);
+  }
+
+  /**
+   * Makes the next matching `POST /secrets/{name}` race with the write before
+   * it, as two concurrent updates do on the worker: it reads the secret as it
+   * was before that write, so both answer the same version (and the same
+   * `created_at`); the store keeps the racing request's value.
+   *
+   * @param rule Which secret, and how many writes.
+   */
+  raceSecretWrites(rule: SecretRaceRule = {}): void {
+    this.#secretRaces.push({ ...rule, left: rule.times ?? 1 });
+  }
+
+  /**
+   * How many writes requests made to the secrets store: one per `POST` and
+   * `DELETE` of `/secrets/{name}`, and one per `GET /secrets/{name}` (the
+   * worker writes on every read of one secret). Listing writes nothing.
+   */
+  get storeWrites(): number {
+    return this.#storeWrites;
+  }
+
+  /**
+   * How many requests reached a route (the `/api` prefix removed, the query
+   * ignored), failed ones included.
+   *
+   * @param path The route (`/secrets`), or a pattern tested on it.
+   * @param method Only this method; any when absent.
+   * @returns The count.
+   */
+  countRequests(path: string | RegExp, method?: string): number {
+    return this.requests.filter((request) => {
+      const route = request.path.replace(/^\/api(?=\/)/, "");
+      return (method === undefined || request.method === method) &&
+        (typeof path === "string" ? route === path : path.test(route));
+    }).length;
   }
 
   /** Stops the server (releasing every answer held back first). */
@@ -601,8 +737,13 @@ export class LegerRunServer implements AsyncDisposable {
         headers,
         this.#options.authFailureStatus.secrets,
       );
-      if (auth instanceof Response) return auth;
-      return this.#secretsRoute(method, parts, query, auth.user_uuid, text);
+      const answer = auth instanceof Response
+        ? auth
+        : this.#secretsRoute(method, parts, query, auth.user_uuid, text);
+      // The worker never lets a secret be cached, and sends no validators
+      // (ETag, Last-Modified): a conditional request gets the full answer.
+      answer.headers.set("cache-control", "no-store");
+      return answer;
     }
     return envelopeError(
       404,
@@ -789,12 +930,19 @@ export class LegerRunServer implements AsyncDisposable {
     userUuid: string,
     text: string,
   ): Response {
-    const secrets = this.#secretsOf(userUuid);
     if (parts.length === 1 && method === "GET") {
-      const withValues = query.get("include_values") === "true";
+      // The worker includes values only for one `include_values` that is
+      // exactly `true`: `TRUE`, `1`, `yes`, `true ` or a repeated parameter
+      // get the metadata.
+      const flags = query.getAll("include_values");
+      const withValues = flags.length === 1 && flags[0] === "true";
+      const visible = this.#visibleSecrets(userUuid).slice(
+        0,
+        MAX_LISTED_SECRETS,
+      );
       return success({
-        secrets: [...secrets.values()].map((secret) =>
-          withValues ? { ...secret } : withoutValue(secret)
+        secrets: visible.map((secret) =>
+          withValues ? listedWithValue(secret) : withoutValue(secret)
         ),
       });
     }
@@ -802,6 +950,14 @@ export class LegerRunServer implements AsyncDisposable {
       return envelopeError(404, "not_found", "Route not found");
     }
     const name = parts[1];
+    if (RESERVED_SECRET_NAMES.includes(name)) {
+      return envelopeError(
+        400,
+        "validation_error",
+        `Secret name "${name}" is reserved`,
+        { action: "Choose another name for the secret" },
+      );
+    }
     if (!SECRET_NAME_REGEXP.test(name)) {
       return envelopeError(
         400,
@@ -809,17 +965,22 @@ export class LegerRunServer implements AsyncDisposable {
         "Secret name must match ^[a-zA-Z0-9:_-]{1,64}$",
       );
     }
-    const secret = secrets.get(name);
     if (method === "GET") {
-      return secret === undefined
-        ? envelopeError(404, "not_found", `Secret not found: ${name}`)
-        : success({ ...secret });
-    }
-    if (method === "DELETE") {
+      const secret = this.#visibleSecrets(userUuid).find((s) =>
+        s.name === name
+      );
       if (secret === undefined) {
         return envelopeError(404, "not_found", `Secret not found: ${name}`);
       }
-      secrets.delete(name);
+      // The worker records every read of one secret in its store.
+      this.#storeWrites++;
+      return success({ ...secret });
+    }
+    if (method === "DELETE") {
+      if (!this.deleteSecret(userUuid, name)) {
+        return envelopeError(404, "not_found", `Secret not found: ${name}`);
+      }
+      this.#storeWrites++;
       return success({ name, deleted: true });
     }
     if (method === "POST") {
@@ -840,11 +1001,101 @@ export class LegerRunServer implements AsyncDisposable {
         );
       }
       const label = typeof body.label === "string" ? body.label : undefined;
+      const race = this.#secretRaces.find((r) =>
+        r.left > 0 &&
+        (r.name === undefined ||
+          (typeof r.name === "string" ? r.name === name : r.name.test(name)))
+      );
+      if (race !== undefined) race.left--;
+      this.#storeWrites++;
       return success(
-        withoutValue(this.putSecret(userUuid, name, body.value, label)),
+        withoutValue(
+          this.#writeSecret(
+            userUuid,
+            name,
+            body.value,
+            label,
+            race !== undefined,
+          ),
+        ),
       );
     }
     return envelopeError(404, "not_found", "Route not found");
+  }
+
+  /** Writes the next version of a secret; `raced` reads the state before the last write. */
+  #writeSecret(
+    userUuid: string,
+    name: string,
+    value: string,
+    label: string | undefined,
+    raced: boolean,
+  ): FakeSecret {
+    const secrets = this.#secretsOf(userUuid);
+    let entries = secrets.get(name);
+    if (entries === undefined) {
+      entries = [];
+      secrets.set(name, entries);
+    }
+    const latest = entries.at(-1);
+    const previous = (raced ? latest?.before : latest?.secret) ?? null;
+    const at = this.#iso();
+    const secret: FakeSecret = {
+      name,
+      ...(label === undefined
+        ? (previous?.label === undefined ? {} : { label: previous.label })
+        : { label }),
+      value,
+      version: (previous?.version ?? 0) + 1,
+      created_at: previous?.created_at ?? at,
+      updated_at: at,
+    };
+    this.#record(entries, {
+      secret,
+      before: previous,
+      visibleAt: this.#options.now() + this.secretVisibilityDelayMs,
+    });
+    return secret;
+  }
+
+  /** Appends a write, forgetting the writes readers will never see again. */
+  #record(entries: SecretEntry[], entry: SecretEntry): void {
+    entries.push(entry);
+    const now = this.#options.now();
+    let visible = -1;
+    for (let i = entries.length - 1; i >= 0; i--) {
+      if (entries[i].visibleAt <= now) {
+        visible = i;
+        break;
+      }
+    }
+    if (visible > 0) entries.splice(0, visible);
+  }
+
+  /** The secrets a reader sees now, sorted by name. */
+  #visibleSecrets(userUuid: string): FakeSecret[] {
+    const now = this.#options.now();
+    return this.#view(userUuid, (entries) => {
+      for (let i = entries.length - 1; i >= 0; i--) {
+        if (entries[i].visibleAt <= now) return entries[i].secret;
+      }
+      return null;
+    });
+  }
+
+  #view(
+    userUuid: string,
+    pick: (entries: SecretEntry[]) => FakeSecret | null,
+  ): FakeSecret[] {
+    const secrets: FakeSecret[] = [];
+    for (const entries of this.#secretsOf(userUuid).values()) {
+      const secret = pick(entries);
+      if (secret !== null) secrets.push(secret);
+    }
+    // The worker sorts by name in SQLite's binary order (names are ASCII).
+    return secrets.sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0
+    );
   }
 
   async #serveStatic(path: string): Promise<Response> {
@@ -925,7 +1176,7 @@ export class LegerRunServer implements AsyncDisposable {
     return new Response(body.slice(), { headers });
   }
 
-  #secretsOf(userUuid: string): Map<string, FakeSecret> {
+  #secretsOf(userUuid: string): Map<string, SecretEntry[]> {
     let secrets = this.#secrets.get(userUuid);
     if (secrets === undefined) {
       secrets = new Map();
@@ -997,6 +1248,12 @@ function envelopeError(
       ...(extra.docs === undefined ? {} : { docs: extra.docs }),
     },
   }, { status });
+}
+
+/** A secret as `GET /secrets?include_values=true` lists it: no `updated_at`. */
+function listedWithValue(secret: FakeSecret): Omit<FakeSecret, "updated_at"> {
+  const { updated_at: _updatedAt, ...listed } = secret;
+  return listed;
 }
 
 function withoutValue(secret: FakeSecret): Omit<FakeSecret, "value"> {
