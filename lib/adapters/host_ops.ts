@@ -79,8 +79,6 @@ export interface HostOps {
   states(services: readonly string[]): Promise<UnitState[]>;
   /** Forgets the failed state of units (`systemctl reset-failed`). */
   resetFailed(services: readonly string[]): Promise<void>;
-  /** The Podman volumes and networks that exist now. */
-  existingResources(): Promise<{ volumes: Set<string>; networks: Set<string> }>;
   /**
    * Deletes those of the Podman volumes that exist, data included, with one
    * `podman volume rm --force` (which also removes any container using them).
@@ -154,13 +152,6 @@ export function hostOps(options: HostOpsOptions): HostOps {
       });
       await Deno.copyFile(`${dir}/${file}`, target);
     }
-  };
-  const existing = async () => {
-    const [volumes, networks] = await Promise.all([
-      listVolumes(runner),
-      listNetworks(runner),
-    ]);
-    return { volumes: new Set(volumes), networks: new Set(networks) };
   };
   return {
     canReplace: replace || !quadletCommand,
@@ -242,16 +233,17 @@ export function hostOps(options: HostOpsOptions): HostOps {
         });
       }
     },
-    existingResources: existing,
     async removeVolumes(names) {
-      const present = (await existing()).volumes;
+      if (names.length === 0) return;
+      const present = new Set(await listVolumes(runner));
       const gone = names.filter((name) => present.has(name));
       if (gone.length > 0) {
         await runner("podman", ["volume", "rm", "--force", "--", ...gone]);
       }
     },
     async removeNetworks(names) {
-      const present = (await existing()).networks;
+      if (names.length === 0) return;
+      const present = new Set(await listNetworks(runner));
       const gone = names.filter((name) => present.has(name));
       if (gone.length > 0) {
         await runner("podman", ["network", "rm", "--force", "--", ...gone]);

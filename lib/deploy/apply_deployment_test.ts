@@ -56,11 +56,6 @@ function fakeOps(options: {
       })));
     },
     resetFailed: (services) => record(`reset-failed ${services.join(" ")}`),
-    existingResources: () =>
-      Promise.resolve({
-        volumes: new Set<string>(),
-        networks: new Set<string>(),
-      }),
     removeVolumes: (names) => record(`volume rm ${names.join(" ")}`),
     removeNetworks: (names) => record(`network rm ${names.join(" ")}`),
     journalTail: (service) => Promise.resolve([`${service}: boom`]),

@@ -8,9 +8,8 @@ import {
   writeDeployments,
 } from "../state/deployments_file.ts";
 import { setKeptVolumes } from "../state/kept_volumes.ts";
-import { readManifests } from "../state/manifests_file.ts";
+import { setManifest } from "../state/manifests_file.ts";
 import type { LegerPaths, Scope } from "../state/paths.ts";
-import { writeFileAtomic } from "../state/write_file_atomic.ts";
 
 /** What {@linkcode recordDeployment} records of an installed deployment. */
 export interface RecordDeploymentOptions {
@@ -82,7 +81,7 @@ export async function recordDeployment(
     record,
     new Map(deployment.files.map((file) => [file.path, file.bytes])),
   );
-  await writeManifests(paths.stateDir, deployment);
+  await setManifest(paths.stateDir, deployment.name, deployment.manifest);
   await setKeptVolumes(paths.stateDir, deployment.name, []);
   // A staged update of it is superseded by what was just installed.
   await Deno.remove(`${paths.workDir}/staged/${deployment.name}`, {
@@ -90,20 +89,4 @@ export async function recordDeployment(
   }).catch((error) => {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   });
-}
-
-/** `manifest.json`: the manifest of each installed deployment, by name. */
-async function writeManifests(
-  stateDir: string,
-  deployment: LoadedDeployment,
-): Promise<void> {
-  const path = `${stateDir}/manifest.json`;
-  const manifests: Record<string, unknown> = await readManifests(stateDir);
-  manifests[deployment.name] = deployment.manifest;
-  await writeFileAtomic(
-    path,
-    new TextEncoder().encode(
-      JSON.stringify({ deployments: manifests }, null, 2) + "\n",
-    ),
-  );
 }

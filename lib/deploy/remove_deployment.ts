@@ -10,8 +10,7 @@ import {
   writeJournal,
 } from "../state/intent_journal.ts";
 import { setKeptVolumes } from "../state/kept_volumes.ts";
-import { readManifests } from "../state/manifests_file.ts";
-import { writeFileAtomic } from "../state/write_file_atomic.ts";
+import { setManifest } from "../state/manifests_file.ts";
 import { type DeployContext, hostOf, pathsOf } from "./context.ts";
 
 /** Options for {@linkcode removeDeployment}. */
@@ -130,23 +129,12 @@ export async function finishRemove(
     name,
     intent.remove_volumes ? [] : intent.volumes,
   );
-  await forgetManifest(paths.stateDir, name);
+  await setManifest(paths.stateDir, name, null);
   await Deno.remove(`${paths.workDir}/active/${name}`, { recursive: true })
     .catch((error) => {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
     });
   await clearJournal(paths.stateDir);
-}
-
-async function forgetManifest(stateDir: string, name: string): Promise<void> {
-  const path = `${stateDir}/manifest.json`;
-  const document = { deployments: await readManifests(stateDir) };
-  if (document.deployments[name] === undefined) return;
-  delete document.deployments[name];
-  await writeFileAtomic(
-    path,
-    new TextEncoder().encode(JSON.stringify(document, null, 2) + "\n"),
-  );
 }
 
 /** `worker@*.service` for each template unit file (`worker@.container`). */

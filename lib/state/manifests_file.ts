@@ -1,5 +1,6 @@
 import type { Manifest } from "../manifest/types.ts";
 import { readStateFile } from "./_read_state_file.ts";
+import { writeFileAtomic } from "./write_file_atomic.ts";
 import { StateFields } from "./_state_fields.ts";
 
 const FILE = "manifest.json";
@@ -159,4 +160,48 @@ function withOptional<T extends object, O extends object>(
     if (value !== undefined) result[key] = value;
   }
   return result as T & Partial<O>;
+}
+
+/**
+ * Sets (or, with `null`, removes) one deployment's manifest in
+ * `manifest.json`, written atomically; nothing is written when removing one
+ * that is not there.
+ *
+ * Requires `--allow-read` and `--allow-write` for the state folder.
+ *
+ * @param stateDir leger's state folder of the scope.
+ * @param name The deployment.
+ * @param manifest Its manifest, or `null` to forget it.
+ * @throws {LegerError} `ERR_STATE_INVALID` when the file cannot be read as
+ * `manifest.json`; `ERR_STATE_UNWRITABLE` when it cannot be written.
+ *
+ * @example Usage
+ * ```ts
+ * import { readManifests, setManifest } from "./manifests_file.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await setManifest(dir, "web", null);
+ * deepStrictEqual(await readManifests(dir), {});
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function setManifest(
+  stateDir: string,
+  name: string,
+  manifest: Manifest | null,
+): Promise<void> {
+  const manifests = await readManifests(stateDir);
+  if (manifest === null) {
+    if (manifests[name] === undefined) return;
+    delete manifests[name];
+  } else {
+    manifests[name] = manifest;
+  }
+  await writeFileAtomic(
+    `${stateDir}/${FILE}`,
+    new TextEncoder().encode(
+      JSON.stringify({ deployments: manifests }, null, 2) + "\n",
+    ),
+  );
 }

@@ -1,6 +1,6 @@
 import { deepStrictEqual, rejects } from "node:assert/strict";
 import type { Manifest } from "../manifest/types.ts";
-import { readManifests } from "./manifests_file.ts";
+import { readManifests, setManifest } from "./manifests_file.ts";
 
 const SHA = "cd".repeat(32);
 
@@ -176,5 +176,22 @@ Deno.test("readManifests() refuses a damaged manifest.json, naming the entry and
         });
       });
     });
+  }
+});
+
+Deno.test("setManifest() sets one deployment's manifest and forgets it, keeping the others", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "leger_" });
+  try {
+    await setManifest(dir, "web", MANIFEST);
+    await setManifest(dir, "api", { ...MANIFEST, name: "api" });
+    deepStrictEqual(Object.keys(await readManifests(dir)).sort(), [
+      "api",
+      "web",
+    ]);
+    deepStrictEqual((await readManifests(dir)).web, MANIFEST);
+    await setManifest(dir, "web", null);
+    deepStrictEqual(Object.keys(await readManifests(dir)), ["api"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });
