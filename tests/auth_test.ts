@@ -515,7 +515,9 @@ async function writeAuth(
 }
 
 function legerdSocket(box: Sandbox): string {
-  return Deno.uid() === 0 ? "/run/legerd.sock" : `${box.dir}/run/legerd.sock`;
+  return Deno.uid() === 0
+    ? "/run/leger/legerd.sock"
+    : `${box.dir}/run/leger/legerd.sock`;
 }
 
 Deno.test("leger auth status --json reports Tailscale, a valid login, legerd and the space's releases", async () => {

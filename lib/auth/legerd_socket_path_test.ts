@@ -12,16 +12,16 @@ Deno.test("legerdSocketPath() finds legerd's socket for each scope", () => {
       "user",
       { XDG_RUNTIME_DIR: "/run/user/1000" },
       1000,
-      "/run/user/1000/legerd.sock",
+      "/run/user/1000/leger/legerd.sock",
     ],
-    ["user", {}, 1000, "/run/user/1000/legerd.sock"],
+    ["user", {}, 1000, "/run/user/1000/leger/legerd.sock"],
     [
       "user",
       { XDG_RUNTIME_DIR: "relative" },
       1001,
-      "/run/user/1001/legerd.sock",
+      "/run/user/1001/leger/legerd.sock",
     ],
-    ["system", { XDG_RUNTIME_DIR: "/run/user/0" }, 0, "/run/legerd.sock"],
+    ["system", { XDG_RUNTIME_DIR: "/run/user/0" }, 0, "/run/leger/legerd.sock"],
   ];
   for (const [scope, env, uid, path] of cases) {
     strictEqual(

@@ -38,7 +38,7 @@ export interface FromSystemErrorOptions {
 export const SYSTEM_SCOPE_PATHS: readonly string[] = [
   "/var/lib/leger",
   "/etc/containers/systemd",
-  "/run/legerd.sock",
+  "/run/leger",
 ];
 
 /** How one kind of failure is told: its code, the reason and the fix. */

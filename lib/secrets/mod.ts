@@ -40,3 +40,4 @@ export * from "./generate_digest_key.ts";
 export * from "./secret_labels.ts";
 export * from "./parse_managed_labels.ts";
 export * from "./plan_reconcile.ts";
+export * from "./control_api.ts";

@@ -31,6 +31,11 @@ export interface InstalledDeployment {
   networks?: string[];
   /** The id of the change that installed it (its intent journal's `change_id`). */
   change_id?: string;
+  /**
+   * Services the install left stopped because a Podman secret they use did
+   * not exist yet; legerd starts them once it does, then clears the list.
+   */
+  waiting_for_secrets?: string[];
 }
 
 const FILE = "deployments.yaml";
@@ -138,6 +143,8 @@ function readEntry(
   if (networks !== undefined) entry.networks = networks;
   const changeId = fields.optionalString(record, "change_id", at);
   if (changeId !== undefined) entry.change_id = changeId;
+  const waiting = fields.optionalStrings(record, "waiting_for_secrets", at);
+  if (waiting !== undefined) entry.waiting_for_secrets = waiting;
   return entry;
 }
 
