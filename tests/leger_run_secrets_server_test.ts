@@ -3,7 +3,7 @@
  * "The backend as it really is"): these tests pin each behaviour that legerd
  * relies on, through HTTP as legerd sees it.
  */
-import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
+import { deepStrictEqual, ok, rejects, strictEqual } from "node:assert/strict";
 import {
   LegerRunServer,
   type LegerRunServerOptions,
@@ -467,4 +467,25 @@ Deno.test("countRequests counts per route and method, /api prefix and query asid
   strictEqual(server.countRequests(/^\/secrets\//), 2);
   strictEqual(server.countRequests(/^\/secrets\//, "POST"), 1);
   strictEqual(server.countRequests("/releases"), 0);
+});
+
+Deno.test("the loopback leger.run goes down (connection refused) and comes back on the same port with its secrets", async () => {
+  await using server = await LegerRunServer.start();
+  const token = await server.issueToken({ user_uuid: crypto.randomUUID() });
+  const headers = { authorization: `Bearer ${token}` };
+  const set = await fetch(`${server.apiUrl}/secrets/api_token`, {
+    method: "POST",
+    headers: { ...headers, "content-type": "application/json" },
+    body: JSON.stringify({ value: "v1" }),
+  });
+  await set.body?.cancel();
+  await server.goDown();
+  await rejects(fetch(`${server.apiUrl}/secrets`, { headers }), TypeError);
+  await server.comeBack();
+  const answer = await fetch(`${server.apiUrl}/secrets`, { headers });
+  const body = await answer.json();
+  deepStrictEqual(
+    body.data.secrets.map((s: { name: string }) => s.name),
+    ["api_token"],
+  );
 });

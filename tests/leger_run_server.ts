@@ -615,6 +615,29 @@ export class LegerRunServer implements AsyncDisposable {
     }).length;
   }
 
+  /**
+   * Stops listening, keeping every account, token and secret: requests are
+   * refused (connection refused) as when the real service is down, until
+   * {@linkcode LegerRunServer.comeBack}.
+   */
+  async goDown(): Promise<void> {
+    await this.#server.shutdown();
+  }
+
+  /** Listens again on the same port after {@linkcode LegerRunServer.goDown}. */
+  async comeBack(): Promise<void> {
+    const { promise: listening, resolve } = Promise.withResolvers<void>();
+    this.#server = Deno.serve(
+      {
+        hostname: "127.0.0.1",
+        port: this.#server.addr.port,
+        onListen: () => resolve(),
+      },
+      (request) => this.#handle(request),
+    );
+    await listening;
+  }
+
   /** Stops the server (releasing every answer held back first). */
   async close(): Promise<void> {
     this.#closing.resolve();
