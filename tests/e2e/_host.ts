@@ -469,7 +469,14 @@ async function fillDenoDir(): Promise<void> {
   for (
     const args of [
       ["install", "--frozen", "--quiet"],
-      ["cache", "--frozen", "--quiet", "cli/main.ts", "daemon/main.ts"],
+      [
+        "cache",
+        "--frozen",
+        "--quiet",
+        "cli/main.ts",
+        "daemon/main.ts",
+        "tests/e2e/serve_leger_run.ts",
+      ],
     ]
   ) {
     const result = await runOutside(Deno.execPath(), args, {
