@@ -37,3 +37,5 @@ export * from "./journal.ts";
 export * from "./scope.ts";
 export * from "./quadlet_support.ts";
 export * from "./host_ops.ts";
+export * from "./podman_secrets.ts";
+export * from "./systemctl_services.ts";
