@@ -57,6 +57,14 @@ export interface PlanReconcileInput {
    * lookup in a map from name to digest.
    */
   digest: (secret: BackendSecret) => string;
+  /**
+   * Rewrite every required leger-managed secret whose value is current
+   * too (reason `forced`), as `leger secrets sync --force` asks; secrets
+   * leger did not create are still never touched.
+   *
+   * @default {false}
+   */
+  force?: boolean;
 }
 
 /** A Podman secret to write: the labels it gets (`secretLabels()`); the value is the backend's. */
@@ -76,9 +84,10 @@ export interface SecretReplace extends SecretWrite {
   /**
    * `changed`: the digest of leger.run's value differs from the one in the
    * labels. `unverified`: the labels hold no valid digest, so whether the
-   * value changed cannot be told.
+   * value changed cannot be told. `forced`: the value is current, and a
+   * forced sync writes it again.
    */
-  reason: "changed" | "unverified";
+  reason: "changed" | "unverified" | "forced";
 }
 
 /** A secret reported, with the units that use it. */
@@ -144,6 +153,8 @@ export interface ReconcilePlan {
  * stands for its running instances). A service left stopped for a missing
  * secret is started once every secret it uses is in Podman. In the steady
  * state the plan has nothing to create, replace, remove, restart or start.
+ * With `force`, current leger-managed secrets are replaced too (reason
+ * `forced`), and restart the running services that use them.
  *
  * Every list is sorted by name; services appear once.
  *
@@ -184,6 +195,7 @@ export function planReconcile(input: PlanReconcileInput): ReconcilePlan {
     running = [],
     stopped = [],
     digest,
+    force = false,
   } = input;
   const backendByName = indexByName(backend, "leger.run's list");
   const podmanByName = indexByName(podman, "Podman's list");
@@ -231,6 +243,9 @@ export function planReconcile(input: PlanReconcileInput): ReconcilePlan {
       written.add(name);
     } else if (labels.digest !== write.digest) {
       plan.replace.push({ ...write, reason: "changed" });
+      written.add(name);
+    } else if (force) {
+      plan.replace.push({ ...write, reason: "forced" });
       written.add(name);
     } else {
       plan.unchanged.push(name);

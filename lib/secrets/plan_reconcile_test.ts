@@ -398,6 +398,48 @@ const CASES: {
     },
   },
   {
+    name:
+      "force: a current managed secret is replaced as forced and restarts its running service",
+    input: {
+      required: [WEB, need("mine", ["web.container"], ["web.service"])],
+      backend: [remote("api_token", "v1", 3), remote("mine", "v1", 1)],
+      podman: [managed("api_token", "v1", 3), unmanaged("mine")],
+      running: ["web.service"],
+      force: true,
+    },
+    want: {
+      replace: [{
+        name: "api_token",
+        version: 3,
+        created_at: T1,
+        digest: DIGESTS.v1,
+        reason: "forced",
+      }],
+      restart: ["web.service"],
+      unmanaged: [{ name: "mine", units: ["web.container"] }],
+    },
+  },
+  {
+    name: "force: a changed secret is still replaced as changed",
+    input: {
+      required: [WEB],
+      backend: [remote("api_token", "v2", 4)],
+      podman: [managed("api_token", "v1", 3)],
+      force: true,
+      restart: "never",
+      running: ["web.service"],
+    },
+    want: {
+      replace: [{
+        name: "api_token",
+        version: 4,
+        created_at: T1,
+        digest: DIGESTS.v2,
+        reason: "changed",
+      }],
+    },
+  },
+  {
     name: "a service left stopped starts once its secret is created",
     input: {
       required: [WEB],
