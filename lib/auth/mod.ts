@@ -28,6 +28,7 @@ export * from "./load_auth_state.ts";
 export * from "./save_auth_state.ts";
 export * from "./remove_auth_state.ts";
 export * from "./auth_state_from_login.ts";
+export * from "./login_with_tailscale.ts";
 export * from "./is_auth_expired.ts";
 export * from "./require_auth_state.ts";
 export * from "./require_user_uuid.ts";
