@@ -50,7 +50,26 @@ export const ERROR_CODES = {
     description: "The legerd daemon is not running",
     exit: 1,
     remedy:
-      "Start it with `systemctl --user enable --now legerd` (`sudo systemctl enable --now legerd` for the system scope)",
+      "Start it with `systemctl --user enable --now legerd.service` (`systemctl enable --now legerd.service` as root for the system scope)",
+  },
+  // legerd's control socket: leger's own
+  ERR_LEGERD_ACCESS_DENIED: {
+    description: "legerd's control socket refuses this user",
+    exit: 1,
+    remedy:
+      "Run the command as the user legerd runs for (its socket is 0600), or as root for the system scope",
+  },
+  ERR_LEGERD_PROTOCOL: {
+    description: "legerd answers with something leger does not understand",
+    exit: 1,
+    remedy:
+      "Run leger and legerd of the same version (`leger --version`, `legerd --version`), then restart legerd",
+  },
+  ERR_LEGERD_TIMEOUT: {
+    description: "legerd does not answer in time",
+    exit: 1,
+    remedy:
+      "legerd may still be working: read its log with `journalctl --user -u legerd.service` (`journalctl -u legerd.service` for the system scope), then run the command again",
   },
   // Authentication: leger's own
   ERR_TAILSCALE_STATUS_UNREADABLE: {
@@ -152,6 +171,31 @@ export const ERROR_CODES = {
     exit: 1,
     remedy:
       "Read Podman's message above and check `podman secret ls`, then run the command again",
+  },
+  ERR_SECRET_NAME_INVALID: {
+    description: "A secret's name is one leger.run refuses or reserves",
+    exit: 2,
+    remedy:
+      "Name the secret with 1 to 64 letters, digits, \":\", \"_\" or \"-\"; `selections` and `select-provider` are reserved",
+  },
+  ERR_SECRET_VALUE_INVALID: {
+    description: "A secret's value is empty or larger than leger.run keeps",
+    exit: 1,
+    remedy:
+      "Give a value of 1 byte to 10 KiB on stdin (`leger secrets set NAME < file`) or at the prompt",
+  },
+  ERR_SECRET_NOT_FOUND: {
+    description: "leger.run has no secret of that name",
+    exit: 1,
+    remedy:
+      "Add the secret in the leger.run web UI (https://app.leger.run) or with `leger secrets set NAME`, then run the command again",
+  },
+  ERR_SECRET_UNMANAGED: {
+    description:
+      "A Podman secret of that name exists that leger did not create, so legerd leaves it alone",
+    exit: 1,
+    remedy:
+      "Keep it, or remove it with `podman secret rm NAME` so that legerd writes leger.run's value",
   },
   ERR_CLOUDFLARE_KV_UNAVAILABLE: {
     description: "leger.run's secret storage is unavailable",
