@@ -41,3 +41,4 @@ export * from "./secret_labels.ts";
 export * from "./parse_managed_labels.ts";
 export * from "./plan_reconcile.ts";
 export * from "./control_api.ts";
+export * from "./legerd_client.ts";

@@ -1,0 +1,398 @@
+import {
+  deepStrictEqual,
+  match,
+  rejects,
+  strictEqual,
+} from "node:assert/strict";
+import { LegerError } from "../errors/leger_error.ts";
+import {
+  healthyLegerd,
+  startFakeLegerd,
+  syncResult,
+} from "../../tests/fakes/fake_legerd.ts";
+import { LegerdClient } from "./legerd_client.ts";
+
+async function tempDir(): Promise<{ path: string } & AsyncDisposable> {
+  const path = await Deno.makeTempDir({ prefix: "leger_legerd_" });
+  return {
+    path,
+    [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }),
+  };
+}
+
+Deno.test("LegerdClient speaks each route of legerd's API over its unix socket", async () => {
+  await using tmp = await tempDir();
+  const dir = tmp.path;
+  const path = `${dir}/leger/legerd.sock`;
+  const secrets = [{
+    name: "api_token",
+    state: "synced" as const,
+    version: 3,
+    used_by: ["web.container"],
+    synced_at: "2026-11-30T11:58:00.000Z",
+  }];
+  const sync = syncResult({
+    plan: { create: [{ name: "a", version: 1, created_at: "x", digest: "d" }] },
+    applied: { created: ["a"], restarted: ["web.service"] },
+  });
+  await using legerd = await startFakeLegerd(path, {
+    engine: {
+      health: () => healthyLegerd(),
+      secrets: () => secrets,
+      sync: () => sync,
+      rotate: (r) => ({
+        name: r.name,
+        version: 4,
+        changed: true,
+        restarted: ["web.service"],
+      }),
+      purge: () => ({ removed: ["a", "b"] }),
+    },
+  });
+  const client = new LegerdClient(path);
+  deepStrictEqual(await client.health(), healthyLegerd());
+  deepStrictEqual(await client.secrets(), secrets);
+  deepStrictEqual(await client.sync({ service: "web", dry_run: true }), sync);
+  deepStrictEqual(await client.rotate({ name: "api_token", restart: false }), {
+    name: "api_token",
+    version: 4,
+    changed: true,
+    restarted: ["web.service"],
+  });
+  deepStrictEqual(await client.purge(), { removed: ["a", "b"] });
+  deepStrictEqual(legerd.requests, [
+    { method: "GET", path: "/v1/health", body: null },
+    { method: "GET", path: "/v1/secrets", body: null },
+    {
+      method: "POST",
+      path: "/v1/sync",
+      body: { service: "web", dry_run: true },
+    },
+    {
+      method: "POST",
+      path: "/v1/rotate",
+      body: { name: "api_token", restart: false },
+    },
+    { method: "POST", path: "/v1/purge", body: {} },
+  ]);
+});
+
+Deno.test("LegerdClient says legerd is not running, with the command that starts it in its scope", async (t) => {
+  await using tmp = await tempDir();
+  const dir = tmp.path;
+  // A socket nothing listens on, as a killed legerd leaves it: Deno
+  // removes the socket it closes, so a second name keeps the inode.
+  const listening = `${dir}/listening.sock`;
+  const listener = Deno.listen({ transport: "unix", path: listening });
+  const keep = `${dir}/stale.sock`;
+  await Deno.link(listening, keep);
+  listener.close();
+  const cases = [
+    {
+      name: "no socket, user scope",
+      path: `${dir}/run/leger/legerd.sock`,
+      scope: "user" as const,
+      message:
+        `Cannot read legerd's health: legerd is not running (no control socket at ${dir}/run/leger/legerd.sock)`,
+      remedy: "Start it with `systemctl --user enable --now legerd.service`",
+    },
+    {
+      name: "no socket, system scope",
+      path: `${dir}/run/leger/legerd.sock`,
+      scope: "system" as const,
+      message:
+        `Cannot read legerd's health: legerd is not running (no control socket at ${dir}/run/leger/legerd.sock)`,
+      remedy: "Start it with `systemctl enable --now legerd.service`",
+    },
+    {
+      name: "a socket nothing listens on",
+      path: keep,
+      scope: "user" as const,
+      message:
+        `Cannot read legerd's health: legerd is not running (nothing listens on ${keep})`,
+      remedy: "Start it with `systemctl --user enable --now legerd.service`",
+    },
+  ];
+  for (const c of cases) {
+    await t.step(c.name, async () => {
+      const client = new LegerdClient(c.path, { scope: c.scope });
+      await rejects(client.health(), (error) => {
+        strictEqual(error instanceof LegerError, true);
+        const e = error as LegerError;
+        strictEqual(e.code, "ERR_LEGERD_NOT_RUNNING");
+        strictEqual(e.message, c.message);
+        strictEqual(e.remedy, c.remedy);
+        return true;
+      });
+    });
+  }
+});
+
+Deno.test({
+  name:
+    "LegerdClient says the socket refuses this user (ERR_LEGERD_ACCESS_DENIED) when it is another user's 0600 socket",
+  ignore: Deno.uid() === 0,
+  async fn() {
+    await using tmp = await tempDir();
+    const dir = tmp.path;
+    const path = `${dir}/legerd.sock`;
+    await using _legerd = await startFakeLegerd(path, {
+      engine: { health: () => healthyLegerd() },
+    });
+    await Deno.chmod(path, 0o000);
+    await rejects(new LegerdClient(path).health(), {
+      code: "ERR_LEGERD_ACCESS_DENIED",
+      message:
+        `Cannot read legerd's health: legerd's control socket ${path} refuses this user`,
+    });
+  },
+});
+
+Deno.test("LegerdClient reports legerd's own error with its code, message and fix", async () => {
+  await using tmp = await tempDir();
+  const dir = tmp.path;
+  const path = `${dir}/legerd.sock`;
+  await using _legerd = await startFakeLegerd(path, {
+    engine: {
+      rotate: (r) => {
+        throw new LegerError(
+          "ERR_SECRET_FETCH_FAILED",
+          `Cannot rotate "${r.name}": leger.run has no secret of that name`,
+          { remedy: `Add it with \`leger secrets set ${r.name}\`` },
+        );
+      },
+    },
+    raw: {
+      // A code of a newer legerd.
+      "/v1/purge": () =>
+        Response.json({
+          error: {
+            code: "ERR_FROM_THE_FUTURE",
+            message: "Podman's store is being moved",
+            fix: "Wait a minute",
+            at: "2026-11-30T12:00:00.000Z",
+          },
+        }, { status: 503 }),
+    },
+  });
+  const client = new LegerdClient(path);
+  await rejects(client.rotate({ name: "nope" }), {
+    name: "LegerError",
+    code: "ERR_SECRET_FETCH_FAILED",
+    message: 'Cannot rotate "nope": leger.run has no secret of that name',
+    remedy: "Add it with `leger secrets set nope`",
+  });
+  await rejects(client.purge(), {
+    code: "ERR_LEGERD_PROTOCOL",
+    message:
+      "Cannot remove the Podman secrets legerd manages: Podman's store is being moved (legerd's code ERR_FROM_THE_FUTURE, which this leger does not know)",
+    remedy: "Wait a minute",
+  });
+});
+
+Deno.test("LegerdClient refuses an answer it cannot read as ERR_LEGERD_PROTOCOL, naming the field", async (t) => {
+  await using tmp = await tempDir();
+  const dir = tmp.path;
+  const path = `${dir}/legerd.sock`;
+  const cases: { name: string; response: () => Response; message: RegExp }[] = [
+    {
+      name: "not JSON",
+      response: () => new Response("<html>hello</html>"),
+      message: /legerd answered HTTP 200 with a body that is not JSON/,
+    },
+    {
+      name: "a field of the wrong type",
+      response: () => Response.json({ ...healthyLegerd(), pid: "4242" }),
+      message: /a document leger does not understand: pid is not a number/,
+    },
+    {
+      name: "an unknown status",
+      response: () => Response.json({ ...healthyLegerd(), status: "fine" }),
+      message: /status is "fine", not one of ok, degraded, starting/,
+    },
+    {
+      name: "a nested error of the wrong shape",
+      response: () =>
+        Response.json(
+          healthyLegerd({
+            leger_run: {
+              api_url: "x",
+              reachable: false,
+              auth: "ok",
+              last_error: { code: "ERR_API_UNREACHABLE" } as never,
+            },
+          }),
+        ),
+      message: /leger_run\.last_error\.message is not a string/,
+    },
+    {
+      name: "an error status without an error body",
+      response: () => new Response("{}", { status: 502 }),
+      message:
+        /HTTP 502 without an error leger understands: error is not an object/,
+    },
+  ];
+  for (const c of cases) {
+    await t.step(c.name, async () => {
+      await using _legerd = await startFakeLegerd(path, {
+        raw: { "/v1/health": c.response },
+      });
+      await rejects(new LegerdClient(path).health(), (error) => {
+        strictEqual((error as LegerError).code, "ERR_LEGERD_PROTOCOL");
+        match((error as LegerError).message, c.message);
+        return true;
+      });
+    });
+  }
+  await t.step("the list of secrets", async () => {
+    await using _legerd = await startFakeLegerd(path, {
+      raw: {
+        "/v1/secrets": () =>
+          Response.json({ secrets: [{ name: "a", state: "lost" }] }),
+      },
+    });
+    await rejects(new LegerdClient(path).secrets(), {
+      code: "ERR_LEGERD_PROTOCOL",
+      message: new RegExp(
+        'secrets\\[0\\]\\.state is "lost", not one of synced, missing, unmanaged, orphan',
+      ),
+    });
+  });
+});
+
+Deno.test("LegerdClient gives up after its time limit with ERR_LEGERD_TIMEOUT", async () => {
+  await using tmp = await tempDir();
+  const dir = tmp.path;
+  const path = `${dir}/legerd.sock`;
+  await using legerd = await startFakeLegerd(path, {
+    engine: { health: () => healthyLegerd(), sync: () => syncResult() },
+  });
+  const held = legerd.hold();
+  try {
+    const client = new LegerdClient(path, {
+      scope: "system",
+      readTimeoutMs: 30,
+      changeTimeoutMs: 40,
+    });
+    await rejects(client.health(), {
+      code: "ERR_LEGERD_TIMEOUT",
+      message:
+        `Cannot read legerd's health: legerd did not answer within 30 ms (${path})`,
+      remedy:
+        "Read legerd's log with `journalctl -u legerd.service`, then run the command again",
+    });
+    await rejects(client.sync(), {
+      code: "ERR_LEGERD_TIMEOUT",
+      message: /Cannot sync the secrets: legerd did not answer within 40 ms/,
+    });
+  } finally {
+    held.release();
+  }
+});
+
+Deno.test("LegerdClient stops waiting when its signal is aborted, with the signal's reason", async () => {
+  await using tmp = await tempDir();
+  const dir = tmp.path;
+  const path = `${dir}/legerd.sock`;
+  await using legerd = await startFakeLegerd(path, {
+    engine: { sync: () => syncResult() },
+  });
+  const held = legerd.hold();
+  const controller = new AbortController();
+  const reason = new LegerError("ERR_INTERRUPTED", "Cannot sync: interrupted");
+  try {
+    const sync = new LegerdClient(path, { signal: controller.signal }).sync();
+    await held.arrived;
+    controller.abort(reason);
+    await rejects(sync, (error) => error === reason);
+  } finally {
+    held.release();
+  }
+});
+
+/** Runs `health()` in a child Deno with `flags` (as `user` when given) and returns the error's code and message. */
+async function healthInChild(
+  path: string,
+  options: { flags: string[]; runAs?: string; dir: string },
+): Promise<{ code: string; message: string; remedy: string }> {
+  const script = `${options.dir}/child.ts`;
+  await Deno.writeTextFile(
+    script,
+    `import { LegerdClient } from ${
+      JSON.stringify(new URL("./legerd_client.ts", import.meta.url).href)
+    };
+try {
+  await new LegerdClient(${JSON.stringify(path)}).health();
+  console.log(JSON.stringify({ code: "none", message: "", remedy: "" }));
+} catch (error) {
+  console.log(JSON.stringify({ code: error.code, message: error.message, remedy: error.remedy }));
+}
+`,
+  );
+  const deno = [Deno.execPath(), "run", "--quiet", ...options.flags, script];
+  const argv = options.runAs === undefined
+    ? deno
+    : ["runuser", "-u", options.runAs, "--", ...deno];
+  const { stdout, stderr } = await new Deno.Command(argv[0], {
+    args: argv.slice(1),
+    env: { DENO_DIR: `${options.dir}/deno`, NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(stdout);
+  if (text === "") throw new Error(new TextDecoder().decode(stderr));
+  return JSON.parse(text);
+}
+
+Deno.test({
+  name:
+    "LegerdClient says the socket refuses this user (ERR_LEGERD_ACCESS_DENIED) when another user runs it (as nobody, from root)",
+  ignore: Deno.uid() !== 0 ||
+    !(await Deno.lstat("/usr/sbin/runuser").then(() => true, () => false)),
+  async fn() {
+    await using tmp = await tempDir();
+    const dir = tmp.path;
+    await Deno.chmod(dir, 0o755);
+    const path = `${dir}/legerd.sock`;
+    await using _legerd = await startFakeLegerd(path, {
+      engine: { health: () => healthyLegerd() },
+    });
+    await Deno.mkdir(`${dir}/deno`, { mode: 0o777 });
+    await Deno.chmod(`${dir}/deno`, 0o777);
+    const error = await healthInChild(path, {
+      flags: ["--allow-all"],
+      runAs: "nobody",
+      dir,
+    });
+    deepStrictEqual(error, {
+      code: "ERR_LEGERD_ACCESS_DENIED",
+      message:
+        `Cannot read legerd's health: legerd's control socket ${path} refuses this user`,
+      remedy: "Run the command as the user legerd runs for: its socket is 0600",
+    });
+  },
+});
+
+Deno.test("LegerdClient names the permission it lacks when leger's flags do not name the socket", async () => {
+  await using tmp = await tempDir();
+  const dir = tmp.path;
+  const path = `${dir}/legerd.sock`;
+  await using _legerd = await startFakeLegerd(path, {
+    engine: { health: () => healthyLegerd() },
+  });
+  const error = await healthInChild(path, {
+    flags: ["--allow-read", "--allow-write", "--allow-net=legerd,127.0.0.1"],
+    dir,
+  });
+  strictEqual(error.code, "ERR_NETWORK_NOT_ALLOWED");
+  strictEqual(
+    error.message,
+    `Cannot read legerd's health: leger's permissions do not let it connect to legerd's socket ${path}`,
+  );
+  match(error.remedy, new RegExp(`--allow-net=legerd,unix:${path}`));
+  const allowed = await healthInChild(path, {
+    flags: ["--allow-read", "--allow-write", `--allow-net=legerd,unix:${path}`],
+    dir,
+  });
+  strictEqual(allowed.code, "none");
+});
