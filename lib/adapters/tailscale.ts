@@ -60,6 +60,13 @@ export interface ReadTailscaleStatusOptions {
    * @default {"read the Tailscale identity"}
    */
   action?: string;
+  /**
+   * Ask `tailscale status --json` first; `false` asks only the LocalAPI
+   * socket (legerd, which runs no `tailscale`).
+   *
+   * @default {true}
+   */
+  cli?: boolean;
 }
 
 const STATUS_ARGS = ["status", "--json"] as const;
@@ -104,7 +111,9 @@ export async function readTailscaleStatus(
     socketPath = DEFAULT_TAILSCALED_SOCKET,
     localApiGet: get = localApiGet,
     action = "read the Tailscale identity",
+    cli = true,
   } = options;
+  if (!cli) return await readFromLocalApi(socketPath, get, action);
   let stdout: string;
   try {
     ({ stdout } = await runner("tailscale", STATUS_ARGS));

@@ -122,6 +122,23 @@ Deno.test("readTailscaleStatus() reads the LocalAPI socket when the binary is mi
   });
 });
 
+Deno.test("readTailscaleStatus() asks only the LocalAPI, running nothing, with cli: false", async () => {
+  await withTempDir(async (dir) => {
+    await using api = await startFakeLocalApi(`${dir}/tailscaled.sock`, {
+      status: recorded("running"),
+    });
+    const runner = fakeRunner([]);
+    const { status, source } = await readTailscaleStatus({
+      runner,
+      socketPath: api.path,
+      cli: false,
+    });
+    strictEqual(source, "localapi");
+    strictEqual(status.self?.userId, "9007199254740993");
+    strictEqual(runner.calls.length, 0);
+  });
+});
+
 Deno.test("readTailscaleStatus() throws ERR_TAILSCALE_NOT_INSTALLED when there is no binary and no socket", async () => {
   await withTempDir(async (dir) => {
     const runner = fakeRunner([{
