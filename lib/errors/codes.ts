@@ -71,6 +71,12 @@ export const ERROR_CODES = {
     remedy:
       "legerd may still be working: read its log with `journalctl --user -u legerd.service` (`journalctl -u legerd.service` for the system scope), then run the command again",
   },
+  ERR_LEGERD_RUNNING: {
+    description: "Another legerd already serves this scope",
+    exit: 1,
+    remedy:
+      "Use the legerd that runs (`leger secrets list` talks to it), or stop it first with `systemctl --user stop legerd.service` (`systemctl stop legerd.service` as root for the system scope)",
+  },
   // Authentication: leger's own
   ERR_TAILSCALE_STATUS_UNREADABLE: {
     description: "Tailscale answers, but its status cannot be read",
