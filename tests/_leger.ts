@@ -21,10 +21,30 @@ export const SHARED = `${ROOT}/../shared`;
 /** The test fixtures inside the repository (`tests/testdata`). */
 export const TESTDATA = `${ROOT}/tests/testdata`;
 
-/** The `deno run` flags of a task in deno.json (`leger` or `legerd`). */
-export function permissionFlags(task: "leger" | "legerd"): string[] {
+/**
+ * The `deno run` flags of a task in deno.json (`leger` or `legerd`): its
+ * permissions and the unstable APIs it enables (`--unstable-net`).
+ *
+ * legerd's `--allow-net` names its user-scope sockets under
+ * `$XDG_RUNTIME_DIR`, which `deno task` expands from the environment. With
+ * `env`, the flags are expanded the same way (an unset variable is empty);
+ * without it, `$XDG_RUNTIME_DIR` stays as written.
+ */
+export function permissionFlags(
+  task: "leger" | "legerd",
+  env?: (name: string) => string | undefined,
+): string[] {
   const words = denoJson.tasks[task].split(/\s+/);
-  return words.filter((word) => word.startsWith("--allow-"));
+  return words
+    .filter((word) =>
+      word.startsWith("--allow-") || word.startsWith("--unstable-")
+    )
+    .map((word) =>
+      env === undefined
+        ? word
+        : word.replace(/\$([A-Z_][A-Z0-9_]*)/g, (_, name: string) =>
+          env(name) ?? "")
+    );
 }
 
 export const DENO_DIR = Deno.env.get("DENO_DIR") ??

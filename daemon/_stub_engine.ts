@@ -1,0 +1,143 @@
+/**
+ * A stand-in for legerd's reconcile engine in the daemon's own tests: it
+ * records what it is asked and answers what the test sets.
+ *
+ * @module
+ */
+import type {
+  LegerdEngine,
+  LegerdHealth,
+  PurgeResult,
+  RotateRequest,
+  RotateResult,
+  SecretStatus,
+  SyncRequest,
+  SyncResult,
+} from "../lib/secrets/control_api.ts";
+import type { RestartPolicy } from "../lib/secrets/plan_reconcile.ts";
+
+/** A health document with every field set, for tests. */
+export function stubHealth(
+  overrides: Partial<LegerdHealth> = {},
+): LegerdHealth {
+  return {
+    status: "ok",
+    version: "0.0.0-test",
+    scope: "user",
+    pid: 4242,
+    tailscale: { state: "Running", error: null },
+    leger_run: {
+      api_url: "http://127.0.0.1:1",
+      reachable: true,
+      auth: "ok",
+      last_error: null,
+    },
+    podman: { reachable: true, secrets: 0, last_error: null },
+    last_successful_sync_at: null,
+    next_poll_at: null,
+    poll_interval_ms: 300_000,
+    restart: "on-rotation",
+    last_poll: null,
+    ...overrides,
+  };
+}
+
+/** An empty sync result. */
+export function stubSyncResult(dryRun = false): SyncResult {
+  return {
+    dry_run: dryRun,
+    plan: {
+      create: [],
+      replace: [],
+      remove: [],
+      restart: [],
+      start: [],
+      missing: [],
+      unmanaged: [],
+      unchanged: [],
+    },
+    applied: {
+      created: [],
+      replaced: [],
+      removed: [],
+      restarted: [],
+      started: [],
+    },
+    errors: [],
+  };
+}
+
+/** A {@linkcode LegerdEngine} that records calls; each method can be replaced. */
+export class StubEngine implements LegerdEngine {
+  /** What the engine was asked, in order (`sync {…}`, `rotate {…}`, `purge`). */
+  calls: string[] = [];
+  /** The requests of `sync()`. */
+  syncRequests: SyncRequest[] = [];
+  /** The next polls noted. */
+  nextPolls: (Date | null)[] = [];
+  /** The restart policies and intervals set by reloads. */
+  settings: { restart?: RestartPolicy; pollIntervalMs?: number }[] = [];
+  /** The health answered. */
+  healthValue: LegerdHealth = stubHealth();
+  /** The secrets answered. */
+  secretsValue: SecretStatus[] = [];
+  /** Replaces `sync()`'s answer (a failure, a held promise). */
+  onSync: (request: SyncRequest) => Promise<SyncResult> = (request) =>
+    Promise.resolve(stubSyncResult(request.dry_run ?? false));
+  /** Replaces `rotate()`'s answer. */
+  onRotate: (request: RotateRequest) => Promise<RotateResult> = (request) =>
+    Promise.resolve({
+      name: request.name,
+      version: 2,
+      changed: true,
+      restarted: [],
+    });
+  /** Replaces `purge()`'s answer. */
+  onPurge: () => Promise<PurgeResult> = () => Promise.resolve({ removed: [] });
+
+  health(): LegerdHealth {
+    return this.healthValue;
+  }
+
+  secrets(): Promise<SecretStatus[]> {
+    this.calls.push("secrets");
+    return Promise.resolve(this.secretsValue);
+  }
+
+  sync(request: SyncRequest): Promise<SyncResult> {
+    this.calls.push(`sync ${JSON.stringify(request)}`);
+    this.syncRequests.push(request);
+    return this.onSync(request);
+  }
+
+  rotate(request: RotateRequest): Promise<RotateResult> {
+    this.calls.push(`rotate ${JSON.stringify(request)}`);
+    return this.onRotate(request);
+  }
+
+  purge(): Promise<PurgeResult> {
+    this.calls.push("purge");
+    return this.onPurge();
+  }
+
+  noteNextPoll(at: Date | null): void {
+    this.nextPolls.push(at);
+    this.healthValue = {
+      ...this.healthValue,
+      next_poll_at: at?.toISOString() ?? null,
+    };
+  }
+
+  setRestartPolicy(restart: RestartPolicy): void {
+    this.settings.push({ restart });
+    this.healthValue = { ...this.healthValue, restart };
+  }
+
+  setPollInterval(pollIntervalMs: number): void {
+    this.settings.push({ pollIntervalMs });
+    this.healthValue = {
+      ...this.healthValue,
+      poll_interval_ms: pollIntervalMs,
+    };
+  }
+}
