@@ -1,8 +1,9 @@
 /**
  * A fake Podman + systemd host for in-process command tests: a `Runner` that
  * answers the podman, systemctl, journalctl, cat and generator calls leger
- * makes, keeping the state they change (installed quadlet files in a real
- * temporary folder, services and their states, volumes, networks, secrets)
+ * and legerd make, keeping the state they change (installed quadlet files in
+ * a real temporary folder, services and their states, volumes, networks,
+ * secrets with their ids, labels and values)
  * so that a test can assert what a command did. The shapes of its answers are
  * Podman 5.8's and systemd 262's (see lib/adapters/testdata/); the real host
  * is exercised by tests/e2e/.
@@ -25,6 +26,20 @@ export interface FakeService {
   subState: string;
 }
 
+/** A Podman secret of the fake host, as `podman secret inspect` knows it. */
+export interface FakePodmanSecret {
+  /** Podman's id: every write gives a new one. */
+  id: string;
+  name: string;
+  /** The value, as written on stdin. */
+  value: string;
+  labels: Record<string, string>;
+  /** RFC 3339. */
+  createdAt: string;
+  /** RFC 3339: the last write. */
+  updatedAt: string;
+}
+
 /** Options for {@linkcode fakeHost}. */
 export interface FakeHostOptions {
   /** Podman's quadlet folder (a real temporary folder). */
@@ -40,6 +55,19 @@ export interface FakeHostOptions {
   volumes?: readonly string[];
   networks?: readonly string[];
   secrets?: readonly string[];
+  /** Podman secrets with a value and labels (`secrets` have none). */
+  podmanSecrets?: readonly {
+    name: string;
+    value?: string;
+    labels?: Record<string, string>;
+  }[];
+  /**
+   * Whether `podman secret create` knows `--replace` (Podman 4.7 and
+   * later); without it, it answers as Podman 4.3 does.
+   *
+   * @default {true}
+   */
+  secretReplace?: boolean;
   /** Images in Podman's storage before the test (default: the e2e host's `localhost/bb:latest`). */
   images?: readonly string[];
   /** Images a registry serves: `podman pull` of any other fails as Podman does offline. */
@@ -78,6 +106,11 @@ export interface FakeHost {
   volumes: Set<string>;
   networks: Set<string>;
   secrets: Set<string>;
+  /**
+   * The secrets with their ids, values and labels, by name; kept in step
+   * with `secrets` (a name added there has no value and no labels).
+   */
+  secretStore: Map<string, FakePodmanSecret>;
   /** Images in Podman's storage. */
   images: Set<string>;
   /**
@@ -106,7 +139,11 @@ export function fakeHost(options: FakeHostOptions): FakeHost {
     templates: new Set(),
     volumes: new Set(options.volumes ?? []),
     networks: new Set(options.networks ?? ["podman"]),
-    secrets: new Set(options.secrets ?? []),
+    secrets: new Set([
+      ...options.secrets ?? [],
+      ...(options.podmanSecrets ?? []).map((s) => s.name),
+    ]),
+    secretStore: new Map(),
     apps: [],
     images: new Set(options.images ?? ["localhost/bb:latest"]),
     runner: async (bin, rawArgs, runOptions = {}) => {
@@ -150,6 +187,174 @@ export function fakeHost(options: FakeHostOptions): FakeHost {
     },
   };
 
+  let secretIds = 0;
+  const newSecretId = () => (++secretIds).toString(16).padStart(25, "0");
+  for (
+    const { name, value = "v", labels = {} } of options.podmanSecrets ?? []
+  ) {
+    const at = new Date().toISOString();
+    host.secretStore.set(name, {
+      id: newSecretId(),
+      name,
+      value,
+      labels: { ...labels },
+      createdAt: at,
+      updatedAt: at,
+    });
+  }
+
+  /** Brings `secretStore` in step with `secrets`, which tests may change. */
+  function secretStore(): Map<string, FakePodmanSecret> {
+    for (const name of host.secretStore.keys()) {
+      if (!host.secrets.has(name)) host.secretStore.delete(name);
+    }
+    for (const name of host.secrets) {
+      if (!host.secretStore.has(name)) {
+        const at = new Date().toISOString();
+        host.secretStore.set(name, {
+          id: newSecretId(),
+          name,
+          value: "",
+          labels: {},
+          createdAt: at,
+          updatedAt: at,
+        });
+      }
+    }
+    return host.secretStore;
+  }
+
+  /** Podman's `secret` commands as Podman 5.8 (or 4.3, without --replace) answers them. */
+  function secret(args: string[], runOptions: RunOptions): RunResult | null {
+    const store = secretStore();
+    const fail = (stdout: string, stderr: string): RunResult => {
+      if ((runOptions.allowedExitCodes ?? []).includes(125)) {
+        return { code: 125, stdout, stderr };
+      }
+      throw new CommandError("podman", args, 125, stderr);
+    };
+    const operands = (from: number) => {
+      const rest = args.slice(from);
+      const dash = rest.indexOf("--");
+      return dash === -1
+        ? rest.filter((a) => !a.startsWith("-") || a === "-")
+        : rest.slice(dash + 1);
+    };
+    if (args.join(" ") === "secret ls --format {{json .}}") {
+      return ok(
+        [...store.values()].map((s) =>
+          JSON.stringify({
+            ID: s.id,
+            Name: s.name,
+            Driver: "file",
+            CreatedAt: "About a minute ago",
+            UpdatedAt: "About a minute ago",
+          }) + "\n"
+        ).join(""),
+      );
+    }
+    if (args[1] === "inspect") {
+      const found = [];
+      const missing = [];
+      for (const key of operands(2)) {
+        const hit = [...store.values()].find((s) =>
+          s.id === key || s.name === key
+        );
+        if (hit === undefined) missing.push(key);
+        else {
+          found.push({
+            ID: hit.id,
+            CreatedAt: hit.createdAt,
+            UpdatedAt: hit.updatedAt,
+            Spec: {
+              Name: hit.name,
+              Driver: { Name: "file", Options: {} },
+              Labels: hit.labels,
+            },
+          });
+        }
+      }
+      const stdout = JSON.stringify(found, null, 4) + "\n";
+      if (missing.length === 0) return ok(stdout);
+      return fail(
+        stdout,
+        `Error: inspecting secret: no secret with name or id "${
+          missing[0]
+        }": no such secret\n`,
+      );
+    }
+    if (args[1] === "create") {
+      let replace = false;
+      const labels: Record<string, string> = {};
+      const positional: string[] = [];
+      for (let i = 2; i < args.length; i++) {
+        if (args[i] === "--replace") replace = true;
+        else if (args[i] === "--label" || args[i] === "-l") {
+          const [key, ...value] = args[++i].split("=");
+          labels[key] = value.join("=");
+        } else if (args[i] === "--") {
+          positional.push(...args.slice(i + 1));
+          break;
+        } else positional.push(args[i]);
+      }
+      if (replace && options.secretReplace === false) {
+        return fail(
+          "",
+          "Error: unknown flag: --replace\nSee 'podman secret create --help'\n",
+        );
+      }
+      const [name, file] = positional;
+      if (file !== "-") {
+        throw new Error(`Unexpected call: podman ${args.join(" ")}`);
+      }
+      const value = runOptions.stdin ?? "";
+      if (value === "") {
+        return fail(
+          "",
+          "Error: secret data must be larger than 0 and less than 512000 bytes\n",
+        );
+      }
+      const before = store.get(name);
+      if (before !== undefined && !replace) {
+        return fail("", `Error: ${name}: secret name in use\n`);
+      }
+      const at = new Date().toISOString();
+      const created: FakePodmanSecret = {
+        id: newSecretId(),
+        name,
+        value,
+        labels,
+        createdAt: before?.createdAt ?? at,
+        updatedAt: at,
+      };
+      store.set(name, created);
+      host.secrets.add(name);
+      return ok(`${created.id}\n`);
+    }
+    if (args[1] === "rm") {
+      const missing = [];
+      const ids = [];
+      for (const key of operands(2)) {
+        const hit = [...store.values()].find((s) =>
+          s.id === key || s.name === key
+        );
+        if (hit === undefined) missing.push(key);
+        else {
+          store.delete(hit.name);
+          host.secrets.delete(hit.name);
+          ids.push(hit.id);
+        }
+      }
+      const stdout = ids.map((id) => `${id}\n`).join("");
+      if (missing.length === 0) return ok(stdout);
+      return fail(
+        stdout,
+        `Error: no secret with name or id "${missing[0]}": no such secret\n`,
+      );
+    }
+    return null;
+  }
+
   async function podman(
     args: string[],
     runOptions: RunOptions,
@@ -183,6 +388,10 @@ export function fakeHost(options: FakeHostOptions): FakeHost {
     }
     if (line === "secret ls --format {{.Name}}") {
       return ok([...host.secrets].map((s) => `${s}\n`).join(""));
+    }
+    if (args[0] === "secret") {
+      const answer = secret(args, runOptions);
+      if (answer !== null) return answer;
     }
     if (
       line === "quadlet list --format json" ||
@@ -449,6 +658,29 @@ export function fakeHost(options: FakeHostOptions): FakeHost {
         }
         return ok();
       }
+      case "try-restart":
+        // Restarts the units that run; a stopped one stays stopped.
+        for (const unit of units) {
+          const state = host.services.get(unit);
+          if (state?.activeState !== "active") continue;
+          if (failing.includes(unit)) {
+            host.services.set(unit, {
+              activeState: "failed",
+              subState: "failed",
+            });
+            throw new CommandError(
+              "systemctl",
+              scoped,
+              1,
+              `Job for ${unit} failed because the control process exited with error code.`,
+            );
+          }
+          host.services.set(unit, {
+            activeState: "active",
+            subState: "running",
+          });
+        }
+        return ok();
       case "stop":
         for (const unit of units) {
           if (host.services.has(unit)) {

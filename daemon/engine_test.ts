@@ -1,0 +1,820 @@
+import {
+  deepStrictEqual,
+  notStrictEqual,
+  ok,
+  rejects,
+  strictEqual,
+  throws,
+} from "node:assert/strict";
+import { secretDigest } from "../lib/secrets/secret_digest.ts";
+import { readDeployments } from "../lib/state/deployments_file.ts";
+import { clearJournal, writeJournal } from "../lib/state/intent_journal.ts";
+import { acquireLock } from "../lib/state/lock.ts";
+import { loadAuthState } from "../lib/auth/load_auth_state.ts";
+import { containerUsing, engineFixture, UUID } from "./_engine_fixture.ts";
+
+const WEB = { "web.container": containerUsing("api_token") };
+
+/** The labels legerd gives a secret, with the digest of `value` under the fixture's key. */
+async function labelsFor(
+  stateDir: string,
+  value: string,
+  version: number,
+  created_at: string,
+): Promise<Record<string, string>> {
+  const hex = (await Deno.readTextFile(`${stateDir}/legerd.key`)).trim();
+  const key = new Uint8Array(hex.match(/../g)!.map((b) => parseInt(b, 16)));
+  return {
+    "io.leger.managed": "true",
+    "io.leger.version": String(version),
+    "io.leger.digest": await secretDigest(key, value),
+    "io.leger.created_at": created_at,
+  };
+}
+
+function systemctlCalls(argv: string[][]): string[] {
+  return argv.filter((a) => a[0] === "systemctl").map((a) => a.join(" "));
+}
+
+Deno.test("SecretsEngine.sync() creates a required secret with leger's labels, the value on stdin", async () => {
+  await using f = await engineFixture({
+    units: WEB,
+    backend: { api_token: "first-value" },
+  });
+  const result = await f.engine.sync({});
+  deepStrictEqual(result.applied.created, ["api_token"]);
+  deepStrictEqual(result.errors, []);
+  const stored = f.host.secretStore.get("api_token")!;
+  strictEqual(stored.value, "first-value");
+  const [secret] = f.server.secretsOf(UUID);
+  deepStrictEqual(
+    stored.labels,
+    await labelsFor(f.stateDir, "first-value", 1, secret.created_at),
+  );
+  strictEqual(
+    (await Deno.stat(`${f.stateDir}/legerd.key`)).mode! & 0o777,
+    0o600,
+  );
+  ok(
+    f.lines.includes("Created secret api_token (version 1)"),
+    f.lines.join("\n"),
+  );
+  // Nothing runs: no restart, but legerd asked which services run.
+  deepStrictEqual(systemctlCalls(f.argv), [
+    "systemctl --user list-units --all --plain --no-legend --full -- web.service",
+  ]);
+  strictEqual(f.engine.health().status, "ok");
+});
+
+Deno.test("SecretsEngine.sync() replaces a rotated value and restarts its running users in one try-restart", async () => {
+  await using f = await engineFixture({
+    units: { ...WEB, "api.container": containerUsing("api_token", "other") },
+    backend: { api_token: "v1", other: "o1" },
+    running: ["web.service", "api.service"],
+  });
+  await f.engine.sync({});
+  const restartsBefore = systemctlCalls(f.argv).filter((c) =>
+    c.includes("try-restart")
+  );
+  f.server.putSecret(UUID, "api_token", "v2");
+  const result = await f.engine.sync({});
+  deepStrictEqual(result.applied.replaced, ["api_token"]);
+  deepStrictEqual(
+    result.plan.replace.map((r) => [r.name, r.version, r.reason]),
+    [["api_token", 2, "changed"]],
+  );
+  deepStrictEqual(result.applied.restarted, ["api.service", "web.service"]);
+  strictEqual(f.host.secretStore.get("api_token")!.value, "v2");
+  deepStrictEqual(
+    systemctlCalls(f.argv).filter((c) => c.includes("try-restart")).slice(
+      restartsBefore.length,
+    ),
+    ["systemctl --user try-restart -- api.service web.service"],
+  );
+  ok(f.lines.includes("Replaced secret api_token (version 1 → 2, changed)"));
+  ok(f.lines.includes("Restarted web.service: api_token changed"));
+});
+
+Deno.test("SecretsEngine.sync() writes nothing when leger.run re-posts the same value with a new version", async () => {
+  await using f = await engineFixture({
+    units: WEB,
+    backend: { api_token: "same" },
+    running: ["web.service"],
+  });
+  await f.engine.sync({});
+  const id = f.host.secretStore.get("api_token")!.id;
+  f.server.putSecret(UUID, "api_token", "same");
+  strictEqual(f.server.secretsOf(UUID)[0].version, 2);
+  const result = await f.engine.sync({});
+  deepStrictEqual(result.plan.unchanged, ["api_token"]);
+  deepStrictEqual(f.engine.health().last_poll, {
+    http_requests: 1,
+    podman_runs: 1,
+    systemctl_runs: 0,
+    writes: 0,
+  });
+  strictEqual(f.host.secretStore.get("api_token")!.id, id);
+});
+
+Deno.test("SecretsEngine.sync() writes nothing after a delete and re-create with the same value", async () => {
+  await using f = await engineFixture({
+    units: WEB,
+    backend: { api_token: "same" },
+  });
+  await f.engine.sync({});
+  f.server.putSecret(UUID, "api_token", "same");
+  f.advance(60_000);
+  f.server.deleteSecret(UUID, "api_token");
+  f.server.putSecret(UUID, "api_token", "same");
+  const [again] = f.server.secretsOf(UUID);
+  strictEqual(again.version, 1);
+  const result = await f.engine.sync({});
+  deepStrictEqual(result.plan.unchanged, ["api_token"]);
+  strictEqual(f.engine.health().last_poll!.writes, 0);
+});
+
+Deno.test("SecretsEngine leaves an unlabelled Podman secret alone and reports it unmanaged", async () => {
+  await using f = await engineFixture({
+    units: WEB,
+    backend: { api_token: "from-leger-run" },
+    podmanSecrets: [{ name: "api_token", value: "users-own" }, {
+      name: "unrelated",
+      value: "x",
+    }],
+  });
+  const result = await f.engine.sync({});
+  deepStrictEqual(result.plan.unmanaged, [{
+    name: "api_token",
+    units: ["web.container"],
+  }]);
+  deepStrictEqual(result.applied, {
+    created: [],
+    replaced: [],
+    removed: [],
+    restarted: [],
+    started: [],
+  });
+  strictEqual(f.host.secretStore.get("api_token")!.value, "users-own");
+  ok(f.host.secrets.has("unrelated"));
+  deepStrictEqual(await f.engine.secrets(), [{
+    name: "api_token",
+    state: "unmanaged",
+    version: null,
+    used_by: ["web.container"],
+    synced_at: null,
+  }]);
+  ok(
+    f.lines.some((l) =>
+      /^Leaving secret api_token alone \(used by web\.container\)/.test(l)
+    ),
+  );
+  await f.engine.sync({});
+  strictEqual(f.lines.filter((l) => l.startsWith("Leaving secret")).length, 1);
+});
+
+Deno.test("SecretsEngine.sync() removes a leger-labelled secret no unit requires, and reports it orphan before", async () => {
+  await using f = await engineFixture({
+    units: WEB,
+    backend: { api_token: "v" },
+    podmanSecrets: [
+      {
+        name: "old_token",
+        value: "o",
+        labels: { "io.leger.managed": "true", "io.leger.version": "4" },
+      },
+      { name: "mine", value: "m", labels: { owner: "me" } },
+    ],
+  });
+  const before = await f.engine.secrets();
+  deepStrictEqual(before.map((s) => [s.name, s.state, s.version]), [
+    ["api_token", "missing", null],
+    ["old_token", "orphan", 4],
+  ]);
+  const result = await f.engine.sync({});
+  deepStrictEqual(result.applied.removed, ["old_token"]);
+  ok(!f.host.secrets.has("old_token"));
+  ok(f.host.secrets.has("mine"));
+  ok(
+    f.lines.includes(
+      "Removed secret old_token: no installed unit uses it any more",
+    ),
+  );
+});
+
+Deno.test("SecretsEngine.sync() removes nothing while an intent journal says a change is in flight", async () => {
+  await using f = await engineFixture({
+    podmanSecrets: [{
+      name: "old_token",
+      labels: { "io.leger.managed": "true" },
+    }],
+  });
+  await writeJournal(f.stateDir, {
+    change_id: "c1",
+    operation: "install",
+    deployment: "web",
+    pid: 1,
+    started_at: new Date(f.now()).toISOString(),
+    staged_dir: null,
+    files: ["web.container"],
+    unit_services: ["web.service"],
+    services: ["web.service"],
+    volumes: [],
+    networks: [],
+    previous: null,
+    remove_volumes: false,
+  });
+  const result = await f.engine.sync({});
+  deepStrictEqual(result.plan.remove, []);
+  ok(f.host.secrets.has("old_token"));
+  ok(
+    f.lines.some((l) =>
+      l.startsWith("Not removing old_token: a leger change is in flight")
+    ),
+  );
+  await clearJournal(f.stateDir);
+  deepStrictEqual((await f.engine.sync({})).applied.removed, ["old_token"]);
+});
+
+Deno.test("SecretsEngine.sync() removes and writes nothing when leger.run fails, and says so in health", async (t) => {
+  await using f = await engineFixture({
+    units: WEB,
+    backend: { api_token: "v2" },
+    podmanSecrets: [
+      {
+        name: "api_token",
+        value: "v1",
+        labels: { "io.leger.managed": "true", "io.leger.version": "1" },
+      },
+      { name: "old_token", labels: { "io.leger.managed": "true" } },
+    ],
+  });
+  await t.step("leger.run answers 503", async () => {
+    f.server.fail({
+      path: "/secrets",
+      failure: {
+        status: 503,
+        code: "internal_error",
+        message: "KV unavailable",
+      },
+      times: 1,
+    });
+    await rejects(f.engine.sync({}), {
+      code: "ERR_API_ERROR",
+      message: /KV unavailable/,
+    });
+    const health = f.engine.health();
+    strictEqual(health.status, "degraded");
+    strictEqual(health.leger_run.reachable, true);
+    strictEqual(health.leger_run.last_error?.code, "ERR_API_ERROR");
+    strictEqual(health.last_successful_sync_at, null);
+  });
+  await t.step("leger.run does not answer", async () => {
+    f.down.value = true;
+    await rejects(f.engine.sync({}), { code: "ERR_API_UNREACHABLE" });
+    const health = f.engine.health();
+    strictEqual(health.leger_run.reachable, false);
+    strictEqual(health.leger_run.last_error?.code, "ERR_API_UNREACHABLE");
+  });
+  await t.step("Podman was only listed, and keeps its values", () => {
+    deepStrictEqual(
+      f.argv.map((a) => a.slice(0, 3).join(" ")),
+      ["podman secret ls", "podman secret inspect", "podman secret ls"],
+    );
+    strictEqual(f.host.secretStore.get("api_token")!.value, "v1");
+    ok(f.host.secrets.has("old_token"));
+  });
+  await t.step("it recovers when leger.run is back", async () => {
+    f.down.value = false;
+    const result = await f.engine.sync({});
+    deepStrictEqual(result.applied.replaced, ["api_token"]);
+    deepStrictEqual(result.applied.removed, ["old_token"]);
+    const health = f.engine.health();
+    strictEqual(health.status, "ok");
+    strictEqual(health.leger_run.last_error, null);
+    strictEqual(
+      health.last_successful_sync_at,
+      new Date(f.now()).toISOString(),
+    );
+  });
+});
+
+Deno.test("SecretsEngine.sync() starts the services an install left waiting, once, and clears them from deployments.yaml", async () => {
+  await using f = await engineFixture({
+    units: WEB,
+    backend: { api_token: "v" },
+    stopped: ["web.service"],
+    waiting: { web: ["web.service"] },
+  });
+  const result = await f.engine.sync({});
+  deepStrictEqual(result.applied.started, ["web.service"]);
+  strictEqual(f.host.services.get("web.service")!.activeState, "active");
+  const [web] = await readDeployments(f.stateDir);
+  strictEqual(web.waiting_for_secrets, undefined);
+  await f.engine.sync({});
+  deepStrictEqual(f.engine.health().last_poll, {
+    http_requests: 1,
+    podman_runs: 1,
+    systemctl_runs: 0,
+    writes: 0,
+  });
+});
+
+Deno.test("SecretsEngine.sync() leaves deployments.yaml to the next poll while leger holds the lock", async () => {
+  await using f = await engineFixture({
+    units: WEB,
+    backend: { api_token: "v" },
+    stopped: ["web.service"],
+    waiting: { web: ["web.service"] },
+  });
+  const lock = await acquireLock(`${f.stateDir}/deploy.lock`, { what: "test" });
+  try {
+    deepStrictEqual((await f.engine.sync({})).applied.started, ["web.service"]);
+  } finally {
+    await lock.release();
+  }
+  deepStrictEqual((await readDeployments(f.stateDir))[0].waiting_for_secrets, [
+    "web.service",
+  ]);
+  const next = await f.engine.sync({});
+  deepStrictEqual(next.applied.started, []);
+  strictEqual(
+    (await readDeployments(f.stateDir))[0].waiting_for_secrets,
+    undefined,
+  );
+  strictEqual(
+    systemctlCalls(f.argv).filter((c) => c.includes(" start ")).length,
+    1,
+  );
+});
+
+Deno.test("SecretsEngine.sync() does not start a waiting service whose secret leger.run lacks, and names the web UI", async () => {
+  await using f = await engineFixture({
+    units: WEB,
+    stopped: ["web.service"],
+    waiting: { web: ["web.service"] },
+  });
+  const result = await f.engine.sync({});
+  deepStrictEqual(result.applied.started, []);
+  strictEqual(result.errors.length, 1);
+  const [missing] = result.errors;
+  strictEqual(missing.code, "ERR_SECRET_NOT_FOUND");
+  strictEqual(missing.name, "api_token");
+  strictEqual(
+    missing.message,
+    'Cannot sync secret "api_token" (used by web.container): leger.run has no secret of that name',
+  );
+  ok(missing.fix?.includes(f.server.webUrl));
+  ok(
+    f.lines.some((l) => l.includes(f.server.webUrl) && l.includes("api_token")),
+  );
+  await f.engine.sync({});
+  strictEqual(
+    f.lines.filter((l) => l.startsWith('Cannot sync secret "api_token"'))
+      .length,
+    1,
+  );
+  deepStrictEqual((await readDeployments(f.stateDir))[0].waiting_for_secrets, [
+    "web.service",
+  ]);
+});
+
+Deno.test("SecretsEngine logs in again with Tailscale when leger.run refuses the token, and asks once more", async () => {
+  await using f = await engineFixture({
+    units: WEB,
+    backend: { api_token: "v" },
+    login: "refused",
+  });
+  const result = await f.engine.sync({});
+  deepStrictEqual(result.applied.created, ["api_token"]);
+  deepStrictEqual(f.server.requests.map((r) => `${r.method} ${r.path}`), [
+    "GET /secrets",
+    "POST /auth/cli",
+    "GET /secrets",
+  ]);
+  const health = f.engine.health();
+  strictEqual(health.leger_run.auth, "ok");
+  strictEqual(health.tailscale.state, "Running");
+  const saved = await loadAuthState(f.authFile);
+  notStrictEqual(saved!.token, "eyJhbGciOiJIUzI1NiJ9.e30.bm90LXNpZ25lZA");
+  strictEqual((await Deno.stat(f.authFile)).mode! & 0o777, 0o600);
+  ok(
+    f.lines.some((l) =>
+      l.startsWith("Logged in to leger.run again as alice@github")
+    ),
+  );
+  // The new token is read back from auth.json: one request next time.
+  await f.engine.sync({});
+  strictEqual(f.engine.health().last_poll!.http_requests, 1);
+});
+
+Deno.test("SecretsEngine logs in again before asking when auth.json's login has expired", async () => {
+  await using f = await engineFixture({
+    units: WEB,
+    backend: { api_token: "v" },
+    login: "expired",
+  });
+  await f.engine.sync({});
+  deepStrictEqual(f.server.requests.map((r) => `${r.method} ${r.path}`), [
+    "POST /auth/cli",
+    "GET /secrets",
+  ]);
+});
+
+Deno.test("SecretsEngine says the login expired in health when logging in again fails", async () => {
+  await using f = await engineFixture({
+    units: WEB,
+    backend: { api_token: "v" },
+    login: "refused",
+    tailscale: "needs_login",
+  });
+  await rejects(f.engine.sync({}), { code: "ERR_TAILSCALE_NOT_AUTHENTICATED" });
+  const health = f.engine.health();
+  strictEqual(health.status, "degraded");
+  strictEqual(health.leger_run.auth, "expired");
+  strictEqual(
+    health.leger_run.last_error?.code,
+    "ERR_TAILSCALE_NOT_AUTHENTICATED",
+  );
+  strictEqual(health.tailscale.state, "NeedsLogin");
+  ok(!f.host.secrets.has("api_token"));
+});
+
+Deno.test("SecretsEngine says the login is missing without auth.json, and logs nobody in", async () => {
+  await using f = await engineFixture({
+    units: WEB,
+    backend: { api_token: "v" },
+    login: "none",
+  });
+  await rejects(f.engine.sync({}), {
+    code: "ERR_LEGER_NOT_AUTHENTICATED",
+    message: /no leger\.run login/,
+  });
+  strictEqual(f.engine.health().leger_run.auth, "missing");
+  strictEqual(f.server.requests.length, 0);
+});
+
+Deno.test("SecretsEngine.sync() asks leger.run nothing when no unit needs a secret and Podman holds none of leger's", async () => {
+  await using f = await engineFixture({
+    units: { "plain.container": containerUsing() },
+    login: "none",
+  });
+  const result = await f.engine.sync({});
+  deepStrictEqual(result.errors, []);
+  deepStrictEqual(f.engine.health().last_poll, {
+    http_requests: 0,
+    podman_runs: 1,
+    systemctl_runs: 0,
+    writes: 0,
+  });
+  strictEqual(f.engine.health().status, "ok");
+});
+
+Deno.test("SecretsEngine.sync({force}) rewrites current secrets and restarts their running services", async () => {
+  await using f = await engineFixture({
+    units: WEB,
+    backend: { api_token: "v" },
+    running: ["web.service"],
+  });
+  await f.engine.sync({});
+  const id = f.host.secretStore.get("api_token")!.id;
+  const result = await f.engine.sync({ force: true });
+  deepStrictEqual(result.plan.replace.map((r) => r.reason), ["forced"]);
+  deepStrictEqual(result.applied.restarted, ["web.service"]);
+  notStrictEqual(f.host.secretStore.get("api_token")!.id, id);
+});
+
+Deno.test("SecretsEngine.sync({dry_run}) plans and changes nothing", async () => {
+  await using f = await engineFixture({
+    units: WEB,
+    backend: { api_token: "v" },
+    podmanSecrets: [{
+      name: "old_token",
+      labels: { "io.leger.managed": "true" },
+    }],
+  });
+  const result = await f.engine.sync({ dry_run: true });
+  strictEqual(result.dry_run, true);
+  deepStrictEqual(result.plan.create.map((c) => c.name), ["api_token"]);
+  deepStrictEqual(result.plan.remove, ["old_token"]);
+  deepStrictEqual(result.applied.created, []);
+  ok(!f.host.secrets.has("api_token"));
+  ok(f.host.secrets.has("old_token"));
+  deepStrictEqual(
+    f.argv.filter((a) => a[2] === "create" || a[2] === "rm"),
+    [],
+  );
+});
+
+Deno.test("SecretsEngine.sync({service}) syncs only that service's secrets and removes nothing", async () => {
+  await using f = await engineFixture({
+    units: {
+      ...WEB,
+      "db.container": containerUsing("db_pass"),
+      "worker@.container": containerUsing("work_token"),
+    },
+    backend: { api_token: "a", db_pass: "d", work_token: "w" },
+    podmanSecrets: [{
+      name: "old_token",
+      labels: { "io.leger.managed": "true" },
+    }],
+  });
+  const result = await f.engine.sync({ service: "web" });
+  deepStrictEqual(result.applied.created, ["api_token"]);
+  deepStrictEqual(result.plan.remove, []);
+  ok(!f.host.secrets.has("db_pass"));
+  ok(f.host.secrets.has("old_token"));
+  deepStrictEqual(
+    (await f.engine.sync({ service: "worker@one.service" })).applied.created,
+    ["work_token"],
+  );
+  await rejects(f.engine.sync({ service: "nope" }), {
+    code: "ERR_SERVICE_NOT_FOUND",
+    message:
+      "Cannot sync the secrets of nope.service: no unit installed in the user scope has that service",
+  });
+});
+
+Deno.test("SecretsEngine.sync({secrets}) writes names no unit needs yet and keeps them from orphan removal for 10 minutes", async () => {
+  await using f = await engineFixture({ backend: { future_token: "f" } });
+  const result = await f.engine.sync({ secrets: ["future_token"] });
+  deepStrictEqual(result.applied.created, ["future_token"]);
+  deepStrictEqual((await f.engine.sync({})).plan.remove, []);
+  ok(f.host.secrets.has("future_token"));
+  f.advance(10 * 60 * 1000 + 1);
+  deepStrictEqual((await f.engine.sync({})).applied.removed, ["future_token"]);
+});
+
+Deno.test("SecretsEngine.sync() refuses a malformed request, naming the field", async (t) => {
+  await using f = await engineFixture({});
+  const cases: [unknown, RegExp][] = [
+    [{ force: "yes" }, /"force" must be true or false/],
+    [{ secrets: "a" }, /"secrets" must be a list of names/],
+    [
+      { secrets: ["a/b"] },
+      /"secrets" holds "a\/b", which is not a Podman secret name/,
+    ],
+    [
+      { service: "web", secrets: ["a"] },
+      /give "service" or "secrets", not both/,
+    ],
+  ];
+  for (const [request, message] of cases) {
+    await t.step(JSON.stringify(request), async () => {
+      // deno-lint-ignore no-explicit-any -- a malformed request on purpose
+      await rejects(f.engine.sync(request as any), {
+        code: "ERR_USAGE",
+        message,
+      });
+    });
+  }
+});
+
+Deno.test("SecretsEngine.sync() shares one sync among concurrent callers: one request to leger.run", async () => {
+  await using f = await engineFixture({
+    units: WEB,
+    backend: { api_token: "v" },
+  });
+  const [a, b] = await Promise.all([f.engine.sync({}), f.engine.sync({})]);
+  strictEqual(a, b);
+  strictEqual(f.server.countRequests("/secrets"), 1);
+  strictEqual(
+    f.argv.filter((x) => x[1] === "secret" && x[2] === "create").length,
+    1,
+  );
+});
+
+Deno.test("SecretsEngine.sync() costs 1 request, 1 Podman run, no systemctl and no write per poll with 200 secrets", async () => {
+  const units: Record<string, string> = {};
+  const backend: Record<string, string> = {};
+  for (let u = 0; u < 20; u++) {
+    const names = Array.from({ length: 10 }, (_, i) => `s_${u}_${i}`);
+    units[`app${u}.container`] = containerUsing(...names);
+    for (const name of names) backend[name] = `value-${name}`;
+  }
+  await using f = await engineFixture({ units, backend });
+  const first = await f.engine.sync({});
+  strictEqual(first.applied.created.length, 200);
+  deepStrictEqual(f.engine.health().last_poll, {
+    http_requests: 1,
+    podman_runs: 201,
+    systemctl_runs: 1,
+    writes: 201,
+  });
+  for (let poll = 0; poll < 3; poll++) {
+    const steady = await f.engine.sync({});
+    strictEqual(steady.plan.unchanged.length, 200);
+    deepStrictEqual(f.engine.health().last_poll, {
+      http_requests: 1,
+      podman_runs: 1,
+      systemctl_runs: 0,
+      writes: 0,
+    });
+  }
+  // legerd restarted: its first poll inspects the 200 once, then the steady state again.
+  const restarted = f.restartEngine();
+  await restarted.sync({});
+  deepStrictEqual(restarted.health().last_poll, {
+    http_requests: 1,
+    podman_runs: 2,
+    systemctl_runs: 0,
+    writes: 0,
+  });
+  await restarted.sync({});
+  deepStrictEqual(restarted.health().last_poll, {
+    http_requests: 1,
+    podman_runs: 1,
+    systemctl_runs: 0,
+    writes: 0,
+  });
+});
+
+Deno.test("SecretsEngine.rotate() writes the secret even when unchanged and restarts its running services", async () => {
+  await using f = await engineFixture({
+    units: { ...WEB, "worker@.container": containerUsing("api_token") },
+    backend: { api_token: "v" },
+    running: ["web.service", "worker@a.service"],
+  });
+  await f.engine.sync({});
+  const id = f.host.secretStore.get("api_token")!.id;
+  deepStrictEqual(await f.engine.rotate({ name: "api_token" }), {
+    name: "api_token",
+    version: 1,
+    changed: false,
+    restarted: ["web.service", "worker@a.service"],
+  });
+  notStrictEqual(f.host.secretStore.get("api_token")!.id, id);
+  f.server.putSecret(UUID, "api_token", "v2");
+  deepStrictEqual(
+    await f.engine.rotate({ name: "api_token", restart: false }),
+    {
+      name: "api_token",
+      version: 2,
+      changed: true,
+      restarted: [],
+    },
+  );
+  strictEqual(f.host.secretStore.get("api_token")!.value, "v2");
+  deepStrictEqual(f.engine.health().last_poll, {
+    http_requests: 1,
+    podman_runs: 2,
+    systemctl_runs: 0,
+    writes: 1,
+  });
+});
+
+Deno.test("SecretsEngine.rotate() refuses a name leger.run lacks, naming the web UI, and a secret leger did not create", async () => {
+  await using f = await engineFixture({
+    backend: { theirs: "x" },
+    podmanSecrets: [{ name: "theirs", value: "own" }],
+  });
+  await rejects(
+    f.engine.rotate({ name: "nope" }),
+    (error: Error & { code: string; remedy: string }) => {
+      strictEqual(error.code, "ERR_SECRET_NOT_FOUND");
+      strictEqual(
+        error.message,
+        'Cannot rotate secret "nope": leger.run has no secret of that name',
+      );
+      ok(error.remedy.includes(f.server.webUrl));
+      return true;
+    },
+  );
+  await rejects(f.engine.rotate({ name: "theirs" }), {
+    code: "ERR_SECRET_UNMANAGED",
+  });
+  strictEqual(f.host.secretStore.get("theirs")!.value, "own");
+});
+
+Deno.test("SecretsEngine replaces with rm + create on a Podman without --replace", async () => {
+  await using f = await engineFixture({
+    units: WEB,
+    backend: { api_token: "v1" },
+    secretReplace: false,
+  });
+  await f.engine.sync({});
+  f.server.putSecret(UUID, "api_token", "v2");
+  deepStrictEqual((await f.engine.sync({})).applied.replaced, ["api_token"]);
+  strictEqual(f.host.secretStore.get("api_token")!.value, "v2");
+  deepStrictEqual(
+    f.argv.filter((a) => a[1] === "secret" && a[2] !== "ls").map((a) =>
+      a.slice(0, 4).join(" ")
+    ),
+    [
+      "podman secret create --label",
+      "podman secret create --replace",
+      "podman secret rm --",
+      "podman secret create --label",
+    ],
+  );
+});
+
+Deno.test("SecretsEngine.purge() removes every leger-managed secret and leaves the others", async () => {
+  await using f = await engineFixture({
+    units: WEB,
+    backend: { api_token: "v" },
+    podmanSecrets: [
+      { name: "old_token", labels: { "io.leger.managed": "true" } },
+      { name: "mine", labels: { owner: "me" } },
+    ],
+  });
+  await f.engine.sync({ dry_run: true });
+  deepStrictEqual(await f.engine.purge(), { removed: ["old_token"] });
+  await f.engine.sync({});
+  deepStrictEqual(await f.engine.purge(), { removed: ["api_token"] });
+  deepStrictEqual([...f.host.secrets], ["mine"]);
+});
+
+Deno.test("SecretsEngine.secrets() reports synced, missing, unmanaged and orphan with versions and times", async () => {
+  await using f = await engineFixture({
+    units: {
+      ...WEB,
+      "db.container": containerUsing("db_pass"),
+      "cache.container": containerUsing("cache_key"),
+    },
+    backend: { api_token: "a" },
+    podmanSecrets: [
+      { name: "cache_key", value: "c" },
+      {
+        name: "old_token",
+        labels: { "io.leger.managed": "true", "io.leger.version": "7" },
+      },
+    ],
+  });
+  await f.engine.sync({ service: "web" });
+  const at = new Date(f.now()).toISOString();
+  const statuses = await f.engine.secrets();
+  const oldToken = statuses.pop()!;
+  deepStrictEqual(statuses, [
+    {
+      name: "api_token",
+      state: "synced",
+      version: 1,
+      used_by: ["web.container"],
+      synced_at: at,
+    },
+    {
+      name: "cache_key",
+      state: "unmanaged",
+      version: null,
+      used_by: ["cache.container"],
+      synced_at: null,
+    },
+    {
+      name: "db_pass",
+      state: "missing",
+      version: null,
+      used_by: ["db.container"],
+      synced_at: null,
+    },
+  ]);
+  deepStrictEqual({ ...oldToken, synced_at: null }, {
+    name: "old_token",
+    state: "orphan",
+    version: 7,
+    used_by: [],
+    synced_at: null,
+  });
+  // Podman's own time of the write it did not see legerd make.
+  strictEqual(
+    oldToken.synced_at,
+    f.host.secretStore.get("old_token")!.updatedAt,
+  );
+});
+
+Deno.test("SecretsEngine.sync() under restart: never replaces without restarting", async () => {
+  await using f = await engineFixture({
+    units: WEB,
+    backend: { api_token: "v1" },
+    running: ["web.service"],
+    restart: "never",
+  });
+  await f.engine.sync({});
+  f.server.putSecret(UUID, "api_token", "v2");
+  const result = await f.engine.sync({});
+  deepStrictEqual(result.applied.replaced, ["api_token"]);
+  deepStrictEqual(result.applied.restarted, []);
+  deepStrictEqual(systemctlCalls(f.argv), []);
+});
+
+Deno.test("SecretsEngine.health() starts as starting, with the policy, interval and next poll", async () => {
+  await using f = await engineFixture({});
+  const health = f.engine.health();
+  strictEqual(health.status, "starting");
+  strictEqual(health.version, "0.0.0-test");
+  strictEqual(health.scope, "user");
+  strictEqual(health.pid, 4242);
+  strictEqual(health.leger_run.api_url, f.server.apiUrl);
+  strictEqual(health.last_poll, null);
+  f.engine.setRestartPolicy("never");
+  f.engine.setPollInterval(30_000);
+  f.engine.noteNextPoll(new Date(f.now() + 30_000));
+  const after = f.engine.health();
+  strictEqual(after.restart, "never");
+  strictEqual(after.poll_interval_ms, 30_000);
+  strictEqual(after.next_poll_at, new Date(f.now() + 30_000).toISOString());
+  throws(() => f.engine.setPollInterval(0), RangeError);
+  throws(
+    () => f.engine.setRestartPolicy("always" as "never"),
+    /Cannot use restart policy "always": expected "on-rotation" or "never"/,
+  );
+});
