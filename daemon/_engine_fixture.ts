@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { CommandError } from "../lib/adapters/command_error.ts";
 import { saveAuthState } from "../lib/auth/save_auth_state.ts";
 import type { DeployContext } from "../lib/deploy/context.ts";
 import type { RestartPolicy } from "../lib/secrets/plan_reconcile.ts";
@@ -78,6 +79,8 @@ export interface EngineFixtureOptions {
   server?: LegerRunServerOptions;
   /** Deployments whose services wait for secrets. */
   waiting?: Record<string, string[]>;
+  /** Secrets `podman secret create` refuses to write. */
+  refuse?: string[];
 }
 
 /** The engine, its fake host and leger.run, and what they recorded. */
@@ -188,6 +191,19 @@ export async function engineFixture(
     env,
     runner: (bin, args, runOptions) => {
       argv.push([bin, ...args]);
+      if (
+        bin === "podman" && args[1] === "create" &&
+        (options.refuse ?? []).includes(args.at(-2)!)
+      ) {
+        return Promise.reject(
+          new CommandError(
+            "podman",
+            args,
+            125,
+            "Error: no space left on device\n",
+          ),
+        );
+      }
       return host.runner(bin, args, runOptions);
     },
     now: () => new Date(clock),

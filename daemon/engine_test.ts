@@ -11,6 +11,7 @@ import { readDeployments } from "../lib/state/deployments_file.ts";
 import { clearJournal, writeJournal } from "../lib/state/intent_journal.ts";
 import { acquireLock } from "../lib/state/lock.ts";
 import { loadAuthState } from "../lib/auth/load_auth_state.ts";
+import { saveAuthState } from "../lib/auth/save_auth_state.ts";
 import { containerUsing, engineFixture, UUID } from "./_engine_fixture.ts";
 
 const WEB = { "web.container": containerUsing("api_token") };
@@ -407,6 +408,23 @@ Deno.test("SecretsEngine logs in again with Tailscale when leger.run refuses the
   strictEqual(f.engine.health().last_poll!.http_requests, 1);
 });
 
+Deno.test("SecretsEngine reads auth.json again when leger auth login wrote a new one", async () => {
+  await using f = await engineFixture({
+    units: WEB,
+    backend: { api_token: "v" },
+  });
+  await f.engine.sync({});
+  const state = (await loadAuthState(f.authFile))!;
+  const token = await f.server.issueToken({
+    user_uuid: UUID,
+    login_name: "again",
+  });
+  await saveAuthState(f.authFile, { ...state, token });
+  await f.engine.sync({});
+  strictEqual(f.server.requests.at(-1)!.authorization, `Bearer ${token}`);
+  strictEqual(f.server.requests.length, 2);
+});
+
 Deno.test("SecretsEngine logs in again before asking when auth.json's login has expired", async () => {
   await using f = await engineFixture({
     units: WEB,
@@ -467,6 +485,59 @@ Deno.test("SecretsEngine.sync() asks leger.run nothing when no unit needs a secr
     writes: 0,
   });
   strictEqual(f.engine.health().status, "ok");
+});
+
+Deno.test("SecretsEngine.sync() reports a secret Podman refuses, writes the others, and starts nothing that needs it", async () => {
+  await using f = await engineFixture({
+    units: { ...WEB, "db.container": containerUsing("db_pass") },
+    backend: { api_token: "a", db_pass: "d" },
+    stopped: ["web.service", "db.service"],
+    waiting: { web: ["web.service", "db.service"] },
+    refuse: ["api_token"],
+  });
+  const result = await f.engine.sync({});
+  deepStrictEqual(result.applied.created, ["db_pass"]);
+  deepStrictEqual(result.applied.started, ["db.service"]);
+  deepStrictEqual(result.errors.map((e) => [e.code, e.name]), [[
+    "ERR_SECRET_SYNC_FAILED",
+    "api_token",
+  ]]);
+  strictEqual(
+    result.errors[0].message,
+    'Cannot write secret "api_token" to Podman: `podman secret create` exited with code 125: Error: no space left on device',
+  );
+  const health = f.engine.health();
+  strictEqual(health.status, "degraded");
+  strictEqual(health.podman.last_error?.code, "ERR_SECRET_SYNC_FAILED");
+  strictEqual(health.last_successful_sync_at, null);
+  deepStrictEqual((await readDeployments(f.stateDir))[0].waiting_for_secrets, [
+    "web.service",
+  ]);
+});
+
+Deno.test("SecretsEngine.sync() reports a service that fails to restart, after writing its secret", async () => {
+  await using f = await engineFixture({
+    units: WEB,
+    backend: { api_token: "v1" },
+    failing: ["web.service"],
+  });
+  await f.engine.sync({});
+  f.host.services.set("web.service", {
+    activeState: "active",
+    subState: "running",
+  });
+  f.server.putSecret(UUID, "api_token", "v2");
+  const result = await f.engine.sync({});
+  deepStrictEqual(result.applied.replaced, ["api_token"]);
+  deepStrictEqual(result.applied.restarted, []);
+  deepStrictEqual(result.errors.map((e) => e.code), [
+    "ERR_SERVICE_START_FAILED",
+  ]);
+  ok(
+    result.errors[0].message.startsWith(
+      "Cannot restart web.service: `systemctl --user try-restart` exited with code 1",
+    ),
+  );
 });
 
 Deno.test("SecretsEngine.sync({force}) rewrites current secrets and restarts their running services", async () => {

@@ -1,0 +1,122 @@
+import { deepStrictEqual } from "node:assert/strict";
+import type { PodmanSecret } from "../lib/adapters/podman_secrets.ts";
+import type { SecretStatus } from "../lib/secrets/control_api.ts";
+import { secretStatuses, type SecretStatusesInput } from "./secret_statuses.ts";
+
+const AT = "2026-06-01T10:00:00Z";
+const WEB = {
+  name: "tok",
+  units: ["web.container"],
+  services: ["web.service"],
+};
+
+function managed(name: string, version = "2"): PodmanSecret {
+  return {
+    id: `id-${name}`,
+    name,
+    labels: { "io.leger.managed": "true", "io.leger.version": version },
+    updated_at: AT,
+  };
+}
+
+function theirs(name: string): PodmanSecret {
+  return { id: `id-${name}`, name, labels: null, updated_at: AT };
+}
+
+const CASES: [string, SecretStatusesInput, SecretStatus[]][] = [
+  [
+    "managed and in leger.run: synced",
+    { required: [WEB], podman: [managed("tok")], backend: new Set(["tok"]) },
+    [{
+      name: "tok",
+      state: "synced",
+      version: 2,
+      used_by: ["web.container"],
+      synced_at: AT,
+    }],
+  ],
+  [
+    "managed, leger.run not asked yet: synced",
+    { required: [WEB], podman: [managed("tok")], backend: null },
+    [{
+      name: "tok",
+      state: "synced",
+      version: 2,
+      used_by: ["web.container"],
+      synced_at: AT,
+    }],
+  ],
+  [
+    "managed but deleted in leger.run: missing, with the version Podman keeps",
+    { required: [WEB], podman: [managed("tok", "5")], backend: new Set() },
+    [{
+      name: "tok",
+      state: "missing",
+      version: 5,
+      used_by: ["web.container"],
+      synced_at: AT,
+    }],
+  ],
+  [
+    "not in Podman: missing",
+    { required: [WEB], podman: [], backend: new Set(["tok"]) },
+    [{
+      name: "tok",
+      state: "missing",
+      version: null,
+      used_by: ["web.container"],
+      synced_at: null,
+    }],
+  ],
+  [
+    "in Podman without leger's label: unmanaged",
+    { required: [WEB], podman: [theirs("tok")], backend: new Set(["tok"]) },
+    [{
+      name: "tok",
+      state: "unmanaged",
+      version: null,
+      used_by: ["web.container"],
+      synced_at: null,
+    }],
+  ],
+  [
+    "leger-managed that no unit needs: orphan; the user's own: left out",
+    {
+      required: [],
+      podman: [managed("zz", "x"), theirs("mine")],
+      backend: null,
+    },
+    [{
+      name: "zz",
+      state: "orphan",
+      version: null,
+      used_by: [],
+      synced_at: AT,
+    }],
+  ],
+  [
+    "sorted by name",
+    {
+      required: [{ ...WEB, name: "b" }],
+      podman: [managed("c"), managed("a")],
+      backend: null,
+    },
+    [
+      { name: "a", state: "orphan", version: 2, used_by: [], synced_at: AT },
+      {
+        name: "b",
+        state: "missing",
+        version: null,
+        used_by: ["web.container"],
+        synced_at: null,
+      },
+      { name: "c", state: "orphan", version: 2, used_by: [], synced_at: AT },
+    ],
+  ],
+];
+
+Deno.test("secretStatuses() states", async (t) => {
+  for (const [name, input, want] of CASES) {
+    await t.step(name, () => deepStrictEqual(secretStatuses(input), want));
+  }
+});
