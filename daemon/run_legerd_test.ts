@@ -1,0 +1,445 @@
+import {
+  deepStrictEqual,
+  match,
+  ok,
+  rejects,
+  strictEqual,
+} from "node:assert/strict";
+import { LegerError } from "../lib/errors/mod.ts";
+import { LegerdClient } from "../lib/secrets/legerd_client.ts";
+import type { SyncResult } from "../lib/secrets/control_api.ts";
+import { FakeTimers, settle } from "./_fake_timers.ts";
+import { StubEngine, stubHealth } from "./_stub_engine.ts";
+import {
+  type EngineFactoryOptions,
+  type LegerdHost,
+  type LegerdSignal,
+  runLegerd,
+  statusLine,
+} from "./run_legerd.ts";
+
+/** Waits for a condition, checking after each turn of the event loop, up to a bound. */
+async function until(
+  what: string,
+  condition: () => boolean | Promise<boolean>,
+): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** A temporary home and runtime folder, a fake systemd notify socket, and a host over them. */
+async function sandbox(
+  options: { env?: Record<string, string>; engine?: StubEngine } = {},
+) {
+  const root = await Deno.makeTempDir({ prefix: "leger_" });
+  const runtime = `${root}/run`;
+  const config = `${root}/config`;
+  await Deno.mkdir(runtime, { mode: 0o700 });
+  await Deno.mkdir(`${runtime}/systemd`);
+  await Deno.mkdir(`${config}/leger`, { recursive: true });
+  const notifyPath = `${runtime}/systemd/notify`;
+  const systemd = Deno.listenDatagram({
+    transport: "unixpacket",
+    path: notifyPath,
+  });
+  const messages: string[] = [];
+  (async () => {
+    try {
+      for (;;) {
+        const [data] = await systemd.receive();
+        messages.push(new TextDecoder().decode(data));
+      }
+    } catch {
+      // closed
+    }
+  })();
+  const env: Record<string, string> = {
+    XDG_RUNTIME_DIR: runtime,
+    XDG_CONFIG_HOME: config,
+    XDG_DATA_HOME: `${root}/data`,
+    NOTIFY_SOCKET: notifyPath,
+    LEGER_API_URL: "http://127.0.0.1:9",
+    ...options.env,
+  };
+  const engine = options.engine ?? new StubEngine();
+  const handlers = new Map<LegerdSignal, () => void>();
+  const logs: string[] = [];
+  const engineOptions: EngineFactoryOptions[] = [];
+  const timers = new FakeTimers();
+  let ready: (path: string) => void = () => {};
+  const readyPromise = new Promise<string>((resolve) => ready = resolve);
+  const host: LegerdHost = {
+    env: (name) => env[name],
+    home: `${root}/home`,
+    uid: 1000,
+    pid: 4242,
+    log: (line) => logs.push(line),
+    createEngine: (created) => {
+      engineOptions.push(created);
+      return engine;
+    },
+    onSignal: (signal, handler) => {
+      handlers.set(signal, handler);
+      return () => handlers.delete(signal);
+    },
+    netAllowed: () => true,
+    random: () => 0.5,
+    startTimer: timers.startTimer,
+    now: timers.now,
+    onReady: (path) => ready(path),
+  };
+  return {
+    root,
+    runtime,
+    socketPath: `${runtime}/leger/legerd.sock`,
+    configFile: `${config}/leger/legerd.yaml`,
+    quadletDir: `${config}/containers/systemd`,
+    env,
+    host,
+    engine,
+    engineOptions,
+    logs,
+    messages,
+    timers,
+    ready: readyPromise,
+    signal(name: LegerdSignal) {
+      const handler = handlers.get(name);
+      if (handler === undefined) throw new Error(`no ${name} handler`);
+      handler();
+    },
+    listening: () => handlers.size > 0,
+    async [Symbol.asyncDispose]() {
+      systemd.close();
+      await Deno.remove(root, { recursive: true });
+    },
+  };
+}
+
+Deno.test("runLegerd() serves the socket, tells systemd it is ready, reloads on SIGHUP and stops on SIGTERM", async () => {
+  await using box = await sandbox();
+  await Deno.writeTextFile(box.configFile, "poll_interval: 2m\n");
+  const running = runLegerd({}, box.host);
+  strictEqual(await box.ready, box.socketPath);
+
+  // The engine got the config, the scope's context and leger.run's URLs.
+  const [created] = box.engineOptions;
+  strictEqual(created.scope, "user");
+  strictEqual(created.context.scope, "user");
+  strictEqual(created.restart, "on-rotation");
+  strictEqual(created.pollIntervalMs, 120_000);
+  strictEqual(created.apiUrl, "http://127.0.0.1:9");
+  strictEqual(created.webUrl, "https://app.leger.run");
+  deepStrictEqual(box.engine.calls, ["sync {}"], "the first sync ran at start");
+
+  const client = new LegerdClient(box.socketPath);
+  const health = await client.health();
+  strictEqual(health.poll_interval_ms, 300_000, "the stub's own health");
+  ok(
+    health.next_poll_at !== null,
+    "the loop told the engine when it polls next",
+  );
+  strictEqual(
+    Date.parse(health.next_poll_at!) - box.timers.now(),
+    120_000,
+    "2m from now (random 0.5: no jitter)",
+  );
+  await until(
+    "READY=1",
+    () => box.messages.some((m) => m.startsWith("READY=1\n")),
+  );
+  const readyMessage = box.messages.find((m) => m.startsWith("READY=1\n"))!;
+  match(readyMessage, /^READY=1\nSTATUS=ok: next poll /);
+  strictEqual((await Deno.lstat(box.socketPath)).mode! & 0o777, 0o600);
+
+  // SIGHUP: a new config is applied to the engine and the loop.
+  await Deno.writeTextFile(
+    box.configFile,
+    "poll_interval: 1m\nrestart: never\n",
+  );
+  box.signal("SIGHUP");
+  await until(
+    "the reload",
+    () => box.logs.some((line) => line.startsWith("reloaded ")),
+  );
+  deepStrictEqual(box.engine.settings, [{ restart: "never" }, {
+    pollIntervalMs: 60_000,
+  }]);
+  strictEqual((await client.health()).poll_interval_ms, 60_000);
+  strictEqual(
+    Date.parse(box.engine.healthValue.next_poll_at!) - box.timers.now(),
+    60_000,
+  );
+  await until("RELOADING=1 then READY=1", () => {
+    const at = box.messages.indexOf("RELOADING=1");
+    return at !== -1 &&
+      box.messages.slice(at + 1).some((m) => m.startsWith("READY=1"));
+  });
+
+  // SIGHUP with a file that does not parse: the running config stays.
+  await Deno.writeTextFile(box.configFile, "poll_interval: soon\n");
+  box.signal("SIGHUP");
+  await until(
+    "the failed reload",
+    () => box.logs.some((line) => line.startsWith("reload failed: ")),
+  );
+  const failed = box.logs.find((line) => line.startsWith("reload failed: "))!;
+  match(
+    failed,
+    /^reload failed: Cannot read .*legerd\.yaml: poll_interval at line 1 is "soon": .* \[ERR_CONFIG_INVALID\]; keeping poll_interval 1m, restart never$/,
+  );
+  strictEqual(box.engine.settings.length, 2, "nothing applied");
+
+  // The poll runs on the loop's schedule.
+  await box.timers.advance(60_000);
+  await until("the poll", () => box.engine.calls.length === 2);
+
+  box.signal("SIGTERM");
+  await running;
+  await rejects(Deno.lstat(box.socketPath), Deno.errors.NotFound);
+  await rejects(
+    Deno.lstat(`${box.runtime}/leger/notify.sock`),
+    Deno.errors.NotFound,
+  );
+  await until("STOPPING=1", () => box.messages.includes("STOPPING=1"));
+  strictEqual(box.logs.at(-1), "stopped");
+  ok(box.logs.includes("SIGTERM: stopping after the sync in flight"));
+  strictEqual(box.listening(), false, "signal handlers removed");
+  match(
+    box.logs[0],
+    /^legerd serving the user scope \(uid 1000, pid 4242\) on .*\/run\/leger\/legerd\.sock: poll_interval 2m, restart on-rotation; config .*legerd\.yaml; leger\.run http:\/\/127\.0\.0\.1:9$/,
+  );
+});
+
+Deno.test("runLegerd() finishes the sync in flight on SIGTERM, and never says READY when stopped first", async () => {
+  await using box = await sandbox();
+  let release: (result: SyncResult) => void = () => {};
+  let finished = false;
+  box.engine.onSync = () =>
+    new Promise<SyncResult>((resolve) => release = resolve).finally(() =>
+      finished = true
+    );
+  const running = runLegerd({}, box.host);
+  await until("the first sync", () => box.engine.calls.length === 1);
+  await until(
+    "the socket",
+    async () => (await Deno.lstat(box.socketPath).catch(() => null)) !== null,
+  );
+  box.signal("SIGTERM");
+  box.signal("SIGINT");
+  let done = false;
+  running.then(() => done = true);
+  await settle();
+  strictEqual(done, false, "waits for the sync in flight");
+  ok(
+    box.logs.includes("SIGINT: already stopping, finishing the sync in flight"),
+  );
+  release({ dry_run: false } as SyncResult);
+  await running;
+  strictEqual(finished, true);
+  ok(
+    !box.messages.some((m) => m.startsWith("READY=1")),
+    box.messages.join(" | "),
+  );
+});
+
+Deno.test("runLegerd() says READY after readyCapMs when the first sync hangs", async () => {
+  await using box = await sandbox();
+  let release: () => void = () => {};
+  box.engine.onSync = () =>
+    new Promise<SyncResult>((resolve) =>
+      release = () => resolve({} as SyncResult)
+    );
+  const running = runLegerd({}, box.host);
+  await until("the first sync", () => box.engine.calls.length === 1);
+  await box.timers.advance(29_999);
+  ok(!box.messages.some((m) => m.startsWith("READY=1")));
+  await box.timers.advance(1);
+  await box.ready;
+  ok(box.logs.includes("first sync still running after 30s: ready meanwhile"));
+  release();
+  box.signal("SIGTERM");
+  await running;
+});
+
+Deno.test("runLegerd() feeds the watchdog, and stops when a sync hangs", async () => {
+  await using box = await sandbox({ env: { WATCHDOG_USEC: "60000000" } });
+  const running = runLegerd({}, box.host);
+  await box.ready;
+  const pings = () => box.messages.filter((m) => m === "WATCHDOG=1").length;
+  await until("the first ping", () => pings() === 1);
+  await box.timers.advance(30_000);
+  await until("the second ping", () => pings() === 2);
+  // A sync that hangs past stuckSyncMs (15 min): the pings stop.
+  let release: () => void = () => {};
+  box.engine.onSync = () =>
+    new Promise<SyncResult>((resolve) =>
+      release = () => resolve({} as SyncResult)
+    );
+  await box.timers.advance(270_000); // the poll at 5m starts a sync that hangs
+  await until("the hanging sync", () => box.engine.calls.length === 2);
+  const before = pings();
+  await box.timers.advance(16 * 60_000);
+  const withheld = box.logs.find((line) =>
+    line.startsWith("a sync has run for more than 15m")
+  );
+  ok(withheld !== undefined, box.logs.join("\n"));
+  const after = pings();
+  await box.timers.advance(5 * 60_000);
+  strictEqual(pings(), after, "no ping while the sync hangs");
+  ok(after - before <= 30, "pings stopped after 15 minutes");
+  release();
+  box.signal("SIGTERM");
+  await running;
+});
+
+Deno.test("runLegerd() logs a failed sync once, backs off, and says degraded to systemd", async () => {
+  await using box = await sandbox();
+  box.engine.onSync = () => {
+    box.engine.healthValue = {
+      ...box.engine.healthValue,
+      status: "degraded",
+      leger_run: {
+        ...box.engine.healthValue.leger_run,
+        reachable: false,
+        last_error: {
+          code: "ERR_API_UNREACHABLE",
+          message: "Cannot fetch the secrets: leger.run does not answer",
+          at: new Date(box.timers.now()).toISOString(),
+        },
+      },
+    };
+    return Promise.reject(
+      new LegerError(
+        "ERR_API_UNREACHABLE",
+        "Cannot fetch the secrets: leger.run does not answer",
+      ),
+    );
+  };
+  const running = runLegerd({}, box.host);
+  await box.ready;
+  await box.timers.advance(1_000);
+  await until("the retry", () => box.engine.calls.length === 2);
+  const failures = box.logs.filter((line) => line.startsWith("sync failed: "));
+  deepStrictEqual(failures, [
+    "sync failed: Cannot fetch the secrets: leger.run does not answer [ERR_API_UNREACHABLE]",
+  ]);
+  ok(box.logs.includes("sync failed (1 in a row): next attempt in 1.0s"));
+  ok(box.logs.includes("sync failed (2 in a row): next attempt in 2.0s"));
+  ok(
+    box.messages.some((m) =>
+      m.startsWith(
+        "STATUS=degraded (ERR_API_UNREACHABLE: Cannot fetch the secrets: leger.run does not answer)",
+      )
+    ),
+    box.messages.join(" | "),
+  );
+  box.signal("SIGTERM");
+  await running;
+});
+
+Deno.test("runLegerd() syncs when a unit appears in the quadlet folder", async () => {
+  await using box = await sandbox();
+  const running = runLegerd({}, box.host);
+  await box.ready;
+  await until(
+    "the watch",
+    () => box.logs.some((line) => line.startsWith("watching ")),
+  );
+  await Deno.mkdir(box.quadletDir, { recursive: true });
+  await Deno.writeTextFile(
+    `${box.quadletDir}/web.container`,
+    "[Container]\nImage=web\n",
+  );
+  await until("the triggered sync", async () => {
+    await box.timers.advance(500);
+    return box.engine.calls.length >= 2;
+  });
+  box.signal("SIGTERM");
+  await running;
+});
+
+Deno.test("runLegerd() refuses to start with a bad config, a foreign scope or a socket its permission does not name", async (t) => {
+  await t.step("bad config", async () => {
+    await using box = await sandbox();
+    await Deno.writeTextFile(box.configFile, "restart: sometimes\n");
+    await rejects(runLegerd({}, box.host), {
+      code: "ERR_CONFIG_INVALID",
+      message: /restart at line 1 is "sometimes"/,
+    });
+  });
+  await t.step("--config naming a missing file", async () => {
+    await using box = await sandbox();
+    await rejects(runLegerd({ config: `${box.root}/nope.yaml` }, box.host), {
+      code: "ERR_CONFIG_INVALID",
+      message: /there is no such file/,
+    });
+  });
+  await t.step("the system scope for a user", async () => {
+    await using box = await sandbox();
+    await rejects(runLegerd({ scope: "system" }, box.host), {
+      code: "ERR_USAGE",
+      message: /it needs root/,
+    });
+  });
+  await t.step("XDG_RUNTIME_DIR unset", async () => {
+    await using box = await sandbox({ env: { XDG_RUNTIME_DIR: "" } });
+    delete box.env.XDG_RUNTIME_DIR;
+    box.host.netAllowed = (descriptor) =>
+      descriptor !== "unix:/run/user/1000/leger/legerd.sock";
+    await rejects(runLegerd({}, box.host), {
+      code: "ERR_NETWORK_NOT_ALLOWED",
+      message:
+        "Cannot listen on /run/user/1000/leger/legerd.sock: XDG_RUNTIME_DIR is unset, and legerd's network permission names only $XDG_RUNTIME_DIR/leger/legerd.sock",
+    });
+  });
+  await t.step("another legerd running", async () => {
+    await using box = await sandbox();
+    const first = runLegerd({}, box.host);
+    await box.ready;
+    const second = { ...box.host, onSignal: () => () => {}, onReady: () => {} };
+    await rejects(runLegerd({}, second), { code: "ERR_LEGERD_RUNNING" });
+    box.signal("SIGTERM");
+    await first;
+  });
+});
+
+Deno.test("statusLine() is one line of health without values", () => {
+  strictEqual(
+    statusLine(
+      stubHealth({
+        status: "starting",
+        podman: { reachable: null, secrets: null, last_error: null },
+      }),
+    ),
+    "starting",
+  );
+  strictEqual(
+    statusLine(
+      stubHealth({
+        last_successful_sync_at: "2025-06-01T12:00:00.000Z",
+        next_poll_at: "2025-06-01T12:05:00.000Z",
+      }),
+    ),
+    "ok: last sync 2025-06-01T12:00:00Z, next poll 2025-06-01T12:05:00Z, 0 Podman secrets",
+  );
+  strictEqual(
+    statusLine(
+      stubHealth({
+        status: "degraded",
+        podman: {
+          reachable: false,
+          secrets: null,
+          last_error: {
+            code: "ERR_COMMAND_FAILED",
+            message: "Cannot list\nPodman's secrets",
+            at: "x",
+          },
+        },
+      }),
+    ),
+    "degraded (ERR_COMMAND_FAILED: Cannot list Podman's secrets)",
+  );
+});
