@@ -1,0 +1,70 @@
+import { match, strictEqual } from "node:assert/strict";
+import { VERSION } from "../cli/version.ts";
+import { LEGERD_HELP, main, type MainDeps } from "./main.ts";
+import type { LegerdHost } from "./run_legerd.ts";
+
+function capture(host: Partial<LegerdHost> = {}) {
+  const streams = { out: "", err: "" };
+  const deps: MainDeps = {
+    out: (text) => streams.out += text,
+    err: (text) => streams.err += text,
+    host: () => {
+      if (Object.keys(host).length === 0) {
+        throw new Error("legerd was not to run");
+      }
+      return host as LegerdHost;
+    },
+  };
+  return { deps, streams };
+}
+
+Deno.test("main() prints the version and the help, and runs nothing", async (t) => {
+  for (
+    const [argv, want] of [[["--version"], `legerd ${VERSION}\n`], [
+      ["-h"],
+      LEGERD_HELP,
+    ]] as const
+  ) {
+    await t.step(argv.join(" "), async () => {
+      const { deps, streams } = capture();
+      strictEqual(await main(argv, deps), 0);
+      strictEqual(streams.out, want);
+      strictEqual(streams.err, "");
+    });
+  }
+  match(LEGERD_HELP, /^legerd \S+: keeps the Podman secrets/);
+  match(LEGERD_HELP, /--scope user\|system/);
+  match(LEGERD_HELP, /SIGHUP reloads legerd\.yaml/);
+});
+
+Deno.test("main() exits 2 on a bad command line, with the usage and [ERR_USAGE]", async () => {
+  const { deps, streams } = capture();
+  strictEqual(await main(["--scope", "users"], deps), 2);
+  strictEqual(streams.out, "");
+  strictEqual(
+    streams.err,
+    [
+      "Error: Cannot run legerd: option '--scope' must be user or system, not 'users' (did you mean 'user'?)",
+      "  usage: legerd [--scope user|system] [--config PATH] [--version] [--help]",
+      "Run `legerd --help` for its flags",
+      "[ERR_USAGE]",
+      "",
+    ].join("\n"),
+  );
+});
+
+Deno.test("main() prints why legerd cannot start, with the fix, and exits non-zero", async () => {
+  const { deps, streams } = capture({
+    env: () => undefined,
+    home: "/nonexistent",
+    uid: 1000,
+    pid: 1,
+    log: () => {},
+  });
+  strictEqual(await main(["--scope", "system"], deps), 2);
+  match(
+    streams.err,
+    /^Error: Cannot run legerd for the system scope as uid 1000: it needs root/,
+  );
+  match(streams.err, /\[ERR_USAGE\]\n$/);
+});
