@@ -76,6 +76,9 @@ const PROTECT_MS = 10 * 60 * 1000;
 /** Podman's rule for secret names (`validateSecretName`). */
 const SECRET_NAME_REGEXP = /^[^,/=\0]{1,253}$/;
 
+/** Failures of a request rather than of legerd. */
+const REQUEST_CODES = new Set(["ERR_USAGE", "ERR_SERVICE_NOT_FOUND"]);
+
 /** Options for {@linkcode SecretsEngine}. */
 export interface EngineOptions {
   /** The scope served: `user` (rootless) or `system` (root); must be `context.scope`. */
@@ -386,6 +389,14 @@ export class SecretsEngine implements LegerdEngine {
     const promise = this.#exclusive(() =>
       this.#metered(() => this.#sync(checked))
     )
+      .catch((error) => {
+        // A request about a service that is not there fails the request,
+        // not legerd.
+        if (!(error instanceof LegerError && REQUEST_CODES.has(error.code))) {
+          this.#status = "degraded";
+        }
+        throw error;
+      })
       .finally(() => this.#pending.delete(key));
     this.#pending.set(key, promise);
     return promise;
@@ -467,13 +478,8 @@ export class SecretsEngine implements LegerdEngine {
       try {
         backend = await this.#session.listSecrets();
       } catch (error) {
+        // The poll loop logs the failure; Podman keeps the values it has.
         this.#status = "degraded";
-        if (error instanceof LegerError) {
-          this.#say(
-            "fetch",
-            `Cannot sync: ${error.message}; Podman keeps the values it has, nothing is removed`,
-          );
-        }
         throw error;
       }
       this.#snapshot.backend = new Set(backend.map((s) => s.name));
@@ -489,7 +495,13 @@ export class SecretsEngine implements LegerdEngine {
       digest: (secret) => digests.get(secret.name)!,
       force: request.force,
     };
-    let plan = planReconcile(input);
+    let plan;
+    try {
+      plan = planOrApiError(input);
+    } catch (error) {
+      if (error instanceof LegerError) this.#session.recordFailure(error);
+      throw error;
+    }
     const requiredByName = new Map(required.map((r) => [r.name, r]));
     const ask = new Set(plan.start);
     if (this.#restart === "on-rotation") {
@@ -502,7 +514,7 @@ export class SecretsEngine implements LegerdEngine {
     let running: string[] = [];
     if (ask.size > 0) {
       running = await runningServices(this.#runner, this.#scope, [...ask]);
-      plan = planReconcile({ ...input, running });
+      plan = planOrApiError({ ...input, running });
     }
     plan = await this.#guardRemovals(plan, { scoped, stateDir, now });
     const errors = this.#reportMissing(plan, now);
@@ -789,7 +801,6 @@ export class SecretsEngine implements LegerdEngine {
           reachable: false,
           last_error: toLegerdError(error, this.#now()),
         };
-        this.#say("podman", `Cannot list Podman's secrets: ${error.message}`);
       }
       throw error;
     }
@@ -836,7 +847,15 @@ export class SecretsEngine implements LegerdEngine {
     const { name, version } = write;
     const before = podman.get(name);
     const labels = Object.fromEntries(
-      pairs(secretLabels(write)).map((label) => {
+      pairs(secretLabels({
+        version: write.version,
+        digest: write.digest,
+        // A time legerd cannot put in a label is left out, not fatal.
+        // deno-lint-ignore no-control-regex -- control characters are what is refused
+        created_at: /^[^\x00-\x1f\x7f]+$/.test(write.created_at)
+          ? write.created_at
+          : undefined,
+      })).map((label) => {
         const equals = label.indexOf("=");
         return [label.slice(0, equals), label.slice(equals + 1)];
       }),
@@ -953,6 +972,7 @@ export class SecretsEngine implements LegerdEngine {
   }
 
   #reportMissing(plan: ReconcilePlan, now: Date): SyncResult["errors"] {
+    this.#forget("missing:", plan.missing);
     const errors: SyncResult["errors"] = [];
     for (const { name, units, in_podman } of plan.missing) {
       const users = units.length === 0 ? "" : ` (used by ${units.join(", ")})`;
@@ -976,6 +996,7 @@ export class SecretsEngine implements LegerdEngine {
   }
 
   #reportUnmanaged(plan: ReconcilePlan): void {
+    this.#forget("unmanaged:", plan.unmanaged);
     for (const { name, units } of plan.unmanaged) {
       this.#say(
         `unmanaged:${name}`,
@@ -995,11 +1016,40 @@ export class SecretsEngine implements LegerdEngine {
     }
   }
 
+  /** Forgets what was said about secrets no longer reported, to say it again should they return. */
+  #forget(prefix: string, reported: readonly { name: string }[]): void {
+    const names = new Set(reported.map((r) => `${prefix}${r.name}`));
+    for (const topic of this.#said.keys()) {
+      if (topic.startsWith(prefix) && !names.has(topic)) {
+        this.#said.delete(topic);
+      }
+    }
+  }
+
   /** Logs a line once until it changes, so that each poll does not repeat it. */
   #say(topic: string, line: string): void {
     if (this.#said.get(topic) === line) return;
     this.#said.set(topic, line);
     this.#log(line);
+  }
+}
+
+/** planReconcile, with leger.run's malformed entries as the API errors they are. */
+function planOrApiError(input: PlanReconcileInput): ReconcilePlan {
+  try {
+    return planReconcile(input);
+  } catch (error) {
+    // Its messages name secrets, versions and digests, never values.
+    if (!(error instanceof TypeError)) throw error;
+    throw new LegerError(
+      "ERR_API_ERROR",
+      `Cannot sync secrets: leger.run answered a list legerd cannot use: ${error.message}`,
+      {
+        cause: error,
+        remedy:
+          "Check the secret in the leger.run web UI, or update leger (`leger --version`)",
+      },
+    );
   }
 }
 

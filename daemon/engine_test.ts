@@ -299,6 +299,39 @@ Deno.test("SecretsEngine.sync() removes and writes nothing when leger.run fails,
   });
 });
 
+Deno.test("SecretsEngine.sync() refuses a leger.run entry it cannot use as ERR_API_ERROR, naming the secret, not its value", async () => {
+  await using f = await engineFixture({ units: WEB });
+  f.server.fail({
+    path: "/secrets",
+    failure: {
+      status: 200,
+      contentType: "application/json",
+      body: JSON.stringify({
+        success: true,
+        data: {
+          secrets: [{
+            name: "api_token",
+            value: "odd-value-9f2c",
+            version: 0,
+            created_at: "2026-01-01T00:00:00Z",
+          }],
+        },
+      }),
+    },
+  });
+  const error = await f.engine.sync({}).catch((e) => e);
+  strictEqual(error.code, "ERR_API_ERROR");
+  strictEqual(
+    error.message,
+    'Cannot sync secrets: leger.run answered a list legerd cannot use: Cannot plan secret "api_token": leger.run gave version 0 (expected a positive integer)',
+  );
+  const health = f.engine.health();
+  strictEqual(health.status, "degraded");
+  strictEqual(health.leger_run.last_error?.code, "ERR_API_ERROR");
+  ok(!JSON.stringify(health).includes("odd-value-9f2c"));
+  ok(!f.host.secrets.has("api_token"));
+});
+
 Deno.test("SecretsEngine.sync() starts the services an install left waiting, once, and clears them from deployments.yaml", async () => {
   await using f = await engineFixture({
     units: WEB,
@@ -603,6 +636,7 @@ Deno.test("SecretsEngine.sync({service}) syncs only that service's secrets and r
     message:
       "Cannot sync the secrets of nope.service: no unit installed in the user scope has that service",
   });
+  strictEqual(f.engine.health().status, "ok");
 });
 
 Deno.test("SecretsEngine.sync({secrets}) writes names no unit needs yet and keeps them from orphan removal for 10 minutes", async () => {

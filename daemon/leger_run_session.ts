@@ -123,7 +123,7 @@ export class LegerRunSession {
       this.state = { reachable: true, auth: "ok", last_error: null };
       return secrets;
     } catch (error) {
-      if (error instanceof LegerError) this.#fail(error);
+      if (error instanceof LegerError) this.recordFailure(error);
       throw error;
     }
   }
@@ -241,7 +241,13 @@ export class LegerRunSession {
     );
   }
 
-  #fail(error: LegerError): void {
+  /**
+   * Remembers a failure of leger.run for `health()`: one of a request, or
+   * an answer legerd cannot use.
+   *
+   * @param error The failure.
+   */
+  recordFailure(error: LegerError): void {
     // Unreachable: no answer. An answer of the API, even a refusal: reached.
     // A failure before any request (no login, Tailscale): as it was.
     const answered = error instanceof LegerRunApiError ||
