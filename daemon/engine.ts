@@ -519,16 +519,58 @@ export class SecretsEngine implements LegerdEngine {
     plan = await this.#guardRemovals(plan, { scoped, stateDir, now });
     const errors = this.#reportMissing(plan, now);
     this.#reportUnmanaged(plan);
-    const applied = {
-      created: [] as string[],
-      replaced: [] as string[],
-      removed: [] as string[],
-      restarted: [] as string[],
-      started: [] as string[],
+    const applied: SyncResult["applied"] = {
+      created: [],
+      replaced: [],
+      removed: [],
+      restarted: [],
+      started: [],
     };
     if (request.dry_run) {
       return { dry_run: true, plan, applied, errors };
     }
+    const outcome = await this.#apply(plan, {
+      required,
+      byName,
+      podman,
+      applied,
+      errors,
+    });
+    const runningSet = new Set(running);
+    const done = [
+      ...applied.started,
+      ...outcome.failedStarts,
+      ...waiting.filter((s) => runningSet.has(s)),
+    ];
+    if (done.length > 0) await this.#clearWaiting(stateDir, new Set(done));
+    this.#podmanState = {
+      reachable: true,
+      secrets: podman.size,
+      last_error: outcome.errors[0] ?? null,
+    };
+    this.#status = outcome.errors.length === 0 ? "ok" : "degraded";
+    if (outcome.errors.length === 0) {
+      this.#lastSuccess = this.#now().toISOString();
+    }
+    return { dry_run: false, plan, applied, errors };
+  }
+
+  /**
+   * Applies a plan: writes, removals, one try-restart, one start. A step
+   * that fails is reported in `errors` and the others still run; a service
+   * that uses a secret Podman refused is neither restarted nor started.
+   */
+  async #apply(
+    plan: ReconcilePlan,
+    context: {
+      required: readonly RequiredSecret[];
+      byName: ReadonlyMap<string, BackendSecret>;
+      podman: Map<string, PodmanSecret>;
+      applied: SyncResult["applied"];
+      errors: SyncResult["errors"];
+    },
+  ): Promise<{ errors: LegerdError[]; failedStarts: string[] }> {
+    const { required, byName, podman, applied, errors } = context;
     const failures: LegerdError[] = [];
     const failed = new Set<string>();
     const fail = (error: unknown, name?: string) => {
@@ -538,24 +580,21 @@ export class SecretsEngine implements LegerdEngine {
       errors.push(name === undefined ? entry : { ...entry, name });
       this.#log(error.message);
     };
-    for (
-      const [writes, replace] of [[plan.create, false], [
-        plan.replace,
-        true,
-      ]] as const
-    ) {
-      for (const write of writes) {
-        try {
-          await this.#write(write, byName.get(write.name)!.value, {
-            replace,
-            podman,
-            reason: "reason" in write ? write.reason as string : "new",
-          });
-          (replace ? applied.replaced : applied.created).push(write.name);
-        } catch (error) {
-          failed.add(write.name);
-          fail(error, write.name);
-        }
+    const writes = [
+      ...plan.create.map((write) => ({ write, reason: null })),
+      ...plan.replace.map((write) => ({ write, reason: write.reason })),
+    ];
+    for (const { write, reason } of writes) {
+      try {
+        await this.#write(write, byName.get(write.name)!.value, {
+          replace: reason !== null,
+          podman,
+          reason: reason ?? "new",
+        });
+        (reason === null ? applied.created : applied.replaced).push(write.name);
+      } catch (error) {
+        failed.add(write.name);
+        fail(error, write.name);
       }
     }
     for (const name of plan.remove) {
@@ -570,10 +609,12 @@ export class SecretsEngine implements LegerdEngine {
       }
     }
     const written = new Set([...applied.created, ...applied.replaced]);
+    const uses = (service: string, names: ReadonlySet<string>) =>
+      required.filter((r) =>
+        names.has(r.name) && r.services.some((s) => matchesService(s, service))
+      ).map((r) => r.name);
     const restart = plan.restart.filter((live) =>
-      required.some((r) =>
-        written.has(r.name) && r.services.some((s) => matchesService(s, live))
-      )
+      uses(live, written).length > 0
     );
     if (restart.length > 0) {
       try {
@@ -582,7 +623,7 @@ export class SecretsEngine implements LegerdEngine {
         for (const service of restart) {
           this.#log(
             `Restarted ${service}: ${
-              usedSecrets(required, service, written).join(", ")
+              uses(service, written).join(", ")
             } changed`,
           );
         }
@@ -590,11 +631,11 @@ export class SecretsEngine implements LegerdEngine {
         fail(error);
       }
     }
+    // Started once: a start that fails is reported, not tried each poll.
     const start = plan.start.filter((service) =>
-      !required.some((r) =>
-        failed.has(r.name) && r.services.some((s) => matchesService(s, service))
-      )
+      uses(service, failed).length === 0
     );
+    let failedStarts: string[] = [];
     if (start.length > 0) {
       try {
         await startServices(this.#runner, this.#scope, start);
@@ -603,20 +644,11 @@ export class SecretsEngine implements LegerdEngine {
           `Started ${start.join(", ")}: the secrets they use are in Podman now`,
         );
       } catch (error) {
+        failedStarts = start;
         fail(error);
       }
     }
-    const runningSet = new Set(running);
-    const done = [...start, ...waiting.filter((s) => runningSet.has(s))];
-    if (done.length > 0) await this.#clearWaiting(stateDir, new Set(done));
-    this.#podmanState = {
-      reachable: true,
-      secrets: podman.size,
-      last_error: failures[0] ?? null,
-    };
-    this.#status = failures.length === 0 ? "ok" : "degraded";
-    if (failures.length === 0) this.#lastSuccess = this.#now().toISOString();
-    return { dry_run: false, plan, applied, errors };
+    return { errors: failures, failedStarts };
   }
 
   async #rotate(name: string, restart: boolean): Promise<RotateResult> {
@@ -1134,16 +1166,6 @@ function matchesService(declared: string, named: string): boolean {
   const prefix = declared.slice(0, -".service".length);
   return named.startsWith(prefix) && named.endsWith(".service") &&
     named.length > prefix.length + ".service".length;
-}
-
-function usedSecrets(
-  required: readonly RequiredSecret[],
-  service: string,
-  written: ReadonlySet<string>,
-): string[] {
-  return required.filter((r) =>
-    written.has(r.name) && r.services.some((s) => matchesService(s, service))
-  ).map((r) => r.name);
 }
 
 /** `["--label", "a=b", "--label", "c=d"]` → `["a=b", "c=d"]`. */

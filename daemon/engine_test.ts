@@ -353,6 +353,30 @@ Deno.test("SecretsEngine.sync() starts the services an install left waiting, onc
   });
 });
 
+Deno.test("SecretsEngine.sync() tries a waiting service once: a failed start is reported and not tried each poll", async () => {
+  await using f = await engineFixture({
+    units: WEB,
+    backend: { api_token: "v" },
+    stopped: ["web.service"],
+    failing: ["web.service"],
+    waiting: { web: ["web.service"] },
+  });
+  const result = await f.engine.sync({});
+  deepStrictEqual(result.applied.started, []);
+  deepStrictEqual(result.errors.map((e) => e.code), [
+    "ERR_SERVICE_START_FAILED",
+  ]);
+  strictEqual(
+    (await readDeployments(f.stateDir))[0].waiting_for_secrets,
+    undefined,
+  );
+  await f.engine.sync({});
+  strictEqual(
+    systemctlCalls(f.argv).filter((c) => c.includes(" start ")).length,
+    1,
+  );
+});
+
 Deno.test("SecretsEngine.sync() leaves deployments.yaml to the next poll while leger holds the lock", async () => {
   await using f = await engineFixture({
     units: WEB,
