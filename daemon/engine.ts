@@ -483,6 +483,8 @@ export class SecretsEngine implements LegerdEngine {
         throw error;
       }
       this.#snapshot.backend = new Set(backend.map((s) => s.name));
+    } else {
+      await this.#session.checkLogin();
     }
     const byName = new Map(backend.map((secret) => [secret.name, secret]));
     const digests = await this.#digests(required, byName);

@@ -542,6 +542,7 @@ Deno.test("SecretsEngine.sync() asks leger.run nothing when no unit needs a secr
     writes: 0,
   });
   strictEqual(f.engine.health().status, "ok");
+  strictEqual(f.engine.health().leger_run.auth, "missing");
 });
 
 Deno.test("SecretsEngine.sync() reports a secret Podman refuses, writes the others, and starts nothing that needs it", async () => {

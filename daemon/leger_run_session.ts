@@ -128,6 +128,16 @@ export class LegerRunSession {
     }
   }
 
+  /**
+   * Looks at `auth.json` without asking leger.run, for a sync that has
+   * nothing to ask it: `health()` then still says whether there is a login.
+   */
+  async checkLogin(): Promise<void> {
+    const state = await this.#login();
+    if (state === null) this.state.auth = "missing";
+    else if (this.state.auth === "missing") this.state.auth = "ok";
+  }
+
   async #list(token: string): Promise<BackendSecret[]> {
     const { apiUrl, webUrl, fetch } = this.#options;
     const client = new LegerRunClient(apiUrl, { token, webUrl, fetch });
