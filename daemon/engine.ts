@@ -692,13 +692,14 @@ export class SecretsEngine implements LegerdEngine {
         reason: changed ? "rotated" : "rotated, same value",
       },
     );
-    this.#protected.set(name, this.#now().getTime() + PROTECT_MS);
     if (this.#snapshot !== null) this.#snapshot.podman = podman;
+    const uses = requiredSecrets(await this.#readUnits()).find((r) =>
+      r.name === name
+    );
+    // A secret no unit uses yet would be an orphan at the next poll.
+    if (uses === undefined) this.#protect([name], this.#now());
     let restarted: string[] = [];
     if (restart) {
-      const uses = requiredSecrets(await this.#readUnits()).find((r) =>
-        r.name === name
-      );
       if (uses !== undefined && uses.services.length > 0) {
         restarted = await runningServices(
           this.#runner,
@@ -789,11 +790,16 @@ export class SecretsEngine implements LegerdEngine {
     all: RequiredSecret[],
     now: Date,
   ): RequiredSecret[] {
+    const byName = new Map(all.map((r) => [r.name, r]));
+    // A unit uses the name now: it is protected as any required one.
+    for (const name of this.#protected.keys()) {
+      if (byName.has(name)) this.#protected.delete(name);
+    }
     if (request.secrets !== null) {
-      const byName = new Map(all.map((r) => [r.name, r]));
-      for (const name of request.secrets) {
-        this.#protected.set(name, now.getTime() + PROTECT_MS);
-      }
+      this.#protect(
+        request.secrets.filter((name) => !byName.has(name)),
+        now,
+      );
       return request.secrets.map((name) =>
         byName.get(name) ?? { name, units: [], services: [] }
       );
@@ -815,6 +821,18 @@ export class SecretsEngine implements LegerdEngine {
       );
     }
     return all;
+  }
+
+  /**
+   * Keeps names from orphan removal for a while: an install asks for its
+   * secrets before its units are in the quadlet folder. The protection
+   * ends once a unit uses the name (its removal then removes the secret)
+   * or after {@linkcode PROTECT_MS}.
+   */
+  #protect(names: readonly string[], now: Date): void {
+    for (const name of names) {
+      this.#protected.set(name, now.getTime() + PROTECT_MS);
+    }
   }
 
   async #listPodman(): Promise<Map<string, PodmanSecret>> {

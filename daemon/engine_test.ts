@@ -674,6 +674,19 @@ Deno.test("SecretsEngine.sync({secrets}) writes names no unit needs yet and keep
   deepStrictEqual((await f.engine.sync({})).applied.removed, ["future_token"]);
 });
 
+Deno.test("SecretsEngine.sync() ends the protection of a name asked for once a unit uses it: removing the unit removes it", async () => {
+  await using f = await engineFixture({ backend: { api_token: "v" } });
+  await f.engine.sync({ secrets: ["api_token"] });
+  await Deno.writeTextFile(
+    `${f.quadletDir}/web.container`,
+    WEB["web.container"],
+  );
+  deepStrictEqual((await f.engine.sync({})).plan.unchanged, ["api_token"]);
+  await f.engine.rotate({ name: "api_token" });
+  await Deno.remove(`${f.quadletDir}/web.container`);
+  deepStrictEqual((await f.engine.sync({})).applied.removed, ["api_token"]);
+});
+
 Deno.test("SecretsEngine.sync() refuses a malformed request, naming the field", async (t) => {
   await using f = await engineFixture({});
   const cases: [unknown, RegExp][] = [
