@@ -182,7 +182,7 @@ export const ERROR_CODES = {
     description: "A secret's name is one leger.run refuses or reserves",
     exit: 2,
     remedy:
-      "Name the secret with 1 to 64 letters, digits, \":\", \"_\" or \"-\"; `selections` and `select-provider` are reserved",
+      'Name the secret with 1 to 64 letters, digits, ":", "_" or "-"; `selections` and `select-provider` are reserved',
   },
   ERR_SECRET_VALUE_INVALID: {
     description: "A secret's value is empty or larger than leger.run keeps",
