@@ -18,7 +18,9 @@ export interface PollLoopOptions {
   /**
    * Runs one sync. Resolves `true` when it succeeded, `false` when it
    * failed (and should be retried after a back-off); a rejection counts as a
-   * failure too. The loop never runs two at once.
+   * failure too, and its message goes into the loop's log line ("sync
+   * failed (2 in a row): <message>; next attempt in 2.0s"), so it must hold
+   * no value. The loop never runs two at once.
    *
    * @param reason Why it runs: `start`, `poll`, `retry`, or what
    * {@linkcode PollLoop.trigger} was given.
@@ -208,11 +210,12 @@ export class PollLoop {
 
   async #once(reason: string): Promise<void> {
     let ok: boolean;
+    let why = "";
     try {
       ok = await this.#sync(reason);
-    } catch {
-      // The sync reports its own failures; here it only sets the schedule.
+    } catch (error) {
       ok = false;
+      why = `: ${error instanceof Error ? error.message : String(error)}`;
     }
     this.#inFlight = undefined;
     this.#busySince = null;
@@ -232,7 +235,7 @@ export class PollLoop {
       this.#failures++;
       const wait = this.#schedule(this.#backoffMs(), "retry");
       this.#log(
-        `sync failed (${this.#failures} in a row): next attempt in ${
+        `sync failed (${this.#failures} in a row)${why}; next attempt in ${
           formatSeconds(wait)
         }`,
       );

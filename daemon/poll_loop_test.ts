@@ -133,8 +133,8 @@ Deno.test("PollLoop backs off from 1 s, doubling to 5 minutes, then returns to t
   ]);
   strictEqual(loop.failures, 0, "the 13th sync succeeded");
   deepStrictEqual(timers.pending(), [3_600_000]);
-  match(logs[0], /^sync failed \(1 in a row\): next attempt in 1\.0s$/);
-  match(logs[1], /^sync failed \(2 in a row\): next attempt in 2\.0s$/);
+  match(logs[0], /^sync failed \(1 in a row\); next attempt in 1\.0s$/);
+  match(logs[1], /^sync failed \(2 in a row\): boom; next attempt in 2\.0s$/);
   strictEqual(logs.at(-1), "sync succeeded after 12 failed attempts");
   deepStrictEqual(script.reasons.slice(0, 3), ["start", "retry", "retry"]);
   await loop.stop();

@@ -217,7 +217,6 @@ export async function runLegerd(
     log,
   });
   const quadletDir = pathsOf(context).quadletDir;
-  let lastFailure = "";
   const loop = new PollLoop({
     intervalMs: config.pollIntervalMs,
     random,
@@ -228,24 +227,25 @@ export async function runLegerd(
     sync: async () => {
       // The watch may belong elsewhere now (the folder appeared or went): one stat.
       await watcher.refresh();
-      let ok = true;
+      let failure: Error | undefined;
       try {
         await engine.sync({});
       } catch (error) {
-        ok = false;
         const legerError = toLegerError(error);
-        const line = `sync failed: ${legerError.message} [${legerError.code}]`;
         if (legerError.code === "ERR_INTERNAL") {
           log(`sync hit a bug: ${(error as Error)?.stack ?? String(error)}`);
-        } else if (line !== lastFailure) {
-          log(line);
         }
-        lastFailure = line;
+        // The loop logs it with the retry: "sync failed (2 in a row): …".
+        failure = new Error(`${legerError.message} [${legerError.code}]`);
       }
       const health = engine.health();
-      if (ok && health.status !== "degraded") lastFailure = "";
       await notifier.notify({ STATUS: statusLine(health) });
-      return ok && health.status !== "degraded";
+      if (failure !== undefined) throw failure;
+      if (health.status !== "degraded") return true;
+      // Some steps failed (a write Podman refused): the engine kept the reason.
+      const last = health.podman.last_error ?? health.leger_run.last_error;
+      if (last !== null) throw new Error(`${last.message} [${last.code}]`);
+      return false;
     },
   });
   const watcher = new QuadletWatcher(quadletDir, {

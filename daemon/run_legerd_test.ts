@@ -9,7 +9,7 @@ import { LegerError } from "../lib/errors/mod.ts";
 import { LegerdClient } from "../lib/secrets/legerd_client.ts";
 import type { SyncResult } from "../lib/secrets/control_api.ts";
 import { FakeTimers, settle } from "./_fake_timers.ts";
-import { StubEngine, stubHealth } from "./_stub_engine.ts";
+import { StubEngine, stubHealth, stubSyncResult } from "./_stub_engine.ts";
 import {
   type EngineFactoryOptions,
   type LegerdHost,
@@ -295,7 +295,7 @@ Deno.test("runLegerd() feeds the watchdog, and stops when a sync hangs", async (
   await running;
 });
 
-Deno.test("runLegerd() logs a failed sync once, backs off, and says degraded to systemd", async () => {
+Deno.test("runLegerd() logs each failed sync with its reason and back-off, and says degraded to systemd", async () => {
   await using box = await sandbox();
   box.engine.onSync = () => {
     box.engine.healthValue = {
@@ -322,12 +322,11 @@ Deno.test("runLegerd() logs a failed sync once, backs off, and says degraded to 
   await box.ready;
   await box.timers.advance(1_000);
   await until("the retry", () => box.engine.calls.length === 2);
-  const failures = box.logs.filter((line) => line.startsWith("sync failed: "));
+  const failures = box.logs.filter((line) => line.startsWith("sync failed"));
   deepStrictEqual(failures, [
-    "sync failed: Cannot fetch the secrets: leger.run does not answer [ERR_API_UNREACHABLE]",
+    "sync failed (1 in a row): Cannot fetch the secrets: leger.run does not answer [ERR_API_UNREACHABLE]; next attempt in 1.0s",
+    "sync failed (2 in a row): Cannot fetch the secrets: leger.run does not answer [ERR_API_UNREACHABLE]; next attempt in 2.0s",
   ]);
-  ok(box.logs.includes("sync failed (1 in a row): next attempt in 1.0s"));
-  ok(box.logs.includes("sync failed (2 in a row): next attempt in 2.0s"));
   ok(
     box.messages.some((m) =>
       m.startsWith(
@@ -336,6 +335,34 @@ Deno.test("runLegerd() logs a failed sync once, backs off, and says degraded to 
     ),
     box.messages.join(" | "),
   );
+  box.signal("SIGTERM");
+  await running;
+});
+
+Deno.test("runLegerd() backs off after a sync that ends degraded, naming the engine's last error", async () => {
+  await using box = await sandbox();
+  box.engine.onSync = (request) => {
+    box.engine.healthValue = {
+      ...box.engine.healthValue,
+      status: "degraded",
+      podman: {
+        reachable: true,
+        secrets: 1,
+        last_error: {
+          code: "ERR_SECRET_SYNC_FAILED",
+          message:
+            'Cannot write secret "api_token" to Podman: no space left on device',
+          at: new Date(box.timers.now()).toISOString(),
+        },
+      },
+    };
+    return Promise.resolve(stubSyncResult(request.dry_run ?? false));
+  };
+  const running = runLegerd({}, box.host);
+  await box.ready;
+  deepStrictEqual(box.logs.filter((line) => line.startsWith("sync failed")), [
+    'sync failed (1 in a row): Cannot write secret "api_token" to Podman: no space left on device [ERR_SECRET_SYNC_FAILED]; next attempt in 1.0s',
+  ]);
   box.signal("SIGTERM");
   await running;
 });
