@@ -117,22 +117,28 @@ function processDeps(): MainDeps {
   return {
     out: (text) => writeAll(Deno.stdout, text),
     err,
-    host: () => ({
-      env: (name) => Deno.env.get(name),
-      home: Deno.env.get("HOME") ?? "/",
-      uid: Deno.uid() ?? 0,
-      pid: Deno.pid,
-      // One line per event: journald stamps each with the time and the unit.
-      log: (line) => err(`${line.replace(/[\r\n]+/g, " ")}\n`),
-      createEngine: (options) => new SecretsEngine(options),
-      onSignal: (signal, handler) => {
-        Deno.addSignalListener(signal, handler);
-        return () => Deno.removeSignalListener(signal, handler);
-      },
-      netAllowed: (descriptor) =>
-        Deno.permissions.querySync({ name: "net", host: descriptor }).state ===
-          "granted",
-    }),
+    host: () => {
+      const uid = Deno.uid() ?? 0;
+      return {
+        env: (name) => Deno.env.get(name),
+        // systemd sets no HOME for a system service: root's is /root, where
+        // leger run with sudo reads config.yaml too.
+        home: Deno.env.get("HOME") ?? (uid === 0 ? "/root" : "/"),
+        uid,
+        pid: Deno.pid,
+        // One line per event: journald stamps each with the time and the unit.
+        log: (line) => err(`${line.replace(/[\r\n]+/g, " ")}\n`),
+        createEngine: (options) => new SecretsEngine(options),
+        onSignal: (signal, handler) => {
+          Deno.addSignalListener(signal, handler);
+          return () => Deno.removeSignalListener(signal, handler);
+        },
+        netAllowed: (descriptor) =>
+          Deno.permissions.querySync({ name: "net", host: descriptor })
+            .state ===
+            "granted",
+      };
+    },
   };
 }
 
