@@ -313,7 +313,8 @@ async function startLegerd(user: User): Promise<void> {
     `${INSIDE}/deno`,
     "run",
     "--quiet",
-    ...permissionFlags("legerd"),
+    // systemd expands `${XDG_RUNTIME_DIR}` in a word, not `$XDG_RUNTIME_DIR`.
+    ...permissionFlags("legerd", (name) => "${" + name + "}"),
     `${PROJECT_INSIDE}/daemon/main.ts`,
   ].join(" ");
   const dropIn = [
