@@ -8,6 +8,7 @@ import {
   readSecretStatuses,
   readSyncResult,
 } from "./_legerd_shape.ts";
+import { unixHttpRequest } from "./_unix_http.ts";
 import type {
   LegerdHealth,
   PurgeResult,
@@ -18,7 +19,7 @@ import type {
   SyncResult,
 } from "./control_api.ts";
 
-/** The Host of every request to legerd (the socket decides where it goes). */
+/** The Host of every request to legerd (the socket decides where it goes; nothing resolves it). */
 const LEGERD_HOST = "legerd";
 
 /**
@@ -89,8 +90,7 @@ export interface LegerdClientOptions {
  *   `ERR_NETWORK_NOT_ALLOWED`, with the flag it needs;
  * - the connection breaks: `ERR_NETWORK_FAILED`.
  *
- * Requires `--allow-read` and `--allow-write` for the socket, and
- * `--allow-net=legerd,unix:<socketPath>`.
+ * Requires `--allow-net=unix:<socketPath>`.
  *
  * @example Usage
  * ```ts ignore
@@ -221,28 +221,17 @@ export class LegerdClient implements LegerdApi {
     const signal = this.#signal === undefined
       ? timeout
       : AbortSignal.any([this.#signal, timeout]);
-    let client: Deno.HttpClient;
+    let answer;
     try {
-      client = Deno.createHttpClient({
-        proxy: { transport: "unix", path: this.socketPath },
-      });
-    } catch (error) {
-      throw this.#failure(action, error);
-    }
-    let status: number;
-    let text: string;
-    try {
-      const response = await fetch(`http://${LEGERD_HOST}${route}`, {
+      answer = await unixHttpRequest(this.socketPath, {
         method,
-        client,
+        route,
+        host: LEGERD_HOST,
+        body: options.body === undefined
+          ? undefined
+          : JSON.stringify(options.body),
         signal,
-        ...(options.body === undefined ? {} : {
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify(options.body),
-        }),
       });
-      status = response.status;
-      text = await response.text();
     } catch (error) {
       if (this.#signal?.aborted && error === this.#signal.reason) throw error;
       if (timeout.aborted) {
@@ -251,16 +240,22 @@ export class LegerdClient implements LegerdApi {
           `Cannot ${action}: legerd did not answer within ${
             seconds(timeoutMs)
           } (${this.socketPath})`,
-          { cause: error, remedy: this.#logRemedy() },
+          { remedy: this.#logRemedy() },
+        );
+      }
+      if (error instanceof SyntaxError) {
+        throw this.#protocol(
+          action,
+          `what answers on the socket does not speak HTTP: ${error.message}`,
+          error,
         );
       }
       throw this.#failure(action, error);
-    } finally {
-      client.close();
     }
+    const { status } = answer;
     let document: unknown;
     try {
-      document = JSON.parse(text);
+      document = JSON.parse(answer.body);
     } catch (error) {
       throw this.#protocol(
         action,
@@ -335,40 +330,38 @@ export class LegerdClient implements LegerdApi {
         {
           cause: error,
           remedy:
-            `Run leger with --allow-net=${LEGERD_HOST},unix:${path} (the socket is where XDG_RUNTIME_DIR says; check that it is set as legerd's is)`,
+            `Run leger with --allow-net=unix:${path} (the socket is where XDG_RUNTIME_DIR says; check that it is set as legerd's is)`,
         },
       );
     }
-    const text = causeText(error);
-    const os = /\(os error (\d+)\)/.exec(text)?.[1];
-    // ENOENT: no socket; ECONNREFUSED: a socket nothing listens on (legerd
-    // stopped without removing it), or no socket at all in its place.
-    if (os === "2" || os === "111") {
+    // No socket (or no folder for it); a socket nothing listens on, as a
+    // killed legerd leaves it, or a file in its place.
+    const absent = error instanceof Deno.errors.NotFound ||
+      error instanceof Deno.errors.NotADirectory;
+    if (absent || error instanceof Deno.errors.ConnectionRefused) {
       return new LegerError(
         "ERR_LEGERD_NOT_RUNNING",
         `Cannot ${action}: legerd is not running (${
-          os === "2" ? "no control socket at" : "nothing listens on"
+          absent ? "no control socket at" : "nothing listens on"
         } ${path})`,
-        { cause: error, remedy: `Start it with \`${this.startCommand}\`` },
+        { remedy: `Start it with \`${this.startCommand}\`` },
       );
     }
-    if (os === "13" || os === "1") {
+    if (error instanceof Deno.errors.PermissionDenied) {
       return new LegerError(
         "ERR_LEGERD_ACCESS_DENIED",
         `Cannot ${action}: legerd's control socket ${path} refuses this user`,
         {
-          cause: error,
           remedy: this.scope === "system"
             ? "Run the command as root (with sudo): the system scope's legerd answers root only"
             : "Run the command as the user legerd runs for: its socket is 0600",
         },
       );
     }
+    if (!(error instanceof Error)) throw error;
     return new LegerError(
       "ERR_NETWORK_FAILED",
-      `Cannot ${action}: the connection to legerd at ${path} failed: ${
-        text || String(error)
-      }`,
+      `Cannot ${action}: the connection to legerd at ${path} failed: ${error.message}`,
       { cause: error, remedy: this.#logRemedy() },
     );
   }
@@ -386,17 +379,6 @@ export class LegerdClient implements LegerdApi {
       : "journalctl --user -u legerd.service";
     return `Read legerd's log with \`${journal}\`, then run the command again`;
   }
-}
-
-/** The messages of an error and its causes, innermost last. */
-function causeText(error: unknown): string {
-  const parts: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; current instanceof Error && depth < 5; depth++) {
-    parts.push(current.message);
-    current = current.cause;
-  }
-  return parts.join(": ");
 }
 
 function seconds(ms: number): string {

@@ -42,3 +42,4 @@ export * from "./parse_managed_labels.ts";
 export * from "./plan_reconcile.ts";
 export * from "./control_api.ts";
 export * from "./legerd_client.ts";
+export * from "./check_secret_name.ts";
