@@ -25,7 +25,7 @@ export const TESTDATA = `${ROOT}/tests/testdata`;
  * The `deno run` flags of a task in deno.json (`leger` or `legerd`): its
  * permissions and the unstable APIs it enables (`--unstable-net`).
  *
- * legerd's `--allow-net` names its user-scope sockets under
+ * Both tasks' `--allow-net` name legerd's user-scope sockets under
  * `$XDG_RUNTIME_DIR`, which `deno task` expands from the environment. With
  * `env`, the flags are expanded the same way (an unset variable is empty);
  * without it, `$XDG_RUNTIME_DIR` stays as written.
@@ -71,23 +71,20 @@ export async function runLeger(
   options: RunLegerOptions = {},
 ): Promise<LegerResult> {
   const { env = {}, cwd = ROOT, stdin } = options;
+  const childEnv: Record<string, string> = {
+    PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+    HOME: Deno.env.get("HOME") ?? "/root",
+    NO_COLOR: "1",
+    // A test's HOME is often a temporary folder: keep Deno's own cache where it is.
+    DENO_DIR: DENO_DIR,
+    ...env,
+  };
   return await spawnCaptured(Deno.execPath(), [
     "run",
     "--quiet",
-    ...permissionFlags("leger"),
+    // As `deno task leger` would, from the child's own environment.
+    ...permissionFlags("leger", (name) => childEnv[name]),
     `${ROOT}/cli/main.ts`,
     ...args,
-  ], {
-    cwd,
-    clearEnv: true,
-    env: {
-      PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-      HOME: Deno.env.get("HOME") ?? "/root",
-      NO_COLOR: "1",
-      // A test's HOME is often a temporary folder: keep Deno's own cache where it is.
-      DENO_DIR: DENO_DIR,
-      ...env,
-    },
-    stdin,
-  });
+  ], { cwd, clearEnv: true, env: childEnv, stdin });
 }

@@ -14,7 +14,7 @@ import { permissionFlags, ROOT } from "./_leger.ts";
 const LEGER = [
   "run",
   "--quiet",
-  ...permissionFlags("leger"),
+  ...permissionFlags("leger", (name) => Deno.env.get(name)),
   `${ROOT}/cli/main.ts`,
 ];
 

@@ -169,7 +169,10 @@ Deno.test("leger says ERR_PERMISSION_DENIED, naming the file or folder, for what
         : []),
       "run",
       "--quiet",
-      ...permissionFlags("leger"),
+      ...permissionFlags(
+        "leger",
+        (name) => (env as Record<string, string | undefined>)[name],
+      ),
       `${ROOT}/cli/main.ts`,
       ...args,
     ], { clearEnv: true, env });
