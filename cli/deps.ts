@@ -12,6 +12,8 @@ import { run, type Runner } from "../lib/adapters/run.ts";
 import type { Scope } from "../lib/adapters/scope.ts";
 import { type DeployContext, deployContext } from "../lib/deploy/context.ts";
 import { type CliContext, processContext } from "./context.ts";
+import { type LegerdFactory, legerdOf } from "./legerd.ts";
+import type { SecretInput } from "./read_secret_value.ts";
 
 /** The dependencies of every command. */
 export interface CommandDeps {
@@ -43,6 +45,16 @@ export interface CommandDeps {
    * absent (tests pass one that does not wait).
    */
   settlePause?: () => Promise<void>;
+  /**
+   * The legerd of a scope; a client of its control socket
+   * (`legerdSocketPath()`) when absent (tests pass one of a fake legerd).
+   */
+  legerd?: LegerdFactory;
+  /**
+   * Where `leger secrets set` reads a value: keys at a hidden prompt, or
+   * all of a pipe; `Deno.stdin` when absent.
+   */
+  stdin?: SecretInput;
 }
 
 /**
@@ -106,5 +118,6 @@ export function deployContextOf(
     now: deps.now,
     detectSupport: deps.detectSupport ?? real.detectSupport,
     findGenerator: deps.findGenerator ?? real.findGenerator,
+    legerd: legerdOf(deps, scope),
   };
 }

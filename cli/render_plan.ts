@@ -75,8 +75,10 @@ export function renderPlan(
 }
 
 /**
- * Renders the secrets a deployment needs that Podman lacks on this host, and
- * how to create them today: nothing when there are none.
+ * Renders the secrets a deployment needs that Podman lacks on this host, what
+ * an install does about them (legerd creates them from leger.run before the
+ * units start; units whose secrets are still missing stay stopped until
+ * legerd can create them) and how to add one: nothing when there are none.
  *
  * @param names The missing secrets (`secrets_missing` of a plan).
  * @returns The lines, without their line ends.
@@ -88,9 +90,10 @@ export function renderPlan(
  *
  * deepStrictEqual(renderMissingSecrets(["db_password"]), [
  *   "Secrets missing on this host (1): db_password",
- *   "  The units that use them are installed but not started until they exist. Create each with:",
+ *   "  An install asks legerd to create them from leger.run before it starts the units that use them;",
+ *   "  a unit whose secret is still missing is installed but not started: legerd starts it once the secret exists.",
+ *   "  Add a secret leger.run does not have with `leger secrets set NAME` (or in the web UI); without legerd, create it with:",
  *   "    printf %s VALUE | podman secret create db_password -",
- *   "  (`leger secrets sync` will create them from leger.run once legerd exists)",
  * ]);
  * ```
  */
@@ -98,11 +101,12 @@ export function renderMissingSecrets(names: readonly string[]): string[] {
   if (names.length === 0) return [];
   return [
     `Secrets missing on this host (${names.length}): ${names.join(", ")}`,
-    "  The units that use them are installed but not started until they exist. Create each with:",
+    "  An install asks legerd to create them from leger.run before it starts the units that use them;",
+    "  a unit whose secret is still missing is installed but not started: legerd starts it once the secret exists.",
+    "  Add a secret leger.run does not have with `leger secrets set NAME` (or in the web UI); without legerd, create it with:",
     ...names.map((name) =>
       `    printf %s VALUE | podman secret create ${shellWord(name)} -`
     ),
-    "  (`leger secrets sync` will create them from leger.run once legerd exists)",
   ];
 }
 

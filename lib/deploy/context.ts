@@ -6,6 +6,7 @@ import {
 import { findQuadletGenerator } from "../adapters/quadlet_generator.ts";
 import { run, type Runner } from "../adapters/run.ts";
 import type { Scope } from "../adapters/scope.ts";
+import type { LegerdApi } from "../secrets/legerd_client.ts";
 import { type LegerPaths, legerPaths, type PathEnv } from "../state/paths.ts";
 
 /**
@@ -32,6 +33,12 @@ export interface DeployContext extends PathEnv {
   detectSupport(): Promise<QuadletSupport>;
   /** The path of Podman's quadlet generator, or `null` when there is none. */
   findGenerator(): Promise<string | null>;
+  /**
+   * The scope's legerd, which an install asks for the secrets Podman lacks
+   * before it starts the units (`LegerdClient` in the CLI); without one, the
+   * units that need them wait for legerd's next poll.
+   */
+  legerd?: Pick<LegerdApi, "sync">;
 }
 
 /** Options for {@linkcode deployContext}: what has no real default. */

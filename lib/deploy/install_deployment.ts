@@ -15,6 +15,10 @@ import { type DeployContext, hostOf, pathsOf } from "./context.ts";
 import type { PreparedInstall } from "./prepare_install.ts";
 import { recordDeployment } from "./record_deployment.ts";
 import { stageDeployment } from "./stage_deployment.ts";
+import {
+  type MissingSecretsSync,
+  syncMissingSecrets,
+} from "./sync_missing_secrets.ts";
 import { servicesToStart } from "./unit_roles.ts";
 import { unitServices } from "./unit_services.ts";
 import { unitStart } from "./unit_start.ts";
@@ -58,8 +62,13 @@ export interface InstallDeploymentOptions {
 export interface InstallResult {
   /** The services started. */
   started: string[];
-  /** Services left stopped until their secrets exist in Podman. */
+  /**
+   * Services left stopped until their secrets exist in Podman; recorded in
+   * `deployments.yaml` (`waiting_for_secrets`) for legerd to start.
+   */
   waitingForSecrets: string[];
+  /** What legerd did for the secrets Podman lacked, and what still lacks. */
+  secrets: MissingSecretsSync;
 }
 
 /**
@@ -68,7 +77,11 @@ export interface InstallResult {
  *
  * 1. pulls the images the units name ({@linkcode pullImages}), so that a
  *    wrong or unreachable image stops the install with the host untouched;
- * 2. checks that leger's folders are writable and have room;
+ * 2. checks that leger's folders are writable and have room, and, when
+ *    Podman lacks secrets the units use, asks legerd to create them from
+ *    leger.run ({@linkcode syncMissingSecrets}); the units whose secrets
+ *    are still missing are installed but not started, and recorded as
+ *    waiting for them, for legerd to start;
  * 3. stages the files in a temporary folder;
  * 4. writes the intent journal (what the install may create or change);
  * 5. applies it (units installed the native Podman way, services started
@@ -123,10 +136,16 @@ export async function installDeployment(
   });
   const services = servicesToStart(units);
   const resources = resourcesOf(units);
+  // legerd creates what leger.run has before anything starts.
+  const secrets = await syncMissingSecrets(
+    start ? missingSecrets : [],
+    context,
+  );
+  const stillMissing = start ? secrets.missing : missingSecrets;
   // A container whose secret is not in Podman yet cannot start: install it,
   // and leave its start to legerd when the secret arrives.
   const waiting = units.filter((u) =>
-    u.secrets.some((s) => missingSecrets.includes(s.name))
+    u.secrets.some((s) => stillMissing.includes(s.name))
   ).flatMap((u) => unitStart(u, units).services);
   const startNow = services.filter((service) => !waiting.includes(service));
   if (start && waiting.length > 0) {
@@ -196,6 +215,7 @@ export async function installDeployment(
       installed,
       now: context.now(),
       changeId,
+      waitingForSecrets: start ? waiting : [],
     });
   } catch (error) {
     if (await isRecorded(paths.stateDir, deployment.name, changeId)) {
@@ -218,7 +238,11 @@ export async function installDeployment(
   }
   await clearJournal(paths.stateDir);
   await removeStaged(stagedDir);
-  return { started: start ? startNow : [], waitingForSecrets: waiting };
+  return {
+    started: start ? startNow : [],
+    waitingForSecrets: waiting,
+    secrets,
+  };
 }
 
 /**

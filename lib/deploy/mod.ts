@@ -64,6 +64,7 @@ export * from "./pull_images.ts";
 export * from "./stage_deployment.ts";
 export * from "./apply_deployment.ts";
 export * from "./record_deployment.ts";
+export * from "./sync_missing_secrets.ts";
 export * from "./install_deployment.ts";
 export * from "./finish_interrupted_change.ts";
 export * from "./remove_deployment.ts";

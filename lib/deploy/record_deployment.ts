@@ -35,6 +35,13 @@ export interface RecordDeploymentOptions {
   now: Date;
   /** The id of the change (its intent journal's), recorded with it. */
   changeId?: string;
+  /**
+   * Services left stopped because a secret they use is not in Podman yet:
+   * legerd starts them once it is (`waiting_for_secrets`).
+   *
+   * @default {[]}
+   */
+  waitingForSecrets?: readonly string[];
 }
 
 /**
@@ -70,6 +77,9 @@ export async function recordDeployment(
     volumes: [...options.volumes],
     networks: [...options.networks],
     ...(options.changeId === undefined ? {} : { change_id: options.changeId }),
+    ...(options.waitingForSecrets?.length
+      ? { waiting_for_secrets: [...options.waitingForSecrets] }
+      : {}),
   };
   const others = options.installed.filter((d) => d.name !== deployment.name);
   // deployments.yaml first: once it names this change, the change is done,

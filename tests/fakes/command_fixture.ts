@@ -11,6 +11,17 @@ import {
   type FakeHostOptions,
 } from "./fake_host.ts";
 import type { CommandDeps } from "../../cli/deps.ts";
+import type { Scope } from "../../lib/adapters/scope.ts";
+import { LegerdClient } from "../../lib/secrets/legerd_client.ts";
+import {
+  type FakeLegerd,
+  type FakeLegerdEngine,
+  startFakeLegerd,
+} from "./fake_legerd.ts";
+import { LegerRunServer } from "../leger_run_server.ts";
+
+/** The leger.run user of {@linkcode CommandFixture.useLegerRun}. */
+export const FIXTURE_USER_UUID = "f44a09fc-90d1-5f2b-bf2c-7380100ec435";
 
 /** A deployment of two units and a config file: web (port 18080) and its volume. */
 export const WEB_FILES: Record<string, string> = {
@@ -49,6 +60,27 @@ export interface CommandFixture extends AsyncDisposable {
   quadletFiles(): Promise<string[]>;
   /** Clears the captured output. */
   clearOutput(): void;
+  /**
+   * Where the scope's legerd listens for the commands of this fixture (a
+   * folder of its HOME, never the machine's own): start a fake legerd there
+   * (tests/fakes/fake_legerd.ts) to have one running.
+   */
+  legerdSocket(scope?: Scope): string;
+  /**
+   * Starts a fake legerd of the scope (a real server on
+   * {@linkcode CommandFixture.legerdSocket}), stopped when the fixture is
+   * disposed.
+   */
+  startLegerd(engine: FakeLegerdEngine, scope?: Scope): Promise<FakeLegerd>;
+  /**
+   * Starts the loopback leger.run, logs the fixture's user in to it
+   * (auth.json with a token it issued) and points the commands at it
+   * (`LEGER_API_URL`, `LEGER_WEB_URL`, a real `fetch`); stopped when the
+   * fixture is disposed.
+   */
+  useLegerRun(): Promise<LegerRunServer>;
+  /** Runs `cleanup` when the fixture is disposed (before HOME is removed). */
+  onDispose(cleanup: () => unknown): void;
 }
 
 /**
@@ -68,10 +100,16 @@ export async function commandFixture(
   const host = fakeHost({ quadletDir, ...options });
   const signals = new Map<string, () => void>();
   const { deps, output } = fakeDeps({ home, host, signals });
+  const legerdSocket = (scope: Scope = "user") =>
+    `${home}/run/${scope}/leger/legerd.sock`;
+  deps.legerd = (scope, options = {}) =>
+    new LegerdClient(legerdSocket(scope), { scope, signal: options.signal });
+  const cleanups: (() => unknown)[] = [];
+  const stateDir = `${home}/.local/share/leger`;
   return {
     home,
     quadletDir,
-    stateDir: `${home}/.local/share/leger`,
+    stateDir,
     workDir: `${home}/.local/share/bluebuild-quadlets`,
     host,
     deps,
@@ -94,10 +132,56 @@ export async function commandFixture(
       }
       return names.sort();
     },
+    legerdSocket,
+    async startLegerd(engine, scope = "user") {
+      const legerd = await startFakeLegerd(legerdSocket(scope), { engine });
+      cleanups.push(() => legerd.close());
+      return legerd;
+    },
+    async useLegerRun() {
+      const server = await LegerRunServer.start();
+      cleanups.push(() => server.close());
+      const token = await server.issueToken({
+        user_uuid: FIXTURE_USER_UUID,
+        user_id: "9007199254740993",
+      });
+      await Deno.mkdir(stateDir, { recursive: true });
+      await Deno.writeTextFile(
+        `${stateDir}/auth.json`,
+        JSON.stringify({
+          token,
+          token_type: "Bearer",
+          expires_at: "2099-01-01T00:00:00.000Z",
+          user_uuid: FIXTURE_USER_UUID,
+          login_name: "alice@github",
+          tailnet: "alice@github",
+          device_hostname: "workstation",
+          api_url: server.apiUrl,
+        }),
+        { mode: 0o600 },
+      );
+      const urls: Record<string, string> = {
+        LEGER_API_URL: server.apiUrl,
+        LEGER_WEB_URL: server.webUrl,
+      };
+      const env = deps.context.env;
+      deps.context = {
+        ...deps.context,
+        env: (name) => urls[name] ?? env(name),
+      };
+      deps.fetch = globalThis.fetch;
+      return server;
+    },
+    onDispose(cleanup) {
+      cleanups.push(cleanup);
+    },
     clearOutput() {
       output.stdout = "";
       output.stderr = "";
     },
-    [Symbol.asyncDispose]: () => Deno.remove(home, { recursive: true }),
+    async [Symbol.asyncDispose]() {
+      for (const cleanup of cleanups.reverse()) await cleanup();
+      await Deno.remove(home, { recursive: true });
+    },
   };
 }

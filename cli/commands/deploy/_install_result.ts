@@ -2,7 +2,9 @@ import type { Scope } from "../../../lib/adapters/scope.ts";
 import type { InstallResult } from "../../../lib/deploy/install_deployment.ts";
 import type { PlanProblem } from "../../../lib/deploy/plan_types.ts";
 import type { PreparedInstall } from "../../../lib/deploy/prepare_install.ts";
+import type { LegerdSyncState } from "../../../lib/deploy/sync_missing_secrets.ts";
 import type { SourceInfo } from "../../../lib/source/types.ts";
+import { legerdStartCommand } from "../../legerd.ts";
 import { versionOf } from "../../version_label.ts";
 
 /** What `leger deploy install --json` prints once the install is done. */
@@ -36,8 +38,21 @@ export interface InstallDocument {
   };
   /** The services started (none with `--no-start`). */
   started: string[];
-  /** Services left stopped until their secrets exist in Podman. */
+  /**
+   * Services left stopped until their secrets exist in Podman (recorded in
+   * deployments.yaml: legerd starts them once it has the secrets).
+   */
   waiting_for_secrets: string[];
+  /**
+   * What legerd did for the secrets Podman lacked (`summary.secrets_missing`):
+   * `not_asked` (none lacked, or `--no-start`), `synced` (it created what
+   * leger.run has), `not_running`, `failed`.
+   */
+  legerd: LegerdSyncState;
+  /** The secrets legerd created in Podman during the install. */
+  secrets_synced: string[];
+  /** The secrets Podman still lacks, which keep their services waiting. */
+  secrets_still_missing: string[];
   /** The installed version this install replaced, or `null` for a first install. */
   replaced: {
     version: string | null;
@@ -84,10 +99,87 @@ export function installDocument(
     },
     started: result.started,
     waiting_for_secrets: result.waitingForSecrets,
+    legerd: result.secrets.legerd,
+    secrets_synced: result.secrets.synced,
+    secrets_still_missing: result.secrets.missing,
     replaced: previous === null ? null : {
       version: versionOf(previous.source),
       source: previous.source,
       installed_at: previous.installed_at,
     },
   };
+}
+
+/**
+ * What an install says, on stderr, about the services it left waiting for
+ * secrets: which, why (leger.run does not have a secret, or legerd is not
+ * running or failing), and what makes them start; nothing when none waits.
+ *
+ * @param result What the install did.
+ * @param options The scope (for the command that starts legerd) and the
+ * web UI's URL (where to add a secret).
+ * @returns The lines, without their line ends.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { waitingReport } from "./_install_result.ts";
+ * context.err(waitingReport(result, { scope, webUrl }).map((l) => `${l}\n`).join(""));
+ * ```
+ */
+export function waitingReport(
+  result: InstallResult,
+  options: { scope: Scope; webUrl: string },
+): string[] {
+  const { secrets, waitingForSecrets } = result;
+  if (waitingForSecrets.length === 0 || secrets.legerd === "not_asked") {
+    return [];
+  }
+  const lines = [
+    `Not started yet: ${
+      waitingForSecrets.join(", ")
+    } (secrets missing in Podman: ${secrets.missing.join(", ")})`,
+  ];
+  const add = (names: readonly string[]) =>
+    names.length === 0 ? [] : [
+      `  leger.run does not have ${names.join(", ")}: add ${
+        names.length === 1 ? "it" : "each"
+      } in the web UI at ${options.webUrl} or with \`leger secrets set ${
+        names.length === 1 ? names[0] : "NAME"
+      }\`; legerd then creates ${
+        names.length === 1 ? "it" : "them"
+      } and starts the services (leger.run takes up to a minute to show a new secret)`,
+    ];
+  switch (secrets.legerd) {
+    case "synced": {
+      const other = secrets.missing.filter((n) =>
+        !secrets.notInLegerRun.includes(n)
+      );
+      lines.push(...add(secrets.notInLegerRun));
+      if (other.length > 0) {
+        lines.push(
+          `  legerd could not create ${
+            other.join(", ")
+          } (see above); it tries again at its next poll and then starts the services`,
+        );
+      }
+      break;
+    }
+    case "not_running":
+      lines.push(
+        `  legerd is not running: start it with \`${
+          legerdStartCommand(options.scope)
+        }\`; it creates the secrets from leger.run and starts the services`,
+      );
+      break;
+    case "failed":
+      lines.push(
+        `  legerd could not create them: ${
+          secrets.error?.message ?? "it failed"
+        }`,
+        ...(secrets.error === null ? [] : [`  ${secrets.error.remedy}`]),
+        "  legerd tries again at its next poll, then starts the services",
+      );
+      break;
+  }
+  return lines;
 }

@@ -21,8 +21,9 @@ import { flag, scopeOption, text, timeoutOption } from "../../options.ts";
 import { renderMissingSecrets, renderPlan } from "../../render_plan.ts";
 import type { CommandLine } from "../../spec.ts";
 import { printPlan } from "../shared/print_plan.ts";
+import { webUiUrl } from "../../web_ui_url.ts";
 import { whileFetching } from "../../while_fetching.ts";
-import { installDocument } from "./_install_result.ts";
+import { installDocument, waitingReport } from "./_install_result.ts";
 
 /** The options of `leger deploy install`. */
 export interface InstallOptions {
@@ -149,6 +150,13 @@ export async function run(
     pause: deps.settlePause,
     signal: signals.signal,
   });
+  if (result.waitingForSecrets.length > 0 && !options.json) {
+    context.err(
+      waitingReport(result, { scope, webUrl: await webUiUrl(context) }).map((
+        line,
+      ) => `${line}\n`).join(""),
+    );
+  }
   context.out(
     options.json
       ? JSON.stringify(

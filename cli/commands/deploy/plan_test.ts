@@ -516,7 +516,7 @@ Deno.test("a missing Podman secret is planned, and named before the prompt", asy
         ok(result.stdout.includes(hint), result.stdout);
         match(
           result.stdout,
-          /`leger secrets sync` will create them from leger\.run once legerd exists/,
+          /asks legerd to create them from leger\.run before it starts the units that use them/,
         );
       }
     },

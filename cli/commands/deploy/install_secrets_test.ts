@@ -1,0 +1,240 @@
+// deploy install and the secrets Podman lacks: legerd (a fake one on a real
+// unix socket) is asked to create them before anything starts; what it
+// cannot create leaves its units stopped, recorded for legerd to start.
+import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
+import {
+  type CommandFixture,
+  commandFixture,
+} from "../../../tests/fakes/command_fixture.ts";
+import { syncResult } from "../../../tests/fakes/fake_legerd.ts";
+import { LegerError } from "../../../lib/errors/leger_error.ts";
+import { readDeployments } from "../../../lib/state/deployments_file.ts";
+import { runProgram } from "../../program.ts";
+
+const FILES = {
+  "web.container": [
+    "[Container]",
+    "Image=localhost/bb:latest",
+    "Secret=api_token,type=env,target=API_TOKEN",
+    "",
+  ].join("\n"),
+  "db.container": [
+    "[Container]",
+    "Image=localhost/bb:latest",
+    "Secret=db_password",
+    "",
+  ].join("\n"),
+};
+
+async function install(fixture: CommandFixture, extra: string[] = []) {
+  const source = await fixture.writeSource("app", FILES);
+  fixture.clearOutput();
+  const code = await runProgram(
+    ["deploy", "install", "--source", source, "--yes", ...extra],
+    fixture.deps,
+  );
+  return { code, ...fixture.output };
+}
+
+/** A legerd that creates in Podman what `inLegerRun` names, before answering. */
+async function legerdWith(fixture: CommandFixture, inLegerRun: string[]) {
+  const startsBefore: number[] = [];
+  const legerd = await fixture.startLegerd({
+    sync: (request) => {
+      startsBefore.push(
+        fixture.host.calls.filter((c) => / start /.test(c)).length,
+      );
+      const asked = request.secrets ?? [];
+      const have = asked.filter((name) => inLegerRun.includes(name));
+      for (const name of have) fixture.host.secrets.add(name);
+      return syncResult({
+        plan: {
+          create: have.map((name) => ({
+            name,
+            version: 1,
+            created_at: "2026-11-30T11:00:00.000Z",
+            digest: "d".repeat(64),
+          })),
+          missing: asked.filter((name) => !inLegerRun.includes(name)).map((
+            name,
+          ) => ({
+            name,
+            units: [name === "api_token" ? "web.container" : "db.container"],
+            in_podman: false,
+          })),
+        },
+        applied: { created: have },
+      });
+    },
+  });
+  return { legerd, startsBefore };
+}
+
+Deno.test("deploy install has legerd create the missing secrets before it starts anything, then starts everything", async () => {
+  await using fixture = await commandFixture();
+  const { legerd, startsBefore } = await legerdWith(fixture, [
+    "api_token",
+    "db_password",
+  ]);
+  const result = await install(fixture, ["--json"]);
+  strictEqual(result.code, 0, result.stderr);
+  deepStrictEqual(legerd.requests.map((r) => [r.path, r.body]), [
+    ["/v1/sync", { secrets: ["api_token", "db_password"] }],
+  ]);
+  deepStrictEqual(startsBefore, [0], "a service started before legerd synced");
+  const document = JSON.parse(result.stdout);
+  deepStrictEqual(document.summary.secrets_missing, [
+    "api_token",
+    "db_password",
+  ]);
+  deepStrictEqual(
+    [
+      document.legerd,
+      document.secrets_synced,
+      document.secrets_still_missing,
+      document.waiting_for_secrets,
+      document.started,
+    ],
+    [
+      "synced",
+      ["api_token", "db_password"],
+      [],
+      [],
+      ["db.service", "web.service"],
+    ],
+  );
+  match(
+    result.stderr,
+    /Asking legerd for the secrets Podman lacks: api_token, db_password…\nlegerd created api_token, db_password from leger\.run\n/,
+  );
+  ok(!/until their secrets exist/.test(result.stderr), result.stderr);
+  strictEqual(
+    fixture.host.services.get("web.service")?.activeState,
+    "active",
+  );
+  const [recorded] = await readDeployments(fixture.stateDir);
+  strictEqual(recorded.waiting_for_secrets, undefined);
+});
+
+Deno.test("deploy install leaves the units whose secret leger.run lacks stopped, recorded, with where to add it", async () => {
+  await using fixture = await commandFixture();
+  await legerdWith(fixture, ["api_token"]);
+  const result = await install(fixture);
+  strictEqual(result.code, 0, result.stderr);
+  strictEqual(result.stdout, "Installed app\n");
+  match(result.stderr, /Not starting db\.service until their secrets exist/);
+  ok(
+    result.stderr.endsWith(
+      [
+        "Not started yet: db.service (secrets missing in Podman: db_password)",
+        "  leger.run does not have db_password: add it in the web UI at https://app.leger.run or with `leger secrets set db_password`; legerd then creates it and starts the services (leger.run takes up to a minute to show a new secret)",
+        "",
+      ].join("\n"),
+    ),
+    result.stderr,
+  );
+  strictEqual(fixture.host.services.get("web.service")?.activeState, "active");
+  strictEqual(
+    fixture.host.services.get("db.service")?.activeState,
+    "inactive",
+  );
+  const [recorded] = await readDeployments(fixture.stateDir);
+  deepStrictEqual(recorded.waiting_for_secrets, ["db.service"]);
+  // The plan before the question says what will happen.
+  match(
+    result.stderr,
+    /An install asks legerd to create them from leger\.run before it starts the units that use them/,
+  );
+});
+
+Deno.test("deploy install without legerd keeps the units waiting, records them and says how to start legerd", async () => {
+  await using fixture = await commandFixture();
+  const result = await install(fixture, ["--json"]);
+  strictEqual(result.code, 0, result.stderr);
+  const document = JSON.parse(result.stdout);
+  deepStrictEqual(
+    [
+      document.legerd,
+      document.secrets_synced,
+      document.secrets_still_missing,
+      document.waiting_for_secrets,
+      document.started,
+    ],
+    ["not_running", [], ["api_token", "db_password"], [
+      "db.service",
+      "web.service",
+    ], []],
+  );
+  const [recorded] = await readDeployments(fixture.stateDir);
+  deepStrictEqual(recorded.waiting_for_secrets, ["db.service", "web.service"]);
+  // Without --json (installed again, over itself): the way out.
+  const text = await install(fixture);
+  strictEqual(text.code, 0, text.stderr);
+  ok(
+    text.stderr.endsWith(
+      [
+        "Not started yet: db.service, web.service (secrets missing in Podman: api_token, db_password)",
+        "  legerd is not running: start it with `systemctl --user enable --now legerd.service`; it creates the secrets from leger.run and starts the services",
+        "",
+      ].join("\n"),
+    ),
+    text.stderr,
+  );
+});
+
+Deno.test("deploy install goes on when legerd fails, and says why the units wait", async () => {
+  await using fixture = await commandFixture();
+  await fixture.startLegerd({
+    sync: () => {
+      throw new LegerError(
+        "ERR_API_UNREACHABLE",
+        "Cannot fetch the leger.run secrets: connection refused",
+        { remedy: "Check the network connection" },
+      );
+    },
+  });
+  const result = await install(fixture);
+  strictEqual(result.code, 0, result.stderr);
+  match(
+    result.stderr,
+    /legerd could not sync the secrets: Cannot fetch the leger\.run secrets: connection refused\n/,
+  );
+  ok(
+    result.stderr.endsWith(
+      [
+        "  legerd could not create them: Cannot fetch the leger.run secrets: connection refused",
+        "  Check the network connection",
+        "  legerd tries again at its next poll, then starts the services",
+        "",
+      ].join("\n"),
+    ),
+    result.stderr,
+  );
+  const [recorded] = await readDeployments(fixture.stateDir);
+  deepStrictEqual(recorded.waiting_for_secrets, ["db.service", "web.service"]);
+});
+
+Deno.test("deploy install --no-start does not ask legerd and records nothing as waiting", async () => {
+  await using fixture = await commandFixture();
+  const { legerd } = await legerdWith(fixture, ["api_token", "db_password"]);
+  const result = await install(fixture, ["--no-start", "--json"]);
+  strictEqual(result.code, 0, result.stderr);
+  strictEqual(legerd.requests.length, 0);
+  strictEqual(JSON.parse(result.stdout).legerd, "not_asked");
+  const [recorded] = await readDeployments(fixture.stateDir);
+  strictEqual(recorded.waiting_for_secrets, undefined);
+});
+
+Deno.test("deploy install does not ask legerd when Podman has every secret", async () => {
+  await using fixture = await commandFixture({
+    secrets: ["api_token", "db_password"],
+  });
+  const { legerd } = await legerdWith(fixture, []);
+  const result = await install(fixture, ["--json"]);
+  strictEqual(result.code, 0, result.stderr);
+  strictEqual(legerd.requests.length, 0);
+  deepStrictEqual(
+    [JSON.parse(result.stdout).legerd, JSON.parse(result.stdout).started],
+    ["not_asked", ["db.service", "web.service"]],
+  );
+});
