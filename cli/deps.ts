@@ -9,10 +9,8 @@
 import { streamJournal } from "../lib/adapters/journal.ts";
 import type { QuadletSupport } from "../lib/adapters/quadlet_support.ts";
 import { run, type Runner } from "../lib/adapters/run.ts";
-import type { Scope } from "../lib/adapters/scope.ts";
-import { type DeployContext, deployContext } from "../lib/deploy/context.ts";
 import { type CliContext, processContext } from "./context.ts";
-import { type LegerdFactory, legerdOf } from "./legerd.ts";
+import type { LegerdFactory } from "./legerd.ts";
 import type { SecretInput } from "./read_secret_value.ts";
 
 /** The dependencies of every command. */
@@ -83,41 +81,5 @@ export function processDeps(options: { debug: boolean }): CommandDeps {
       return () => Deno.removeSignalListener(signal, listener);
     },
     streamJournal,
-  };
-}
-
-/**
- * The deploy pipeline's context for a command: its scope, the command's
- * environment and runner, progress lines on stderr.
- *
- * @param deps The command's dependencies.
- * @param scope The scope the command acts on.
- * @returns The context the stages of `lib/deploy` take.
- *
- * @example Usage
- * ```ts ignore
- * import { deployContextOf } from "./deps.ts";
- * const context = deployContextOf(deps, "user");
- * ```
- */
-export function deployContextOf(
-  deps: CommandDeps,
-  scope: Scope,
-): DeployContext {
-  const { context } = deps;
-  const real = deployContext({
-    scope,
-    home: context.home,
-    cwd: context.cwd,
-    env: context.env,
-    runner: deps.runner,
-    progress: (line) => context.err(`${line}\n`),
-  });
-  return {
-    ...real,
-    now: deps.now,
-    detectSupport: deps.detectSupport ?? real.detectSupport,
-    findGenerator: deps.findGenerator ?? real.findGenerator,
-    legerd: legerdOf(deps, scope),
   };
 }
