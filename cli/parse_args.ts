@@ -471,10 +471,13 @@ function checkArgumentCount(
     );
   }
   if (args.length > declared.length) {
+    // A command whose extra words may be a secret says why, without them.
     throw new UsageError(
-      `too many arguments: expected at most ${declared.length}, got ${args.length} (${
-        args.join(" ")
-      })`,
+      `too many arguments: expected at most ${declared.length}, got ${args.length} ${
+        command.extraArgsHint === undefined
+          ? `(${args.join(" ")})`
+          : `(not shown): ${command.extraArgsHint}`
+      }`,
       words,
     );
   }

@@ -76,6 +76,12 @@ export interface CommandSpec {
   summary: string;
   /** Positional arguments in commander syntax: `<name>` required, `[name]` optional. */
   args?: readonly string[];
+  /**
+   * Said instead of the extra arguments when there are more than `args`,
+   * which are then not shown: for a command where a user may type a
+   * secret as one (`secrets set NAME VALUE`).
+   */
+  extraArgsHint?: string;
   options?: readonly OptionSpec[];
   /** Examples shown under the command's help. */
   examples?: readonly string[];
@@ -361,6 +367,107 @@ export const GROUPS: readonly GroupSpec[] = [
     ],
   },
   {
+    name: "secrets",
+    summary:
+      "Keep Podman's secrets in step with leger.run through legerd, and change them in leger.run",
+    commands: [
+      {
+        name: "sync",
+        summary:
+          "Have legerd bring Podman's secrets up to date with leger.run now, restarting what uses a changed one",
+        args: ["[service]"],
+        options: [
+          {
+            flags: "--force",
+            description: "write every secret again, changed or not",
+          },
+          {
+            flags: "--dry-run",
+            description: "show what legerd would do without changing anything",
+          },
+          SCOPE_OPTION,
+          JSON_OPTION,
+        ],
+        examples: [
+          "leger secrets sync",
+          "leger secrets sync web --dry-run",
+          "leger secrets sync --json | jq .applied",
+        ],
+        module: "secrets/sync",
+      },
+      {
+        name: "list",
+        summary:
+          "List the secrets the installed units use, their state and version (never their values)",
+        options: [
+          {
+            flags: "--podman",
+            description: "also list Podman's own secrets, with their labels",
+          },
+          SCOPE_OPTION,
+          JSON_OPTION,
+        ],
+        examples: [
+          "leger secrets list",
+          "leger secrets list --podman",
+          "leger secrets list --json | jq -r '.secrets[] | select(.state == \"missing\") | .name'",
+        ],
+        module: "secrets/list",
+      },
+      {
+        name: "rotate",
+        summary:
+          "Fetch a secret from leger.run now, replace it in Podman and restart the services that use it",
+        args: ["<name>"],
+        options: [
+          {
+            flags: "--no-restart",
+            description: "replace the secret but leave the services running",
+          },
+          { flags: "-y, --yes", description: "do not ask for confirmation" },
+          SCOPE_OPTION,
+          JSON_OPTION,
+        ],
+        examples: [
+          "leger secrets rotate api_token",
+          "leger secrets rotate api_token --no-restart --yes",
+        ],
+        module: "secrets/rotate",
+      },
+      {
+        name: "set",
+        summary:
+          "Store a secret in leger.run, its value read from stdin or typed at a hidden prompt",
+        args: ["<name>"],
+        extraArgsHint:
+          "a secret's value is never an argument, which every process of the host can read: pipe it in (`leger secrets set NAME < FILE`) or type it at the prompt",
+        options: [SCOPE_OPTION, JSON_OPTION],
+        examples: [
+          "leger secrets set api_token",
+          "leger secrets set api_token < token.txt",
+          "pass show api/token | leger secrets set api_token",
+        ],
+        module: "secrets/set",
+      },
+      {
+        name: "delete",
+        summary:
+          "Delete a secret from leger.run (Podman keeps legerd's copy while a unit uses it)",
+        args: ["<name>"],
+        options: [
+          { flags: "-y, --yes", description: "do not ask for confirmation" },
+          SCOPE_OPTION,
+          JSON_OPTION,
+        ],
+        examples: [
+          "leger secrets delete api_token",
+          "leger secrets delete api_token --yes --json",
+        ],
+        module: "secrets/delete",
+      },
+    ],
+  },
+  {
     name: "auth",
     summary: "Log in to leger.run with this machine's Tailscale identity",
     commands: [
@@ -387,9 +494,14 @@ export const GROUPS: readonly GroupSpec[] = [
         summary: "Remove the leger.run login (Tailscale stays logged in)",
         options: [{
           flags: "--purge-secrets",
-          description: "also have legerd remove the Podman secrets it manages",
+          description:
+            "first have legerd remove the Podman secrets it manages (nothing changes if it cannot)",
         }, JSON_OPTION],
-        examples: ["leger auth logout", "leger auth logout --json"],
+        examples: [
+          "leger auth logout",
+          "leger auth logout --purge-secrets",
+          "leger auth logout --json",
+        ],
         module: "auth/logout",
       },
     ],

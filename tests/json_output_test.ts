@@ -15,7 +15,9 @@ import { ERROR_CODES, type ErrorCode } from "../lib/errors/mod.ts";
 import {
   type CommandFixture,
   commandFixture,
+  FIXTURE_USER_UUID,
 } from "./fakes/command_fixture.ts";
+import { healthyLegerd, syncResult } from "./fakes/fake_legerd.ts";
 import { LegerRunServer } from "./leger_run_server.ts";
 import { type LegerResult, ROOT, runLeger } from "./_leger.ts";
 
@@ -60,6 +62,9 @@ const IN_PROCESS: Record<string, Run[]> = {
           },
           started: ["web.service"],
           waiting_for_secrets: [],
+          legerd: "not_asked",
+          secrets_synced: [],
+          secrets_still_missing: [],
           replaced: null,
         }),
     },
@@ -346,6 +351,113 @@ const IN_PROCESS: Record<string, Run[]> = {
         deepStrictEqual([doc.deployment, doc.active.version], ["web", null]),
     },
     { argv: ["diff", "--json"], code: 1, error: "ERR_DEPLOYMENT_NOT_FOUND" },
+  ],
+  "secrets sync": [
+    {
+      argv: ["secrets", "sync", "--json"],
+      given: (f) =>
+        f.startLegerd({
+          sync: () => syncResult({ applied: { created: ["a"] } }),
+        })
+          .then(() => {}),
+      code: 0,
+      check: (doc) => deepStrictEqual(doc.applied.created, ["a"]),
+    },
+    {
+      argv: ["secrets", "sync", "--json"],
+      code: 1,
+      error: "ERR_LEGERD_NOT_RUNNING",
+    },
+  ],
+  "secrets list": [
+    {
+      argv: ["secrets", "list", "--json"],
+      given: (f) =>
+        f.startLegerd({ secrets: () => [], health: () => healthyLegerd() })
+          .then(() => {}),
+      code: 0,
+      check: (doc) =>
+        deepStrictEqual(doc, { secrets: [], legerd: healthyLegerd() }),
+    },
+    {
+      argv: ["secrets", "list", "--json"],
+      code: 1,
+      error: "ERR_LEGERD_NOT_RUNNING",
+    },
+  ],
+  "secrets rotate": [
+    {
+      argv: ["secrets", "rotate", "api_token", "--yes", "--json"],
+      given: (f) =>
+        f.startLegerd({
+          rotate: (r) => ({
+            name: r.name,
+            version: 2,
+            changed: true,
+            restarted: ["web.service"],
+          }),
+        }).then(() => {}),
+      code: 0,
+      check: (doc) => deepStrictEqual(doc.restarted, ["web.service"]),
+    },
+    {
+      argv: ["secrets", "rotate", "api_token", "--json"],
+      code: 2,
+      error: "ERR_CONFIRMATION_REQUIRED",
+    },
+    {
+      argv: ["secrets", "rotate", "selections", "--yes", "--json"],
+      code: 2,
+      error: "ERR_SECRET_NAME_INVALID",
+    },
+  ],
+  "secrets set": [
+    {
+      argv: ["secrets", "set", "api_token", "--json"],
+      given: async (f) => {
+        await f.useLegerRun();
+        f.deps.stdin = pipedStdin("s3cret\n");
+      },
+      code: 0,
+      check: (doc) =>
+        deepStrictEqual([doc.name, doc.version, doc.legerd.state], [
+          "api_token",
+          1,
+          "not_running",
+        ]),
+    },
+    {
+      argv: ["secrets", "set", "api_token", "--json"],
+      given: async (f) => {
+        await f.useLegerRun();
+        f.deps.stdin = pipedStdin("");
+      },
+      code: 1,
+      error: "ERR_SECRET_VALUE_INVALID",
+    },
+    {
+      argv: ["secrets", "set", "api_token", "--json"],
+      code: 4,
+      error: "ERR_LEGER_NOT_AUTHENTICATED",
+    },
+  ],
+  "secrets delete": [
+    {
+      argv: ["secrets", "delete", "api_token", "--yes", "--json"],
+      given: async (f) => {
+        const server = await f.useLegerRun();
+        server.putSecret(FIXTURE_USER_UUID, "api_token", "v");
+      },
+      code: 0,
+      check: (doc) =>
+        deepStrictEqual(doc, { name: "api_token", deleted: true }),
+    },
+    {
+      argv: ["secrets", "delete", "api_token", "--yes", "--json"],
+      given: (f) => f.useLegerRun().then(() => {}),
+      code: 1,
+      error: "ERR_SECRET_NOT_FOUND",
+    },
   ],
   "validate": [
     {
@@ -694,6 +806,23 @@ async function authBox(): Promise<AuthBox> {
     async [Symbol.asyncDispose]() {
       await server.close();
       await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
+
+/** stdin that is a pipe holding `text`. */
+function pipedStdin(text: string) {
+  const bytes = new TextEncoder().encode(text);
+  let done = false;
+  return {
+    read(buffer: Uint8Array) {
+      if (done || bytes.length === 0) return Promise.resolve(null);
+      done = true;
+      buffer.set(bytes);
+      return Promise.resolve(bytes.length);
+    },
+    setRaw() {
+      throw new Error("stdin is not a terminal");
     },
   };
 }
