@@ -258,7 +258,8 @@ Deno.test("leger auth login names the missing socket permission when the binary 
 
 /** The leger task's flags, with the default LocalAPI socket swapped for `socket`. */
 function flagsWithSocket(socket: string): string[] | null {
-  const flags = permissionFlags("leger");
+  // The child's environment has no XDG_RUNTIME_DIR: `deno task` makes it empty.
+  const flags = permissionFlags("leger", () => undefined);
   const net = flags.find((flag) => flag.startsWith("--allow-net="));
   const hosts = net?.slice("--allow-net=".length).split(",") ?? [];
   if (
@@ -466,7 +467,7 @@ await Deno.stdout.write(new TextEncoder().encode(JSON.stringify(results)));
       "run",
       "--quiet",
       "--no-prompt",
-      ...permissionFlags("leger"),
+      ...permissionFlags("leger", () => undefined),
       script,
       health,
       ...denied,
@@ -520,6 +521,13 @@ function legerdSocket(box: Sandbox): string {
     : `${box.dir}/run/leger/legerd.sock`;
 }
 
+/** The command that starts legerd in the scope these tests run in. */
+function legerdStart(): string {
+  return Deno.uid() === 0
+    ? "systemctl enable --now legerd.service"
+    : "systemctl --user enable --now legerd.service";
+}
+
 Deno.test("leger auth status --json reports Tailscale, a valid login, legerd and the space's releases", async () => {
   await using box = await sandbox();
   strictEqual((await box.leger(["auth", "login"])).code, 0);
@@ -563,7 +571,20 @@ Deno.test("leger auth status --json reports Tailscale, a valid login, legerd and
     matches_tailscale: true,
     error: null,
   });
-  deepStrictEqual(report.legerd, { running: false, socket: legerdSocket(box) });
+  deepStrictEqual(report.legerd, {
+    running: false,
+    scope: Deno.uid() === 0 ? "system" : "user",
+    socket: legerdSocket(box),
+    health: null,
+    error: {
+      code: "ERR_LEGERD_NOT_RUNNING",
+      message:
+        `Cannot read legerd's health: legerd is not running (no control socket at ${
+          legerdSocket(box)
+        })`,
+      remedy: `Start it with \`${legerdStart()}\``,
+    },
+  });
   strictEqual(report.space.static_url, `${box.server.staticUrl}/${UUID}/`);
   deepStrictEqual(
     report.space.releases.map((
@@ -594,7 +615,8 @@ Deno.test("leger auth status prints each section for a person", async () => {
       `  Logged in as alice@github (user ${UUID}), token valid until 2099-01-01T00:00:00.000Z`,
       `  api: ${box.server.apiUrl}`,
       "legerd",
-      `  Not running (no control socket at ${legerdSocket(box)})`,
+      `  legerd is not running (no control socket at ${legerdSocket(box)})`,
+      `  Start it with \`${legerdStart()}\``,
       "leger.run space",
       `  ${box.server.staticUrl}/${UUID}/`,
       "  v1\tproduction\t2025-10-16T12:00:00.000Z",
@@ -767,7 +789,7 @@ Deno.test("leger auth logout removes auth.json and nothing of Tailscale's", asyn
   strictEqual((await box.leger(["auth", "status", "--json"])).code, 4);
 });
 
-Deno.test("leger auth logout --purge-secrets fails before removing anything, since there is no legerd to ask", async () => {
+Deno.test("leger auth logout --purge-secrets fails before removing anything when legerd is not running, saying how to start it", async () => {
   await using box = await sandbox();
   strictEqual((await box.leger(["auth", "login"])).code, 0);
   const before = await Deno.readFile(box.authFile);
@@ -777,10 +799,12 @@ Deno.test("leger auth logout --purge-secrets fails before removing anything, sin
   strictEqual(
     result.stderr,
     [
-      `Error: Cannot purge secrets: legerd is not running (no control socket at ${
+      `Error: Cannot remove the Podman secrets legerd manages: legerd is not running (no control socket at ${
         legerdSocket(box)
       })`,
-      "Nothing was removed. Run `leger auth logout` without --purge-secrets to remove only the login",
+      "  Nothing was removed: the Podman secrets and the login are as they were",
+      `Start it with \`${legerdStart()}\``,
+      "Or run `leger auth logout` to remove only the login",
       "[ERR_LEGERD_NOT_RUNNING]",
       "",
     ].join("\n"),

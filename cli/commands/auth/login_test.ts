@@ -37,7 +37,9 @@ function depsFor(
     }),
     fetch: globalThis.fetch,
     now: () => new Date("2025-10-16T12:00:00Z"),
-    exists: () => Promise.resolve(false),
+    legerd: () => {
+      throw new Error("Unexpected legerd");
+    },
   };
 }
 

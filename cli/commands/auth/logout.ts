@@ -5,10 +5,10 @@
  * @module
  */
 import { authFilePath } from "../../../lib/auth/auth_file_path.ts";
-import { legerdSocketPath } from "../../../lib/auth/legerd_socket_path.ts";
 import { removeAuthState } from "../../../lib/auth/remove_auth_state.ts";
 import { LegerError } from "../../../lib/errors/leger_error.ts";
 import type { CommandDeps } from "../../deps.ts";
+import { legerdScope } from "../../legerd.ts";
 import { flag } from "../../options.ts";
 import type { CommandLine } from "../../spec.ts";
 import { type AuthDeps, authDeps, pathEnvOf } from "./shared/auth_deps.ts";
@@ -31,6 +31,11 @@ export interface LogoutDocument {
   removed: boolean;
   /** The login's file, removed or absent. */
   auth_file: string;
+  /**
+   * With `--purge-secrets` only: the leger-managed Podman secrets legerd
+   * removed, sorted.
+   */
+  purged_secrets?: string[];
 }
 
 /** Reads the command line of `leger auth logout`. */
@@ -47,14 +52,17 @@ export function run(
 }
 
 /**
- * Logs out. With `purgeSecrets`, legerd must remove its Podman secrets
- * first; this version of leger has no legerd to ask, so that fails before
- * anything is removed rather than pretend.
+ * Logs out. With `purgeSecrets`, legerd first removes the Podman secrets it
+ * manages (`POST /v1/purge`); if it cannot (not running, failing), nothing
+ * is removed, the login included, and the error says how to start legerd
+ * or to log out without purging.
  *
- * @param options Whether to purge secrets.
- * @param deps The context and file checks.
+ * @param options Whether to purge secrets, `--json`.
+ * @param deps The context and legerd.
  * @returns The exit code.
- * @throws {LegerError} `ERR_LEGERD_NOT_RUNNING` with `purgeSecrets`.
+ * @throws {LegerError} `ERR_LEGERD_NOT_RUNNING` (with the command that
+ * starts legerd) and the other errors of `LegerdClient`, with
+ * `purgeSecrets`, before anything is removed.
  *
  * @example Usage
  * ```ts ignore
@@ -67,30 +75,42 @@ export async function runLogout(
   deps: AuthDeps,
 ): Promise<number> {
   const { context } = deps;
+  let purged: string[] | undefined;
   if (options.purgeSecrets) {
-    const scope = context.uid === 0 ? "system" : "user";
-    const socket = legerdSocketPath(scope, {
-      env: context.env,
-      uid: context.uid,
-    });
-    const reason = await deps.exists(socket)
-      ? `this version of leger cannot ask legerd to remove secrets (control socket at ${socket})`
-      : `legerd is not running (no control socket at ${socket})`;
-    throw new LegerError(
-      "ERR_LEGERD_NOT_RUNNING",
-      `Cannot purge secrets: ${reason}`,
-      {
+    const legerd = deps.legerd(legerdScope(undefined, context.uid));
+    try {
+      purged = (await legerd.purge()).removed;
+    } catch (error) {
+      if (!(error instanceof LegerError)) throw error;
+      throw new LegerError(error.code, error.message, {
+        cause: error,
+        details: [
+          "Nothing was removed: the Podman secrets and the login are as they were",
+        ],
         remedy:
-          "Nothing was removed. Run `leger auth logout` without --purge-secrets to remove only the login",
-      },
-    );
+          `${error.remedy}\nOr run \`leger auth logout\` to remove only the login`,
+      });
+    }
   }
   const path = authFilePath(pathEnvOf(context));
   const removed = await removeAuthState(path);
   if (options.json) {
-    const document: LogoutDocument = { removed, auth_file: path };
+    const document: LogoutDocument = {
+      removed,
+      auth_file: path,
+      ...(purged === undefined ? {} : { purged_secrets: purged }),
+    };
     context.out(JSON.stringify(document, null, 2) + "\n");
     return 0;
+  }
+  if (purged !== undefined) {
+    context.out(
+      purged.length === 0
+        ? "legerd managed no Podman secret: none removed\n"
+        : `Removed ${purged.length} Podman secret${
+          purged.length === 1 ? "" : "s"
+        } legerd managed: ${purged.join(", ")}\n`,
+    );
   }
   context.out(
     removed

@@ -3,9 +3,12 @@ import {
   type TailscaleStatusReading,
 } from "../../../../lib/adapters/tailscale.ts";
 import { DEFAULT_TAILSCALED_SOCKET } from "../../../../lib/adapters/tailscale_local_api.ts";
+import type { Scope } from "../../../../lib/adapters/scope.ts";
+import type { LegerdApi } from "../../../../lib/secrets/legerd_client.ts";
 import type { PathEnv } from "../../../../lib/state/paths.ts";
 import type { CliContext } from "../../../context.ts";
 import type { CommandDeps } from "../../../deps.ts";
+import { legerdOf } from "../../../legerd.ts";
 
 /** What the `leger auth` commands need from the world; tests pass fakes. */
 export interface AuthDeps {
@@ -20,8 +23,8 @@ export interface AuthDeps {
   fetch: typeof fetch;
   /** The clock. */
   now(): Date;
-  /** Whether a file (such as legerd's socket) exists. */
-  exists(path: string): Promise<boolean>;
+  /** The legerd of a scope (its control socket's client). */
+  legerd(scope: Scope): LegerdApi;
 }
 
 /**
@@ -36,7 +39,7 @@ export interface AuthDeps {
  * ```
  */
 export function authDeps(
-  deps: Pick<CommandDeps, "context" | "fetch" | "now">,
+  deps: Pick<CommandDeps, "context" | "fetch" | "now" | "legerd">,
 ): AuthDeps {
   const { context } = deps;
   const socketPath = context.env("LEGER_TAILSCALE_SOCKET") ||
@@ -46,15 +49,7 @@ export function authDeps(
     readTailscale: (action) => readTailscaleStatus({ socketPath, action }),
     fetch: deps.fetch,
     now: deps.now,
-    exists: async (path) => {
-      try {
-        await Deno.lstat(path);
-        return true;
-      } catch (error) {
-        if (error instanceof Deno.errors.NotFound) return false;
-        throw error;
-      }
-    },
+    legerd: (scope) => legerdOf(deps, scope),
   };
 }
 

@@ -11,6 +11,7 @@ import { legerdSocketPath } from "../../../../lib/auth/legerd_socket_path.ts";
 import { loadAuthState } from "../../../../lib/auth/load_auth_state.ts";
 import type { AuthState } from "../../../../lib/auth/parse_auth_state.ts";
 import { LegerError } from "../../../../lib/errors/leger_error.ts";
+import type { LegerdHealth } from "../../../../lib/secrets/control_api.ts";
 import { tailscaleIdentity } from "../../../../lib/tailscale/tailscale_identity.ts";
 import { type AuthDeps, pathEnvOf } from "./auth_deps.ts";
 
@@ -64,7 +65,24 @@ export interface AuthStatusReport {
     matches_tailscale: boolean | null;
     error: ErrorJson | null;
   };
-  legerd: { running: boolean; socket: string };
+  legerd: {
+    /**
+     * Whether legerd answers on its socket (`true` too when it answers with
+     * an error, or too slowly: it runs).
+     */
+    running: boolean;
+    /** The scope whose legerd this is: the system's for root, else the user's. */
+    scope: "user" | "system";
+    /** Its control socket. */
+    socket: string;
+    /** What `GET /v1/health` answered; `null` when it did not. */
+    health: LegerdHealth | null;
+    /**
+     * Why there is no health: `ERR_LEGERD_NOT_RUNNING` (with the command
+     * that starts legerd), `ERR_LEGERD_ACCESS_DENIED`, …; `null` when none.
+     */
+    error: ErrorJson | null;
+  };
   space: {
     user_uuid: string | null;
     static_url: string | null;
@@ -89,24 +107,35 @@ export async function gatherAuthStatus(
 ): Promise<AuthStatusReport> {
   const tailscale = await gatherTailscale(deps);
   const { leger, state } = await gatherLeger(urls, deps, tailscale.user_uuid);
+  const [space, legerd] = await Promise.all([
+    gatherSpace(urls, deps, leger, state, tailscale.user_uuid),
+    gatherLegerd(deps),
+  ]);
+  return { tailscale, leger, legerd, space };
+}
+
+async function gatherLegerd(
+  deps: AuthDeps,
+): Promise<AuthStatusReport["legerd"]> {
   const scope = deps.context.uid === 0 ? "system" : "user";
   const socket = legerdSocketPath(scope, {
     env: deps.context.env,
     uid: deps.context.uid,
   });
-  const space = await gatherSpace(
-    urls,
-    deps,
-    leger,
-    state,
-    tailscale.user_uuid,
-  );
-  return {
-    tailscale,
-    leger,
-    legerd: { running: await deps.exists(socket), socket },
-    space,
-  };
+  try {
+    const health = await deps.legerd(scope).health();
+    return { running: true, scope, socket, health, error: null };
+  } catch (error) {
+    if (!(error instanceof LegerError)) throw error;
+    return {
+      running: error.code !== "ERR_LEGERD_NOT_RUNNING" &&
+        error.code !== "ERR_NETWORK_NOT_ALLOWED",
+      scope,
+      socket,
+      health: null,
+      error: error.toJSON(),
+    };
+  }
 }
 
 async function gatherTailscale(

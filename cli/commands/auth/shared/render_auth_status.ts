@@ -1,4 +1,8 @@
 import type { AuthStatusReport, ErrorJson } from "./gather_auth_status.ts";
+import type {
+  LegerdError,
+  LegerdHealth,
+} from "../../../../lib/secrets/control_api.ts";
 import { formatTable } from "../../../table.ts";
 
 /** Options for {@linkcode renderAuthStatus}. */
@@ -94,11 +98,13 @@ export function renderAuthStatus(
   }
 
   lines.push("legerd");
-  lines.push(
-    legerd.running
-      ? `  ${ok}Control socket at ${legerd.socket}`
-      : `  ${bad}Not running (no control socket at ${legerd.socket})`,
-  );
+  if (legerd.health !== null) {
+    lines.push(
+      ...renderHealth(legerd.health, { ok, bad, socket: legerd.socket }),
+    );
+  } else {
+    lines.push(...problem(bad, legerd.error));
+  }
 
   lines.push("leger.run space");
   if (space.static_url === null) {
@@ -145,4 +151,76 @@ function remedyLines(error: ErrorJson): string[] {
 /** The error's message without its "Cannot …:" head, which the section title says already. */
 function short(error: ErrorJson | null): string {
   return (error?.message ?? "").replace(/^Cannot [^:]+: /, "");
+}
+
+/** legerd's health in a few lines: how it is, its last sync and next poll, leger.run, Podman. */
+function renderHealth(
+  health: LegerdHealth,
+  marks: { ok: string; bad: string; socket: string },
+): string[] {
+  const { ok, bad, socket } = marks;
+  const status = health.status === "ok"
+    ? `${ok}Running`
+    : health.status === "starting"
+    ? `${ok}Starting (no sync has finished yet)`
+    : `${bad}Degraded: Podman keeps the last good values`;
+  const run = health.leger_run;
+  const lines = [
+    `  ${status}: legerd ${health.version} (pid ${health.pid}), ${health.scope} scope, socket ${socket}`,
+    `  last successful sync: ${
+      health.last_successful_sync_at ?? "none yet"
+    }; next poll: ${health.next_poll_at ?? "none planned"} (every ${
+      duration(health.poll_interval_ms)
+    }, restart ${health.restart})`,
+  ];
+  lines.push(
+    run.reachable === null
+      ? `  leger.run: not asked yet (${run.api_url})`
+      : run.reachable
+      ? `  leger.run: reachable (${run.api_url})`
+      : `  leger.run: ${bad}unreachable (${run.api_url})`,
+  );
+  if (run.auth !== "ok") {
+    lines.push(
+      run.auth === "missing"
+        ? `  ${bad}legerd has no leger.run login: run \`leger auth login\``
+        : `  ${bad}legerd's leger.run login expired and logging in again failed: run \`leger auth login\``,
+    );
+  }
+  lines.push(...lastError("leger.run", run.last_error, bad));
+  const podman = health.podman;
+  lines.push(
+    podman.reachable === false
+      ? `  Podman: ${bad}failing`
+      : `  Podman: ${
+        podman.secrets === null ? "not read yet" : `${podman.secrets} secrets`
+      }`,
+    ...lastError("Podman", podman.last_error, bad),
+  );
+  return lines;
+}
+
+function lastError(
+  what: string,
+  error: LegerdError | null,
+  bad: string,
+): string[] {
+  if (error === null) return [];
+  return [
+    `  ${bad}last ${what} error (${error.at}): ${error.message} [${error.code}]`,
+    ...(error.fix === undefined ? [] : [`    fix: ${error.fix}`]),
+  ];
+}
+
+/** Milliseconds as legerd.yaml writes a duration: `30s`, `5m`, `1h`. */
+function duration(ms: number): string {
+  for (
+    const [unit, size] of [["h", 3_600_000], ["m", 60_000], [
+      "s",
+      1000,
+    ]] as const
+  ) {
+    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
 }

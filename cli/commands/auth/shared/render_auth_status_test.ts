@@ -1,8 +1,11 @@
-import { strictEqual } from "node:assert/strict";
+import { deepStrictEqual, strictEqual } from "node:assert/strict";
+import { healthyLegerd } from "../../../../tests/fakes/fake_legerd.ts";
+import type { LegerdHealth } from "../../../../lib/secrets/control_api.ts";
 import { renderAuthStatus } from "./render_auth_status.ts";
 import type { AuthStatusReport } from "./gather_auth_status.ts";
 
 const UUID = "f44a09fc-90d1-5f2b-bf2c-7380100ec435";
+const SOCKET = "/run/user/1000/leger/legerd.sock";
 
 const REPORT: AuthStatusReport = {
   tailscale: {
@@ -32,7 +35,18 @@ const REPORT: AuthStatusReport = {
     matches_tailscale: true,
     error: null,
   },
-  legerd: { running: false, socket: "/run/user/1000/legerd.sock" },
+  legerd: {
+    running: false,
+    scope: "user",
+    socket: SOCKET,
+    health: null,
+    error: {
+      code: "ERR_LEGERD_NOT_RUNNING",
+      message:
+        `Cannot read legerd's health: legerd is not running (no control socket at ${SOCKET})`,
+      remedy: "Start it with `systemctl --user enable --now legerd.service`",
+    },
+  },
   space: {
     user_uuid: UUID,
     static_url: `https://static.leger.run/${UUID}/`,
@@ -65,7 +79,8 @@ Deno.test("renderAuthStatus() marks and aligns on a terminal, and stays plain wi
       `  ✓ Logged in as alice@github (user ${UUID}), token valid until 2026-10-16T12:00:00.000Z`,
       "  api: https://api.leger.run",
       "legerd",
-      "  ✗ Not running (no control socket at /run/user/1000/legerd.sock)",
+      `  ✗ legerd is not running (no control socket at ${SOCKET})`,
+      "  Start it with `systemctl --user enable --now legerd.service`",
       "leger.run space",
       `  https://static.leger.run/${UUID}/`,
       "  VERSION  NAME        CREATED",
@@ -81,7 +96,8 @@ Deno.test("renderAuthStatus() marks and aligns on a terminal, and stays plain wi
       `  Logged in as alice@github (user ${UUID}), token valid until 2026-10-16T12:00:00.000Z`,
       "  api: https://api.leger.run",
       "legerd",
-      "  Not running (no control socket at /run/user/1000/legerd.sock)",
+      `  legerd is not running (no control socket at ${SOCKET})`,
+      "  Start it with `systemctl --user enable --now legerd.service`",
       "leger.run space",
       `  https://static.leger.run/${UUID}/`,
       "  v12\tproduction\t2025-10-16T12:00:00Z",
@@ -191,4 +207,91 @@ Deno.test("renderAuthStatus() says what leger.run said of an expired login, or t
       `${c.name}: names a date that has not come`,
     );
   }
+});
+
+Deno.test("renderAuthStatus() shows legerd's health: how it is, its syncs, leger.run and Podman", async (t) => {
+  const running = (health: Partial<LegerdHealth>): AuthStatusReport => ({
+    ...REPORT,
+    legerd: {
+      running: true,
+      scope: "user",
+      socket: SOCKET,
+      health: healthyLegerd(health),
+      error: null,
+    },
+  });
+  const section = (report: AuthStatusReport, terminal = false) => {
+    const text = renderAuthStatus(report, { terminal });
+    return text.slice(
+      text.indexOf("legerd\n") + "legerd\n".length,
+      text.indexOf("leger.run space\n"),
+    ).split("\n").slice(0, -1);
+  };
+  await t.step("healthy", () => {
+    deepStrictEqual(section(running({}), true), [
+      `  ✓ Running: legerd 0.1.0 (pid 4242), user scope, socket ${SOCKET}`,
+      "  last successful sync: 2026-11-30T11:58:00.000Z; next poll: 2026-11-30T12:03:00.000Z (every 5m, restart on-rotation)",
+      "  leger.run: reachable (https://api.leger.run)",
+      "  Podman: 2 secrets",
+    ]);
+  });
+  await t.step("degraded: leger.run down, the login expired", () => {
+    deepStrictEqual(
+      section(running({
+        status: "degraded",
+        poll_interval_ms: 30_000,
+        last_successful_sync_at: null,
+        leger_run: {
+          api_url: "https://api.leger.run",
+          reachable: false,
+          auth: "expired",
+          last_error: {
+            code: "ERR_API_UNREACHABLE",
+            message: "Cannot fetch the secrets: connection refused",
+            fix: "Check the network",
+            at: "2026-11-30T11:59:00.000Z",
+          },
+        },
+      })),
+      [
+        `  Degraded: Podman keeps the last good values: legerd 0.1.0 (pid 4242), user scope, socket ${SOCKET}`,
+        "  last successful sync: none yet; next poll: 2026-11-30T12:03:00.000Z (every 30s, restart on-rotation)",
+        "  leger.run: unreachable (https://api.leger.run)",
+        "  legerd's leger.run login expired and logging in again failed: run `leger auth login`",
+        "  last leger.run error (2026-11-30T11:59:00.000Z): Cannot fetch the secrets: connection refused [ERR_API_UNREACHABLE]",
+        "    fix: Check the network",
+        "  Podman: 2 secrets",
+      ],
+    );
+  });
+  await t.step("starting, Podman failing", () => {
+    deepStrictEqual(
+      section(running({
+        status: "starting",
+        next_poll_at: null,
+        leger_run: {
+          api_url: "https://api.leger.run",
+          reachable: null,
+          auth: "ok",
+          last_error: null,
+        },
+        podman: {
+          reachable: false,
+          secrets: null,
+          last_error: {
+            code: "ERR_COMMAND_NOT_FOUND",
+            message: 'Cannot run "podman": it is not installed',
+            at: "2026-11-30T11:59:00.000Z",
+          },
+        },
+      })),
+      [
+        `  Starting (no sync has finished yet): legerd 0.1.0 (pid 4242), user scope, socket ${SOCKET}`,
+        "  last successful sync: 2026-11-30T11:58:00.000Z; next poll: none planned (every 5m, restart on-rotation)",
+        "  leger.run: not asked yet (https://api.leger.run)",
+        "  Podman: failing",
+        '  last Podman error (2026-11-30T11:59:00.000Z): Cannot run "podman": it is not installed [ERR_COMMAND_NOT_FOUND]',
+      ],
+    );
+  });
 });
