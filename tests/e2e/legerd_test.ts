@@ -126,10 +126,8 @@ async function scenario(user: User): Promise<void> {
       [`${name}-api.container`]: containerUnit(secret, "API_TOKEN"),
       [`${name}-other.container`]: containerUnit(foreign, "OTHER_TOKEN"),
     });
-    const update = await leger(
-      ["deploy", "update", name, "--source", source, "--yes"],
-      { user },
-    );
+    // Installing it again replaces the deployment with both units.
+    const update = await installDeployment(name, source, { user });
     strictEqual(update.code, 0, describe(update));
     await waitForValue(user, `${name}-other`, "OTHER_TOKEN", values.foreign);
     const listed = await secretsList(user);
@@ -276,7 +274,7 @@ async function login(user: User): Promise<void> {
     `install -d -o ${owner} -g ${owner} -m 0700 ${home}/.local ${home}/.local/share ${home}/.local/share/leger ${home}/.config ${home}/.config/leger && ` +
       `install -o ${owner} -g ${owner} -m 0600 ${SERVER_OUT}/${user}.auth.json ${home}/.local/share/leger/auth.json && ` +
       `install -o ${owner} -g ${owner} -m 0644 ${SERVER_OUT}/config.yaml ${home}/.config/leger/config.yaml && ` +
-      `printf 'poll_interval: ${POLL_SECONDS}s\\n' > ${
+      `mkdir -p /etc/leger && printf 'poll_interval: ${POLL_SECONDS}s\\n' > ${
         legerdConfig(user)
       } && chown ${owner}: ${legerdConfig(user)}`,
   );
@@ -423,10 +421,12 @@ async function waitForValue(
   let last = "";
   await waitFor(user, async () => {
     const result = await hostExec(
-      `podman exec systemd-${unit} printenv ${variable}`,
+      `podman exec systemd-${unit} /bin/busybox env`,
       { user },
     );
-    last = result.stdout.trim();
+    last = result.stdout.split("\n").find((line) =>
+      line.startsWith(`${variable}=`)
+    )?.slice(variable.length + 1) ?? "";
     return result.code === 0 && last === value;
   }, {
     seconds,
