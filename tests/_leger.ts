@@ -37,7 +37,8 @@ export function permissionFlags(
   const words = denoJson.tasks[task].split(/\s+/);
   return words
     .filter((word) =>
-      word.startsWith("--allow-") || word.startsWith("--unstable-")
+      word.startsWith("--allow-") || word.startsWith("--unstable-") ||
+      word.startsWith("--v8-flags=")
     )
     .map((word) =>
       env === undefined

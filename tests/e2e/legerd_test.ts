@@ -16,29 +16,36 @@
  * @module
  */
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
-import { permissionFlags } from "../_leger.ts";
 import {
   cleanup,
   describe,
   e2eTest,
   hostExec,
-  INSIDE,
   installDeployment,
   journalctl,
   leger,
-  PROJECT_INSIDE,
   scopeOf,
   shellQuote,
   systemctl,
   type User,
   USERS,
-  waitInside,
   writeSource,
 } from "./_host.ts";
+import {
+  health,
+  login,
+  mainPid,
+  secretsList,
+  SERVER_UNIT,
+  setSecret,
+  socketPath,
+  startLegerd,
+  startServer,
+  stopLegerd,
+  stopServer,
+  waitFor,
+} from "./_legerd.ts";
 
-const PORT = 18787;
-const SERVER_OUT = "/run/leger-e2e-run";
-const SERVER_UNIT = "leger-e2e-run.service";
 /** legerd.yaml's poll interval in the tests, in seconds. */
 const POLL_SECONDS = 10;
 
@@ -54,7 +61,7 @@ e2eTest(
         );
       }
     } finally {
-      await hostExec(`systemctl stop ${SERVER_UNIT} >/dev/null 2>&1; true`);
+      await stopServer();
     }
   },
 );
@@ -77,7 +84,7 @@ async function scenario(user: User): Promise<void> {
   );
   const sampler = await startCmdlineSampler(user, Object.values(values));
   try {
-    await login(user);
+    await login(user, POLL_SECONDS);
     await setSecret(user, secret, values.first);
     await startLegerd(user);
 
@@ -247,166 +254,6 @@ function ourFolders(user: User): string {
   return user === "root"
     ? "/var/lib/leger /root/.local/share/leger /root/.config/leger /etc/leger /run/leger"
     : '"$HOME/.local/share/leger" "$HOME/.config/leger" "$XDG_RUNTIME_DIR/leger"';
-}
-
-/** Starts the loopback leger.run inside the host as a transient service. */
-async function startServer(): Promise<void> {
-  await hostExec(
-    `systemctl stop ${SERVER_UNIT} >/dev/null 2>&1; systemctl reset-failed ${SERVER_UNIT} >/dev/null 2>&1; rm -rf ${SERVER_OUT}; true`,
-  );
-  const started = await hostExec(
-    `systemd-run --quiet --unit=${SERVER_UNIT} --setenv=DENO_DIR=${INSIDE}/deno-dir --setenv=NO_COLOR=1 ` +
-      `${INSIDE}/deno run --quiet --allow-all ${PROJECT_INSIDE}/tests/e2e/serve_leger_run.ts ${PORT} ${SERVER_OUT}`,
-  );
-  strictEqual(started.code, 0, describe(started));
-  const ready = await waitInside(`test -f ${SERVER_OUT}/ready`, {
-    attempts: 100,
-    intervalSeconds: 0.2,
-  });
-  strictEqual(ready.code, 0, "the loopback leger.run did not start");
-}
-
-/** Puts the login and leger's config (the loopback API) in place for a user. */
-async function login(user: User): Promise<void> {
-  const owner = user === "root" ? "root" : "leger";
-  const home = user === "root" ? "/root" : "/home/leger";
-  const result = await hostExec(
-    `install -d -o ${owner} -g ${owner} -m 0700 ${home}/.local ${home}/.local/share ${home}/.local/share/leger ${home}/.config ${home}/.config/leger && ` +
-      `install -o ${owner} -g ${owner} -m 0600 ${SERVER_OUT}/${user}.auth.json ${home}/.local/share/leger/auth.json && ` +
-      `install -o ${owner} -g ${owner} -m 0644 ${SERVER_OUT}/config.yaml ${home}/.config/leger/config.yaml && ` +
-      `mkdir -p /etc/leger && printf 'poll_interval: ${POLL_SECONDS}s\\n' > ${
-        legerdConfig(user)
-      } && chown ${owner}: ${legerdConfig(user)}`,
-  );
-  strictEqual(result.code, 0, describe(result));
-}
-
-function legerdConfig(user: User): string {
-  return user === "root"
-    ? "/etc/leger/legerd.yaml"
-    : "/home/leger/.config/leger/legerd.yaml";
-}
-
-/** Sets a secret's value on leger.run through its API, as the web UI does. */
-async function setSecret(
-  user: User,
-  name: string,
-  value: string,
-): Promise<void> {
-  const result = await hostExec(
-    `token=$(sed -n 's/.*"token": "\\(.*\\)".*/\\1/p' ${SERVER_OUT}/${user}.auth.json) && ` +
-      `curl -fsS -o /dev/null -X POST -H "Authorization: Bearer $token" -H 'content-type: application/json' ` +
-      `--data-binary @- http://127.0.0.1:${PORT}/secrets/${name}`,
-    { stdin: JSON.stringify({ value }) },
-  );
-  strictEqual(result.code, 0, describe(result));
-}
-
-/** Installs legerd's unit from systemd/, runs this checkout's daemon, starts it. */
-async function startLegerd(user: User): Promise<void> {
-  const unitDir = user === "root"
-    ? "/etc/systemd/system"
-    : "/home/leger/.config/systemd/user";
-  const execStart = [
-    `${INSIDE}/deno`,
-    "run",
-    "--quiet",
-    // systemd expands `${XDG_RUNTIME_DIR}` in a word, not `$XDG_RUNTIME_DIR`.
-    ...permissionFlags("legerd", (name) => "${" + name + "}"),
-    `${PROJECT_INSIDE}/daemon/main.ts`,
-  ].join(" ");
-  const dropIn = [
-    "[Service]",
-    "ExecStart=",
-    `ExecStart=${execStart}`,
-    `Environment=DENO_DIR=${INSIDE}/deno-dir NO_COLOR=1`,
-    "",
-  ].join("\n");
-  const result = await hostExec(
-    `mkdir -p ${unitDir}/legerd.service.d && ` +
-      `cp ${PROJECT_INSIDE}/systemd/${
-        scopeOf(user)
-      }/legerd.service ${unitDir}/ && ` +
-      `cat > ${unitDir}/legerd.service.d/e2e.conf && ` +
-      `${systemctl(user)} daemon-reload && ${
-        systemctl(user)
-      } restart legerd.service`,
-    { user, stdin: dropIn },
-  );
-  strictEqual(result.code, 0, describe(result));
-  await waitFor(user, async () => {
-    const active = await hostExec(
-      `${systemctl(user)} is-active legerd.service`,
-      { user },
-    );
-    return active.stdout.trim() === "active";
-  }, {
-    seconds: 30,
-    what: "legerd.service to be active (Type=notify: READY=1)",
-  });
-}
-
-async function stopLegerd(user: User): Promise<void> {
-  await hostExec(
-    `${systemctl(user)} stop legerd.service >/dev/null 2>&1; ${
-      systemctl(user)
-    } reset-failed legerd.service >/dev/null 2>&1; true`,
-    { user },
-  );
-}
-
-async function mainPid(user: User): Promise<number> {
-  const result = await hostExec(
-    `${systemctl(user)} show -P MainPID legerd.service`,
-    { user },
-  );
-  return Number(result.stdout.trim()) || 0;
-}
-
-interface Listed {
-  secrets: { name: string; state: string; used_by: string[] }[];
-  legerd: { status: string };
-}
-
-async function secretsList(user: User): Promise<Listed> {
-  const result = await leger(["secrets", "list", "--json"], { user });
-  strictEqual(result.code, 0, describe(result));
-  return JSON.parse(result.stdout);
-}
-
-function socketPath(user: User): string {
-  return user === "root"
-    ? "/run/leger/legerd.sock"
-    : "$XDG_RUNTIME_DIR/leger/legerd.sock";
-}
-
-async function health(user: User): Promise<{ status: string }> {
-  const result = await hostExec(
-    `curl -fsS --max-time 5 --unix-socket ${
-      socketPath(user)
-    } http://legerd/v1/health`,
-    { user },
-  );
-  if (result.code !== 0) return { status: `unreachable: ${result.stderr}` };
-  return JSON.parse(result.stdout);
-}
-
-/** Polls `check` once a second until it holds, for at most `seconds`. */
-async function waitFor(
-  _user: User,
-  check: () => Promise<boolean>,
-  options: { seconds: number; what: string },
-): Promise<void> {
-  const deadline = Date.now() + options.seconds * 1000;
-  while (true) {
-    if (await check()) return;
-    if (Date.now() > deadline) {
-      throw new Error(
-        `Gave up after ${options.seconds} s waiting for ${options.what}`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
 }
 
 /** Waits until the unit's container sees `value` in `variable`. */
