@@ -15,17 +15,18 @@ import type {
   SyncResult,
 } from "../lib/secrets/control_api.ts";
 import type { RestartPolicy } from "../lib/secrets/plan_reconcile.ts";
+import { healthyLegerd, syncResult } from "../tests/fakes/fake_legerd.ts";
 
-/** A health document with every field set, for tests. */
+/**
+ * A health document with every field set, for tests: a healthy legerd
+ * (`healthyLegerd()` of the fake) that has not synced or polled yet and
+ * holds no Podman secrets.
+ */
 export function stubHealth(
   overrides: Partial<LegerdHealth> = {},
 ): LegerdHealth {
-  return {
-    status: "ok",
+  return healthyLegerd({
     version: "0.0.0-test",
-    scope: "user",
-    pid: 4242,
-    tailscale: { state: "Running", error: null },
     leger_run: {
       api_url: "http://127.0.0.1:1",
       reachable: true,
@@ -35,36 +36,14 @@ export function stubHealth(
     podman: { reachable: true, secrets: 0, last_error: null },
     last_successful_sync_at: null,
     next_poll_at: null,
-    poll_interval_ms: 300_000,
-    restart: "on-rotation",
     last_poll: null,
     ...overrides,
-  };
+  });
 }
 
 /** An empty sync result. */
 export function stubSyncResult(dryRun = false): SyncResult {
-  return {
-    dry_run: dryRun,
-    plan: {
-      create: [],
-      replace: [],
-      remove: [],
-      restart: [],
-      start: [],
-      missing: [],
-      unmanaged: [],
-      unchanged: [],
-    },
-    applied: {
-      created: [],
-      replaced: [],
-      removed: [],
-      restarted: [],
-      started: [],
-    },
-    errors: [],
-  };
+  return syncResult({ dry_run: dryRun });
 }
 
 /** A {@linkcode LegerdEngine} that records calls; each method can be replaced. */

@@ -9,11 +9,7 @@ import { dirname } from "node:path";
 import type { Scope } from "../lib/adapters/scope.ts";
 import { readLegerRunUrls } from "../lib/api/read_leger_run_urls.ts";
 import { legerdSocketPath } from "../lib/auth/legerd_socket_path.ts";
-import {
-  type DeployContext,
-  deployContext,
-  pathsOf,
-} from "../lib/deploy/context.ts";
+import { deployContext, pathsOf } from "../lib/deploy/context.ts";
 import { LegerError } from "../lib/errors/mod.ts";
 import type { LegerdEngine, LegerdHealth } from "../lib/secrets/control_api.ts";
 import type { RestartPolicy } from "../lib/secrets/plan_reconcile.ts";
@@ -24,6 +20,7 @@ import {
   loadLegerdConfig,
 } from "./config.ts";
 import { startControlServer } from "./control_server.ts";
+import type { EngineOptions } from "./engine.ts";
 import { formatDuration } from "./duration.ts";
 import { PollLoop } from "./poll_loop.ts";
 import { type FsWatch, QuadletWatcher } from "./quadlet_watcher.ts";
@@ -41,23 +38,22 @@ export interface ReloadableEngine extends LegerdEngine {
   setPollInterval(ms: number): void;
 }
 
-/** What legerd gives the engine it creates. */
-export interface EngineFactoryOptions {
-  /** The scope served. */
-  scope: Scope;
-  /** The scope's deploy context (runner, folders, clock, progress = the log). */
-  context: DeployContext;
-  /** legerd.yaml's `restart`. */
-  restart: RestartPolicy;
-  /** legerd.yaml's `poll_interval`, in milliseconds. */
-  pollIntervalMs: number;
-  /** leger.run's API. */
-  apiUrl: string;
-  /** leger.run's web UI. */
-  webUrl: string;
-  /** The log. */
-  log: (line: string) => void;
-}
+/**
+ * What legerd gives the engine it creates: the engine's options that the
+ * scope and legerd.yaml decide, and the log.
+ */
+export type EngineFactoryOptions = Required<
+  Pick<
+    EngineOptions,
+    | "scope"
+    | "context"
+    | "restart"
+    | "pollIntervalMs"
+    | "apiUrl"
+    | "webUrl"
+    | "log"
+  >
+>;
 
 /** What legerd needs from the process it runs in; tests pass their own. */
 export interface LegerdHost {

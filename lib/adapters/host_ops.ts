@@ -1,5 +1,6 @@
 import { journalTail } from "./journal.ts";
 import {
+  listUnits,
   showRequirements,
   showUnits,
   systemctl,
@@ -210,20 +211,8 @@ export function hostOps(options: HostOpsOptions): HostOps {
         await inScope(["stop", "--", ...known], { allowedExitCodes: [5] });
       }
     },
-    async loadedInstances(patterns) {
-      if (patterns.length === 0) return [];
-      const { stdout } = await inScope([
-        "list-units",
-        "--all",
-        "--plain",
-        "--no-legend",
-        "--full",
-        "--",
-        ...patterns,
-      ]);
-      return stdout.split("\n").map((line) => line.trim().split(/\s+/)[0])
-        .filter((unit) => unit !== undefined && unit !== "");
-    },
+    loadedInstances: async (patterns) =>
+      (await listUnits(scope, patterns, { runner })).map((unit) => unit.id),
     states: (services) => showUnits(scope, services, { runner }),
     async resetFailed(services) {
       // systemctl exits 1 or 5 for units it no longer knows, which is fine here.

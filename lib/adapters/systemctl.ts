@@ -43,6 +43,75 @@ export async function systemctl(
 }
 
 /**
+ * A unit as `systemctl list-units --plain --no-legend` lists it: its name
+ * (`worker@a.service`) and states, as in {@linkcode UnitState}, without the
+ * result.
+ */
+export type ListedUnit = Omit<UnitState, "result">;
+
+/**
+ * The units systemd has loaded that match some names or glob patterns
+ * (`worker@*.service`), whatever their state, with one `systemctl [--user]
+ * list-units --all --plain --no-legend --full -- PATTERN…`.
+ *
+ * Requires `--allow-run=systemctl`.
+ *
+ * @param scope `user` adds `--user`.
+ * @param patterns Unit names or glob patterns.
+ * @param options The runner.
+ * @returns The units, in systemctl's order; nothing is run for an empty
+ * list.
+ * @throws {CommandError} When systemctl fails.
+ *
+ * @example Usage
+ * ```ts
+ * import { listUnits } from "./systemctl.ts";
+ * import { fakeRunner } from "./fake_runner.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const runner = fakeRunner([{
+ *   bin: "systemctl",
+ *   args: ["--user", "list-units", "--all", "--plain", "--no-legend", "--full", "--", "worker@*.service"],
+ *   result: { stdout: "worker@a.service loaded active running worker a\n" },
+ * }]);
+ * deepStrictEqual(await listUnits("user", ["worker@*.service"], { runner }), [{
+ *   id: "worker@a.service",
+ *   loadState: "loaded",
+ *   activeState: "active",
+ *   subState: "running",
+ * }]);
+ * ```
+ */
+export async function listUnits(
+  scope: Scope,
+  patterns: readonly string[],
+  options: { runner?: Runner } = {},
+): Promise<ListedUnit[]> {
+  if (patterns.length === 0) return [];
+  const { stdout } = await systemctl(
+    scope,
+    [
+      "list-units",
+      "--all",
+      "--plain",
+      "--no-legend",
+      "--full",
+      "--",
+      ...patterns,
+    ],
+    options,
+  );
+  const units: ListedUnit[] = [];
+  for (const line of stdout.split("\n")) {
+    // A failed unit may be marked with a bullet in the first column.
+    const [id, loadState = "", activeState = "", subState = ""] = line
+      .replace(/^\s*[●*]\s*/, "").trim().split(/\s+/);
+    if (id !== "") units.push({ id, loadState, activeState, subState });
+  }
+  return units;
+}
+
+/**
  * Reads the state of many units with one `systemctl show` call, so the number
  * of processes does not grow with the number of units. Units systemd does not
  * know come back with `loadState` `not-found`.

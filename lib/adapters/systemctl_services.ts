@@ -12,6 +12,7 @@ import { LegerError } from "../errors/leger_error.ts";
 import { CommandError } from "./command_error.ts";
 import type { Runner } from "./run.ts";
 import type { Scope } from "./scope.ts";
+import { listUnits, systemctl } from "./systemctl.ts";
 
 /** The active states in which a service counts as running (or about to). */
 const RUNNING_STATES = new Set(["active", "activating", "reloading"]);
@@ -66,29 +67,18 @@ export async function runningServices(
       ),
     ),
   ];
-  const { stdout } = await systemctl(
-    runner,
+  const units = await explained(
     scope,
-    [
-      "list-units",
-      "--all",
-      "--plain",
-      "--no-legend",
-      "--full",
-      "--",
-      ...patterns,
-    ],
+    "list-units",
     "list the services that use secrets",
+    "ERR_COMMAND_FAILED",
+    () => listUnits(scope, patterns, { runner }),
   );
-  const running = new Set<string>();
-  for (const line of stdout.split("\n")) {
-    // A failed unit may be marked with a bullet in the first column.
-    const [unit, _load, active] = line.replace(/^\s*[●*]\s*/, "").trim()
-      .split(/\s+/);
-    if (unit !== undefined && unit !== "" && RUNNING_STATES.has(active)) {
-      running.add(unit);
-    }
-  }
+  const running = new Set(
+    units.filter((unit) => RUNNING_STATES.has(unit.activeState)).map((unit) =>
+      unit.id
+    ),
+  );
   return [...running].sort(compare);
 }
 
@@ -120,14 +110,7 @@ export async function tryRestartServices(
   scope: Scope,
   services: readonly string[],
 ): Promise<void> {
-  if (services.length === 0) return;
-  await systemctl(
-    runner,
-    scope,
-    ["try-restart", "--", ...services],
-    `restart ${services.join(", ")}`,
-    "ERR_SERVICE_START_FAILED",
-  );
+  await onServices(runner, scope, "try-restart", "restart", services);
 }
 
 /**
@@ -154,40 +137,50 @@ export async function startServices(
   scope: Scope,
   services: readonly string[],
 ): Promise<void> {
+  await onServices(runner, scope, "start", "start", services);
+}
+
+/** `systemctl [--user] VERB -- SERVICE…`, once, when there are services. */
+async function onServices(
+  runner: Runner,
+  scope: Scope,
+  verb: "try-restart" | "start",
+  doing: string,
+  services: readonly string[],
+): Promise<void> {
   if (services.length === 0) return;
-  await systemctl(
-    runner,
+  await explained(
     scope,
-    ["start", "--", ...services],
-    `start ${services.join(", ")}`,
+    verb,
+    `${doing} ${services.join(", ")}`,
     "ERR_SERVICE_START_FAILED",
+    () => systemctl(scope, [verb, "--", ...services], { runner }),
   );
 }
 
-async function systemctl(
-  runner: Runner,
+/** Runs a systemctl call, turning its failure into a leger error with the fix. */
+async function explained<T>(
   scope: Scope,
-  args: readonly string[],
+  verb: string,
   action: string,
-  code: "ERR_COMMAND_FAILED" | "ERR_SERVICE_START_FAILED" =
-    "ERR_COMMAND_FAILED",
-): Promise<{ stdout: string }> {
-  const scoped = scope === "user" ? ["--user", ...args] : [...args];
+  code: "ERR_COMMAND_FAILED" | "ERR_SERVICE_START_FAILED",
+  call: () => Promise<T>,
+): Promise<T> {
   try {
-    return await runner("systemctl", scoped);
+    return await call();
   } catch (error) {
     if (!(error instanceof CommandError)) throw error;
     const said = error.stderrTail.split("\n").at(-1) ?? "";
-    const journal = `journalctl ${scope === "user" ? "--user " : ""}-xe`;
+    const user = scope === "user" ? "--user " : "";
     throw new LegerError(
       code,
-      `Cannot ${action}: \`systemctl ${
-        scoped.slice(0, scope === "user" ? 2 : 1).join(" ")
-      }\` exited with code ${error.code}${said === "" ? "" : `: ${said}`}`,
+      `Cannot ${action}: \`systemctl ${user}${verb}\` exited with code ${error.code}${
+        said === "" ? "" : `: ${said}`
+      }`,
       {
         cause: error,
         remedy: code === "ERR_SERVICE_START_FAILED"
-          ? `Read why with \`${journal}\`, fix the cause, then run \`leger secrets sync\``
+          ? `Read why with \`journalctl ${user}-xe\`, fix the cause, then run \`leger secrets sync\``
           : "Check that systemd runs for this scope (`systemctl --user status` for a user), then try again",
       },
     );

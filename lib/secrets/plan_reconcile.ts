@@ -128,6 +128,36 @@ export interface ReconcilePlan {
 }
 
 /**
+ * A reconcile plan with nothing to do and nothing to report: every list
+ * empty. Each call gives new lists, so a caller may fill them in.
+ *
+ * @returns The empty plan.
+ *
+ * @example Usage
+ * ```ts
+ * import { emptyReconcilePlan } from "./plan_reconcile.ts";
+ * import { deepStrictEqual, notStrictEqual } from "node:assert/strict";
+ *
+ * const plan = emptyReconcilePlan();
+ * deepStrictEqual(plan.create, []);
+ * deepStrictEqual(plan.unchanged, []);
+ * notStrictEqual(plan.create, emptyReconcilePlan().create);
+ * ```
+ */
+export function emptyReconcilePlan(): ReconcilePlan {
+  return {
+    create: [],
+    replace: [],
+    remove: [],
+    restart: [],
+    start: [],
+    missing: [],
+    unmanaged: [],
+    unchanged: [],
+  };
+}
+
+/**
  * Plans one reconcile of Podman's secrets with leger.run: the heart of
  * legerd, with no I/O.
  *
@@ -200,16 +230,7 @@ export function planReconcile(input: PlanReconcileInput): ReconcilePlan {
   const backendByName = indexByName(backend, "leger.run's list");
   const podmanByName = indexByName(podman, "Podman's list");
   const requiredByName = indexByName(required, "the required secrets");
-  const plan: ReconcilePlan = {
-    create: [],
-    replace: [],
-    remove: [],
-    restart: [],
-    start: [],
-    missing: [],
-    unmanaged: [],
-    unchanged: [],
-  };
+  const plan = emptyReconcilePlan();
   const written = new Set<string>();
   const inPodman = new Set<string>();
   for (const need of [...requiredByName.values()].sort(byName)) {

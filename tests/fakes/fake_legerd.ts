@@ -30,7 +30,10 @@ import type {
   SyncRequest,
   SyncResult,
 } from "../../lib/secrets/control_api.ts";
-import type { ReconcilePlan } from "../../lib/secrets/plan_reconcile.ts";
+import {
+  emptyReconcilePlan,
+  type ReconcilePlan,
+} from "../../lib/secrets/plan_reconcile.ts";
 
 /** The engine's methods the fake serves; any may be left out. */
 export interface FakeLegerdEngine {
@@ -247,17 +250,7 @@ export function healthyLegerd(
 export function emptyPlan(
   overrides: Partial<ReconcilePlan> = {},
 ): ReconcilePlan {
-  return {
-    create: [],
-    replace: [],
-    remove: [],
-    restart: [],
-    start: [],
-    missing: [],
-    unmanaged: [],
-    unchanged: [],
-    ...overrides,
-  };
+  return { ...emptyReconcilePlan(), ...overrides };
 }
 
 /**

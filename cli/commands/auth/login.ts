@@ -4,13 +4,9 @@
  *
  * @module
  */
-import { LegerRunClient } from "../../../lib/api/leger_run_client.ts";
 import { readLegerRunUrls as legerRunUrls } from "../../../lib/api/read_leger_run_urls.ts";
 import { authFilePath } from "../../../lib/auth/auth_file_path.ts";
-import { authStateFromLogin } from "../../../lib/auth/auth_state_from_login.ts";
-import { deriveUserUuid } from "../../../lib/auth/derive_user_uuid.ts";
-import { saveAuthState } from "../../../lib/auth/save_auth_state.ts";
-import { tailscaleIdentity } from "../../../lib/tailscale/tailscale_identity.ts";
+import { loginWithTailscale } from "../../../lib/auth/login_with_tailscale.ts";
 import type { CommandDeps } from "../../deps.ts";
 import { flag } from "../../options.ts";
 import type { CommandLine } from "../../spec.ts";
@@ -85,31 +81,17 @@ export async function runLogin(
   const { json = false } = options;
   const { context } = deps;
   const urls = await legerRunUrls(context);
-  const { status } = await deps.readTailscale(ACTION);
-  const identity = tailscaleIdentity(status, { action: ACTION });
-  const userUuid = await deriveUserUuid(identity.userId);
-  const client = new LegerRunClient(urls.api, {
-    webUrl: urls.web,
-    fetch: deps.fetch,
-  });
-  const answer = await client.authCli({
-    tailscale: {
-      user_id: identity.userId,
-      login_name: identity.loginName,
-      device_id: identity.deviceId,
-      device_hostname: identity.deviceHostname,
-      tailnet: identity.tailnet,
-    },
-    cli_version: VERSION,
-  });
-  const state = authStateFromLogin(answer, {
-    identity,
-    userUuid,
-    apiUrl: urls.api,
-    now: deps.now(),
-  });
   const authFile = authFilePath(pathEnvOf(context));
-  await saveAuthState(authFile, state);
+  const { state, identity } = await loginWithTailscale({
+    apiUrl: urls.api,
+    webUrl: urls.web,
+    readStatus: async (action) => (await deps.readTailscale(action)).status,
+    version: VERSION,
+    now: () => deps.now(),
+    authFile,
+    fetch: deps.fetch,
+    action: ACTION,
+  });
   if (json) {
     const document: LoginDocument = {
       login_name: state.login_name,
