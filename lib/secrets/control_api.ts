@@ -57,6 +57,12 @@ export interface LegerdHealth {
   poll_interval_ms: number;
   /** The restart policy (`restart` of legerd.yaml). */
   restart: RestartPolicy;
+  /**
+   * legerd.yaml: the file read, and why the last reload failed (legerd then
+   * keeps running with the settings it had); `error` is `null` when the
+   * file in use is the one on disk.
+   */
+  config: { file: string; error: LegerdError | null };
   /** What the last poll cost: requests to leger.run, Podman and systemctl runs, secrets written. */
   last_poll: {
     http_requests: number;
@@ -91,10 +97,18 @@ export interface LegerdErrorBody {
  * - `missing`: an installed unit needs it and leger.run does not have it;
  * - `unmanaged`: a unit needs it and Podman has one leger did not create
  *   (legerd never touches it);
+ * - `pending`: a unit needs it, Podman has no copy, and legerd cannot tell
+ *   whether leger.run has it (no login, leger.run not reached, or no sync
+ *   since the unit was installed);
  * - `orphan`: a leger-managed Podman secret no installed unit needs (the
  *   next sync removes it).
  */
-export type SecretState = "synced" | "missing" | "unmanaged" | "orphan";
+export type SecretState =
+  | "synced"
+  | "missing"
+  | "pending"
+  | "unmanaged"
+  | "orphan";
 
 /** One secret in `GET /v1/secrets` (`{"secrets": SecretStatus[]}`), sorted by name. */
 export interface SecretStatus {
