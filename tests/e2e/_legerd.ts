@@ -90,9 +90,7 @@ export async function setSecret(
 
 /** Installs legerd's unit from systemd/, runs this checkout's daemon, starts it. */
 export async function startLegerd(user: User): Promise<void> {
-  const unitDir = user === "root"
-    ? "/etc/systemd/system"
-    : "/home/leger/.config/systemd/user";
+  const dir = unitDir(user);
   const execStart = [
     `${INSIDE}/deno`,
     "run",
@@ -109,11 +107,11 @@ export async function startLegerd(user: User): Promise<void> {
     "",
   ].join("\n");
   const result = await hostExec(
-    `mkdir -p ${unitDir}/legerd.service.d && ` +
+    `mkdir -p ${dir}/legerd.service.d && ` +
       `cp ${PROJECT_INSIDE}/systemd/${
         scopeOf(user)
-      }/legerd.service ${unitDir}/ && ` +
-      `cat > ${unitDir}/legerd.service.d/e2e.conf && ` +
+      }/legerd.service ${dir}/ && ` +
+      `cat > ${dir}/legerd.service.d/e2e.conf && ` +
       `${systemctl(user)} daemon-reload && ${
         systemctl(user)
       } restart legerd.service`,
@@ -132,13 +130,26 @@ export async function startLegerd(user: User): Promise<void> {
   });
 }
 
+/**
+ * Stops legerd and removes its unit and the test's drop-in, so that the
+ * host is left as it was (a unit left behind would point at a project copy
+ * that is gone).
+ */
 export async function stopLegerd(user: User): Promise<void> {
+  const sc = systemctl(user);
   await hostExec(
-    `${systemctl(user)} stop legerd.service >/dev/null 2>&1; ${
-      systemctl(user)
-    } reset-failed legerd.service >/dev/null 2>&1; true`,
+    `${sc} stop legerd.service >/dev/null 2>&1; ${sc} reset-failed legerd.service >/dev/null 2>&1; ` +
+      `rm -rf ${unitDir(user)}/legerd.service ${
+        unitDir(user)
+      }/legerd.service.d; ${sc} daemon-reload; true`,
     { user },
   );
+}
+
+function unitDir(user: User): string {
+  return user === "root"
+    ? "/etc/systemd/system"
+    : "/home/leger/.config/systemd/user";
 }
 
 export async function mainPid(user: User): Promise<number> {

@@ -256,7 +256,11 @@ function ourFolders(user: User): string {
     : '"$HOME/.local/share/leger" "$HOME/.config/leger" "$XDG_RUNTIME_DIR/leger"';
 }
 
-/** Waits until the unit's container sees `value` in `variable`. */
+/**
+ * Waits until the process the unit's container started with (PID 1) has
+ * `value` in `variable`. Not `podman exec … env`: an exec'd process gets the
+ * secret's current value, which it has before any restart.
+ */
 async function waitForValue(
   user: User,
   unit: string,
@@ -268,7 +272,7 @@ async function waitForValue(
   let last = "";
   await waitFor(user, async () => {
     const result = await hostExec(
-      `podman exec systemd-${unit} /bin/busybox env`,
+      `podman exec systemd-${unit} /bin/busybox sh -c '/bin/busybox tr "\\0" "\\n" < /proc/1/environ'`,
       { user },
     );
     last = result.stdout.split("\n").find((line) =>
