@@ -231,6 +231,7 @@ export function healthyLegerd(
     next_poll_at: "2026-11-30T12:03:00.000Z",
     poll_interval_ms: 300_000,
     restart: "on-rotation",
+    config: { file: "/home/u/.config/leger/legerd.yaml", error: null },
     last_poll: {
       http_requests: 1,
       podman_runs: 1,
