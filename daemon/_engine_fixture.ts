@@ -75,6 +75,11 @@ export interface EngineFixtureOptions {
   login?: "valid" | "refused" | "expired" | "none";
   /** What Tailscale says when legerd logs in again. */
   tailscale?: string;
+  /**
+   * tailscaled's LocalAPI socket (`LEGER_TAILSCALE_SOCKET`): when set, the
+   * engine reads Tailscale with its own reader instead of `tailscale`.
+   */
+  tailscaleSocket?: string;
   /** Options of the loopback leger.run. */
   server?: LegerRunServerOptions;
   /** Deployments whose services wait for secrets. */
@@ -99,6 +104,11 @@ export interface EngineFixture extends AsyncDisposable {
   argv: string[][];
   /** When set, every request to leger.run fails as a refused connection. */
   down: { value: boolean };
+  /**
+   * When set, the first run whose `bin args…` line contains it throws
+   * instead of running (legerd killed at that step), and `value` is reset.
+   */
+  crashAt: { value: string | null };
   /** Moves the clock of legerd and leger.run. */
   advance(ms: number): void;
   /** The clock, in milliseconds since the epoch. */
@@ -121,7 +131,8 @@ export async function engineFixture(
 ): Promise<EngineFixture> {
   let clock = START;
   const home = await Deno.makeTempDir({ prefix: "leger_legerd_" });
-  const env = () => undefined;
+  const env = (name: string) =>
+    name === "LEGER_TAILSCALE_SOCKET" ? options.tailscaleSocket : undefined;
   const paths = legerPaths("user", { home, env });
   await Deno.mkdir(paths.quadletDir, { recursive: true });
   for (const [name, text] of Object.entries(options.units ?? {})) {
@@ -184,12 +195,18 @@ export async function engineFixture(
   const lines: string[] = [];
   const argv: string[][] = [];
   const down = { value: false };
+  const crashAt: { value: string | null } = { value: null };
   const context: DeployContext = {
     scope: "user",
     home,
     cwd: home,
     env,
     runner: (bin, args, runOptions) => {
+      const line = [bin, ...args].join(" ");
+      if (crashAt.value !== null && line.includes(crashAt.value)) {
+        crashAt.value = null;
+        return Promise.reject(new Error(`legerd killed before ${line}`));
+      }
       argv.push([bin, ...args]);
       if (
         bin === "podman" && args[1] === "create" &&
@@ -229,7 +246,9 @@ export async function engineFixture(
             }),
           )
           : fetch(input, init),
-      readTailscale: () => Promise.resolve(tailscaleStatus(tailscale)),
+      readTailscale: options.tailscaleSocket === undefined
+        ? () => Promise.resolve(tailscaleStatus(tailscale))
+        : undefined,
       version: "0.0.0-test",
       pid: 4242,
     });
@@ -244,6 +263,7 @@ export async function engineFixture(
     authFile,
     argv,
     down,
+    crashAt,
     advance: (ms) => void (clock += ms),
     now: () => clock,
     restartEngine: make,

@@ -6,6 +6,7 @@
  */
 import type {
   LegerdEngine,
+  LegerdError,
   LegerdHealth,
   PurgeResult,
   RotateRequest,
@@ -37,6 +38,7 @@ export function stubHealth(
     last_successful_sync_at: null,
     next_poll_at: null,
     last_poll: null,
+    config: { file: "/etc/leger/legerd.yaml", error: null },
     ...overrides,
   });
 }
@@ -52,10 +54,16 @@ export class StubEngine implements LegerdEngine {
   calls: string[] = [];
   /** The requests of `sync()`. */
   syncRequests: SyncRequest[] = [];
+  /** How many times tailscaled was asked for its state. */
+  tailscaleChecks = 0;
   /** The next polls noted. */
   nextPolls: (Date | null)[] = [];
-  /** The restart policies and intervals set by reloads. */
-  settings: { restart?: RestartPolicy; pollIntervalMs?: number }[] = [];
+  /** The restart policies, intervals and config errors set by reloads. */
+  settings: {
+    restart?: RestartPolicy;
+    pollIntervalMs?: number;
+    configError?: LegerdError | null;
+  }[] = [];
   /** The health answered. */
   healthValue: LegerdHealth = stubHealth();
   /** The secrets answered. */
@@ -110,6 +118,21 @@ export class StubEngine implements LegerdEngine {
   setRestartPolicy(restart: RestartPolicy): void {
     this.settings.push({ restart });
     this.healthValue = { ...this.healthValue, restart };
+  }
+
+  /** As the engine: degraded while a reload has failed. */
+  setConfigError(configError: LegerdError | null): void {
+    this.settings.push({ configError });
+    this.healthValue = {
+      ...this.healthValue,
+      status: configError === null ? "ok" : "degraded",
+      config: { ...this.healthValue.config, error: configError },
+    };
+  }
+
+  checkTailscale(): Promise<void> {
+    this.tailscaleChecks++;
+    return Promise.resolve();
   }
 
   setPollInterval(pollIntervalMs: number): void {

@@ -9,6 +9,11 @@
  * left waiting for a secret started. In the steady state a sync costs one
  * HTTP request and one Podman run, and writes nothing.
  *
+ * A restart is never lost: the services a write will restart are recorded
+ * in `legerd-restarts.json` (state folder, 0600) before the write, and
+ * forgotten once their try-restart has returned; a legerd killed in between
+ * leaves them there, and the next one restarts them first.
+ *
  * @module
  */
 import {
@@ -27,7 +32,10 @@ import {
   tryRestartServices,
 } from "../lib/adapters/systemctl_services.ts";
 import { readTailscaleStatus } from "../lib/adapters/tailscale.ts";
-import { DEFAULT_TAILSCALED_SOCKET } from "../lib/adapters/tailscale_local_api.ts";
+import {
+  DEFAULT_TAILSCALED_SOCKET,
+  localApiGet,
+} from "../lib/adapters/tailscale_local_api.ts";
 import { authFilePath } from "../lib/auth/auth_file_path.ts";
 import { type DeployContext, pathsOf } from "../lib/deploy/context.ts";
 import { LegerError } from "../lib/errors/leger_error.ts";
@@ -44,6 +52,7 @@ import type {
   SyncRequest,
   SyncResult,
 } from "../lib/secrets/control_api.ts";
+import { checkSecretName } from "../lib/secrets/check_secret_name.ts";
 import { parseManagedLabels } from "../lib/secrets/parse_managed_labels.ts";
 import {
   type BackendSecret,
@@ -67,14 +76,19 @@ import { readJournal } from "../lib/state/intent_journal.ts";
 import { acquireLock } from "../lib/state/lock.ts";
 import type { TailscaleStatus } from "../lib/tailscale/parse_tailscale_status.ts";
 import { VERSION } from "../cli/version.ts";
+import { legerdConfigPath } from "./config.ts";
 import { loadDigestKey } from "./digest_key.ts";
 import { LegerRunSession, toLegerdError } from "./leger_run_session.ts";
+import { RESTARTS_DUE_FILE, RestartsDue } from "./restarts_due.ts";
 import { secretStatuses } from "./secret_statuses.ts";
 
 /** How long names asked for by a sync's `secrets` are kept from orphan removal. */
 const PROTECT_MS = 10 * 60 * 1000;
 /** Podman's rule for secret names (`validateSecretName`). */
 const SECRET_NAME_REGEXP = /^[^,/=\0]{1,253}$/;
+
+/** How long legerd waits for tailscaled's LocalAPI: it answers in milliseconds when it runs. */
+const TAILSCALE_TIMEOUT_MS = 3000;
 
 /** Failures of a request rather than of legerd. */
 const REQUEST_CODES = new Set(["ERR_USAGE", "ERR_SERVICE_NOT_FOUND"]);
@@ -129,9 +143,23 @@ export interface EngineOptions {
    */
   authFile?: string;
   /**
-   * Reads the Tailscale status to log in again.
+   * legerd.yaml, named by `health().config.file`.
    *
-   * @default {tailscaled's LocalAPI at LEGER_TAILSCALE_SOCKET, else /run/tailscale/tailscaled.sock}
+   * @default {legerdConfigPath(scope, context)}
+   */
+  configFile?: string;
+  /**
+   * The restarts legerd owes (see `RestartsDue`): recorded before a write
+   * that implies them, forgotten once their try-restart has returned.
+   *
+   * @default {"<state folder>/legerd-restarts.json"}
+   */
+  restartsFile?: string;
+  /**
+   * Reads the Tailscale status, at start-up (`checkTailscale()`) and to log
+   * in again.
+   *
+   * @default {tailscaled's LocalAPI at LEGER_TAILSCALE_SOCKET, else /run/tailscale/tailscaled.sock, 3 s at most}
    */
   readTailscale?: (action: string) => Promise<TailscaleStatus>;
   /**
@@ -157,11 +185,10 @@ export interface EngineOptions {
 /** What one sync, rotation or purge cost. */
 type Meter = NonNullable<LegerdHealth["last_poll"]>;
 
-/** legerd's last view of each side, for `secrets()`; never a value. */
-interface Snapshot {
-  required: RequiredSecret[];
-  podman: Map<string, PodmanSecret>;
-  backend: Set<string> | null;
+/** What the restarts an earlier legerd owed came to. */
+interface Owed {
+  restarted: string[];
+  errors: LegerdError[];
 }
 
 /** A sync request once checked. */
@@ -223,7 +250,12 @@ export class SecretsEngine implements LegerdEngine {
   #protected = new Map<string, number>();
   #tail: Promise<unknown> = Promise.resolve();
   #pending = new Map<string, Promise<SyncResult>>();
-  #snapshot: Snapshot | null = null;
+  /** Podman's secrets as last listed, kept current with legerd's own writes. */
+  #podmanView: Map<string, PodmanSecret> | null = null;
+  /** The names of leger.run's last successful list; `null` before one. */
+  #backendNames: Set<string> | null = null;
+  #due: RestartsDue;
+  #config: LegerdHealth["config"];
   #status: LegerdHealth["status"] = "starting";
   #podmanState: LegerdHealth["podman"] = {
     reachable: null,
@@ -261,6 +293,14 @@ export class SecretsEngine implements LegerdEngine {
     this.#digestKeyFile = options.digestKeyFile ??
       `${paths.stateDir}/legerd.key`;
     this.#quadletDirs = options.quadletDirs ?? [paths.quadletDir];
+    this.#due = new RestartsDue(
+      options.restartsFile ?? `${paths.stateDir}/${RESTARTS_DUE_FILE}`,
+      { log: this.#log },
+    );
+    this.#config = {
+      file: options.configFile ?? legerdConfigPath(scope, context),
+      error: null,
+    };
     this.#version = options.version ?? VERSION;
     this.#pid = options.pid ?? Deno.pid;
     const inner = context.runner;
@@ -283,9 +323,7 @@ export class SecretsEngine implements LegerdEngine {
       now: this.#now,
       log: this.#log,
       readTailscale: options.readTailscale ??
-        (async (action) =>
-          (await readTailscaleStatus({ socketPath, action, cli: false }))
-            .status),
+        ((action) => readTailscaled(socketPath, action)),
       version: this.#version,
       onWrite: () => void this.#meter.writes++,
     });
@@ -312,6 +350,29 @@ export class SecretsEngine implements LegerdEngine {
   }
 
   /**
+   * Notes how the last reload of legerd.yaml went, for `health()`: while a
+   * reload has failed, legerd runs with the settings it had, and its health
+   * is `degraded` with the reload's error in `config.error`.
+   *
+   * @param error The reload's error, or `null` after a good reload.
+   */
+  setConfigError(error: LegerdError | null): void {
+    this.#config = { ...this.#config, error };
+  }
+
+  /**
+   * Asks tailscaled for its state, for `health().tailscale`: once at
+   * start-up (logging in again asks too). Never fails: what went wrong is
+   * kept in `health().tailscale.error`.
+   *
+   * @returns A promise that settles once tailscaled answered or could not
+   * (3 s at most with the default reader).
+   */
+  async checkTailscale(): Promise<void> {
+    await this.#session.checkTailscale();
+  }
+
+  /**
    * Notes when the poll loop runs next, for `health()`.
    *
    * @param at The time, or `null` when no poll is planned.
@@ -321,13 +382,15 @@ export class SecretsEngine implements LegerdEngine {
   }
 
   /**
-   * How legerd is doing (`GET /v1/health`); no I/O.
+   * How legerd is doing (`GET /v1/health`); no I/O. `degraded` while the
+   * last sync failed, or while the last reload of legerd.yaml failed
+   * (`config.error`).
    *
    * @returns The health document.
    */
   health(): LegerdHealth {
     return {
-      status: this.#status,
+      status: this.#config.error !== null ? "degraded" : this.#status,
       version: this.#version,
       scope: this.#scope,
       pid: this.#pid,
@@ -338,33 +401,46 @@ export class SecretsEngine implements LegerdEngine {
       next_poll_at: this.#nextPoll,
       poll_interval_ms: this.#pollIntervalMs,
       restart: this.#restart,
+      config: { ...this.#config },
       last_poll: this.#lastPoll === null ? null : { ...this.#lastPoll },
     };
   }
 
   /**
-   * The state of each secret (`GET /v1/secrets`), as of the last sync;
-   * before the first, from the installed units and one Podman listing.
+   * The state of each secret (`GET /v1/secrets`): the installed units are
+   * read again (files only, no process), so that a unit installed since the
+   * last sync is there; Podman's secrets are those legerd last listed, with
+   * its own writes and removals since; leger.run's names are those of its
+   * last successful list, unless `auth.json` is gone (then a secret Podman
+   * lacks is `pending`, not `missing`). Before anything listed Podman, one
+   * `podman secret ls` runs.
    *
    * @returns The secrets, sorted by name; never a value.
    * @throws {LegerError} What listing Podman's secrets throws, before the
-   * first sync.
+   * first listing; what reading the quadlet folder throws.
    */
   async secrets(): Promise<SecretStatus[]> {
-    if (this.#snapshot === null) {
+    const required = requiredSecrets(await this.#readUnits());
+    if (this.#podmanView === null) {
       await this.#exclusive(async () => {
-        if (this.#snapshot !== null) return;
-        const required = requiredSecrets(await this.#readUnits());
-        const podman = await this.#listPodman();
-        this.#snapshot = { required, podman, backend: null };
+        this.#podmanView ??= await this.#listPodman();
       });
     }
-    const { required, podman, backend } = this.#snapshot!;
-    return secretStatuses({ required, podman: podman.values(), backend });
+    const backend = this.#backendNames !== null &&
+        await this.#session.hasLogin()
+      ? this.#backendNames
+      : null;
+    return secretStatuses({
+      required,
+      podman: this.#podmanView!.values(),
+      backend,
+    });
   }
 
   /**
-   * Syncs Podman's secrets with leger.run (`POST /v1/sync`).
+   * Syncs Podman's secrets with leger.run (`POST /v1/sync`). Restarts an
+   * earlier legerd owed (`legerd-restarts.json`) are done first, unless
+   * `dry_run`; they count in `applied.restarted`.
    *
    * @param request Limits to a service's or some names' secrets; `force`
    * rewrites current ones; `dry_run` plans only.
@@ -447,6 +523,10 @@ export class SecretsEngine implements LegerdEngine {
   async #sync(request: Checked): Promise<SyncResult> {
     const now = this.#now();
     const { stateDir } = pathsOf(this.#context);
+    // First what a legerd killed mid-sync left to restart; a dry run changes nothing.
+    const owed: Owed = request.dry_run
+      ? { restarted: [], errors: [] }
+      : await this.#restartOwed();
     const units = await this.#readUnits();
     const all = requiredSecrets(units);
     const required = this.#select(request, units, all, now);
@@ -463,11 +543,7 @@ export class SecretsEngine implements LegerdEngine {
       this.#status = "degraded";
       throw error;
     }
-    this.#snapshot = {
-      required: all,
-      podman,
-      backend: this.#snapshot?.backend ?? null,
-    };
+    this.#podmanView = podman;
     const anyManaged = [...podman.values()].some((s) =>
       parseManagedLabels(s.labels) !== null
     );
@@ -482,7 +558,7 @@ export class SecretsEngine implements LegerdEngine {
         this.#status = "degraded";
         throw error;
       }
-      this.#snapshot.backend = new Set(backend.map((s) => s.name));
+      this.#backendNames = new Set(backend.map((s) => s.name));
     } else {
       await this.#session.checkLogin();
     }
@@ -525,9 +601,10 @@ export class SecretsEngine implements LegerdEngine {
       created: [],
       replaced: [],
       removed: [],
-      restarted: [],
+      restarted: [...owed.restarted],
       started: [],
     };
+    errors.push(...owed.errors);
     if (request.dry_run) {
       return { dry_run: true, plan, applied, errors };
     }
@@ -537,6 +614,7 @@ export class SecretsEngine implements LegerdEngine {
       podman,
       applied,
       errors,
+      keepOwed: owed.errors.length > 0,
     });
     const runningSet = new Set(running);
     const done = [
@@ -545,22 +623,75 @@ export class SecretsEngine implements LegerdEngine {
       ...waiting.filter((s) => runningSet.has(s)),
     ];
     if (done.length > 0) await this.#clearWaiting(stateDir, new Set(done));
+    const failures = [...owed.errors, ...outcome.errors];
     this.#podmanState = {
       reachable: true,
       secrets: podman.size,
-      last_error: outcome.errors[0] ?? null,
+      last_error: failures[0] ?? null,
     };
-    this.#status = outcome.errors.length === 0 ? "ok" : "degraded";
-    if (outcome.errors.length === 0) {
+    this.#status = failures.length === 0 ? "ok" : "degraded";
+    if (failures.length === 0) {
       this.#lastSuccess = this.#now().toISOString();
     }
     return { dry_run: false, plan, applied, errors };
   }
 
   /**
+   * Restarts what an earlier legerd owed (`legerd-restarts.json`: it wrote
+   * secrets, then stopped before their try-restart), those of the services
+   * that run; the file is removed once the try-restart has returned. Under
+   * `restart: never` the debt is dropped. A failure is reported, and the
+   * debt kept for the next sync.
+   */
+  async #restartOwed(): Promise<Owed> {
+    const none: Owed = { restarted: [], errors: [] };
+    try {
+      const due = await this.#due.load();
+      if (due.length === 0) return none;
+      if (this.#restart === "never") {
+        this.#log(
+          `Not restarting ${
+            due.join(", ")
+          }, which an earlier legerd left to restart: restart is "never" in legerd.yaml`,
+        );
+        await this.#forgetOwed();
+        return none;
+      }
+      const running = await runningServices(this.#runner, this.#scope, due);
+      if (running.length > 0) {
+        const they = running.length === 1 ? "it" : "they";
+        this.#log(
+          `Restarting ${
+            running.join(", ")
+          }: an earlier legerd replaced the secrets ${they} use${
+            running.length === 1 ? "s" : ""
+          } and stopped before restarting ${
+            running.length === 1 ? "it" : "them"
+          }`,
+        );
+        await tryRestartServices(this.#runner, this.#scope, running);
+      }
+      await this.#forgetOwed();
+      return { restarted: running, errors: [] };
+    } catch (error) {
+      if (!(error instanceof LegerError)) throw error;
+      this.#log(error.message);
+      return { restarted: [], errors: [toLegerdError(error, this.#now())] };
+    }
+  }
+
+  /** Removes `legerd-restarts.json`, when there is one. */
+  async #forgetOwed(): Promise<void> {
+    if (await this.#due.clear()) this.#meter.writes++;
+  }
+
+  /**
    * Applies a plan: writes, removals, one try-restart, one start. A step
    * that fails is reported in `errors` and the others still run; a service
    * that uses a secret Podman refused is neither restarted nor started.
+   * The services to restart are recorded in `legerd-restarts.json` before
+   * the first write, and forgotten once the try-restart has returned
+   * (unless `keepOwed`: an earlier debt failed and stays).
    */
   async #apply(
     plan: ReconcilePlan,
@@ -570,9 +701,10 @@ export class SecretsEngine implements LegerdEngine {
       podman: Map<string, PodmanSecret>;
       applied: SyncResult["applied"];
       errors: SyncResult["errors"];
+      keepOwed: boolean;
     },
   ): Promise<{ errors: LegerdError[]; failedStarts: string[] }> {
-    const { required, byName, podman, applied, errors } = context;
+    const { required, byName, podman, applied, errors, keepOwed } = context;
     const failures: LegerdError[] = [];
     const failed = new Set<string>();
     const fail = (error: unknown, name?: string) => {
@@ -582,11 +714,38 @@ export class SecretsEngine implements LegerdEngine {
       errors.push(name === undefined ? entry : { ...entry, name });
       this.#log(error.message);
     };
+    const uses = (service: string, names: ReadonlySet<string>) =>
+      required.filter((r) =>
+        names.has(r.name) && r.services.some((s) => matchesService(s, service))
+      ).map((r) => r.name);
     const writes = [
       ...plan.create.map((write) => ({ write, reason: null })),
       ...plan.replace.map((write) => ({ write, reason: write.reason })),
     ];
+    // A write whose restart cannot be recorded is not made: a legerd killed
+    // after it would never restart what uses the old value.
+    let unrecorded = new Set<string>();
+    if (plan.restart.length > 0) {
+      try {
+        if (await this.#due.add(plan.restart)) this.#meter.writes++;
+      } catch (error) {
+        fail(error);
+        const names = new Set(writes.map(({ write }) => write.name));
+        unrecorded = new Set(
+          plan.restart.flatMap((service) => uses(service, names)),
+        );
+        this.#log(
+          `Not writing ${
+            [...unrecorded].sort(compare).join(", ")
+          }: legerd cannot record the restarts the write implies`,
+        );
+      }
+    }
     for (const { write, reason } of writes) {
+      if (unrecorded.has(write.name)) {
+        failed.add(write.name);
+        continue;
+      }
       try {
         await this.#write(write, byName.get(write.name)!.value, {
           replace: reason !== null,
@@ -611,17 +770,15 @@ export class SecretsEngine implements LegerdEngine {
       }
     }
     const written = new Set([...applied.created, ...applied.replaced]);
-    const uses = (service: string, names: ReadonlySet<string>) =>
-      required.filter((r) =>
-        names.has(r.name) && r.services.some((s) => matchesService(s, service))
-      ).map((r) => r.name);
     const restart = plan.restart.filter((live) =>
       uses(live, written).length > 0
     );
+    let restartReturned = true;
     if (restart.length > 0) {
       try {
         await tryRestartServices(this.#runner, this.#scope, restart);
-        applied.restarted = restart;
+        applied.restarted = [...new Set([...applied.restarted, ...restart])]
+          .sort(compare);
         for (const service of restart) {
           this.#log(
             `Restarted ${service}: ${
@@ -629,6 +786,14 @@ export class SecretsEngine implements LegerdEngine {
             } changed`,
           );
         }
+      } catch (error) {
+        restartReturned = false;
+        fail(error);
+      }
+    }
+    if (restartReturned && !keepOwed) {
+      try {
+        await this.#forgetOwed();
       } catch (error) {
         fail(error);
       }
@@ -643,7 +808,9 @@ export class SecretsEngine implements LegerdEngine {
         await startServices(this.#runner, this.#scope, start);
         applied.started = start;
         this.#log(
-          `Started ${start.join(", ")}: the secrets they use are in Podman now`,
+          `Started ${start.join(", ")}: the secrets ${
+            start.length === 1 ? "it uses are" : "they use are"
+          } in Podman now`,
         );
       } catch (error) {
         failedStarts = start;
@@ -654,19 +821,23 @@ export class SecretsEngine implements LegerdEngine {
   }
 
   async #rotate(name: string, restart: boolean): Promise<RotateResult> {
+    await this.#restartOwed();
     const backend = await this.#session.listSecrets();
+    this.#backendNames = new Set(backend.map((s) => s.name));
     const found = backend.find((secret) => secret.name === name);
     if (found === undefined) {
       throw new LegerError(
         "ERR_SECRET_NOT_FOUND",
-        `Cannot rotate secret "${name}": leger.run has no secret of that name`,
+        `Cannot rotate secret "${name}": ${this.#lacks(name)}`,
         {
-          remedy:
-            `Add it in the leger.run web UI (${this.#webUrl}) or with \`leger secrets set ${name}\`, then run \`leger secrets rotate ${name}\` again`,
+          remedy: legerRunHolds(name)
+            ? `Add it in the leger.run web UI (${this.#webUrl}) or with \`leger secrets set ${name}\`, then run \`leger secrets rotate ${name}\` again`
+            : createByHand(name),
         },
       );
     }
     const podman = await this.#listPodman();
+    this.#podmanView = podman;
     const inStore = podman.get(name);
     const labels = inStore === undefined
       ? null
@@ -681,6 +852,18 @@ export class SecretsEngine implements LegerdEngine {
         },
       );
     }
+    const uses = requiredSecrets(await this.#readUnits()).find((r) =>
+      r.name === name
+    );
+    // A secret no unit uses yet would be an orphan at the next poll.
+    if (uses === undefined) this.#protect([name], this.#now());
+    const restarted = restart && uses !== undefined && uses.services.length > 0
+      ? await runningServices(this.#runner, this.#scope, uses.services)
+      : [];
+    // Recorded before the write: a legerd killed after it still owes them.
+    if (restarted.length > 0 && await this.#due.add(restarted)) {
+      this.#meter.writes++;
+    }
     const digest = await secretDigest(await this.#digestKey(), found.value);
     const changed = labels?.digest !== digest;
     await this.#write(
@@ -692,31 +875,18 @@ export class SecretsEngine implements LegerdEngine {
         reason: changed ? "rotated" : "rotated, same value",
       },
     );
-    if (this.#snapshot !== null) this.#snapshot.podman = podman;
-    const uses = requiredSecrets(await this.#readUnits()).find((r) =>
-      r.name === name
-    );
-    // A secret no unit uses yet would be an orphan at the next poll.
-    if (uses === undefined) this.#protect([name], this.#now());
-    let restarted: string[] = [];
-    if (restart) {
-      if (uses !== undefined && uses.services.length > 0) {
-        restarted = await runningServices(
-          this.#runner,
-          this.#scope,
-          uses.services,
-        );
-        await tryRestartServices(this.#runner, this.#scope, restarted);
-        if (restarted.length > 0) {
-          this.#log(`Restarted ${restarted.join(", ")}: ${name} was rotated`);
-        }
-      }
+    this.#podmanState = { ...this.#podmanState, secrets: podman.size };
+    if (restarted.length > 0) {
+      await tryRestartServices(this.#runner, this.#scope, restarted);
+      this.#log(`Restarted ${restarted.join(", ")}: ${name} was rotated`);
+      await this.#forgetOwed();
     }
     return { name, version: found.version, changed, restarted };
   }
 
   async #purge(): Promise<PurgeResult> {
     const podman = await this.#listPodman();
+    this.#podmanView = podman;
     const removed: string[] = [];
     const refused: string[] = [];
     let first: LegerError | null = null;
@@ -733,10 +903,10 @@ export class SecretsEngine implements LegerdEngine {
         refused.push(secret.name);
       }
     }
-    if (this.#snapshot !== null) this.#snapshot.podman = podman;
+    this.#podmanState = { ...this.#podmanState, secrets: podman.size };
     if (removed.length > 0) {
       this.#log(
-        `Purged ${removed.length} leger-managed secret(s) from Podman: ${
+        `Purged ${count(removed.length, "leger-managed secret")} from Podman: ${
           removed.join(", ")
         }`,
       );
@@ -744,9 +914,9 @@ export class SecretsEngine implements LegerdEngine {
     if (first !== null) {
       throw new LegerError(
         "ERR_SECRET_SYNC_FAILED",
-        `Cannot purge ${
-          refused.join(", ")
-        } from Podman (${removed.length} other secret(s) removed): ${first.message}`,
+        `Cannot purge ${refused.join(", ")} from Podman (${
+          count(removed.length, "other secret")
+        } removed): ${first.message}`,
         { cause: first, remedy: first.remedy },
       );
     }
@@ -1031,10 +1201,12 @@ export class SecretsEngine implements LegerdEngine {
       const kept = in_podman
         ? "; Podman keeps the last value legerd wrote"
         : "";
-      const message =
-        `Cannot sync secret "${name}"${users}: leger.run has no secret of that name${kept}`;
-      const fix =
-        `Add it in the leger.run web UI (${this.#webUrl}) or with \`leger secrets set ${name}\``;
+      const message = `Cannot sync secret "${name}"${users}: ${
+        this.#lacks(name)
+      }${kept}`;
+      const fix = legerRunHolds(name)
+        ? `Add it in the leger.run web UI (${this.#webUrl}) or with \`leger secrets set ${name}\``
+        : createByHand(name);
       errors.push({
         code: "ERR_SECRET_NOT_FOUND",
         name,
@@ -1045,6 +1217,22 @@ export class SecretsEngine implements LegerdEngine {
       this.#say(`missing:${name}`, `${message}. ${fix}`);
     }
     return errors;
+  }
+
+  /** Why leger.run has no secret of this name: it has none, or it cannot hold one. */
+  #lacks(name: string): string {
+    try {
+      checkSecretName(name);
+      return "leger.run has no secret of that name";
+    } catch (error) {
+      if (!(error instanceof LegerError)) throw error;
+      // 'Cannot use secret name "db.pass": "." is not allowed' → the reason.
+      const why = error.message.replace(
+        /^Cannot use secret name "(?:[^"\\]|\\.)*": /,
+        "",
+      );
+      return `leger.run cannot hold a secret of that name (${why})`;
+    }
   }
 
   #reportUnmanaged(plan: ReconcilePlan): void {
@@ -1083,6 +1271,66 @@ export class SecretsEngine implements LegerdEngine {
     if (this.#said.get(topic) === line) return;
     this.#said.set(topic, line);
     this.#log(line);
+  }
+}
+
+/** Whether leger.run can hold a secret of this name (`checkSecretName()`). */
+function legerRunHolds(name: string): boolean {
+  try {
+    checkSecretName(name);
+    return true;
+  } catch (error) {
+    if (!(error instanceof LegerError)) throw error;
+    return false;
+  }
+}
+
+/** The fix for a secret leger.run cannot hold: Podman's own, made by hand. */
+function createByHand(name: string): string {
+  // Quoted for the shell unless plain, so that a pasted hint does only what it says.
+  const word = /^[A-Za-z0-9_.@%+:-]+$/.test(name)
+    ? name
+    : `'${name.replaceAll("'", `'\\''`)}'`;
+  return `Create it in Podman yourself (\`podman secret create ${word} -\`, the value on stdin): legerd leaves it alone and lists it as unmanaged. Or rename it in the unit to 1 to 64 letters, digits, ":", "_" or "-", and add it in leger.run`;
+}
+
+/** `1 secret`, `2 secrets`. */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
+/**
+ * tailscaled's status through its LocalAPI, 3 s at most. legerd runs no
+ * `tailscale`: no socket means tailscaled does not run, whatever the
+ * adapter, which also looks for the CLI, would say.
+ */
+async function readTailscaled(
+  socketPath: string,
+  action: string,
+): Promise<TailscaleStatus> {
+  try {
+    const reading = await readTailscaleStatus({
+      socketPath,
+      action,
+      cli: false,
+      localApiGet: (path, route) =>
+        localApiGet(path, route, { timeoutMs: TAILSCALE_TIMEOUT_MS }),
+    });
+    return reading.status;
+  } catch (error) {
+    if (
+      !(error instanceof LegerError) ||
+      error.code !== "ERR_TAILSCALE_NOT_INSTALLED"
+    ) throw error;
+    throw new LegerError(
+      "ERR_TAILSCALE_NOT_RUNNING",
+      `Cannot ${action}: tailscaled is not running (no socket at ${socketPath})`,
+      {
+        cause: error,
+        remedy:
+          "Start tailscaled with `sudo systemctl start tailscaled` (install Tailscale first if it is missing: https://tailscale.com/download/linux), then run `sudo tailscale up`",
+      },
+    );
   }
 }
 

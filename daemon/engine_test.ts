@@ -1,5 +1,6 @@
 import {
   deepStrictEqual,
+  match,
   notStrictEqual,
   ok,
   rejects,
@@ -12,6 +13,7 @@ import { clearJournal, writeJournal } from "../lib/state/intent_journal.ts";
 import { acquireLock } from "../lib/state/lock.ts";
 import { loadAuthState } from "../lib/auth/load_auth_state.ts";
 import { saveAuthState } from "../lib/auth/save_auth_state.ts";
+import { startFakeLocalApi } from "../tests/fakes/tailscale_local_api.ts";
 import { containerUsing, engineFixture, UUID } from "./_engine_fixture.ts";
 
 const WEB = { "web.container": containerUsing("api_token") };
@@ -187,8 +189,9 @@ Deno.test("SecretsEngine.sync() removes a leger-labelled secret no unit requires
     ],
   });
   const before = await f.engine.secrets();
+  // No sync yet: whether leger.run has api_token is not known.
   deepStrictEqual(before.map((s) => [s.name, s.state, s.version]), [
-    ["api_token", "missing", null],
+    ["api_token", "pending", null],
     ["old_token", "orphan", 4],
   ]);
   const result = await f.engine.sync({});
@@ -959,5 +962,376 @@ Deno.test("SecretsEngine.health() starts as starting, with the policy, interval 
   throws(
     () => f.engine.setRestartPolicy("always" as "never"),
     /Cannot use restart policy "always": expected "on-rotation" or "never"/,
+  );
+});
+
+Deno.test("SecretsEngine does the restart a killed legerd owed: recorded before the write, done by the next engine's first sync", async () => {
+  await using f = await engineFixture({
+    units: WEB,
+    backend: { api_token: "v1" },
+    running: ["web.service"],
+  });
+  await f.engine.sync({});
+  f.server.putSecret(UUID, "api_token", "v2");
+  // Killed after `podman secret create --replace`, before `systemctl try-restart`.
+  f.crashAt.value = "try-restart";
+  await rejects(f.engine.sync({}), /legerd killed before systemctl/);
+  strictEqual(f.host.secretStore.get("api_token")!.value, "v2");
+  const file = `${f.stateDir}/legerd-restarts.json`;
+  deepStrictEqual(JSON.parse(await Deno.readTextFile(file)), {
+    services: ["web.service"],
+  });
+  strictEqual((await Deno.stat(file)).mode! & 0o777, 0o600);
+
+  // systemd starts legerd again: Podman is current, the restart is still due.
+  const restarted = f.restartEngine();
+  const before = systemctlCalls(f.argv).length;
+  const result = await restarted.sync({});
+  deepStrictEqual(result.plan.unchanged, ["api_token"]);
+  deepStrictEqual(result.applied.restarted, ["web.service"]);
+  deepStrictEqual(systemctlCalls(f.argv).slice(before), [
+    "systemctl --user list-units --all --plain --no-legend --full -- web.service",
+    "systemctl --user try-restart -- web.service",
+  ]);
+  await rejects(Deno.stat(file), Deno.errors.NotFound);
+  ok(
+    f.lines.includes(
+      "Restarting web.service: an earlier legerd replaced the secrets it uses and stopped before restarting it",
+    ),
+    f.lines.join("\n"),
+  );
+  // Done once: the steady state again.
+  await restarted.sync({});
+  deepStrictEqual(restarted.health().last_poll, {
+    http_requests: 1,
+    podman_runs: 1,
+    systemctl_runs: 0,
+    writes: 0,
+  });
+});
+
+Deno.test("SecretsEngine owes the restart when killed during the write itself, and after a failed try-restart", async (t) => {
+  await t.step("killed during podman secret create", async () => {
+    await using f = await engineFixture({
+      units: WEB,
+      backend: { api_token: "v1" },
+      running: ["web.service"],
+    });
+    await f.engine.sync({});
+    f.server.putSecret(UUID, "api_token", "v2");
+    f.crashAt.value = "secret create";
+    await rejects(f.engine.sync({}), /legerd killed/);
+    const next = f.restartEngine();
+    const result = await next.sync({});
+    deepStrictEqual(result.applied.replaced, ["api_token"]);
+    deepStrictEqual(result.applied.restarted, ["web.service"]);
+    await rejects(
+      Deno.stat(`${f.stateDir}/legerd-restarts.json`),
+      Deno.errors.NotFound,
+    );
+  });
+  await t.step(
+    "try-restart fails: kept until a try-restart returns",
+    async () => {
+      await using f = await engineFixture({
+        units: WEB,
+        backend: { api_token: "v1" },
+        failing: ["web.service"],
+      });
+      await f.engine.sync({});
+      f.host.services.set("web.service", {
+        activeState: "active",
+        subState: "running",
+      });
+      f.server.putSecret(UUID, "api_token", "v2");
+      const failed = await f.engine.sync({});
+      deepStrictEqual(failed.errors.map((e) => e.code), [
+        "ERR_SERVICE_START_FAILED",
+      ]);
+      deepStrictEqual(
+        JSON.parse(
+          await Deno.readTextFile(`${f.stateDir}/legerd-restarts.json`),
+        ),
+        { services: ["web.service"] },
+      );
+      // The unit failed: it no longer runs, so there is nothing to restart.
+      const before = systemctlCalls(f.argv).length;
+      const again = await f.engine.sync({});
+      deepStrictEqual(again.applied.restarted, []);
+      deepStrictEqual(again.errors, []);
+      deepStrictEqual(systemctlCalls(f.argv).slice(before), [
+        "systemctl --user list-units --all --plain --no-legend --full -- web.service",
+      ]);
+      await rejects(
+        Deno.stat(`${f.stateDir}/legerd-restarts.json`),
+        Deno.errors.NotFound,
+      );
+    },
+  );
+});
+
+Deno.test("SecretsEngine under restart: never records no restart, and drops one an earlier legerd owed", async () => {
+  await using f = await engineFixture({
+    units: WEB,
+    backend: { api_token: "v1" },
+    running: ["web.service"],
+    restart: "never",
+  });
+  await f.engine.sync({});
+  f.server.putSecret(UUID, "api_token", "v2");
+  f.crashAt.value = "secret create";
+  await rejects(f.engine.sync({}), /legerd killed/);
+  await rejects(
+    Deno.stat(`${f.stateDir}/legerd-restarts.json`),
+    Deno.errors.NotFound,
+  );
+  await Deno.writeTextFile(
+    `${f.stateDir}/legerd-restarts.json`,
+    '{"services":["web.service"]}\n',
+  );
+  const next = f.restartEngine();
+  await next.sync({});
+  deepStrictEqual(systemctlCalls(f.argv), []);
+  await rejects(
+    Deno.stat(`${f.stateDir}/legerd-restarts.json`),
+    Deno.errors.NotFound,
+  );
+});
+
+Deno.test("SecretsEngine.secrets() reads the installed units again: a unit installed after the last sync is there at once", async () => {
+  await using f = await engineFixture({
+    units: WEB,
+    backend: { api_token: "a", db_pass: "d" },
+  });
+  await f.engine.sync({});
+  await Deno.writeTextFile(
+    `${f.quadletDir}/db.container`,
+    containerUsing("db_pass", "cache_key"),
+  );
+  const runs = f.argv.length;
+  const statuses = await f.engine.secrets();
+  deepStrictEqual(statuses.map((s) => [s.name, s.state, s.used_by]), [
+    ["api_token", "synced", ["web.container"]],
+    // Not in leger.run's last list: missing. In it: the next sync writes it.
+    ["cache_key", "missing", ["db.container"]],
+    ["db_pass", "pending", ["db.container"]],
+  ]);
+  strictEqual(f.argv.length, runs, "no process");
+});
+
+Deno.test("SecretsEngine.secrets() says pending, not missing, after logout and before leger.run answered", async () => {
+  await using f = await engineFixture({
+    units: { ...WEB, "db.container": containerUsing("db_pass") },
+    backend: { api_token: "a" },
+  });
+  f.down.value = true;
+  await rejects(f.engine.sync({}), { code: "ERR_API_UNREACHABLE" });
+  deepStrictEqual(
+    (await f.engine.secrets()).map((s) => [s.name, s.state]),
+    [["api_token", "pending"], ["db_pass", "pending"]],
+  );
+  f.down.value = false;
+  await f.engine.sync({});
+  deepStrictEqual(
+    (await f.engine.secrets()).map((s) => [s.name, s.state]),
+    [["api_token", "synced"], ["db_pass", "missing"]],
+  );
+  // leger auth logout: auth.json goes.
+  await Deno.remove(f.authFile);
+  deepStrictEqual(
+    (await f.engine.secrets()).map((s) => [s.name, s.state]),
+    [["api_token", "synced"], ["db_pass", "pending"]],
+  );
+});
+
+Deno.test("SecretsEngine.purge() leaves health and secrets() saying what is left in Podman", async () => {
+  await using f = await engineFixture({
+    units: WEB,
+    backend: { api_token: "v" },
+    podmanSecrets: [
+      { name: "old_token", labels: { "io.leger.managed": "true" } },
+      { name: "mine", labels: { owner: "me" } },
+    ],
+  });
+  await f.engine.sync({ dry_run: true });
+  await f.engine.sync({ service: "web" });
+  strictEqual(f.engine.health().podman.secrets, 3);
+  deepStrictEqual(
+    (await f.engine.secrets()).map((s) => [s.name, s.state]),
+    [["api_token", "synced"], ["old_token", "orphan"]],
+  );
+  deepStrictEqual(await f.engine.purge(), {
+    removed: ["api_token", "old_token"],
+  });
+  strictEqual(f.engine.health().podman.secrets, 1);
+  deepStrictEqual(
+    (await f.engine.secrets()).map((s) => [s.name, s.state]),
+    [["api_token", "pending"]],
+  );
+});
+
+Deno.test("SecretsEngine.checkTailscale() puts tailscaled's state, or why it could not be asked, in health", async (t) => {
+  await t.step("tailscaled answers", async () => {
+    const dir = await Deno.makeTempDir({ prefix: "leger_ts_" });
+    try {
+      await using api = await startFakeLocalApi(`${dir}/tailscaled.sock`, {
+        status: await Deno.readTextFile(
+          new URL("../tests/fakes/tailscale/needs_login.json", import.meta.url),
+        ),
+      });
+      await using f = await engineFixture({ tailscaleSocket: api.path });
+      deepStrictEqual(f.engine.health().tailscale, {
+        state: null,
+        error: null,
+      });
+      await f.engine.checkTailscale();
+      deepStrictEqual(f.engine.health().tailscale, {
+        state: "NeedsLogin",
+        error: null,
+      });
+      strictEqual(api.requests.length, 1);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+  await t.step("no socket", async () => {
+    await using f = await engineFixture({
+      tailscaleSocket: "/nonexistent/tailscaled.sock",
+    });
+    await f.engine.checkTailscale();
+    deepStrictEqual(f.engine.health().tailscale, {
+      state: null,
+      error:
+        "tailscaled is not running (no socket at /nonexistent/tailscaled.sock)",
+    });
+  });
+  await t.step("the state is kept from a relogin attempt", async () => {
+    await using f = await engineFixture({
+      units: WEB,
+      backend: { api_token: "v" },
+      login: "refused",
+      tailscaleSocket: "/nonexistent/tailscaled.sock",
+    });
+    await rejects(f.engine.sync({}), {
+      code: "ERR_TAILSCALE_NOT_RUNNING",
+      message:
+        "Cannot log in to leger.run again: tailscaled is not running (no socket at /nonexistent/tailscaled.sock)",
+    });
+    strictEqual(
+      f.engine.health().tailscale.error,
+      "tailscaled is not running (no socket at /nonexistent/tailscaled.sock)",
+    );
+  });
+});
+
+Deno.test("SecretsEngine says a required name leger.run cannot hold must be made in Podman by hand, not with leger secrets set", async () => {
+  await using f = await engineFixture({
+    units: { "db.container": containerUsing("db.password", "api_token") },
+    backend: { api_token: "v" },
+  });
+  const result = await f.engine.sync({});
+  const [invalid, ...rest] = result.errors;
+  deepStrictEqual(rest, []);
+  strictEqual(invalid.name, "db.password");
+  strictEqual(
+    invalid.message,
+    'Cannot sync secret "db.password" (used by db.container): leger.run cannot hold a secret of that name ("." is not allowed)',
+  );
+  ok(!invalid.fix!.includes("leger secrets set"), invalid.fix);
+  match(invalid.fix!, /podman secret create db\.password -/);
+  match(invalid.fix!, /unmanaged/);
+  await rejects(f.engine.rotate({ name: "db.password" }), (
+    error: Error & {
+      remedy: string;
+    },
+  ) => {
+    strictEqual(
+      error.message,
+      'Cannot rotate secret "db.password": leger.run cannot hold a secret of that name ("." is not allowed)',
+    );
+    ok(!error.remedy.includes("leger secrets set"), error.remedy);
+    return true;
+  });
+  await rejects(
+    f.engine.rotate({ name: "ns:it's.x" }),
+    (error: Error & { remedy: string }) => {
+      strictEqual(
+        error.message,
+        `Cannot rotate secret "ns:it's.x": leger.run cannot hold a secret of that name ("'" is not allowed)`,
+      );
+      ok(
+        error.remedy.includes("`podman secret create 'ns:it'\\''s.x' -`"),
+        error.remedy,
+      );
+      return true;
+    },
+  );
+  // A name it can hold still points at leger secrets set.
+  f.server.deleteSecret(UUID, "api_token");
+  const missing = (await f.engine.sync({})).errors.find((e) =>
+    e.name === "api_token"
+  )!;
+  match(missing.fix!, /leger secrets set api_token/);
+});
+
+Deno.test("SecretsEngine's health is degraded with legerd.yaml's reload error until a good reload", async () => {
+  await using f = await engineFixture({
+    units: WEB,
+    backend: { api_token: "v" },
+  });
+  await f.engine.sync({});
+  const health = f.engine.health();
+  strictEqual(health.status, "ok");
+  deepStrictEqual(health.config, {
+    file: `${f.home}/.config/leger/legerd.yaml`,
+    error: null,
+  });
+  const error = {
+    code: "ERR_CONFIG_INVALID",
+    message: 'Cannot read legerd.yaml: restart at line 1 is "sometimes"',
+    fix: 'Write "restart: on-rotation", or remove the line for the default',
+    at: new Date(f.now()).toISOString(),
+  };
+  f.engine.setConfigError(error);
+  strictEqual(f.engine.health().status, "degraded");
+  deepStrictEqual(f.engine.health().config.error, error);
+  await f.engine.sync({});
+  strictEqual(f.engine.health().status, "degraded", "a sync does not clear it");
+  f.engine.setConfigError(null);
+  strictEqual(f.engine.health().status, "ok");
+});
+
+Deno.test("SecretsEngine does not replace a secret whose restart it cannot record, and says so", async () => {
+  await using f = await engineFixture({
+    units: WEB,
+    backend: { api_token: "v1", other: "o1" },
+    running: ["web.service"],
+  });
+  await f.engine.sync({});
+  f.server.putSecret(UUID, "api_token", "v2");
+  // A folder where the file goes: legerd can neither read nor write it.
+  await Deno.mkdir(`${f.stateDir}/legerd-restarts.json`);
+  const before = systemctlCalls(f.argv).length;
+  const result = await f.engine.sync({});
+  deepStrictEqual(result.applied.replaced, []);
+  deepStrictEqual(result.applied.restarted, []);
+  strictEqual(f.host.secretStore.get("api_token")!.value, "v1");
+  ok(result.errors.length > 0);
+  ok(
+    result.errors.every((e) => e.message.includes("legerd-restarts.json")),
+    JSON.stringify(result.errors),
+  );
+  ok(
+    f.lines.includes(
+      "Not writing api_token: legerd cannot record the restarts the write implies",
+    ),
+    f.lines.join("\n"),
+  );
+  strictEqual(f.engine.health().status, "degraded");
+  deepStrictEqual(
+    systemctlCalls(f.argv).slice(before).filter((c) =>
+      c.includes("try-restart")
+    ),
+    [],
   );
 });

@@ -138,6 +138,55 @@ export class LegerRunSession {
     else if (this.state.auth === "missing") this.state.auth = "ok";
   }
 
+  /**
+   * Whether `auth.json` is there (one stat; the file is not read): without
+   * it, what leger.run last listed no longer tells what it holds for the
+   * next login.
+   *
+   * @returns `false` when the file is gone.
+   */
+  async hasLogin(): Promise<boolean> {
+    try {
+      await Deno.stat(this.#options.authFile);
+      return true;
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Asks tailscaled for its state, for `health()`: what it answered, or why
+   * it could not be asked, ends up in {@linkcode LegerRunSession.tailscale}.
+   * Never fails.
+   */
+  async checkTailscale(): Promise<void> {
+    try {
+      await this.#readTailscale("read the Tailscale state");
+    } catch (error) {
+      // Kept in `tailscale.error`; a bug is logged too.
+      if (!(error instanceof LegerError)) {
+        this.#options.log(
+          `Cannot read the Tailscale state: ${
+            error instanceof Error ? error.message : String(error)
+          }`,
+        );
+      }
+    }
+  }
+
+  /** The Tailscale status, with what it said (or why not) kept for `health()`. */
+  async #readTailscale(action: string): Promise<TailscaleStatus> {
+    try {
+      const status = await this.#options.readTailscale(action);
+      this.tailscale = { state: status.backendState, error: null };
+      return status;
+    } catch (error) {
+      this.tailscale = { state: null, error: whyNot(error, action) };
+      throw error;
+    }
+  }
+
   async #list(token: string): Promise<BackendSecret[]> {
     const { apiUrl, webUrl, fetch } = this.#options;
     const client = new LegerRunClient(apiUrl, { token, webUrl, fetch });
@@ -210,24 +259,13 @@ export class LegerRunSession {
         version,
         authFile,
         action: "log in to leger.run again",
-        readStatus: async (action) => {
-          try {
-            const status = await this.#options.readTailscale(action);
-            this.tailscale = { state: status.backendState, error: null };
-            return status;
-          } catch (error) {
-            this.tailscale = {
-              state: null,
-              error: error instanceof Error ? error.message : String(error),
-            };
-            throw error;
-          }
-        },
+        readStatus: (action) => this.#readTailscale(action),
       });
     } catch (error) {
       this.state.auth = "expired";
+      // Read, but not logged in to Tailscale (NeedsLogin…): say why.
       if (error instanceof LegerError && TAILSCALE_CODES.has(error.code)) {
-        this.tailscale.error = error.message;
+        this.tailscale.error = whyNot(error, "log in to leger.run again");
       }
       throw error;
     }
@@ -300,6 +338,13 @@ export function toLegerdError(error: LegerError, at: Date): LegerdError {
     fix: error.remedy,
     at: at.toISOString(),
   };
+}
+
+/** Why Tailscale could not be asked, without the "Cannot <action>: " of the error. */
+function whyNot(error: unknown, action: string): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const prefix = `Cannot ${action}: `;
+  return message.startsWith(prefix) ? message.slice(prefix.length) : message;
 }
 
 function isRefused(error: unknown): boolean {

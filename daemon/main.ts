@@ -22,6 +22,17 @@ import { SecretsEngine } from "./engine.ts";
 import { LEGERD_USAGE, parseLegerdArgs } from "./parse_legerd_args.ts";
 import { type LegerdHost, runLegerd } from "./run_legerd.ts";
 
+/**
+ * The exit code of a configuration error at start (sysexits.h's
+ * `EX_CONFIG`): the systemd units name it in `RestartPreventExitStatus=`,
+ * so that systemd does not start a legerd again and again that cannot run
+ * until its config is corrected.
+ */
+export const EX_CONFIG = 78;
+
+/** The errors legerd cannot start with until a file of config is corrected. */
+const CONFIG_CODES = new Set(["ERR_CONFIG_INVALID"]);
+
 /** What `legerd --help` prints. */
 export const LEGERD_HELP =
   `legerd ${VERSION}: keeps the Podman secrets of installed quadlet units current with leger.run
@@ -60,7 +71,9 @@ export interface MainDeps {
 /**
  * Runs `legerd` with the given arguments and returns the exit code: 0 after
  * `--version`, `--help` or a clean stop (SIGTERM, SIGINT), 2 for a bad
- * command line, 1 (or the error's own code) when it cannot start.
+ * command line, {@linkcode EX_CONFIG} (78) for a config file it cannot use
+ * (legerd.yaml, or leger's config.yaml), 1 (or the error's own code) when
+ * it cannot start otherwise.
  *
  * @param args The words after `legerd`.
  * @param deps The streams and the host.
@@ -107,7 +120,10 @@ export async function main(
     );
     return 0;
   } catch (error) {
-    return printError(error, { err: deps.err, debug: false });
+    const code = printError(error, { err: deps.err, debug: false });
+    return error instanceof LegerError && CONFIG_CODES.has(error.code)
+      ? EX_CONFIG
+      : code;
   }
 }
 

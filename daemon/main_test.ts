@@ -1,6 +1,6 @@
 import { match, strictEqual } from "node:assert/strict";
 import { VERSION } from "../cli/version.ts";
-import { LEGERD_HELP, main, type MainDeps } from "./main.ts";
+import { EX_CONFIG, LEGERD_HELP, main, type MainDeps } from "./main.ts";
 import type { LegerdHost } from "./run_legerd.ts";
 
 function capture(host: Partial<LegerdHost> = {}) {
@@ -67,4 +67,28 @@ Deno.test("main() prints why legerd cannot start, with the fix, and exits non-ze
     /^Error: Cannot run legerd for the system scope as uid 1000: it needs root/,
   );
   match(streams.err, /\[ERR_USAGE\]\n$/);
+});
+
+Deno.test("main() exits 78 (EX_CONFIG) when legerd.yaml cannot be used, so that systemd does not restart it", async () => {
+  const home = await Deno.makeTempDir({ prefix: "leger_main_" });
+  try {
+    await Deno.mkdir(`${home}/.config/leger`, { recursive: true });
+    await Deno.writeTextFile(
+      `${home}/.config/leger/legerd.yaml`,
+      "restart: sometimes\n",
+    );
+    const { deps, streams } = capture({
+      env: () => undefined,
+      home,
+      uid: 1000,
+      pid: 1,
+      log: () => {},
+    });
+    strictEqual(await main([], deps), EX_CONFIG);
+    strictEqual(EX_CONFIG, 78);
+    match(streams.err, /restart at line 1 is "sometimes"/);
+    match(streams.err, /\[ERR_CONFIG_INVALID\]\n$/);
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
 });

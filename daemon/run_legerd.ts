@@ -11,7 +11,11 @@ import { readLegerRunUrls } from "../lib/api/read_leger_run_urls.ts";
 import { legerdSocketPath } from "../lib/auth/legerd_socket_path.ts";
 import { deployContext, pathsOf } from "../lib/deploy/context.ts";
 import { LegerError } from "../lib/errors/mod.ts";
-import type { LegerdEngine, LegerdHealth } from "../lib/secrets/control_api.ts";
+import type {
+  LegerdEngine,
+  LegerdError,
+  LegerdHealth,
+} from "../lib/secrets/control_api.ts";
 import type { RestartPolicy } from "../lib/secrets/plan_reconcile.ts";
 import { toLegerError } from "../cli/print_error.ts";
 import {
@@ -20,6 +24,7 @@ import {
   loadLegerdConfig,
 } from "./config.ts";
 import { startControlServer } from "./control_server.ts";
+import { toLegerdError } from "./leger_run_session.ts";
 import type { EngineOptions } from "./engine.ts";
 import { formatDuration } from "./duration.ts";
 import { PollLoop } from "./poll_loop.ts";
@@ -36,6 +41,10 @@ export interface ReloadableEngine extends LegerdEngine {
   setRestartPolicy(policy: RestartPolicy): void;
   /** legerd.yaml's `poll_interval`, reloaded (for `health()`). */
   setPollInterval(ms: number): void;
+  /** Why the last reload of legerd.yaml failed, or `null` after a good one (for `health()`). */
+  setConfigError(error: LegerdError | null): void;
+  /** Asks tailscaled for its state (for `health()`); never fails. */
+  checkTailscale(): Promise<void>;
 }
 
 /**
@@ -52,6 +61,7 @@ export type EngineFactoryOptions = Required<
     | "apiUrl"
     | "webUrl"
     | "log"
+    | "configFile"
   >
 >;
 
@@ -140,7 +150,9 @@ export interface LegerdRunOptions {
  * `stuckSyncMs`.
  *
  * SIGHUP reloads legerd.yaml and applies `poll_interval` and `restart`; a
- * file that does not parse is logged and the running config kept.
+ * file that does not parse is logged, the running config kept, and health
+ * says `degraded` with the reload's error (`config.error`) until a reload
+ * succeeds. tailscaled is asked for its state once at start, for health.
  * SIGTERM/SIGINT: `STOPPING=1`, no new sync, the one in flight and the
  * requests in flight finish, the socket file is removed; then it returns.
  *
@@ -200,6 +212,7 @@ export async function runLegerd(
     apiUrl: urls.api,
     webUrl: urls.web,
     log,
+    configFile,
   });
   const server = await startControlServer(engine, {
     path: socketPath,
@@ -224,8 +237,13 @@ export async function runLegerd(
       // The watch may belong elsewhere now (the folder appeared or went): one stat.
       await watcher.refresh();
       let failure: Error | undefined;
+      let failedStep: LegerdError | undefined;
       try {
-        await engine.sync({});
+        const result = await engine.sync({});
+        // A secret leger.run lacks is reported, not a failure to retry.
+        failedStep = result.errors.find((e) =>
+          e.code !== "ERR_SECRET_NOT_FOUND"
+        );
       } catch (error) {
         const legerError = toLegerError(error);
         if (legerError.code === "ERR_INTERNAL") {
@@ -237,11 +255,11 @@ export async function runLegerd(
       const health = engine.health();
       await notifier.notify({ STATUS: statusLine(health) });
       if (failure !== undefined) throw failure;
-      if (health.status !== "degraded") return true;
-      // Some steps failed (a write Podman refused): the engine kept the reason.
-      const last = health.podman.last_error ?? health.leger_run.last_error;
-      if (last !== null) throw new Error(`${last.message} [${last.code}]`);
-      return false;
+      // Some steps failed (a write Podman refused): back off and retry.
+      if (failedStep !== undefined) {
+        throw new Error(`${failedStep.message} [${failedStep.code}]`);
+      }
+      return true;
     },
   });
   const watcher = new QuadletWatcher(quadletDir, {
@@ -266,10 +284,12 @@ export async function runLegerd(
       engine.setRestartPolicy(next.restart);
       engine.setPollInterval(next.pollIntervalMs);
       loop.setIntervalMs(next.pollIntervalMs);
+      engine.setConfigError(null);
       config = next;
       log(`reloaded ${configFile}: ${describeConfig(config)}`);
     } catch (error) {
       const legerError = toLegerError(error);
+      engine.setConfigError(toLegerdError(legerError, new Date(now())));
       const where = legerError.where !== undefined &&
           !legerError.message.includes(legerError.where)
         ? ` (${legerError.where})`
@@ -305,6 +325,8 @@ export async function runLegerd(
       describeConfig(config)
     }; config ${configFile}; leger.run ${urls.api}`,
   );
+  // For health only: a tailscaled that does not answer delays nothing.
+  const tailscale = engine.checkTailscale();
   await watcher.refresh();
   loop.start();
   let cancelCap = () => {};
@@ -327,7 +349,7 @@ export async function runLegerd(
       );
     }
     await notifier.notify({ READY: "1", STATUS: statusLine(engine.health()) });
-    log(`ready: ${statusLine(engine.health())}`);
+    log(`ready, ${statusLine(engine.health())}`);
     cancelWatchdog = startWatchdog(notifier, {
       loop,
       now,
@@ -343,7 +365,7 @@ export async function runLegerd(
   await notifier.notify({ STOPPING: "1" });
   cancelWatchdog();
   watcher.close();
-  await Promise.all([loop.stop(), server.shutdown(), reloading]);
+  await Promise.all([loop.stop(), server.shutdown(), reloading, tailscale]);
   await notifier.close();
   for (const off of unlisten) off();
   log("stopped");
@@ -351,8 +373,9 @@ export async function runLegerd(
 
 /**
  * One line of health for systemd's `STATUS=` (`systemctl status legerd`
- * shows it): the state, the last failure's code when degraded, the last
- * successful sync and the next poll. Never a value.
+ * shows it): the state; when degraded, why (the failure's message and
+ * code); the last successful sync, the next poll and the number of Podman
+ * secrets. Never a value.
  *
  * @param health The engine's health.
  * @returns The line.
@@ -362,23 +385,36 @@ export async function runLegerd(
  * import { statusLine } from "./run_legerd.ts";
  * import { strictEqual } from "node:assert/strict";
  *
+ * const health = {
+ *   status: "ok",
+ *   podman: { reachable: true, secrets: 1, last_error: null },
+ *   leger_run: { api_url: "https://api.leger.run", reachable: true, auth: "ok", last_error: null },
+ *   config: { file: "/etc/leger/legerd.yaml", error: null },
+ *   last_successful_sync_at: "2025-06-01T12:00:00.000Z",
+ *   next_poll_at: "2025-06-01T12:05:00.000Z",
+ * } as Parameters<typeof statusLine>[0];
+ * strictEqual(
+ *   statusLine(health),
+ *   "ok: last sync 2025-06-01T12:00:00Z, next poll 2025-06-01T12:05:00Z, 1 Podman secret",
+ * );
  * strictEqual(
  *   statusLine({
- *     status: "ok",
- *     podman: { reachable: true, secrets: 3, last_error: null },
- *     leger_run: { api_url: "https://api.leger.run", reachable: true, auth: "ok", last_error: null },
- *     last_successful_sync_at: "2025-06-01T12:00:00.000Z",
- *     next_poll_at: "2025-06-01T12:05:00.000Z",
- *   } as Parameters<typeof statusLine>[0]),
- *   "ok: last sync 2025-06-01T12:00:00Z, next poll 2025-06-01T12:05:00Z, 3 Podman secrets",
+ *     ...health,
+ *     status: "degraded",
+ *     leger_run: { ...health.leger_run, reachable: false, last_error: {
+ *       code: "ERR_API_UNREACHABLE", message: "Cannot reach leger.run", at: "2025-06-01T12:01:00.000Z",
+ *     } },
+ *   }),
+ *   "degraded, Cannot reach leger.run [ERR_API_UNREACHABLE]; last sync 2025-06-01T12:00:00Z, next poll 2025-06-01T12:05:00Z, 1 Podman secret",
  * );
  * ```
  */
 export function statusLine(health: LegerdHealth): string {
   let head: string = health.status;
   if (health.status === "degraded") {
-    const error = health.leger_run.last_error ?? health.podman.last_error;
-    if (error !== null) head = `degraded (${error.code}: ${error.message})`;
+    const error = health.leger_run.last_error ?? health.podman.last_error ??
+      health.config.error;
+    if (error !== null) head = `degraded, ${error.message} [${error.code}]`;
   }
   const details: string[] = [];
   if (health.last_successful_sync_at !== null) {
@@ -388,9 +424,13 @@ export function statusLine(health: LegerdHealth): string {
     details.push(`next poll ${shortTime(health.next_poll_at)}`);
   }
   if (health.podman.secrets !== null) {
-    details.push(`${health.podman.secrets} Podman secrets`);
+    const n = health.podman.secrets;
+    details.push(`${n} Podman secret${n === 1 ? "" : "s"}`);
   }
-  const line = details.length === 0 ? head : `${head}: ${details.join(", ")}`;
+  const separator = head === health.status ? ": " : "; ";
+  const line = details.length === 0
+    ? head
+    : `${head}${separator}${details.join(", ")}`;
   return line.replace(/[\r\n]+/g, " ");
 }
 

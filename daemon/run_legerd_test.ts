@@ -132,7 +132,9 @@ Deno.test("runLegerd() serves the socket, tells systemd it is ready, reloads on 
   strictEqual(created.pollIntervalMs, 120_000);
   strictEqual(created.apiUrl, "http://127.0.0.1:9");
   strictEqual(created.webUrl, "https://app.leger.run");
+  strictEqual(created.configFile, box.configFile);
   deepStrictEqual(box.engine.calls, ["sync {}"], "the first sync ran at start");
+  strictEqual(box.engine.tailscaleChecks, 1, "tailscaled asked once at start");
 
   const client = new LegerdClient(box.socketPath);
   const health = await client.health();
@@ -164,9 +166,11 @@ Deno.test("runLegerd() serves the socket, tells systemd it is ready, reloads on 
     "the reload",
     () => box.logs.some((line) => line.startsWith("reloaded ")),
   );
-  deepStrictEqual(box.engine.settings, [{ restart: "never" }, {
-    pollIntervalMs: 60_000,
-  }]);
+  deepStrictEqual(box.engine.settings, [
+    { restart: "never" },
+    { pollIntervalMs: 60_000 },
+    { configError: null },
+  ]);
   strictEqual((await client.health()).poll_interval_ms, 60_000);
   strictEqual(
     Date.parse(box.engine.healthValue.next_poll_at!) - box.timers.now(),
@@ -190,7 +194,30 @@ Deno.test("runLegerd() serves the socket, tells systemd it is ready, reloads on 
     failed,
     /^reload failed: Cannot read .*legerd\.yaml: poll_interval at line 1 is "soon": .* \[ERR_CONFIG_INVALID\]; keeping poll_interval 1m, restart never$/,
   );
-  strictEqual(box.engine.settings.length, 2, "nothing applied");
+  // Nothing applied; health says why, and is degraded meanwhile.
+  strictEqual(box.engine.settings.length, 4);
+  const { configError } = (box.engine as StubEngine).settings[3];
+  strictEqual(configError?.code, "ERR_CONFIG_INVALID");
+  match(configError!.message, /poll_interval at line 1 is "soon"/);
+  strictEqual(configError!.at, new Date(box.timers.now()).toISOString());
+  deepStrictEqual((await client.health()).config, {
+    file: "/etc/leger/legerd.yaml",
+    error: configError,
+  });
+  await until(
+    "STATUS= with the reload's error",
+    () =>
+      box.messages.some((m) =>
+        /STATUS=degraded, Cannot read .*poll_interval .*\[ERR_CONFIG_INVALID\]/
+          .test(m)
+      ),
+  );
+
+  // A good reload clears it.
+  await Deno.writeTextFile(box.configFile, "poll_interval: 1m\n");
+  box.signal("SIGHUP");
+  await until("the good reload", () => box.engine.settings.length === 7);
+  deepStrictEqual(box.engine.settings[6], { configError: null });
 
   // The poll runs on the loop's schedule.
   await box.timers.advance(60_000);
@@ -330,7 +357,7 @@ Deno.test("runLegerd() logs each failed sync with its reason and back-off, and s
   ok(
     box.messages.some((m) =>
       m.startsWith(
-        "STATUS=degraded (ERR_API_UNREACHABLE: Cannot fetch the secrets: leger.run does not answer)",
+        "STATUS=degraded, Cannot fetch the secrets: leger.run does not answer [ERR_API_UNREACHABLE]",
       )
     ),
     box.messages.join(" | "),
@@ -339,30 +366,64 @@ Deno.test("runLegerd() logs each failed sync with its reason and back-off, and s
   await running;
 });
 
-Deno.test("runLegerd() backs off after a sync that ends degraded, naming the engine's last error", async () => {
+Deno.test("runLegerd() backs off after a sync with a failed step, naming it, but not for a secret leger.run lacks", async () => {
   await using box = await sandbox();
-  box.engine.onSync = (request) => {
-    box.engine.healthValue = {
-      ...box.engine.healthValue,
-      status: "degraded",
-      podman: {
-        reachable: true,
-        secrets: 1,
-        last_error: {
-          code: "ERR_SECRET_SYNC_FAILED",
-          message:
-            'Cannot write secret "api_token" to Podman: no space left on device',
-          at: new Date(box.timers.now()).toISOString(),
-        },
-      },
-    };
-    return Promise.resolve(stubSyncResult(request.dry_run ?? false));
+  const at = new Date(box.timers.now()).toISOString();
+  const missing = {
+    code: "ERR_SECRET_NOT_FOUND",
+    name: "db_pass",
+    message:
+      'Cannot sync secret "db_pass": leger.run has no secret of that name',
+    at,
   };
+  let errors: SyncResult["errors"] = [missing, {
+    code: "ERR_SECRET_SYNC_FAILED",
+    name: "api_token",
+    message:
+      'Cannot write secret "api_token" to Podman: no space left on device',
+    at,
+  }];
+  box.engine.onSync = (request) =>
+    Promise.resolve({
+      ...stubSyncResult(request.dry_run ?? false),
+      errors,
+    });
   const running = runLegerd({}, box.host);
   await box.ready;
   deepStrictEqual(box.logs.filter((line) => line.startsWith("sync failed")), [
     'sync failed (1 in a row): Cannot write secret "api_token" to Podman: no space left on device [ERR_SECRET_SYNC_FAILED]; next attempt in 1.0s',
   ]);
+  errors = [missing];
+  await box.timers.advance(1_000);
+  await until(
+    "the retry",
+    () => box.logs.includes("sync succeeded after 1 failed attempt"),
+  );
+  // Back to the poll interval (5m, no jitter at random 0.5).
+  strictEqual(
+    Date.parse(box.engine.healthValue.next_poll_at!) - box.timers.now(),
+    300_000,
+  );
+  box.signal("SIGTERM");
+  await running;
+});
+
+Deno.test("runLegerd() does not back off while only a failed reload makes health degraded", async () => {
+  await using box = await sandbox();
+  const running = runLegerd({}, box.host);
+  await box.ready;
+  box.engine.setConfigError({
+    code: "ERR_CONFIG_INVALID",
+    message: "Cannot read legerd.yaml",
+    at: new Date(box.timers.now()).toISOString(),
+  });
+  strictEqual(box.engine.health().status, "degraded");
+  await box.timers.advance(300_000);
+  await until("the poll", () => box.engine.calls.length === 2);
+  deepStrictEqual(
+    box.logs.filter((line) => line.startsWith("sync failed")),
+    [],
+  );
   box.signal("SIGTERM");
   await running;
 });
@@ -455,6 +516,30 @@ Deno.test("statusLine() is one line of health without values", () => {
   strictEqual(
     statusLine(
       stubHealth({
+        podman: { reachable: true, secrets: 1, last_error: null },
+      }),
+    ),
+    "ok: 1 Podman secret",
+  );
+  strictEqual(
+    statusLine(
+      stubHealth({
+        status: "degraded",
+        config: {
+          file: "/etc/leger/legerd.yaml",
+          error: {
+            code: "ERR_CONFIG_INVALID",
+            message: "Cannot read /etc/leger/legerd.yaml: unknown field",
+            at: "x",
+          },
+        },
+      }),
+    ),
+    "degraded, Cannot read /etc/leger/legerd.yaml: unknown field [ERR_CONFIG_INVALID]; 0 Podman secrets",
+  );
+  strictEqual(
+    statusLine(
+      stubHealth({
         status: "degraded",
         podman: {
           reachable: false,
@@ -467,6 +552,6 @@ Deno.test("statusLine() is one line of health without values", () => {
         },
       }),
     ),
-    "degraded (ERR_COMMAND_FAILED: Cannot list Podman's secrets)",
+    "degraded, Cannot list Podman's secrets [ERR_COMMAND_FAILED]",
   );
 });

@@ -9,7 +9,10 @@ export interface SecretStatusesInput {
   required: readonly RequiredSecret[];
   /** Podman's secrets with their labels. */
   podman: Iterable<PodmanSecret>;
-  /** The names leger.run has, as last fetched; `null` when never fetched. */
+  /**
+   * The names of leger.run's last successful list; `null` when legerd
+   * cannot tell what leger.run holds (no list yet, or no login any more).
+   */
   backend: ReadonlySet<string> | null;
 }
 
@@ -18,17 +21,19 @@ export interface SecretStatusesInput {
  * secret an installed unit needs, and every leger-managed Podman secret.
  *
  * - `synced`: Podman holds a leger-managed copy and leger.run has the
- *   secret (or has not been asked yet);
- * - `missing`: leger.run does not have it, or Podman holds no copy (the
- *   units that use it cannot start); a leger-managed copy legerd keeps
- *   after the secret was deleted in leger.run shows its version;
+ *   secret (or legerd cannot tell);
+ * - `missing`: leger.run's last list lacks it; a leger-managed copy legerd
+ *   keeps after the secret was deleted in leger.run shows its version;
+ * - `pending`: Podman holds no copy, and leger.run's last list has it (the
+ *   next sync writes it) or legerd cannot tell (`backend` is `null`);
  * - `unmanaged`: Podman's secret of that name was not created by leger;
  * - `orphan`: leger-managed, and no installed unit needs it.
  *
  * `version` is the `io.leger.version` label, `synced_at` Podman's time of
- * the last write of a leger-managed secret (`UpdatedAt`): both `null` for
- * a secret leger did not write. Podman's own secrets that no unit needs
- * are left out.
+ * the last write of a leger-managed secret (`UpdatedAt`) in RFC 3339 with
+ * milliseconds, UTC (Podman gives nanoseconds): both `null` for a secret
+ * leger did not write. Podman's own secrets that no unit needs are left
+ * out.
  *
  * @param input The required secrets, Podman's secrets and leger.run's names.
  * @returns One entry per secret, sorted by name.
@@ -44,13 +49,13 @@ export interface SecretStatusesInput {
  *     id: "80b4ad420c8e52d6a9fde0172",
  *     name: "api_token",
  *     labels: { "io.leger.managed": "true", "io.leger.version": "3" },
- *     updated_at: "2026-11-30T15:31:08Z",
+ *     updated_at: "2026-11-30T15:31:08.682453022Z",
  *   }],
  *   backend: new Set(["api_token"]),
  * });
  * deepStrictEqual(statuses, [{
  *   name: "api_token", state: "synced", version: 3, used_by: ["web.container"],
- *   synced_at: "2026-11-30T15:31:08Z",
+ *   synced_at: "2026-11-30T15:31:08.682Z",
  * }]);
  * ```
  */
@@ -67,16 +72,19 @@ export function secretStatuses(input: SecretStatusesInput): SecretStatus[] {
       ? null
       : parseManagedLabels(inStore.labels);
     const managed = inStore !== undefined && labels !== null;
+    const known = backend === null ? null : backend.has(name);
     statuses.push({
       name,
       state: inStore !== undefined && !managed
         ? "unmanaged"
-        : managed && (backend === null || backend.has(name))
+        : known === false
+        ? "missing"
+        : managed
         ? "synced"
-        : "missing",
+        : "pending",
       version: labels?.version ?? null,
       used_by: [...units],
-      synced_at: managed ? inStore.updated_at : null,
+      synced_at: managed ? rfc3339(inStore.updated_at) : null,
     });
   }
   for (const secret of podman.values()) {
@@ -88,10 +96,17 @@ export function secretStatuses(input: SecretStatusesInput): SecretStatus[] {
       state: "orphan",
       version: labels.version,
       used_by: [],
-      synced_at: secret.updated_at,
+      synced_at: rfc3339(secret.updated_at),
     });
   }
   return statuses.sort((a, b) =>
     a.name < b.name ? -1 : a.name > b.name ? 1 : 0
   );
+}
+
+/** A time as the API gives every time: RFC 3339 with milliseconds, UTC; `null` when unknown or unreadable. */
+function rfc3339(time: string | null): string | null {
+  if (time === null) return null;
+  const ms = Date.parse(time);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }

@@ -3,7 +3,9 @@ import type { PodmanSecret } from "../lib/adapters/podman_secrets.ts";
 import type { SecretStatus } from "../lib/secrets/control_api.ts";
 import { secretStatuses, type SecretStatusesInput } from "./secret_statuses.ts";
 
-const AT = "2026-06-01T10:00:00Z";
+/** Podman's UpdatedAt has nanoseconds; the API answers milliseconds. */
+const AT = "2026-06-01T10:00:00.123456789Z";
+const AT_MS = "2026-06-01T10:00:00.123Z";
 const WEB = {
   name: "tok",
   units: ["web.container"],
@@ -32,7 +34,7 @@ const CASES: [string, SecretStatusesInput, SecretStatus[]][] = [
       state: "synced",
       version: 2,
       used_by: ["web.container"],
-      synced_at: AT,
+      synced_at: AT_MS,
     }],
   ],
   [
@@ -43,7 +45,7 @@ const CASES: [string, SecretStatusesInput, SecretStatus[]][] = [
       state: "synced",
       version: 2,
       used_by: ["web.container"],
-      synced_at: AT,
+      synced_at: AT_MS,
     }],
   ],
   [
@@ -54,15 +56,48 @@ const CASES: [string, SecretStatusesInput, SecretStatus[]][] = [
       state: "missing",
       version: 5,
       used_by: ["web.container"],
-      synced_at: AT,
+      synced_at: AT_MS,
     }],
   ],
   [
-    "not in Podman: missing",
+    "not in Podman, in leger.run's last list: pending (the next sync writes it)",
     { required: [WEB], podman: [], backend: new Set(["tok"]) },
     [{
       name: "tok",
+      state: "pending",
+      version: null,
+      used_by: ["web.container"],
+      synced_at: null,
+    }],
+  ],
+  [
+    "not in Podman, not in leger.run's last list: missing",
+    { required: [WEB], podman: [], backend: new Set(["other"]) },
+    [{
+      name: "tok",
       state: "missing",
+      version: null,
+      used_by: ["web.container"],
+      synced_at: null,
+    }],
+  ],
+  [
+    "not in Podman, leger.run not known (no list, no login): pending",
+    { required: [WEB], podman: [], backend: null },
+    [{
+      name: "tok",
+      state: "pending",
+      version: null,
+      used_by: ["web.container"],
+      synced_at: null,
+    }],
+  ],
+  [
+    "unmanaged even when leger.run lacks it",
+    { required: [WEB], podman: [theirs("tok")], backend: new Set() },
+    [{
+      name: "tok",
+      state: "unmanaged",
       version: null,
       used_by: ["web.container"],
       synced_at: null,
@@ -91,7 +126,7 @@ const CASES: [string, SecretStatusesInput, SecretStatus[]][] = [
       state: "orphan",
       version: null,
       used_by: [],
-      synced_at: AT,
+      synced_at: AT_MS,
     }],
   ],
   [
@@ -102,15 +137,15 @@ const CASES: [string, SecretStatusesInput, SecretStatus[]][] = [
       backend: null,
     },
     [
-      { name: "a", state: "orphan", version: 2, used_by: [], synced_at: AT },
+      { name: "a", state: "orphan", version: 2, used_by: [], synced_at: AT_MS },
       {
         name: "b",
-        state: "missing",
+        state: "pending",
         version: null,
         used_by: ["web.container"],
         synced_at: null,
       },
-      { name: "c", state: "orphan", version: 2, used_by: [], synced_at: AT },
+      { name: "c", state: "orphan", version: 2, used_by: [], synced_at: AT_MS },
     ],
   ],
 ];
@@ -119,4 +154,29 @@ Deno.test("secretStatuses() states", async (t) => {
   for (const [name, input, want] of CASES) {
     await t.step(name, () => deepStrictEqual(secretStatuses(input), want));
   }
+});
+
+Deno.test("secretStatuses() answers every time in RFC 3339 with milliseconds, UTC, and null for a time Podman did not give", () => {
+  const at = (updated_at: string | null) =>
+    secretStatuses({
+      required: [WEB],
+      podman: [{ ...managed("tok"), updated_at }],
+      backend: null,
+    })[0].synced_at;
+  deepStrictEqual(
+    [
+      at("2026-11-30T15:31:08.682453022Z"),
+      at("2026-11-30T15:31:08Z"),
+      at("2026-11-30T16:31:08.682453022+01:00"),
+      at(null),
+      at("soon"),
+    ],
+    [
+      "2026-11-30T15:31:08.682Z",
+      "2026-11-30T15:31:08.000Z",
+      "2026-11-30T15:31:08.682Z",
+      null,
+      null,
+    ],
+  );
 });

@@ -11,6 +11,7 @@ import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { lookupLast } from "../lib/unit/lookup.ts";
 import { parseUnit } from "../lib/unit/parse_unit.ts";
 import type { UnitFile } from "../lib/unit/types.ts";
+import { EX_CONFIG } from "../daemon/main.ts";
 import { ROOT } from "./_leger.ts";
 
 const SCOPES = ["user", "system"] as const;
@@ -111,6 +112,11 @@ Deno.test("legerd's units run legerd as a notify service with a watchdog, restar
       strictEqual(service("ExecStart"), "/usr/bin/legerd");
       strictEqual(service("ExecReload"), "/bin/kill -HUP $MAINPID");
       strictEqual(service("Restart"), "on-failure");
+      // A config error at start (EX_CONFIG) or a bad command line (2) is not retried.
+      deepStrictEqual(
+        service("RestartPreventExitStatus")?.split(/\s+/),
+        ["2", String(EX_CONFIG)],
+      );
       strictEqual(service("WatchdogSec"), "60s");
       strictEqual(service("KillMode"), "mixed");
       strictEqual(service("LimitCORE"), "0");

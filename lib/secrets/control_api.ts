@@ -4,12 +4,15 @@ import type { ReconcilePlan, RestartPolicy } from "./plan_reconcile.ts";
 // (`legerdSocketPath()`): `GET /v1/health`, `GET /v1/secrets`,
 // `POST /v1/sync`, `POST /v1/rotate`, `POST /v1/purge`. No answer ever holds
 // a secret's value. A failure answers with an HTTP status of 4xx or 5xx and
-// a {@linkcode LegerdErrorBody}.
+// a {@linkcode LegerdErrorBody}. Every time legerd gives is RFC 3339 in UTC
+// with milliseconds (`2026-11-30T15:31:08.682Z`, as `Date.toISOString()`);
+// a plan's `created_at` is leger.run's, as leger.run lists it.
 /** How legerd is doing, from `GET /v1/health`. */
 export interface LegerdHealth {
   /**
    * `ok` when the last sync succeeded; `degraded` when leger.run, the login
-   * or Podman failed it (Podman keeps serving the last good values);
+   * or Podman failed it (Podman keeps serving the last good values), or
+   * while the last reload of legerd.yaml failed (`config.error`);
    * `starting` before the first sync ends.
    */
   status: "ok" | "degraded" | "starting";
@@ -99,7 +102,8 @@ export interface LegerdErrorBody {
  *   (legerd never touches it);
  * - `pending`: a unit needs it, Podman has no copy, and legerd cannot tell
  *   whether leger.run has it (no login, leger.run not reached, or no sync
- *   since the unit was installed);
+ *   since the unit was installed), or leger.run's last list has it and the
+ *   next sync writes it;
  * - `orphan`: a leger-managed Podman secret no installed unit needs (the
  *   next sync removes it).
  */
