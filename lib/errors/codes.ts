@@ -65,6 +65,13 @@ export const ERROR_CODES = {
     remedy:
       "Run leger and legerd of the same version (`leger --version`, `legerd --version`), then restart legerd",
   },
+  ERR_LEGERD_DISCONNECTED: {
+    description:
+      "legerd closed the connection before answering: it stopped or restarted during the request",
+    exit: 1,
+    remedy:
+      "Check `systemctl --user status legerd.service` (`systemctl status legerd.service` for the system scope); a sync or rotate is safe to run again",
+  },
   ERR_LEGERD_TIMEOUT: {
     description: "legerd does not answer in time",
     exit: 1,
@@ -356,7 +363,7 @@ export const ERROR_CODES = {
     description: "A secret a unit names does not exist in Podman",
     exit: 1,
     remedy:
-      "Create the secret: `printf %s VALUE | podman secret create NAME -`",
+      "Add it with `leger secrets set NAME` (legerd then creates it in Podman), or create it by hand with `podman secret create NAME -`, typing the value and then Ctrl-D",
   },
   ERR_DROPIN_SCOPE: {
     description:

@@ -14,13 +14,18 @@ import type {
 type Json = Record<string, unknown>;
 
 const HEALTH_STATUSES = ["ok", "degraded", "starting"];
-const SECRET_STATES = ["synced", "missing", "unmanaged", "orphan"];
+const SECRET_STATES = ["synced", "missing", "pending", "unmanaged", "orphan"];
 const SCOPES = ["user", "system"];
 const AUTH_STATES = ["ok", "missing", "expired"];
 const RESTART_POLICIES = ["on-rotation", "never"];
 
-/** `GET /v1/health`. */
-export function readHealth(value: unknown): LegerdHealth {
+/**
+ * `GET /v1/health`. `config` may be absent: a legerd older than this leger
+ * does not report legerd.yaml (`LegerdHealthAnswer` of legerd_client.ts).
+ */
+export function readHealth(
+  value: unknown,
+): Omit<LegerdHealth, "config"> & { config?: LegerdHealth["config"] } {
   const health = record(value, "");
   oneOf(health, "status", HEALTH_STATUSES, "");
   text(health, "version", "");
@@ -42,6 +47,11 @@ export function readHealth(value: unknown): LegerdHealth {
   nullableText(health, "next_poll_at", "");
   number(health, "poll_interval_ms", "");
   oneOf(health, "restart", RESTART_POLICIES, "");
+  if (health.config !== undefined) {
+    const config = record(health.config, "config");
+    text(config, "file", "config");
+    nullableError(config, "error", "config");
+  }
   if (health.last_poll !== null) {
     const poll = record(health.last_poll, "last_poll");
     for (const key of ["http_requests", "podman_runs", "systemctl_runs"]) {

@@ -14,6 +14,20 @@ export interface UnixHttpResponse {
   body: string;
 }
 
+/**
+ * The server closed the connection, or reset it, before the first byte of
+ * an answer: it stopped (or was killed) while it had the request.
+ */
+export class ClosedBeforeAnswerError extends Error {
+  /**
+   * @param options The system's error, when the connection was reset.
+   */
+  constructor(options?: ErrorOptions) {
+    super("the connection closed without an answer", options);
+    this.name = "ClosedBeforeAnswerError";
+  }
+}
+
 /** The most bytes of an answer read: legerd's are a few KiB. */
 const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 
@@ -24,6 +38,8 @@ const decoder = new TextDecoder();
  * Sends one request with `Connection: close` and reads the whole answer.
  *
  * @throws {Deno.errors.NotFound} and the other errors of `Deno.connect`.
+ * @throws {ClosedBeforeAnswerError} When the server closed or reset the
+ * connection before answering.
  * @throws {SyntaxError} When the answer is not HTTP/1.x.
  * @throws {Error} The signal's reason when it aborts.
  */
@@ -69,8 +85,14 @@ export async function unixHttpRequest(
       "",
       "",
     ].join("\r\n");
-    await writeAll(conn, encoder.encode(head));
-    if (body !== null) await writeAll(conn, body);
+    try {
+      await writeAll(conn, encoder.encode(head));
+      if (body !== null) await writeAll(conn, body);
+    } catch (error) {
+      // The server went away before it took the whole request.
+      if (!isReset(error)) throw error;
+      throw new ClosedBeforeAnswerError({ cause: error });
+    }
     return parse(await readAll(conn));
   } catch (error) {
     if (signal.aborted) throw signal.reason;
@@ -108,7 +130,16 @@ async function readAll(conn: Deno.Conn): Promise<Uint8Array> {
   let size = 0;
   const buffer = new Uint8Array(64 * 1024);
   while (true) {
-    const read = await conn.read(buffer);
+    let read;
+    try {
+      read = await conn.read(buffer);
+    } catch (error) {
+      // A server that dies with the request unread resets the connection.
+      if (size === 0 && isReset(error)) {
+        throw new ClosedBeforeAnswerError({ cause: error });
+      }
+      throw error;
+    }
     if (read === null) break;
     chunks.push(buffer.slice(0, read));
     size += read;
@@ -127,17 +158,17 @@ async function readAll(conn: Deno.Conn): Promise<Uint8Array> {
   return all;
 }
 
+function isReset(error: unknown): boolean {
+  return error instanceof Deno.errors.BrokenPipe ||
+    error instanceof Deno.errors.ConnectionReset;
+}
+
 const STATUS_REGEXP = /^HTTP\/1\.[01] (\d{3})(?: |$)/;
 
 function parse(bytes: Uint8Array): UnixHttpResponse {
+  if (bytes.length === 0) throw new ClosedBeforeAnswerError();
   const end = indexOf(bytes, encoder.encode("\r\n\r\n"));
-  if (end === -1) {
-    throw new SyntaxError(
-      bytes.length === 0
-        ? "the connection closed without an answer"
-        : "the answer has no end of headers",
-    );
-  }
+  if (end === -1) throw new SyntaxError("the answer has no end of headers");
   const [statusLine, ...headerLines] = decoder.decode(bytes.subarray(0, end))
     .split("\r\n");
   const status = STATUS_REGEXP.exec(statusLine);

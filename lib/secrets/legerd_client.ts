@@ -8,7 +8,7 @@ import {
   readSecretStatuses,
   readSyncResult,
 } from "./_legerd_shape.ts";
-import { unixHttpRequest } from "./_unix_http.ts";
+import { ClosedBeforeAnswerError, unixHttpRequest } from "./_unix_http.ts";
 import type {
   LegerdHealth,
   PurgeResult,
@@ -23,13 +23,21 @@ import type {
 const LEGERD_HOST = "legerd";
 
 /**
+ * legerd's health as leger reads it: `config` (legerd.yaml and the error of
+ * its last reload) is absent when a legerd older than this leger answers.
+ */
+export type LegerdHealthAnswer =
+  & Omit<LegerdHealth, "config">
+  & Partial<Pick<LegerdHealth, "config">>;
+
+/**
  * What leger asks of legerd, one method per route of its local API
  * (`control_api.ts`). {@linkcode LegerdClient} speaks it over the socket;
  * tests and scripts may pass anything else that does.
  */
 export interface LegerdApi {
   /** `GET /v1/health`. */
-  health(): Promise<LegerdHealth>;
+  health(): Promise<LegerdHealthAnswer>;
   /** `GET /v1/secrets`: the secrets legerd knows of, sorted by name. */
   secrets(): Promise<SecretStatus[]>;
   /** `POST /v1/sync`. */
@@ -86,6 +94,9 @@ export interface LegerdClientOptions {
  *   (`ERR_LEGERD_PROTOCOL` when leger does not know the code);
  * - an answer leger cannot read: `ERR_LEGERD_PROTOCOL`, naming the field;
  * - no answer in time: `ERR_LEGERD_TIMEOUT`;
+ * - legerd closes the connection before answering (it stopped, was killed
+ *   or restarted with the request in hand): `ERR_LEGERD_DISCONNECTED`, which
+ *   says that a change asked for may be half done;
  * - leger's network permission does not name the socket:
  *   `ERR_NETWORK_NOT_ALLOWED`, with the flag it needs;
  * - the connection breaks: `ERR_NETWORK_FAILED`.
@@ -137,10 +148,10 @@ export class LegerdClient implements LegerdApi {
   /**
    * `GET /v1/health`: how legerd is doing.
    *
-   * @returns Its health.
+   * @returns Its health (without `config` from an older legerd).
    * @throws {LegerError} See {@linkcode LegerdClient}.
    */
-  async health(): Promise<LegerdHealth> {
+  async health(): Promise<LegerdHealthAnswer> {
     return await this.#request("read legerd's health", "GET", "/v1/health", {
       read: readHealth,
     });
@@ -243,6 +254,9 @@ export class LegerdClient implements LegerdApi {
           { remedy: this.#logRemedy() },
         );
       }
+      if (error instanceof ClosedBeforeAnswerError) {
+        throw this.#disconnected(action, method);
+      }
       if (error instanceof SyntaxError) {
         throw this.#protocol(
           action,
@@ -317,6 +331,31 @@ export class LegerdClient implements LegerdApi {
       "ERR_LEGERD_PROTOCOL",
       `Cannot ${action}: ${why} (${this.socketPath})`,
       { cause },
+    );
+  }
+
+  /**
+   * legerd went away with the request in hand: not a protocol problem, and
+   * a change may have been done in part.
+   */
+  #disconnected(
+    action: string,
+    method: "GET" | "POST",
+  ): LegerError {
+    const status = this.scope === "system"
+      ? "systemctl status legerd.service"
+      : "systemctl --user status legerd.service";
+    return new LegerError(
+      "ERR_LEGERD_DISCONNECTED",
+      `Cannot ${action}: legerd closed the connection before answering: it stopped or restarted during the request${
+        method === "POST" ? ", so the step may be half done" : ""
+      } (${this.socketPath})`,
+      {
+        // No cause: "the connection closed without an answer" says it again.
+        remedy: method === "POST"
+          ? `Check \`${status}\`; a sync or rotate is safe to run again`
+          : `Check \`${status}\`, then run the command again`,
+      },
     );
   }
 

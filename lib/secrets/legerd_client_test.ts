@@ -251,7 +251,7 @@ Deno.test("LegerdClient refuses an answer it cannot read as ERR_LEGERD_PROTOCOL,
     await rejects(new LegerdClient(path).secrets(), {
       code: "ERR_LEGERD_PROTOCOL",
       message: new RegExp(
-        'secrets\\[0\\]\\.state is "lost", not one of synced, missing, unmanaged, orphan',
+        'secrets\\[0\\]\\.state is "lost", not one of synced, missing, pending, unmanaged, orphan',
       ),
     });
   });
@@ -449,5 +449,117 @@ Deno.test("LegerdClient says what answers on the socket is no legerd when it doe
   } finally {
     await served;
     listener.close();
+  }
+});
+
+Deno.test("LegerdClient says legerd went away when it closes the connection before answering (ERR_LEGERD_DISCONNECTED)", async (t) => {
+  await using tmp = await tempDir();
+  const path = `${tmp.path}/legerd.sock`;
+  /** A legerd that dies with each request in hand: it reads it (or not), then closes. */
+  async function dyingLegerd(read: boolean, fn: () => Promise<void>) {
+    const listener = Deno.listen({ transport: "unix", path });
+    const served = (async () => {
+      for await (const conn of listener) {
+        if (read) await conn.read(new Uint8Array(64 * 1024));
+        conn.close();
+      }
+    })();
+    try {
+      await fn();
+    } finally {
+      listener.close();
+      await served.catch(() => {});
+    }
+  }
+  const cases = [
+    { name: "after reading the request", read: true },
+    { name: "without reading it (the connection is reset)", read: false },
+  ];
+  for (const c of cases) {
+    await t.step(c.name, async () => {
+      await dyingLegerd(c.read, async () => {
+        await rejects(
+          new LegerdClient(path).sync({ secrets: ["a".repeat(200_000)] }),
+          {
+            code: "ERR_LEGERD_DISCONNECTED",
+            message:
+              `Cannot sync the secrets: legerd closed the connection before answering: it stopped or restarted during the request, so the step may be half done (${path})`,
+            remedy:
+              "Check `systemctl --user status legerd.service`; a sync or rotate is safe to run again",
+          },
+        );
+        await rejects(new LegerdClient(path, { scope: "system" }).health(), {
+          code: "ERR_LEGERD_DISCONNECTED",
+          message:
+            `Cannot read legerd's health: legerd closed the connection before answering: it stopped or restarted during the request (${path})`,
+          remedy:
+            "Check `systemctl status legerd.service`, then run the command again",
+        });
+      });
+    });
+  }
+});
+
+Deno.test("LegerdClient reads a secret legerd cannot tell about yet (pending)", async () => {
+  await using tmp = await tempDir();
+  const path = `${tmp.path}/legerd.sock`;
+  const secrets = [{
+    name: "api_token",
+    state: "pending" as const,
+    version: null,
+    used_by: ["web.container"],
+    synced_at: null,
+  }];
+  await using _legerd = await startFakeLegerd(path, {
+    engine: { secrets: () => secrets },
+  });
+  deepStrictEqual(await new LegerdClient(path).secrets(), secrets);
+});
+
+Deno.test("LegerdClient reads legerd.yaml's reload error in health, and health without it from an older legerd", async (t) => {
+  await using tmp = await tempDir();
+  const path = `${tmp.path}/legerd.sock`;
+  const failed = healthyLegerd({
+    config: {
+      file: "/home/u/.config/leger/legerd.yaml",
+      error: {
+        code: "ERR_CONFIG_INVALID",
+        message:
+          'Cannot reload /home/u/.config/leger/legerd.yaml: poll_interval "5 minutes" is not a duration',
+        fix: "Write it as 30s, 5m or 1h",
+        at: "2026-11-30T12:00:00.000Z",
+      },
+    },
+  });
+  const { config: _, ...older } = healthyLegerd();
+  const cases: { name: string; answer: unknown; error?: RegExp }[] = [
+    { name: "a failed reload", answer: failed },
+    { name: "an older legerd", answer: older },
+    {
+      name: "config of the wrong shape",
+      answer: { ...healthyLegerd(), config: { file: 3, error: null } },
+      error: /config\.file is not a string/,
+    },
+    {
+      name: "a reload error of the wrong shape",
+      answer: { ...healthyLegerd(), config: { file: "x", error: "bad" } },
+      error: /config\.error is not an object/,
+    },
+  ];
+  for (const c of cases) {
+    await t.step(c.name, async () => {
+      await using _legerd = await startFakeLegerd(path, {
+        raw: { "/v1/health": () => Response.json(c.answer) },
+      });
+      const health = new LegerdClient(path).health();
+      if (c.error === undefined) {
+        deepStrictEqual(await health, c.answer);
+      } else {
+        await rejects(health, {
+          code: "ERR_LEGERD_PROTOCOL",
+          message: c.error,
+        });
+      }
+    });
   }
 });
