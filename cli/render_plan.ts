@@ -5,6 +5,8 @@ import type {
   PlanProblem,
   PlanService,
 } from "../lib/deploy/plan_types.ts";
+import { podmanSecretCreateHint } from "../lib/secrets/podman_secret_create_hint.ts";
+import { secretNameProblem } from "../lib/secrets/secret_name_problem.ts";
 import { formatTable } from "./table.ts";
 
 /** Options for {@linkcode renderPlan}. */
@@ -78,7 +80,10 @@ export function renderPlan(
  * Renders the secrets a deployment needs that Podman lacks on this host, what
  * an install does about them (legerd creates them from leger.run before the
  * units start; units whose secrets are still missing stay stopped until
- * legerd can create them) and how to add one: nothing when there are none.
+ * the secret exists) and how to add one: `leger secrets set NAME` for a
+ * name leger.run can hold, else by hand in Podman, the value read from
+ * stdin or a file (never from the command line); nothing when there are
+ * none.
  *
  * @param names The missing secrets (`secrets_missing` of a plan).
  * @returns The lines, without their line ends.
@@ -92,29 +97,40 @@ export function renderPlan(
  *   "Secrets missing on this host (1): db_password",
  *   "  An install asks legerd to create them from leger.run before it starts the units that use them;",
  *   "  a unit whose secret is still missing is installed but not started: legerd starts it once the secret exists.",
- *   "  Add a secret leger.run does not have with `leger secrets set NAME` (or in the web UI); without legerd, create it with:",
- *   "    printf %s VALUE | podman secret create db_password -",
+ *   "  Add one leger.run does not have with `leger secrets set db_password` (or in the web UI).",
  * ]);
  * ```
  */
 export function renderMissingSecrets(names: readonly string[]): string[] {
   if (names.length === 0) return [];
-  return [
+  const fromLegerRun = names.filter((name) => secretNameProblem(name) === null);
+  const byHand = names.filter((name) => secretNameProblem(name) !== null);
+  const lines = [
     `Secrets missing on this host (${names.length}): ${names.join(", ")}`,
-    "  An install asks legerd to create them from leger.run before it starts the units that use them;",
-    "  a unit whose secret is still missing is installed but not started: legerd starts it once the secret exists.",
-    "  Add a secret leger.run does not have with `leger secrets set NAME` (or in the web UI); without legerd, create it with:",
-    ...names.map((name) =>
-      `    printf %s VALUE | podman secret create ${shellWord(name)} -`
-    ),
   ];
-}
-
-/** A name as a shell word: quoted unless it is plain, so that a pasted hint does only what it says. */
-function shellWord(name: string): string {
-  return /^[A-Za-z0-9_.@%+=:,\/-]+$/.test(name)
-    ? name
-    : `'${name.replaceAll("'", `'\\''`)}'`;
+  const waits =
+    "a unit whose secret is still missing is installed but not started: legerd starts it once the secret exists.";
+  if (fromLegerRun.length > 0) {
+    lines.push(
+      `  An install asks legerd to create ${
+        byHand.length === 0 ? "them" : fromLegerRun.join(", ")
+      } from leger.run before it starts the units that use them;`,
+      `  ${waits}`,
+      `  Add one leger.run does not have with \`leger secrets set ${
+        fromLegerRun.length === 1 ? fromLegerRun[0] : "NAME"
+      }\` (or in the web UI).`,
+    );
+  } else {
+    lines.push(`  A${waits.slice(1)}`);
+  }
+  for (const name of byHand) {
+    lines.push(
+      `  leger.run cannot hold ${name} (${
+        secretNameProblem(name)
+      }): create it in Podman by hand with ${podmanSecretCreateHint(name)}.`,
+    );
+  }
+  return lines;
 }
 
 /**

@@ -402,7 +402,8 @@ export const GROUPS: readonly GroupSpec[] = [
         options: [
           {
             flags: "--podman",
-            description: "also list Podman's own secrets, with their labels",
+            description:
+              "also list Podman's own secrets: whether leger manages each, and its version (labels with --json)",
           },
           SCOPE_OPTION,
           JSON_OPTION,

@@ -211,8 +211,9 @@ Deno.test("validate and --dry-run list the Podman secrets this host lacks, with 
     );
     ok(
       human.stdout.includes(
-        `printf %s VALUE | podman secret create ${secret} -`,
+        `Add one leger.run does not have with \`leger secrets set ${secret}\``,
       ),
+      human.stdout,
     );
   }
 });

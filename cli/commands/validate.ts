@@ -8,6 +8,7 @@ import type { Scope } from "../../lib/adapters/scope.ts";
 import { planSource } from "../../lib/deploy/plan_source.ts";
 import type { DeploymentPlan } from "../../lib/deploy/plan_types.ts";
 import { resolveScope } from "../../lib/deploy/scope.ts";
+import { count } from "../count.ts";
 import type { CommandDeps } from "../deps.ts";
 import { deployContextOf } from "../deploy_context_of.ts";
 import { flag, scopeOption, timeoutOption } from "../options.ts";
@@ -64,7 +65,9 @@ export async function run(
 function renderValidation(plan: DeploymentPlan): string {
   const units = plan.services.length;
   const verdict = plan.valid && plan.conflicts.length === 0
-    ? `✓ "${plan.deployment}" is valid: ${units} units, no conflicts with this host`
+    ? `✓ "${plan.deployment}" is valid: ${
+      count(units, "unit")
+    }, no conflicts with this host`
     : `✗ "${plan.deployment}" is not ready to install: ${
       count(plan.errors.length, "error")
     }, ${count(plan.conflicts.length, "conflict")}`;
@@ -76,8 +79,4 @@ function renderValidation(plan: DeploymentPlan): string {
     verdict,
     "",
   ].join("\n");
-}
-
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }

@@ -34,11 +34,12 @@ export interface DeployContext extends PathEnv {
   /** The path of Podman's quadlet generator, or `null` when there is none. */
   findGenerator(): Promise<string | null>;
   /**
-   * The scope's legerd, which an install asks for the secrets Podman lacks
-   * before it starts the units (`LegerdClient` in the CLI); without one, the
-   * units that need them wait for legerd's next poll.
+   * The scope's legerd, which an install asks (once it answers `health()`)
+   * for the secrets Podman lacks before it starts the units (`LegerdClient`
+   * in the CLI); without one, the units that need them wait for legerd's
+   * next poll.
    */
-  legerd?: Pick<LegerdApi, "sync">;
+  legerd?: Pick<LegerdApi, "health" | "sync">;
 }
 
 /** Options for {@linkcode deployContext}: what has no real default. */

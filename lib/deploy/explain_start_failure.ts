@@ -2,6 +2,8 @@ import { CommandError } from "../adapters/command_error.ts";
 import type { UnitState } from "../adapters/systemctl.ts";
 import type { ErrorCode } from "../errors/codes.ts";
 import { LegerError } from "../errors/leger_error.ts";
+import { podmanSecretCreateHint } from "../secrets/podman_secret_create_hint.ts";
+import { secretNameProblem } from "../secrets/secret_name_problem.ts";
 
 /**
  * What {@linkcode explainStartFailure} needs from the host: the real one is
@@ -274,9 +276,9 @@ function diagnose(journal: readonly string[], state: UnitState): Diagnosis {
       reason: name === undefined
         ? "a secret it uses does not exist in Podman"
         : `Podman has no secret "${name}"`,
-      fix: `Create it with \`printf %s VALUE | podman secret create ${
-        name ?? "NAME"
-      } -\``,
+      fix: name !== undefined && secretNameProblem(name) !== null
+        ? `Create it in Podman with ${podmanSecretCreateHint(name)}`
+        : `Add it to leger.run with \`leger secrets set ${name ?? "NAME"}\``,
     };
   }
   const portLine = line(PORT_REGEXP);

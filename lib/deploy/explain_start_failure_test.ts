@@ -201,7 +201,13 @@ Deno.test("explainStartFailure() says the fix and always how to read the whole l
         'Error: no secret with name or id "db_password": no such secret',
       ],
       remedy:
-        "Create it with `printf %s VALUE | podman secret create db_password -`, then install again. Read the whole log with `journalctl --user -u api.service`",
+        "Add it to leger.run with `leger secrets set db_password`, then install again. Read the whole log with `journalctl --user -u api.service`",
+    },
+    {
+      name: "a secret whose name leger.run cannot hold",
+      journal: ['Error: no secret with name or id "db.pass": no such secret'],
+      remedy:
+        "Create it in Podman with `podman secret create db.pass -` (type the value, then Ctrl-D) or `podman secret create db.pass FILE`, then install again. Read the whole log with `journalctl --user -u api.service`",
     },
     {
       name: "port",

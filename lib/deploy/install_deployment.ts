@@ -150,7 +150,9 @@ export async function installDeployment(
   const startNow = services.filter((service) => !waiting.includes(service));
   if (start && waiting.length > 0) {
     context.progress(
-      `Not starting ${waiting.join(", ")} until their secrets exist`,
+      `Not starting ${waiting.join(", ")} until the secrets ${
+        waiting.length === 1 ? "it uses exist" : "they use exist"
+      }`,
     );
   }
   const changeId = crypto.randomUUID();

@@ -30,8 +30,10 @@ export interface MissingSecretsSync {
  * Asks the scope's legerd to create the Podman secrets an install needs and
  * Podman lacks (`POST /v1/sync {"secrets": [...]}`), before the install
  * starts anything, then lists Podman's secrets again to see which are
- * still missing. Nothing here fails the install: legerd not running, or
- * failing, leaves the missing secrets missing, and says why.
+ * still missing. legerd is asked only once it answers (`GET /v1/health`):
+ * one that is not running gets no progress line, and the install's report
+ * says how to start it. Nothing here fails the install: legerd not
+ * running, or failing, leaves the missing secrets missing, and says why.
  *
  * Requires `--allow-run=podman` and what the context's legerd needs (its
  * socket).
@@ -55,19 +57,25 @@ export async function syncMissingSecrets(
   if (missing.length === 0) {
     return { legerd: "not_asked", missing: [], ...none };
   }
-  if (context.legerd === undefined) {
+  const { legerd } = context;
+  if (legerd === undefined) {
     return { legerd: "not_running", missing: [...missing], ...none };
   }
-  context.progress(
-    `Asking legerd for the secrets Podman lacks: ${missing.join(", ")}…`,
-  );
   let notInLegerRun: string[];
   try {
-    const result = await context.legerd.sync({ secrets: [...missing] });
+    await legerd.health();
+    context.progress(
+      `Asking legerd for the secrets Podman lacks: ${missing.join(", ")}…`,
+    );
+    const result = await legerd.sync({ secrets: [...missing] });
     notInLegerRun = result.plan.missing.map((m) => m.name).filter((name) =>
       missing.includes(name)
     );
     for (const error of result.errors) {
+      // A secret leger.run lacks is reported with its units once, after.
+      if (error.name !== undefined && notInLegerRun.includes(error.name)) {
+        continue;
+      }
       context.progress(
         `legerd could not write ${error.name ?? "a secret"}: ${error.message}`,
       );

@@ -1,21 +1,15 @@
 import { LegerError } from "../errors/leger_error.ts";
-
-const SECRET_NAME_REGEXP = /^[a-zA-Z0-9:_-]{1,64}$/;
-
-/**
- * Names leger.run keeps for its own routes under `/secrets/`: a secret may
- * not have them.
- */
-export const RESERVED_SECRET_NAMES: readonly string[] = [
-  "selections",
-  "select-provider",
-];
+import {
+  RESERVED_SECRET_NAMES,
+  secretNameProblem,
+} from "./secret_name_problem.ts";
 
 /**
  * Checks that leger.run can hold a secret of this name: 1 to 64 ASCII
  * letters, digits, `:`, `_` or `-` (`^[a-zA-Z0-9:_-]{1,64}$`), and not one of
  * {@linkcode RESERVED_SECRET_NAMES}. leger checks before it asks leger.run
- * or legerd, so that the error names the rule and the fix.
+ * or legerd, so that the error names the rule and the fix
+ * ({@linkcode secretNameProblem} says why without throwing).
  *
  * @param name The name, as the user typed it.
  * @throws {LegerError} `ERR_SECRET_NAME_INVALID` naming the name and what is
@@ -32,12 +26,12 @@ export const RESERVED_SECRET_NAMES: readonly string[] = [
  * ```
  */
 export function checkSecretName(name: string): void {
-  const rule =
-    'Name the secret with 1 to 64 ASCII letters, digits, ":", "_" or "-"';
+  const why = secretNameProblem(name);
+  if (why === null) return;
   if (RESERVED_SECRET_NAMES.includes(name)) {
     throw new LegerError(
       "ERR_SECRET_NAME_INVALID",
-      `Cannot use secret name "${name}": leger.run reserves it for its own routes`,
+      `Cannot use secret name "${name}": ${why}`,
       {
         remedy: `Choose another name; ${
           RESERVED_SECRET_NAMES.map((n) => `"${n}"`).join(" and ")
@@ -45,19 +39,12 @@ export function checkSecretName(name: string): void {
       },
     );
   }
-  if (SECRET_NAME_REGEXP.test(name)) return;
-  const why = name.length === 0
-    ? "it is empty"
-    : name.length > 64
-    ? `it has ${name.length} characters, at most 64 are allowed`
-    : `${JSON.stringify(firstBad(name))} is not allowed`;
   throw new LegerError(
     "ERR_SECRET_NAME_INVALID",
     `Cannot use secret name ${JSON.stringify(name)}: ${why}`,
-    { remedy: rule },
+    {
+      remedy:
+        'Name the secret with 1 to 64 ASCII letters, digits, ":", "_" or "-"',
+    },
   );
-}
-
-function firstBad(name: string): string {
-  return [...name].find((c) => !/[a-zA-Z0-9:_-]/.test(c)) ?? name;
 }

@@ -43,3 +43,5 @@ export * from "./plan_reconcile.ts";
 export * from "./control_api.ts";
 export * from "./legerd_client.ts";
 export * from "./check_secret_name.ts";
+export * from "./secret_name_problem.ts";
+export * from "./podman_secret_create_hint.ts";

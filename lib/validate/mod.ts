@@ -6,7 +6,8 @@
  * rejects, references to units and files that will not be there, service
  * names Podman never generates, duplicate names, file names systemd
  * refuses as unit names, files named like drop-in folders, byte order marks,
- * control characters, `Environment=` lines that split at a space, and the
+ * control characters, `Environment=` lines that split at a space, secrets
+ * whose names leger.run cannot hold, and the
  * variables of ports and names resolved as systemd will resolve them.
  * Everything here is pure; the findings it returns
  * are plain data shared with the conflict checks.
@@ -40,6 +41,7 @@ export * from "./check_unit_names.ts";
 export * from "./check_drop_in_folders.ts";
 export * from "./check_control_characters.ts";
 export * from "./check_environment.ts";
+export * from "./check_secret_names.ts";
 export * from "./check_byte_order_marks.ts";
 export * from "./resolve_variables.ts";
 export * from "./validate_deployment.ts";

@@ -7,6 +7,7 @@ import { checkDuplicates } from "./check_duplicates.ts";
 import { checkEnvironment } from "./check_environment.ts";
 import { checkReferences } from "./check_references.ts";
 import { checkRequiredKeys } from "./check_required_keys.ts";
+import { checkSecretNames } from "./check_secret_names.ts";
 import { checkUnitNames } from "./check_unit_names.ts";
 import { checkUnknownKeys } from "./check_unknown_keys.ts";
 import { checkValues } from "./check_values.ts";
@@ -54,7 +55,9 @@ export interface ValidateDeploymentOptions {
  * - control characters in keys and values ({@linkcode checkControlCharacters})
  *   and `Environment=` lines that split into more assignments than meant
  *   ({@linkcode checkEnvironment}, warnings), reported once per line even
- *   when a drop-in is merged into several units.
+ *   when a drop-in is merged into several units;
+ * - Podman secrets whose names leger.run cannot hold, so that legerd can
+ *   never bring them ({@linkcode checkSecretNames}, warnings).
  *
  * Values that `toQuadletUnit` cannot convert (a malformed `PublishPort=`…)
  * are its errors, reported before this runs. Pure: the caller reads the files
@@ -103,6 +106,8 @@ export function validateDeployment(
         ...checkEnvironment(unit, quadlet.kind),
       ]),
     ),
+    // A drop-in's Secret= merged into several units is one line to fix.
+    ...oncePerLine(checkSecretNames(quadlets)),
     ...checkReferences(quadlets, { deploymentFiles, installedUnits }),
     ...checkDependencyNames(units),
     ...checkDuplicates(quadlets),

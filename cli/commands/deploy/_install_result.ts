@@ -4,6 +4,8 @@ import type { PlanProblem } from "../../../lib/deploy/plan_types.ts";
 import type { PreparedInstall } from "../../../lib/deploy/prepare_install.ts";
 import type { LegerdSyncState } from "../../../lib/deploy/sync_missing_secrets.ts";
 import type { SourceInfo } from "../../../lib/source/types.ts";
+import { podmanSecretCreateHint } from "../../../lib/secrets/podman_secret_create_hint.ts";
+import { secretNameProblem } from "../../../lib/secrets/secret_name_problem.ts";
 import { legerdStartCommand } from "../../legerd.ts";
 import { versionOf } from "../../version_label.ts";
 
@@ -112,8 +114,10 @@ export function installDocument(
 
 /**
  * What an install says, on stderr, about the services it left waiting for
- * secrets: which, why (leger.run does not have a secret, or legerd is not
- * running or failing), and what makes them start; nothing when none waits.
+ * secrets: which, why (leger.run does not have a secret, or cannot hold its
+ * name; legerd is not running or failing), and what makes them start
+ * (never `leger secrets set` for a name leger.run refuses); nothing when
+ * none waits.
  *
  * @param result What the install did.
  * @param options The scope (for the command that starts legerd) and the
@@ -134,27 +138,33 @@ export function waitingReport(
   if (waitingForSecrets.length === 0 || secrets.legerd === "not_asked") {
     return [];
   }
+  // Names leger.run cannot hold: legerd never brings them, and `leger
+  // secrets set` refuses them; only a secret made by hand in Podman will do.
+  const byHand = secrets.missing.filter((n) => secretNameProblem(n) !== null);
+  const fromLegerRun = secrets.missing.filter((n) => !byHand.includes(n));
   const lines = [
     `Not started yet: ${
       waitingForSecrets.join(", ")
     } (secrets missing in Podman: ${secrets.missing.join(", ")})`,
   ];
-  const add = (names: readonly string[]) =>
-    names.length === 0 ? [] : [
-      `  leger.run does not have ${names.join(", ")}: add ${
-        names.length === 1 ? "it" : "each"
-      } in the web UI at ${options.webUrl} or with \`leger secrets set ${
-        names.length === 1 ? names[0] : "NAME"
-      }\`; legerd then creates ${
-        names.length === 1 ? "it" : "them"
-      } and starts the services (leger.run takes up to a minute to show a new secret)`,
-    ];
+  const them = (names: readonly string[]) => names.length === 1 ? "it" : "them";
   switch (secrets.legerd) {
     case "synced": {
-      const other = secrets.missing.filter((n) =>
-        !secrets.notInLegerRun.includes(n)
+      const absent = fromLegerRun.filter((n) =>
+        secrets.notInLegerRun.includes(n)
       );
-      lines.push(...add(secrets.notInLegerRun));
+      const other = fromLegerRun.filter((n) => !absent.includes(n));
+      if (absent.length > 0) {
+        lines.push(
+          `  leger.run does not have ${absent.join(", ")}: add ${
+            absent.length === 1 ? "it" : "each"
+          } in the web UI at ${options.webUrl} or with \`leger secrets set ${
+            absent.length === 1 ? absent[0] : "NAME"
+          }\`; legerd then creates ${
+            them(absent)
+          } and starts the services (leger.run takes up to a minute to show a new secret)`,
+        );
+      }
       if (other.length > 0) {
         lines.push(
           `  legerd could not create ${
@@ -168,18 +178,35 @@ export function waitingReport(
       lines.push(
         `  legerd is not running: start it with \`${
           legerdStartCommand(options.scope)
-        }\`; it creates the secrets from leger.run and starts the services`,
+        }\`; it ${
+          fromLegerRun.length > 0
+            ? "creates the secrets from leger.run and "
+            : ""
+        }starts the services${
+          fromLegerRun.length > 0 ? "" : " once their secrets exist"
+        }`,
       );
       break;
     case "failed":
-      lines.push(
-        `  legerd could not create them: ${
-          secrets.error?.message ?? "it failed"
-        }`,
-        ...(secrets.error === null ? [] : [`  ${secrets.error.remedy}`]),
-        "  legerd tries again at its next poll, then starts the services",
-      );
+      if (fromLegerRun.length > 0) {
+        lines.push(
+          `  legerd could not create ${them(fromLegerRun)}: ${
+            secrets.error?.message ?? "it failed"
+          }`,
+          ...(secrets.error === null ? [] : [`  ${secrets.error.remedy}`]),
+          "  legerd tries again at its next poll, then starts the services",
+        );
+      }
       break;
+  }
+  for (const name of byHand) {
+    lines.push(
+      `  leger.run cannot hold ${name} (${
+        secretNameProblem(name)
+      }): create it in Podman by hand with ${
+        podmanSecretCreateHint(name)
+      }; legerd leaves it alone and starts the services that wait for it`,
+    );
   }
   return lines;
 }

@@ -16,10 +16,11 @@ import { resolveSource } from "../../../lib/deploy/resolve_source.ts";
 import { checkScopeIsMine, resolveScope } from "../../../lib/deploy/scope.ts";
 import { abortOnSignals } from "../../abort_on_signals.ts";
 import { confirm } from "../../confirm.ts";
+import { count } from "../../count.ts";
 import type { CommandDeps } from "../../deps.ts";
 import { deployContextOf } from "../../deploy_context_of.ts";
 import { flag, scopeOption, text, timeoutOption } from "../../options.ts";
-import { renderMissingSecrets, renderPlan } from "../../render_plan.ts";
+import { renderPlan } from "../../render_plan.ts";
 import type { CommandLine } from "../../spec.ts";
 import { printPlan } from "../shared/print_plan.ts";
 import { webUiUrl } from "../../web_ui_url.ts";
@@ -123,21 +124,19 @@ export async function run(
   });
   if (forced.length > 0) {
     context.err(
-      `Warning: --force skips ${forced.length} conflicts with this host:\n` +
+      `Warning: --force skips ${
+        count(forced.length, "conflict")
+      } with this host:\n` +
         forced.map((c) => `  ${c.file}: ${c.message} [${c.code}]\n`).join(""),
     );
   }
   const { plan } = prepared;
+  // The plan says which secrets are missing and how to add them, once.
   context.err(renderPlan(plan, { terminal: context.stdoutIsTerminal }));
-  if (plan.secrets_missing.length > 0) {
-    // Said again right before the question, with the command that fixes it.
-    context.err(
-      `Warning: ${renderMissingSecrets(plan.secrets_missing).join("\n")}\n`,
-    );
-  }
   if (!options.yes) {
-    const question =
-      `Install "${deployment.name}" (${plan.services.length} units) in the ${scope} scope?`;
+    const question = `Install "${deployment.name}" (${
+      count(plan.services.length, "unit")
+    }) in the ${scope} scope?`;
     if (!await confirm(question, { context, yesFlag: "--yes" })) {
       context.err("Nothing was installed.\n");
       return 1;

@@ -6,7 +6,7 @@ import {
   type CommandFixture,
   commandFixture,
 } from "../../../tests/fakes/command_fixture.ts";
-import { syncResult } from "../../../tests/fakes/fake_legerd.ts";
+import { healthyLegerd, syncResult } from "../../../tests/fakes/fake_legerd.ts";
 import { LegerError } from "../../../lib/errors/leger_error.ts";
 import { readDeployments } from "../../../lib/state/deployments_file.ts";
 import { runProgram } from "../../program.ts";
@@ -40,6 +40,7 @@ async function install(fixture: CommandFixture, extra: string[] = []) {
 async function legerdWith(fixture: CommandFixture, inLegerRun: string[]) {
   const startsBefore: number[] = [];
   const legerd = await fixture.startLegerd({
+    health: () => healthyLegerd(),
     sync: (request) => {
       startsBefore.push(
         fixture.host.calls.filter((c) => / start /.test(c)).length,
@@ -64,6 +65,17 @@ async function legerdWith(fixture: CommandFixture, inLegerRun: string[]) {
           })),
         },
         applied: { created: have },
+        // As legerd reports each secret leger.run lacks.
+        errors: asked.filter((name) => !inLegerRun.includes(name)).map((
+          name,
+        ) => ({
+          code: "ERR_SECRET_NOT_FOUND",
+          name,
+          message:
+            `Cannot sync secret "${name}": leger.run has no secret of that name`,
+          fix: `Add it with \`leger secrets set ${name}\``,
+          at: "2026-11-30T12:00:00.000Z",
+        })),
       });
     },
   });
@@ -79,6 +91,7 @@ Deno.test("deploy install has legerd create the missing secrets before it starts
   const result = await install(fixture, ["--json"]);
   strictEqual(result.code, 0, result.stderr);
   deepStrictEqual(legerd.requests.map((r) => [r.path, r.body]), [
+    ["/v1/health", null],
     ["/v1/sync", { secrets: ["api_token", "db_password"] }],
   ]);
   deepStrictEqual(startsBefore, [0], "a service started before legerd synced");
@@ -107,7 +120,7 @@ Deno.test("deploy install has legerd create the missing secrets before it starts
     result.stderr,
     /Asking legerd for the secrets Podman lacks: api_token, db_password…\nlegerd created api_token, db_password from leger\.run\n/,
   );
-  ok(!/until their secrets exist/.test(result.stderr), result.stderr);
+  ok(!/Not starting/.test(result.stderr), result.stderr);
   strictEqual(
     fixture.host.services.get("web.service")?.activeState,
     "active",
@@ -122,7 +135,12 @@ Deno.test("deploy install leaves the units whose secret leger.run lacks stopped,
   const result = await install(fixture);
   strictEqual(result.code, 0, result.stderr);
   strictEqual(result.stdout, "Installed app\n");
-  match(result.stderr, /Not starting db\.service until their secrets exist/);
+  match(
+    result.stderr,
+    /Not starting db\.service until the secrets it uses exist\n/,
+  );
+  // Said once, in the report below, not also as a failed write.
+  ok(!/legerd could not write/.test(result.stderr), result.stderr);
   ok(
     result.stderr.endsWith(
       [
@@ -140,11 +158,15 @@ Deno.test("deploy install leaves the units whose secret leger.run lacks stopped,
   );
   const [recorded] = await readDeployments(fixture.stateDir);
   deepStrictEqual(recorded.waiting_for_secrets, ["db.service"]);
-  // The plan before the question says what will happen.
-  match(
+  // The plan before the question says what will happen, once.
+  strictEqual(
+    result.stderr.split(
+      "An install asks legerd to create them from leger.run before it starts the units that use them",
+    ).length,
+    2,
     result.stderr,
-    /An install asks legerd to create them from leger\.run before it starts the units that use them/,
   );
+  strictEqual(result.stderr.split("Secrets missing on this host").length, 2);
 });
 
 Deno.test("deploy install without legerd keeps the units waiting, records them and says how to start legerd", async () => {
@@ -167,9 +189,11 @@ Deno.test("deploy install without legerd keeps the units waiting, records them a
   );
   const [recorded] = await readDeployments(fixture.stateDir);
   deepStrictEqual(recorded.waiting_for_secrets, ["db.service", "web.service"]);
-  // Without --json (installed again, over itself): the way out.
+  // Without --json (installed again, over itself): the way out, and no word
+  // of asking a legerd that does not answer.
   const text = await install(fixture);
   strictEqual(text.code, 0, text.stderr);
+  ok(!/Asking legerd/.test(text.stderr), text.stderr);
   ok(
     text.stderr.endsWith(
       [
@@ -185,6 +209,7 @@ Deno.test("deploy install without legerd keeps the units waiting, records them a
 Deno.test("deploy install goes on when legerd fails, and says why the units wait", async () => {
   await using fixture = await commandFixture();
   await fixture.startLegerd({
+    health: () => healthyLegerd({ status: "degraded" }),
     sync: () => {
       throw new LegerError(
         "ERR_API_UNREACHABLE",
@@ -237,4 +262,62 @@ Deno.test("deploy install does not ask legerd when Podman has every secret", asy
     [JSON.parse(result.stdout).legerd, JSON.parse(result.stdout).started],
     ["not_asked", ["db.service", "web.service"]],
   );
+});
+
+Deno.test("deploy install asks nothing of a legerd that does not answer its health", async () => {
+  await using fixture = await commandFixture();
+  const legerd = await fixture.startLegerd({
+    health: () => {
+      throw new LegerError(
+        "ERR_LEGERD_NOT_RUNNING",
+        "Cannot read legerd's health: legerd is stopping",
+      );
+    },
+    sync: () => syncResult(),
+  });
+  const result = await install(fixture);
+  strictEqual(result.code, 0, result.stderr);
+  deepStrictEqual(legerd.requests.map((r) => r.path), ["/v1/health"]);
+  ok(!/Asking legerd/.test(result.stderr), result.stderr);
+  match(
+    result.stderr,
+    / {2}legerd is not running: start it with `systemctl --user enable --now legerd\.service`/,
+  );
+});
+
+Deno.test("deploy install never suggests `leger secrets set` for a name leger.run cannot hold", async () => {
+  await using fixture = await commandFixture();
+  await legerdWith(fixture, ["api_token"]);
+  const source = await fixture.writeSource("app", {
+    ...FILES,
+    "db.container": [
+      "[Container]",
+      "Image=localhost/bb:latest",
+      "Secret=db.pass,type=env,target=DB_PASS",
+      "",
+    ].join("\n"),
+  });
+  fixture.clearOutput();
+  const code = await runProgram(
+    ["deploy", "install", "--source", source, "--yes"],
+    fixture.deps,
+  );
+  const { stderr } = fixture.output;
+  strictEqual(code, 0, stderr);
+  ok(!/secrets set db\.pass/.test(stderr), stderr);
+  match(
+    stderr,
+    /db\.container:3: Cannot keep secret "db\.pass" in leger\.run: "\." is not allowed[^\n]*\[ERR_SECRET_NAME_INVALID\]\n {4}fix: Rename the secret [^\n]*`podman secret create db\.pass -`/,
+  );
+  ok(
+    stderr.endsWith(
+      [
+        "Not started yet: db.service (secrets missing in Podman: db.pass)",
+        '  leger.run cannot hold db.pass ("." is not allowed): create it in Podman by hand with `podman secret create db.pass -` (type the value, then Ctrl-D) or `podman secret create db.pass FILE`; legerd leaves it alone and starts the services that wait for it',
+        "",
+      ].join("\n"),
+    ),
+    stderr,
+  );
+  strictEqual(fixture.host.services.get("web.service")?.activeState, "active");
 });

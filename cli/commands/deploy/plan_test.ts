@@ -170,7 +170,7 @@ Deno.test("validate, --dry-run and install agree on a file another deployment pu
         "--force",
       ]);
       strictEqual(forced.code, 0, forced.stderr);
-      match(forced.stderr, /--force skips 1 conflicts/);
+      match(forced.stderr, /--force skips 1 conflict with this host:/);
     },
   );
 
@@ -280,7 +280,10 @@ Deno.test("validate, --dry-run and install agree on a drop-in that reaches other
         "--force",
       ]);
       strictEqual(forced.code, 0, forced.stderr);
-      match(forced.stderr, /--force skips 1 conflicts[\s\S]*ERR_DROPIN_SCOPE/);
+      match(
+        forced.stderr,
+        /--force skips 1 conflict with this host:[\s\S]*ERR_DROPIN_SCOPE/,
+      );
     });
   }
 
@@ -485,7 +488,8 @@ Deno.test("a missing Podman secret is planned, and named before the prompt", asy
       "Secret=api_token",
     ]),
   };
-  const hint = "printf %s VALUE | podman secret create db_password -";
+  const hint =
+    "Add one leger.run does not have with `leger secrets set db_password` (or in the web UI).";
 
   await t.step(
     "validate and --dry-run list it, with the command that creates it",
@@ -522,7 +526,7 @@ Deno.test("a missing Podman secret is planned, and named before the prompt", asy
     },
   );
 
-  await t.step("install warns before it asks, with the same hint", async () => {
+  await t.step("install says it once before it asks", async () => {
     await using fixture = await commandFixture();
     const web = await fixture.writeSource("web", files);
     const asked: string[] = [];
@@ -545,9 +549,10 @@ Deno.test("a missing Podman secret is planned, and named before the prompt", asy
     const before = asked[0];
     match(
       before,
-      /Warning: Secrets missing on this host \(2\): api_token, db_password\n[\s\S]*printf %s VALUE \| podman secret create api_token -\n[\s\S]*Install "web" \(1 units\) in the user scope\? \[y\/N\] $/,
+      /Secrets missing on this host \(2\): api_token, db_password\n[\s\S]*Add one leger\.run does not have with `leger secrets set NAME` \(or in the web UI\)\.\n[\s\S]*Install "web" \(1 unit\) in the user scope\? \[y\/N\] $/,
     );
-    ok(before.includes(hint));
+    strictEqual(before.split("Secrets missing on this host").length, 2);
+    ok(!/printf|VALUE/.test(before), before);
     deepStrictEqual(await fixture.quadletFiles(), []);
   });
 
@@ -566,7 +571,7 @@ Deno.test("a missing Podman secret is planned, and named before the prompt", asy
       strictEqual(result.code, 0, result.stderr);
       match(
         result.stderr,
-        /Not starting web\.service until their secrets exist/,
+        /Not starting web\.service until the secrets it uses exist/,
       );
       strictEqual(
         fixture.host.services.get("web.service")?.activeState,
@@ -586,4 +591,48 @@ Deno.test("a missing Podman secret is planned, and named before the prompt", asy
     const text = await run(fixture, ["validate", web]);
     strictEqual(text.stdout.includes("Secrets missing"), false);
   });
+});
+
+Deno.test("validate, --dry-run and install warn of a secret name leger.run cannot hold, and never suggest `leger secrets set` for it", async () => {
+  await using fixture = await commandFixture();
+  const web = await fixture.writeSource("web", {
+    "web.container": container([
+      "Secret=api_token",
+      "Secret=db.pass,type=env,target=DB_PASS",
+    ]),
+  });
+  const { validate, dryRun, install } = await threeWays(fixture, web);
+  for (const { code, plan } of [validate, dryRun]) {
+    strictEqual(code, 0);
+    deepStrictEqual(
+      plan.warnings.map((w) => [w.code, w.file, w.line]),
+      [["ERR_SECRET_NAME_INVALID", "web.container", 4]],
+    );
+    match(
+      plan.warnings[0].message,
+      /^Cannot keep secret "db\.pass" in leger\.run: "\." is not allowed/,
+    );
+    match(
+      plan.warnings[0].remedy ?? "",
+      /^Rename the secret .* or create it in Podman by hand with `podman secret create db\.pass -` \(type the value, then Ctrl-D\) or `podman secret create db\.pass FILE`: legerd then leaves it alone and reports it unmanaged$/,
+    );
+  }
+  strictEqual(install.code, 0, install.stderr);
+  const texts = [
+    install.stderr,
+    (await run(fixture, ["validate", web])).stdout,
+    (await run(fixture, ["deploy", "install", "--source", web, "--dry-run"]))
+      .stdout,
+  ];
+  for (const text of texts) {
+    match(
+      text,
+      /web\.container:4: Cannot keep secret "db\.pass" in leger\.run/,
+    );
+    match(
+      text,
+      / {2}leger\.run cannot hold db\.pass \("\." is not allowed\): create it in Podman by hand with `podman secret create db\.pass -`/,
+    );
+    ok(!/secrets set db\.pass|printf/.test(text), text);
+  }
 });

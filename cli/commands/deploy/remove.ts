@@ -18,6 +18,7 @@ import { readDeployments } from "../../../lib/state/deployments_file.ts";
 import { legerPaths } from "../../../lib/state/paths.ts";
 import { abortOnSignals } from "../../abort_on_signals.ts";
 import { confirm } from "../../confirm.ts";
+import { count } from "../../count.ts";
 import type { CommandDeps } from "../../deps.ts";
 import { deployContextOf } from "../../deploy_context_of.ts";
 import { flag, scopeOption } from "../../options.ts";
@@ -134,8 +135,9 @@ export async function run(
   const { name } = deployment;
   if (!options.yes) {
     const what = options.removeVolumes ? " and its volumes" : "";
-    const question =
-      `Remove "${name}"${what} (${deployment.units.length} units)?`;
+    const question = `Remove "${name}"${what} (${
+      count(deployment.units.length, "unit")
+    })?`;
     if (!await confirm(question, { context, yesFlag: "--yes" })) {
       context.err("Nothing was removed.\n");
       return 1;

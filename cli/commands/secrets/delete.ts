@@ -84,11 +84,12 @@ export async function run(
     await client.deleteSecret(name);
   } catch (error) {
     if (error instanceof LegerRunApiError && error.apiCode === "not_found") {
+      // No cause: leger.run's own words ("Secret not found: NAME") would
+      // only say it again.
       throw new LegerError(
         "ERR_SECRET_NOT_FOUND",
         `Cannot ${action}: leger.run has no secret of that name`,
         {
-          cause: error,
           remedy:
             `Check the name in the web UI at ${webUrl} (a secret created in the last minute may not show yet)`,
         },

@@ -11,15 +11,16 @@
  */
 import type { PodmanSecret } from "../../../lib/adapters/podman_secrets.ts";
 import type { Scope } from "../../../lib/adapters/scope.ts";
-import type {
-  LegerdHealth,
-  SecretStatus,
-} from "../../../lib/secrets/control_api.ts";
+import { LegerError } from "../../../lib/errors/leger_error.ts";
+import type { SecretStatus } from "../../../lib/secrets/control_api.ts";
+import type { LegerdHealthAnswer } from "../../../lib/secrets/legerd_client.ts";
+import { parseManagedLabels } from "../../../lib/secrets/parse_managed_labels.ts";
 import type { CommandDeps } from "../../deps.ts";
 import { legerdOf, legerdScope } from "../../legerd.ts";
 import { flag, scopeOption } from "../../options.ts";
 import type { CommandLine } from "../../spec.ts";
 import { formatTable } from "../../table.ts";
+import { renderListNotes } from "./shared/render_list_notes.ts";
 
 /** The options of `leger secrets list`. */
 export interface ListOptions {
@@ -47,7 +48,7 @@ export interface SecretsListDocument {
   /** legerd's secrets, sorted by name (`GET /v1/secrets`). */
   secrets: SecretStatus[];
   /** legerd's health (`GET /v1/health`). */
-  legerd: LegerdHealth;
+  legerd: LegerdHealthAnswer;
   /** With `--podman`: Podman's secrets, sorted by name. */
   podman?: ListedPodmanSecret[];
 }
@@ -62,8 +63,12 @@ export function parse(line: CommandLine): ListOptions {
 }
 
 /**
- * Lists the secrets: a table NAME STATE VERSION USED BY SYNCED (aligned with
- * a header on a terminal, tab-separated without one), or one JSON document.
+ * Lists the secrets: a table NAME STATE VERSION USED BY SYNCED under its
+ * header (aligned on a terminal, tab-separated without one), and with
+ * `--podman` Podman's secrets as a second table NAME LEGER VERSION (`managed`
+ * or `not managed`); or one JSON document. Notes on stderr follow the
+ * states: where to add a missing secret and what then starts, why one is
+ * pending, what unmanaged means, a degraded legerd.
  *
  * @param options `--podman`, `--scope`, `--json`.
  * @param deps The context, the runner (for `--podman`) and legerd.
@@ -106,23 +111,87 @@ export async function run(
     context.err(
       "No secrets: no installed unit uses a Podman secret, and legerd manages none.\n",
     );
-  } else {
-    context.out(formatTable(secrets.map(row), {
-      header: ["NAME", "STATE", "VERSION", "USED BY", "SYNCED"],
-      terminal,
-    }));
+  } else if (secrets.length > 0) {
+    context.out(
+      table(
+        ["NAME", "STATE", "VERSION", "USED BY", "SYNCED"],
+        secrets.map(row),
+        terminal,
+      ),
+    );
   }
   if (podman !== null) {
     context.out(
-      (terminal ? `\nPodman's secrets (${podman.length}):\n` : "\n") +
-        formatTable(
-          podman.map((s) => [s.name, labelsText(s.labels)]),
-          { header: ["NAME", "LABELS"], terminal },
-        ),
+      `${secrets.length === 0 ? "" : "\n"}${
+        terminal ? `Podman's secrets (${podman.length}):\n` : ""
+      }` +
+        table(["NAME", "LEGER", "VERSION"], podman.map(podmanRow), terminal),
     );
   }
-  context.err(notes(secrets, health));
+  const explain = secrets.some((s) =>
+    s.state === "missing" || s.state === "pending"
+  );
+  context.err(renderListNotes(secrets, health, {
+    webUrl: explain ? await webUrl(deps) : "",
+    waiting: explain
+      ? await waitingServices(secrets, deps, options.scope)
+      : new Map(),
+  }));
   return 0;
+}
+
+/** The web UI's URL; loaded only when a secret is missing (it reads leger's config, YAML). */
+async function webUrl(deps: CommandDeps): Promise<string> {
+  const { webUiUrl } = await import("../../web_ui_url.ts");
+  return await webUiUrl(deps.context);
+}
+
+/**
+ * A table under its header, on a terminal as without one: the header says
+ * which column is which (a script that wants none reads `--json`).
+ */
+function table(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  terminal: boolean,
+): string {
+  return terminal
+    ? formatTable(rows, { header, terminal })
+    : formatTable([header, ...rows], { header, terminal });
+}
+
+/**
+ * The services an install left waiting for each missing or pending secret
+ * (deployments.yaml of the scope); none when the file cannot be read: this
+ * only words a note, and `leger deploy list` reports the file.
+ */
+async function waitingServices(
+  secrets: readonly SecretStatus[],
+  deps: CommandDeps,
+  scope: Scope | undefined,
+): Promise<Map<string, string[]>> {
+  const { context } = deps;
+  // Loaded only here: a list with nothing missing pays for no YAML.
+  const [{ legerPaths }, { readDeployments }, { servicesWaitingFor }] =
+    await Promise.all([
+      import("../../../lib/state/paths.ts"),
+      import("../../../lib/state/deployments_file.ts"),
+      import("./shared/services_waiting_for.ts"),
+    ]);
+  const { stateDir } = legerPaths(legerdScope(scope, context.uid), context);
+  let deployments;
+  try {
+    deployments = await readDeployments(stateDir);
+  } catch (error) {
+    if (!(error instanceof LegerError)) throw error;
+    return new Map();
+  }
+  const waiting = new Map<string, string[]>();
+  for (const secret of secrets) {
+    const services = servicesWaitingFor(secret.used_by, deployments);
+    if (services.length > 0) waiting.set(secret.name, services);
+  }
+  return waiting;
 }
 
 /** Podman's secrets, its adapter loaded only for `--podman`. */
@@ -156,6 +225,18 @@ function row(secret: SecretStatus): string[] {
   ];
 }
 
+/** A Podman secret as a row: whether it is leger's, and leger.run's version in it. */
+function podmanRow(secret: PodmanSecret): string[] {
+  const managed = parseManagedLabels(secret.labels);
+  return [
+    secret.name,
+    managed === null ? "not managed" : "managed",
+    managed === null || managed.version === null
+      ? "-"
+      : String(managed.version),
+  ];
+}
+
 function listedPodman(secret: PodmanSecret): ListedPodmanSecret {
   return {
     name: secret.name,
@@ -163,40 +244,4 @@ function listedPodman(secret: PodmanSecret): ListedPodmanSecret {
     labels: { ...secret.labels },
     updated_at: secret.updated_at,
   };
-}
-
-function labelsText(labels: Readonly<Record<string, string>> | null): string {
-  const pairs = Object.entries(labels ?? {}).sort(([a], [b]) =>
-    a < b ? -1 : a > b ? 1 : 0
-  );
-  return pairs.map(([key, value]) => `${key}=${value}`).join(",") || "-";
-}
-
-/** What a person should know beside the table: on stderr, never in the result. */
-function notes(secrets: readonly SecretStatus[], health: LegerdHealth): string {
-  const lines: string[] = [];
-  const missing = secrets.filter((s) => s.state === "missing");
-  if (missing.length > 0) {
-    lines.push(
-      `${missing.length} missing in leger.run: add ${
-        missing.length === 1 ? "it" : "each"
-      } with \`leger secrets set ${
-        missing.length === 1 ? missing[0].name : "NAME"
-      }\` (or in the web UI); legerd then creates it and starts what waits for it.`,
-    );
-  }
-  if (secrets.some((s) => s.state === "unmanaged")) {
-    lines.push(
-      "unmanaged: a Podman secret leger did not create holds the name; legerd leaves it alone (remove it with `podman secret rm NAME` to let legerd manage it).",
-    );
-  }
-  if (health.status === "degraded") {
-    const error = health.leger_run.last_error ?? health.podman.last_error;
-    lines.push(
-      `Warning: legerd is degraded${
-        error === null ? "" : `: ${error.message}`
-      }; Podman keeps the last good values (\`leger auth status\` says more).`,
-    );
-  }
-  return lines.map((line) => `${line}\n`).join("");
 }

@@ -9,7 +9,11 @@ import {
 } from "../../../tests/fakes/command_fixture.ts";
 import { healthyLegerd, syncResult } from "../../../tests/fakes/fake_legerd.ts";
 import { LegerError } from "../../../lib/errors/leger_error.ts";
-import type { SecretStatus } from "../../../lib/secrets/control_api.ts";
+import type {
+  LegerdHealth,
+  SecretStatus,
+} from "../../../lib/secrets/control_api.ts";
+import { writeDeployments } from "../../../lib/state/deployments_file.ts";
 import type { SecretInput } from "../../read_secret_value.ts";
 import { runProgram } from "../../program.ts";
 import { parse as parseRotate } from "./rotate.ts";
@@ -86,19 +90,25 @@ Deno.test("secrets list prints legerd's secrets as a table, and --json as one do
     secrets: () => SECRETS,
     health: () => healthyLegerd(),
   });
-  await t.step("without a terminal: tab-separated, no header", async () => {
-    const result = await run(fixture, ["secrets", "list"]);
-    strictEqual(result.code, 0, result.stderr);
-    strictEqual(
-      result.stdout,
-      "api_token\tsynced\t3\tweb.container,worker.container\t2026-11-30T11:58:00.000Z\n" +
-        "db_password\tmissing\t-\tdb.container\t-\n",
-    );
-    match(
-      result.stderr,
-      /^1 missing in leger\.run: add it with `leger secrets set db_password` \(or in the web UI\)/,
-    );
-  });
+  await t.step(
+    "without a terminal: tab-separated, under a header",
+    async () => {
+      const result = await run(fixture, ["secrets", "list"]);
+      strictEqual(result.code, 0, result.stderr);
+      strictEqual(
+        result.stdout,
+        "NAME\tSTATE\tVERSION\tUSED BY\tSYNCED\n" +
+          "api_token\tsynced\t3\tweb.container,worker.container\t2026-11-30T11:58:00.000Z\n" +
+          "db_password\tmissing\t-\tdb.container\t-\n",
+      );
+      // Nothing waits for db_password (no deployments.yaml): nothing is said
+      // of starting anything.
+      strictEqual(
+        result.stderr,
+        "1 secret missing in leger.run: db_password. Add it in the web UI at https://app.leger.run or with `leger secrets set db_password`: legerd then creates it in Podman.\n",
+      );
+    },
+  );
   await t.step("on a terminal: aligned, with a header", async () => {
     onTerminal(fixture, null);
     const result = await run(fixture, ["secrets", "list"]);
@@ -160,12 +170,30 @@ Deno.test("secrets list --podman adds Podman's own secrets with their labels", a
     ],
   );
   const text = await run(fixture, ["secrets", "list", "--podman"]);
+  strictEqual(text.code, 0);
   ok(
     text.stdout.endsWith(
-      "\napi_token\tio.leger.managed=true,io.leger.version=3\nmine\t-\n",
+      "\n\nNAME\tLEGER\tVERSION\napi_token\tmanaged\t3\nmine\tnot managed\t-\n",
     ),
     text.stdout,
   );
+  onTerminal(fixture, null);
+  const terminal = await run(fixture, ["secrets", "list", "--podman"]);
+  ok(
+    terminal.stdout.endsWith(
+      [
+        "",
+        "Podman's secrets (2):",
+        "NAME       LEGER        VERSION",
+        "api_token  managed      3",
+        "mine       not managed  -",
+        "",
+      ].join("\n"),
+    ),
+    terminal.stdout,
+  );
+  // mine is no secret a unit uses: nothing is unmanaged.
+  ok(!/unmanaged/.test(terminal.stderr), terminal.stderr);
 });
 
 Deno.test("secrets list warns when legerd is degraded, and notes unmanaged secrets", async () => {
@@ -199,6 +227,147 @@ Deno.test("secrets list warns when legerd is degraded, and notes unmanaged secre
   match(
     result.stderr,
     /^Warning: legerd is degraded: Cannot fetch the leger\.run secrets: connection refused; Podman keeps the last good values/m,
+  );
+});
+
+Deno.test("secrets list explains a pending secret by legerd's health, and exits 0", async (t) => {
+  const pending: SecretStatus[] = [{
+    name: "api_token",
+    state: "pending",
+    version: null,
+    used_by: ["web.container"],
+    synced_at: null,
+  }];
+  const legerRun = healthyLegerd().leger_run;
+  const cases: {
+    name: string;
+    health: Partial<LegerdHealth>;
+    stderr: string;
+  }[] = [
+    {
+      name: "after logout: no login",
+      health: {
+        status: "degraded",
+        leger_run: {
+          ...legerRun,
+          auth: "missing",
+          last_error: {
+            code: "ERR_LEGER_NOT_AUTHENTICATED",
+            message: "Cannot fetch the leger.run secrets: not logged in",
+            at: "2026-11-30T11:59:00.000Z",
+          },
+        },
+      },
+      stderr:
+        "1 secret pending: api_token. legerd cannot ask leger.run for it: there is no leger.run login. Run `leger auth login`.\n" +
+        "Warning: legerd is degraded; Podman keeps the last good values (`leger auth status` says more).\n",
+    },
+    {
+      name: "an expired login",
+      health: { leger_run: { ...legerRun, auth: "expired" } },
+      stderr:
+        "1 secret pending: api_token. legerd cannot ask leger.run for it: its login expired and logging in again failed. Run `leger auth login`.\n",
+    },
+    {
+      name: "leger.run unreachable",
+      health: {
+        leger_run: {
+          ...legerRun,
+          reachable: false,
+          last_error: {
+            code: "ERR_API_UNREACHABLE",
+            message: "Cannot fetch the leger.run secrets: connection refused",
+            at: "2026-11-30T11:59:00.000Z",
+          },
+        },
+      },
+      stderr:
+        "1 secret pending: api_token. legerd could not reach leger.run: Cannot fetch the leger.run secrets: connection refused. It asks again at its next poll (2026-11-30T12:03:00.000Z).\n",
+    },
+    {
+      name: "no sync since the unit was installed",
+      health: {},
+      stderr:
+        "1 secret pending: api_token. legerd syncs it at its next poll (2026-11-30T12:03:00.000Z), or run `leger secrets sync` now.\n",
+    },
+  ];
+  for (const c of cases) {
+    await t.step(c.name, async () => {
+      await using fixture = await commandFixture();
+      await fixture.startLegerd({
+        secrets: () => pending,
+        health: () => healthyLegerd(c.health),
+      });
+      const result = await run(fixture, ["secrets", "list"]);
+      strictEqual(result.code, 0);
+      strictEqual(result.stderr, c.stderr);
+      ok(!/missing in leger\.run/.test(result.stderr));
+    });
+  }
+});
+
+Deno.test("secrets list says legerd starts what waits for a missing secret, and only that", async () => {
+  await using fixture = await commandFixture();
+  await writeDeployments(fixture.stateDir, [{
+    name: "app",
+    scope: "user",
+    source: { type: "local", location: "/srv/app" },
+    installed_at: "2026-11-30T11:00:00.000Z",
+    files: [],
+    units: ["db.container", "web.container", "worker@.container"],
+    services: ["db.service", "web.service", "worker@a.service"],
+    volumes: [],
+    waiting_for_secrets: ["db.service", "worker@a.service"],
+  }]);
+  const missing = (name: string, unit: string): SecretStatus => ({
+    name,
+    state: "missing",
+    version: null,
+    used_by: [unit],
+    synced_at: null,
+  });
+  const legerd = await fixture.startLegerd({
+    secrets: () => [missing("db_password", "db.container")],
+    health: () => healthyLegerd(),
+  });
+  const one = await run(fixture, ["secrets", "list"]);
+  strictEqual(
+    one.stderr,
+    "1 secret missing in leger.run: db_password. Add it in the web UI at https://app.leger.run or with `leger secrets set db_password`: legerd then creates it in Podman and starts db.service, which waits for it.\n",
+  );
+  legerd.engine = {
+    secrets: () => [
+      missing("db_password", "db.container"),
+      missing("smtp", "web.container"),
+      missing("queue", "worker@.container"),
+    ],
+    health: () => healthyLegerd(),
+  };
+  const three = await run(fixture, ["secrets", "list"]);
+  strictEqual(three.code, 0);
+  strictEqual(
+    three.stderr,
+    "3 secrets missing in leger.run: db_password, smtp, queue. Add each in the web UI at https://app.leger.run or with `leger secrets set NAME`: legerd then creates them in Podman and starts db.service, worker@a.service, which wait for them.\n",
+  );
+});
+
+Deno.test("secrets list never suggests `leger secrets set` for a name leger.run cannot hold", async () => {
+  await using fixture = await commandFixture();
+  await fixture.startLegerd({
+    secrets: () => [{
+      name: "db.pass",
+      state: "missing",
+      version: null,
+      used_by: ["db.container"],
+      synced_at: null,
+    }],
+    health: () => healthyLegerd(),
+  });
+  const result = await run(fixture, ["secrets", "list"]);
+  strictEqual(result.code, 0);
+  strictEqual(
+    result.stderr,
+    'leger.run cannot hold db.pass ("." is not allowed): create it in Podman by hand with `podman secret create db.pass -` (type the value, then Ctrl-D) or `podman secret create db.pass FILE`. legerd leaves it alone.\n',
   );
 });
 
@@ -387,6 +556,45 @@ Deno.test("secrets sync exits 1 and reports each step legerd could not do", asyn
   const json = await run(fixture, ["secrets", "sync", "--json"]);
   strictEqual(json.code, 1);
   strictEqual(JSON.parse(json.stdout).errors[0].name, "b");
+});
+
+Deno.test("secrets sync reports a secret leger.run lacks once, on stdout, not again as an error", async () => {
+  await using fixture = await commandFixture();
+  await fixture.startLegerd({
+    sync: () =>
+      syncResult({
+        plan: {
+          missing: [
+            { name: "db_password", units: ["db.container"], in_podman: false },
+            { name: "db.pass", units: ["db.container"], in_podman: false },
+          ],
+        },
+        errors: ["db_password", "db.pass"].map((name) => ({
+          name,
+          code: "ERR_SECRET_NOT_FOUND",
+          message:
+            `Cannot sync secret "${name}" (used by db.container): leger.run has no secret of that name`,
+          fix: `Add it with \`leger secrets set ${name}\``,
+          at: "2026-11-30T12:00:00.000Z",
+        })),
+      }),
+  });
+  const out = await run(fixture, ["secrets", "sync"]);
+  strictEqual(out.code, 1);
+  strictEqual(
+    out.stdout,
+    [
+      "Missing in leger.run (2): db_password, db.pass",
+      "  db.container needs db_password, db.pass",
+      "  Add db_password in the web UI at https://app.leger.run, or with `leger secrets set db_password`",
+      '  leger.run cannot hold db.pass ("." is not allowed): create it in Podman by hand with `podman secret create db.pass -` (type the value, then Ctrl-D) or `podman secret create db.pass FILE`; legerd then leaves it alone',
+      "",
+    ].join("\n"),
+  );
+  strictEqual(
+    out.stderr,
+    "Asking legerd to sync the secrets with leger.run…\n",
+  );
 });
 
 Deno.test("secrets sync passes legerd's own refusal on, with its code and fix", async () => {
@@ -900,10 +1108,10 @@ Deno.test("secrets delete removes the secret from leger.run, after a confirmatio
   await t.step("a secret leger.run does not have", async () => {
     const out = await run(fixture, ["secrets", "delete", "api_token", "--yes"]);
     strictEqual(out.code, 1);
+    // No "cause:" line: leger.run's "Secret not found" says it again.
     match(
       out.stderr,
-      /^Error: Cannot delete secret "api_token": leger\.run has no secret of that name\n/,
+      /^Error: Cannot delete secret "api_token": leger\.run has no secret of that name\nCheck the name in the web UI at \S+ \(a secret created in the last minute may not show yet\)\n\[ERR_SECRET_NOT_FOUND\]\n$/,
     );
-    match(out.stderr, /\[ERR_SECRET_NOT_FOUND\]\n$/);
   });
 });

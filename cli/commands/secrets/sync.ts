@@ -42,12 +42,15 @@ export function parse(line: CommandLine): SyncOptions {
  * Asks legerd to sync, prints what it did (or would do): on stdout the
  * secrets created, replaced, removed, the services restarted and started,
  * the secrets leger.run lacks unit by unit with where to add them, and
- * those leger leaves alone; legerd's errors on stderr. `--json` prints
- * legerd's answer (`SyncResult`).
+ * those leger leaves alone; legerd's other errors on stderr (a secret
+ * leger.run lacks is said once, in the report). `--json` prints legerd's
+ * answer (`SyncResult`).
  *
  * @param options The service, `--force`, `--dry-run`, `--scope`, `--json`.
  * @param deps The context and legerd.
- * @returns 0, or 1 when a step failed (the others were still done).
+ * @returns 0, or 1 when a step failed (the others were still done) or a
+ * secret leger.run lacks keeps a unit from starting (legerd counts it as
+ * an error).
  * @throws {LegerError} `ERR_LEGERD_NOT_RUNNING` (with the command that
  * starts legerd), legerd's own errors (an unknown service), and the other
  * errors of `LegerdClient`.
@@ -83,7 +86,14 @@ export async function run(
     context.out(
       renderSyncResult(result, { webUrl: await webUiUrl(context) }),
     );
+    // A secret leger.run lacks is in the report above, with where to add
+    // it: its error would only say it again.
+    const reported = new Set(result.plan.missing.map((m) => m.name));
     for (const error of result.errors) {
+      if (
+        error.code === "ERR_SECRET_NOT_FOUND" && error.name !== undefined &&
+        reported.has(error.name)
+      ) continue;
       context.err(
         `Error: ${
           error.name === undefined ? "" : `${error.name}: `

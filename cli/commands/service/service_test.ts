@@ -114,6 +114,9 @@ Deno.test("service start names a missing secret as the cause, with the fix", asy
   );
   fixture.clearOutput();
   strictEqual(await runProgram(["service", "start", "api"], fixture.deps), 1);
-  match(fixture.output.stderr, /podman secret create/);
+  match(
+    fixture.output.stderr,
+    /Add it to leger\.run with `leger secrets set api_token`/,
+  );
   match(fixture.output.stderr, /\[ERR_SECRET_MISSING\]/);
 });

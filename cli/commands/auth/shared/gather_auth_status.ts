@@ -11,7 +11,7 @@ import { legerdSocketPath } from "../../../../lib/auth/legerd_socket_path.ts";
 import { loadAuthState } from "../../../../lib/auth/load_auth_state.ts";
 import type { AuthState } from "../../../../lib/auth/parse_auth_state.ts";
 import { LegerError } from "../../../../lib/errors/leger_error.ts";
-import type { LegerdHealth } from "../../../../lib/secrets/control_api.ts";
+import type { LegerdHealthAnswer } from "../../../../lib/secrets/legerd_client.ts";
 import { tailscaleIdentity } from "../../../../lib/tailscale/tailscale_identity.ts";
 import { type AuthDeps, pathEnvOf } from "./auth_deps.ts";
 
@@ -76,7 +76,7 @@ export interface AuthStatusReport {
     /** Its control socket. */
     socket: string;
     /** What `GET /v1/health` answered; `null` when it did not. */
-    health: LegerdHealth | null;
+    health: LegerdHealthAnswer | null;
     /**
      * Why there is no health: `ERR_LEGERD_NOT_RUNNING` (with the command
      * that starts legerd), `ERR_LEGERD_ACCESS_DENIED`, …; `null` when none.

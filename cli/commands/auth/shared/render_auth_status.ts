@@ -1,8 +1,7 @@
 import type { AuthStatusReport, ErrorJson } from "./gather_auth_status.ts";
-import type {
-  LegerdError,
-  LegerdHealth,
-} from "../../../../lib/secrets/control_api.ts";
+import type { LegerdError } from "../../../../lib/secrets/control_api.ts";
+import type { LegerdHealthAnswer } from "../../../../lib/secrets/legerd_client.ts";
+import { count } from "../../../count.ts";
 import { formatTable } from "../../../table.ts";
 
 /** Options for {@linkcode renderAuthStatus}. */
@@ -15,7 +14,9 @@ export interface RenderAuthStatusOptions {
  * Renders `leger auth status` for a person, one section each for Tailscale,
  * leger.run, legerd and the leger.run space. A login that leger.run calls
  * expired while `auth.json`'s date is still ahead shows what leger.run said
- * beside that date.
+ * beside that date. legerd's section says what its health says (leger.run,
+ * Podman, a legerd.yaml it could not reload); the releases are listed when
+ * leger.run answers, and otherwise the section says why they are not.
  *
  * @example Usage
  * ```ts ignore
@@ -130,6 +131,12 @@ export function renderAuthStatus(
       lines.push("  No releases yet: create one in the web UI");
     } else if (space.error !== null) {
       lines.push(...problem(bad, space.error));
+    } else if (leger.state === "offline") {
+      lines.push("  Releases: not shown, leger.run could not be reached");
+    } else if (leger.state === "unverified") {
+      lines.push(
+        "  Releases: not shown, leger.run could not confirm the login",
+      );
     } else {
       lines.push("  Releases: shown once logged in");
     }
@@ -155,7 +162,7 @@ function short(error: ErrorJson | null): string {
 
 /** legerd's health in a few lines: how it is, its last sync and next poll, leger.run, Podman. */
 function renderHealth(
-  health: LegerdHealth,
+  health: LegerdHealthAnswer,
   marks: { ok: string; bad: string; socket: string },
 ): string[] {
   const { ok, bad, socket } = marks;
@@ -193,10 +200,22 @@ function renderHealth(
     podman.reachable === false
       ? `  Podman: ${bad}failing`
       : `  Podman: ${
-        podman.secrets === null ? "not read yet" : `${podman.secrets} secrets`
+        podman.secrets === null
+          ? "not read yet"
+          : count(podman.secrets, "secret")
       }`,
     ...lastError("Podman", podman.last_error, bad),
   );
+  // Absent from a legerd older than this leger.
+  const config = health.config;
+  if (config !== undefined && config.error !== null) {
+    lines.push(
+      `  ${bad}legerd.yaml (${config.file}) could not be reloaded, so legerd keeps the settings it had: ${config.error.message} [${config.error.code}]`,
+      ...(config.error.fix === undefined
+        ? []
+        : [`    fix: ${config.error.fix}`]),
+    );
+  }
   return lines;
 }
 

@@ -1,6 +1,7 @@
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
 import { healthyLegerd } from "../../../../tests/fakes/fake_legerd.ts";
 import type { LegerdHealth } from "../../../../lib/secrets/control_api.ts";
+import type { LegerdHealthAnswer } from "../../../../lib/secrets/legerd_client.ts";
 import { renderAuthStatus } from "./render_auth_status.ts";
 import type { AuthStatusReport } from "./gather_auth_status.ts";
 
@@ -293,5 +294,98 @@ Deno.test("renderAuthStatus() shows legerd's health: how it is, its syncs, leger
         '  last Podman error (2026-11-30T11:59:00.000Z): Cannot run "podman": it is not installed [ERR_COMMAND_NOT_FOUND]',
       ],
     );
+  });
+});
+
+Deno.test("renderAuthStatus() says why the releases are not shown", async (t) => {
+  const cases: {
+    state: AuthStatusReport["leger"]["state"];
+    line: string;
+  }[] = [
+    {
+      state: "offline",
+      line: "  Releases: not shown, leger.run could not be reached",
+    },
+    {
+      state: "unverified",
+      line: "  Releases: not shown, leger.run could not confirm the login",
+    },
+    { state: "missing", line: "  Releases: shown once logged in" },
+    { state: "expired", line: "  Releases: shown once logged in" },
+  ];
+  for (const c of cases) {
+    await t.step(c.state, () => {
+      const text = renderAuthStatus({
+        ...REPORT,
+        leger: {
+          ...REPORT.leger,
+          state: c.state,
+          error: c.state === "offline"
+            ? {
+              code: "ERR_API_UNREACHABLE",
+              message: "Cannot check the login: connection refused",
+              remedy: "Check the network",
+            }
+            : null,
+        },
+        space: { ...REPORT.space, releases: null },
+      }, { terminal: false });
+      strictEqual(text.endsWith(`${c.line}\n`), true, text);
+    });
+  }
+});
+
+Deno.test("renderAuthStatus() shows what legerd's health says: one secret, a legerd.yaml it could not reload", async (t) => {
+  const section = (health: LegerdHealthAnswer) => {
+    const text = renderAuthStatus({
+      ...REPORT,
+      legerd: {
+        running: true,
+        scope: "user",
+        socket: SOCKET,
+        health,
+        error: null,
+      },
+    }, { terminal: true });
+    return text.slice(
+      text.indexOf("  Podman:"),
+      text.indexOf("leger.run space\n"),
+    );
+  };
+  await t.step("one secret", () => {
+    strictEqual(
+      section(
+        healthyLegerd({
+          podman: { reachable: true, secrets: 1, last_error: null },
+        }),
+      ),
+      "  Podman: 1 secret\n",
+    );
+  });
+  await t.step("legerd.yaml not reloaded", () => {
+    strictEqual(
+      section(healthyLegerd({
+        config: {
+          file: "/home/a/.config/leger/legerd.yaml",
+          error: {
+            code: "ERR_CONFIG_INVALID",
+            message: 'poll_interval "5 minutes" is not a duration',
+            fix:
+              "Write it as 30s, 5m or 1h, then `systemctl --user reload legerd.service`",
+            at: "2026-11-30T12:00:00.000Z",
+          },
+        },
+      })),
+      [
+        "  Podman: 2 secrets",
+        '  ✗ legerd.yaml (/home/a/.config/leger/legerd.yaml) could not be reloaded, so legerd keeps the settings it had: poll_interval "5 minutes" is not a duration [ERR_CONFIG_INVALID]',
+        "    fix: Write it as 30s, 5m or 1h, then `systemctl --user reload legerd.service`",
+        "",
+      ].join("\n"),
+    );
+  });
+  await t.step("an older legerd, which does not say", () => {
+    const { config: _, ...older } = healthyLegerd();
+    strictEqual(section(older), "  Podman: 2 secrets\n");
   });
 });

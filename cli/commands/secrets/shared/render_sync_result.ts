@@ -1,4 +1,6 @@
 import type { SyncResult } from "../../../../lib/secrets/control_api.ts";
+import { podmanSecretCreateHint } from "../../../../lib/secrets/podman_secret_create_hint.ts";
+import { secretNameProblem } from "../../../../lib/secrets/secret_name_problem.ts";
 
 /** Options for {@linkcode renderSyncResult}. */
 export interface RenderSyncResultOptions {
@@ -10,7 +12,8 @@ export interface RenderSyncResultOptions {
  * Renders what a sync did (or, for a dry run, would do) for a person: the
  * secrets created, replaced and removed, the services restarted and
  * started, then the secrets leger.run lacks, unit by unit, with where to
- * add them, and the secrets leger leaves alone. legerd's errors are not
+ * add them (`leger secrets set`, or by hand in Podman for a name leger.run
+ * cannot hold), and the secrets leger leaves alone. legerd's errors are not
  * here: they go to stderr with their codes.
  *
  * @param result legerd's answer to `POST /v1/sync`.
@@ -71,18 +74,30 @@ export function renderSyncResult(
       }
     }
     const kept = plan.missing.filter((s) => s.in_podman).map((s) => s.name);
+    // leger.run cannot hold some names at all (`db.pass`): `leger secrets
+    // set` refuses them, so only a secret made by hand in Podman will do.
+    const all = names(plan.missing);
+    const byHand = all.filter((name) => secretNameProblem(name) !== null);
+    const add = all.filter((name) => !byHand.includes(name));
     lines.push(
-      `Missing in leger.run (${plan.missing.length}): ${
-        names(plan.missing).join(", ")
-      }`,
+      `Missing in leger.run (${plan.missing.length}): ${all.join(", ")}`,
       ...[...byUnit].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map((
         [unit, secrets],
       ) => `  ${unit} needs ${secrets.join(", ")}`),
-      `  Add ${
-        plan.missing.length === 1 ? "it" : "each"
-      } in the web UI at ${options.webUrl}, or with \`leger secrets set ${
-        plan.missing.length === 1 ? plan.missing[0].name : "NAME"
-      }\``,
+      ...(add.length === 0 ? [] : [
+        `  Add ${
+          byHand.length > 0 ? add.join(", ") : add.length === 1 ? "it" : "each"
+        } in the web UI at ${options.webUrl}, or with \`leger secrets set ${
+          add.length === 1 ? add[0] : "NAME"
+        }\``,
+      ]),
+      ...byHand.map((name) =>
+        `  leger.run cannot hold ${name} (${
+          secretNameProblem(name)
+        }): create it in Podman by hand with ${
+          podmanSecretCreateHint(name)
+        }; legerd then leaves it alone`
+      ),
       ...(kept.length === 0 ? [] : [
         `  Podman keeps the last value of ${
           kept.join(", ")
