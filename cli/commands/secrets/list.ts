@@ -63,8 +63,9 @@ export function parse(line: CommandLine): ListOptions {
 }
 
 /**
- * Lists the secrets: a table NAME STATE VERSION USED BY SYNCED under its
- * header (aligned on a terminal, tab-separated without one), and with
+ * Lists the secrets: a table NAME STATE VERSION USED BY SYNCED (aligned
+ * under its header on a terminal; tab-separated rows without one, as every
+ * leger table), and with
  * `--podman` Podman's secrets as a second table NAME LEGER VERSION (`managed`
  * or `not managed`); or one JSON document. Notes on stderr follow the
  * states: where to add a missing secret and what then starts, why one is
@@ -146,18 +147,13 @@ async function webUrl(deps: CommandDeps): Promise<string> {
   return await webUiUrl(deps.context);
 }
 
-/**
- * A table under its header, on a terminal as without one: the header says
- * which column is which (a script that wants none reads `--json`).
- */
+/** A table: under its header on a terminal, bare rows without one (STYLE §6). */
 function table(
   header: readonly string[],
   rows: readonly (readonly string[])[],
   terminal: boolean,
 ): string {
-  return terminal
-    ? formatTable(rows, { header, terminal })
-    : formatTable([header, ...rows], { header, terminal });
+  return formatTable(rows, { header, terminal });
 }
 
 /**

@@ -91,14 +91,13 @@ Deno.test("secrets list prints legerd's secrets as a table, and --json as one do
     health: () => healthyLegerd(),
   });
   await t.step(
-    "without a terminal: tab-separated, under a header",
+    "without a terminal: tab-separated rows, no header",
     async () => {
       const result = await run(fixture, ["secrets", "list"]);
       strictEqual(result.code, 0, result.stderr);
       strictEqual(
         result.stdout,
-        "NAME\tSTATE\tVERSION\tUSED BY\tSYNCED\n" +
-          "api_token\tsynced\t3\tweb.container,worker.container\t2026-11-30T11:58:00.000Z\n" +
+        "api_token\tsynced\t3\tweb.container,worker.container\t2026-11-30T11:58:00.000Z\n" +
           "db_password\tmissing\t-\tdb.container\t-\n",
       );
       // Nothing waits for db_password (no deployments.yaml): nothing is said
@@ -173,7 +172,7 @@ Deno.test("secrets list --podman adds Podman's own secrets with their labels", a
   strictEqual(text.code, 0);
   ok(
     text.stdout.endsWith(
-      "\n\nNAME\tLEGER\tVERSION\napi_token\tmanaged\t3\nmine\tnot managed\t-\n",
+      "\n\napi_token\tmanaged\t3\nmine\tnot managed\t-\n",
     ),
     text.stdout,
   );
