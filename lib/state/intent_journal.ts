@@ -17,6 +17,25 @@ export interface JournalPrevious {
 }
 
 /**
+ * What an update changes beyond what {@linkcode IntentJournal} lists: only
+ * the units that changed are touched, so an undo puts back exactly those.
+ */
+export interface JournalUpdate {
+  /** The files it writes (added and changed), relative to the quadlet folder. */
+  written: string[];
+  /** The files it removes (the new version no longer has them). */
+  removed: string[];
+  /** The services it restarts (of changed units). */
+  restarted: string[];
+  /** The services it starts (of added units). */
+  started: string[];
+  /** The services it stops (of dropped units). */
+  stopped: string[];
+  /** Every service of the units it adds: an undo stops them. */
+  added_services: string[];
+}
+
+/**
  * What a change to the host is about to do, written (atomically, under the
  * deploy lock) before its first change and cleared once the change is
  * recorded or fully undone. A leger that finds one finishes the change's
@@ -26,7 +45,7 @@ export interface IntentJournal {
   /** A random id of this change; an install's record carries it once recorded. */
   change_id: string;
   /** What the change does. */
-  operation: "install" | "remove";
+  operation: "install" | "remove" | "update";
   /** The deployment changed. */
   deployment: string;
   /** The leger process making the change. */
@@ -48,8 +67,10 @@ export interface IntentJournal {
   volumes: string[];
   /** Podman networks the change may create (install) or removes (remove). */
   networks: string[];
-  /** The installed version an install replaces, or `null`. */
+  /** The installed version an install or update replaces, or `null`. */
   previous: JournalPrevious | null;
+  /** What an update changes (operation `update` only). */
+  update?: JournalUpdate;
   /** A remove that also removes the deployment's volumes. */
   remove_volumes: boolean;
   /**
@@ -159,7 +180,10 @@ function checkJournal(value: unknown, path: string): IntentJournal {
     return items as string[];
   };
   const operation = text("operation");
-  if (operation !== "install" && operation !== "remove") {
+  if (
+    operation !== "install" && operation !== "remove" &&
+    operation !== "update"
+  ) {
     throw invalid(path, `"operation" is "${operation}"`);
   }
   const previous = record.previous;
@@ -201,6 +225,30 @@ function checkJournal(value: unknown, path: string): IntentJournal {
     previous: checkedPrevious,
     remove_volumes: record.remove_volumes === true,
     ...(markersOf(record.podman_markers, path)),
+    ...(updateOf(record.update, operation, path, list)),
+  };
+}
+
+function updateOf(
+  value: unknown,
+  operation: string,
+  path: string,
+  list: (from: Record<string, unknown>, key: string) => string[],
+): { update?: JournalUpdate } {
+  if (value === undefined && operation !== "update") return {};
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw invalid(path, '"update" is not an object');
+  }
+  const u = value as Record<string, unknown>;
+  return {
+    update: {
+      written: list(u, "written"),
+      removed: list(u, "removed"),
+      restarted: list(u, "restarted"),
+      started: list(u, "started"),
+      stopped: list(u, "stopped"),
+      added_services: list(u, "added_services"),
+    },
   };
 }
 
