@@ -63,6 +63,12 @@ export interface HostOps {
    */
   start(services: readonly string[], signal?: AbortSignal): Promise<void>;
   /**
+   * Restarts services with one `systemctl restart` (a stopped one is
+   * started); aborting `signal` stops waiting for the job. systemd also
+   * restarts the running services that require one of them.
+   */
+  restart(services: readonly string[], signal?: AbortSignal): Promise<void>;
+  /**
    * Stops services with one `systemctl stop`; units systemd does not know
    * count as stopped; does nothing for an empty list.
    */
@@ -197,6 +203,11 @@ export function hostOps(options: HostOpsOptions): HostOps {
     async start(services, signal) {
       if (services.length > 0) {
         await inScope(["start", "--", ...services], { signal });
+      }
+    },
+    async restart(services, signal) {
+      if (services.length > 0) {
+        await inScope(["restart", "--", ...services], { signal });
       }
     },
     async stop(services) {

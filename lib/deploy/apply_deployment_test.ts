@@ -39,6 +39,7 @@ function fakeOps(options: {
         ? Promise.reject(new CommandError("systemctl", [], 1, "Job failed"))
         : Promise.resolve();
     },
+    restart: (services) => record(`restart ${services.join(" ")}`),
     stop(services) {
       calls.push(`stop ${services.join(" ")}`);
       return options.failStop
