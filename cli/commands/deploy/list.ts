@@ -54,7 +54,7 @@ export interface ListedDeployment {
    * the next command that changes deployments finishes it.
    */
   unfinished?: {
-    operation: "install" | "remove";
+    operation: "install" | "remove" | "update";
     pid: number;
     started_at: string;
   };
