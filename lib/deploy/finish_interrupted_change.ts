@@ -5,15 +5,17 @@ import {
 import { readDeployments } from "../state/deployments_file.ts";
 import { clearJournal, readJournal } from "../state/intent_journal.ts";
 import { undoInstall } from "./apply_deployment.ts";
+import { undoUpdate } from "./apply_update.ts";
 import { type DeployContext, hostOf, pathsOf } from "./context.ts";
 import { finishRemove } from "./remove_deployment.ts";
 
 /**
  * Finishes a change a leger process left unfinished (killed, crashed, the
  * machine went down): called with the deploy lock held, before anything else
- * reads the deployments. An install is undone — unless it had already
- * recorded itself, when only its bookkeeping is finished — and a remove is
- * finished; the journal is then cleared. Staged temporary folders nobody
+ * reads the deployments. An install or an update is undone (an update
+ * only where it changed something: the services it did not touch are left
+ * alone) — unless it had already recorded itself, when only its
+ * bookkeeping is finished — and a remove is finished; the journal is then cleared. Staged temporary folders nobody
  * owns any more (`staged/.<name>.<id>/`, `active/.<name>.<id>/`) are
  * removed either way.
  *
@@ -49,6 +51,7 @@ export async function finishInterruptedChange(
       const recorded = installed.find((d) =>
         d.name === name && d.change_id === intent.change_id
       );
+      const change = intent.operation === "update" ? "update" : "install";
       if (recorded !== undefined) {
         await finishRecording(
           intent.staged_dir,
@@ -56,7 +59,24 @@ export async function finishInterruptedChange(
         );
         await clearJournal(paths.stateDir);
         said =
-          `Found the install of "${name}" by a ${who} complete: it is installed.`;
+          `Found the ${change} of "${name}" by a ${who} complete: it is installed.`;
+      } else if (intent.operation === "update") {
+        const failures = await undoUpdate(intent, await hostOf(context));
+        if (failures.length > 0) {
+          throw failures[0].error;
+        }
+        await clearJournal(paths.stateDir);
+        const running = new Set(intent.previous?.running ?? []);
+        const again = [
+          ...new Set([
+            ...intent.update?.restarted ?? [],
+            ...intent.update?.stopped ?? [],
+          ]),
+        ].filter((s) => running.has(s));
+        said =
+          `Rolled back an interrupted update of "${name}" (${who}): the previous version is installed${
+            again.length > 0 ? ` and ${again.join(", ")} running again` : ""
+          }.`;
       } else {
         const failures = await undoInstall(intent, await hostOf(context));
         if (failures.length > 0) {

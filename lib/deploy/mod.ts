@@ -27,8 +27,12 @@
  * 9. **record** ({@linkcode recordDeployment}): `active/<name>/`,
  *    `deployments.yaml`, `manifest.json`.
  *
- * {@linkcode installDeployment} runs 7–9; {@linkcode removeDeployment} takes
- * a deployment away. Each stage takes a {@linkcode DeployContext}: the scope,
+ * {@linkcode installDeployment} runs 6–9; {@linkcode removeDeployment} takes
+ * a deployment away. An update runs the same stages: {@linkcode prepareUpdate}
+ * plans the new version as an install does, then {@linkcode planUpdate}
+ * compares it with the installed one unit by unit, and
+ * {@linkcode updateDeployment} ({@linkcode applyUpdate}, undone by
+ * {@linkcode undoUpdate}) restarts only what changed. Each stage takes a {@linkcode DeployContext}: the scope,
  * the environment, a process runner and the clock, so that tests run the
  * pipeline without starting processes. {@linkcode lockScope} keeps two
  * processes from changing one scope at once.
@@ -58,14 +62,19 @@ export * from "./build_plan.ts";
 export * from "./plan_deployment.ts";
 export * from "./plan_source.ts";
 export * from "./prepare_install.ts";
+export * from "./plan_update.ts";
+export * from "./prepare_update.ts";
 export * from "./check_installable.ts";
 export * from "./images_to_pull.ts";
 export * from "./pull_images.ts";
 export * from "./stage_deployment.ts";
+export * from "./read_staged_deployment.ts";
 export * from "./apply_deployment.ts";
+export * from "./apply_update.ts";
 export * from "./record_deployment.ts";
 export * from "./sync_missing_secrets.ts";
 export * from "./install_deployment.ts";
+export * from "./update_deployment.ts";
 export * from "./finish_interrupted_change.ts";
 export * from "./remove_deployment.ts";
 export * from "./rebuild_record.ts";

@@ -42,6 +42,14 @@ export interface RecordDeploymentOptions {
    * @default {[]}
    */
   waitingForSecrets?: readonly string[];
+  /**
+   * Podman volumes of its that no unit creates any more (an update dropped
+   * their `.volume` units) and that were kept with their data: recorded as
+   * its kept volumes, so that installing a unit of them again adopts them.
+   *
+   * @default {[]}
+   */
+  keptVolumes?: readonly string[];
 }
 
 /**
@@ -92,7 +100,9 @@ export async function recordDeployment(
     new Map(deployment.files.map((file) => [file.path, file.bytes])),
   );
   await setManifest(paths.stateDir, deployment.name, deployment.manifest);
-  await setKeptVolumes(paths.stateDir, deployment.name, []);
+  await setKeptVolumes(paths.stateDir, deployment.name, [
+    ...options.keptVolumes ?? [],
+  ]);
   // A staged update of it is superseded by what was just installed.
   await Deno.remove(`${paths.workDir}/staged/${deployment.name}`, {
     recursive: true,

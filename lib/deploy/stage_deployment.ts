@@ -16,9 +16,18 @@ export interface StageDeploymentOptions {
 }
 
 /**
+ * Where a staged copy keeps the deployment's manifest (the format of
+ * leger's `manifest.json` state file, in a folder no deployment file uses),
+ * so that applying it later (`leger staged apply`) records the manifest the
+ * source gave.
+ */
+export const STAGED_MANIFEST_DIR = ".leger";
+
+/**
  * Stages a deployment: writes its files, as checked and normalised, into
  * `options.dir` atomically, with a record of its source,
- * version or commit, fetch time, checksums and normalisations.
+ * version or commit, fetch time, checksums and normalisations, and its
+ * manifest (in {@linkcode STAGED_MANIFEST_DIR}).
  *
  * Requires `--allow-read` and `--allow-write` for the folder's parent.
  *
@@ -45,10 +54,24 @@ export async function stageDeployment(
     })),
     normalisations: deployment.normalisations ?? [],
   };
-  await writeDeploymentFolder(
-    dir,
-    record,
-    new Map(deployment.files.map((file) => [file.path, file.bytes])),
+  const files = new Map(
+    deployment.files.map((file) => [file.path, file.bytes]),
   );
+  // Not listed in the record: readers of the files never see it.
+  if (
+    !deployment.files.some((f) => f.path.startsWith(`${STAGED_MANIFEST_DIR}/`))
+  ) {
+    files.set(
+      `${STAGED_MANIFEST_DIR}/manifest.json`,
+      new TextEncoder().encode(
+        JSON.stringify(
+          { deployments: { [deployment.name]: deployment.manifest } },
+          null,
+          2,
+        ) + "\n",
+      ),
+    );
+  }
+  await writeDeploymentFolder(dir, record, files);
   return record;
 }

@@ -114,6 +114,12 @@ export interface FakeHost {
   /** Images in Podman's storage. */
   images: Set<string>;
   /**
+   * When each service last became active, as a sequence number of the fake
+   * host (1, 2, …): systemd's `ActiveEnterTimestamp`, which a start of an
+   * active service leaves as it is and a restart moves on.
+   */
+  activeEnter: Map<string, number>;
+  /**
    * Podman 5.8's applications: the files one `podman quadlet install`
    * installed together; `podman quadlet rm` of any of them removes them all.
    */
@@ -146,6 +152,7 @@ export function fakeHost(options: FakeHostOptions): FakeHost {
     secretStore: new Map(),
     apps: [],
     images: new Set(options.images ?? ["localhost/bb:latest"]),
+    activeEnter: new Map(),
     runner: async (bin, rawArgs, runOptions = {}) => {
       const args = [...rawArgs];
       host.calls.push([bin, ...args].join(" "));
@@ -185,6 +192,13 @@ export function fakeHost(options: FakeHostOptions): FakeHost {
       }
       throw new Error(`Unexpected call: ${[bin, ...args].join(" ")}`);
     },
+  };
+
+  let transitions = 0;
+  /** The service becomes (or, restarted, becomes again) active now. */
+  const activate = (unit: string) => {
+    host.services.set(unit, { activeState: "active", subState: "running" });
+    host.activeEnter.set(unit, ++transitions);
   };
 
   let secretIds = 0;
@@ -610,7 +624,15 @@ export function fakeHost(options: FakeHostOptions): FakeHost {
         return ok();
       case "start":
       case "restart": {
-        for (const unit of withDependencies(units)) {
+        // systemd restarts the running services that require a restarted
+        // one (Requires= propagates a restart, systemd.unit(5)).
+        const propagated = args[0] !== "restart" ? [] : [
+          ...host.services.entries(),
+        ].filter(([other, state]) =>
+          state.activeState === "active" && !units.includes(other) &&
+          requires(other).some((required) => units.includes(required))
+        ).map(([other]) => other);
+        for (const unit of [...withDependencies(units), ...propagated]) {
           if (templateParts(unit)?.instance === "") {
             throw new CommandError(
               "systemctl",
@@ -641,10 +663,13 @@ export function fakeHost(options: FakeHostOptions): FakeHost {
               `Job for ${unit} failed because the control process exited with error code.`,
             );
           }
-          host.services.set(unit, {
-            activeState: "active",
-            subState: "running",
-          });
+          const restarted = args[0] === "restart" &&
+            (units.includes(unit) || propagated.includes(unit));
+          if (
+            restarted || host.services.get(unit)?.activeState !== "active"
+          ) {
+            activate(unit);
+          }
           // The generated service of x.volume (x.network) creates the Podman
           // volume (network) systemd-x, unless VolumeName= (NetworkName=) says
           // otherwise, which the fake does not read.
@@ -675,10 +700,7 @@ export function fakeHost(options: FakeHostOptions): FakeHost {
               `Job for ${unit} failed because the control process exited with error code.`,
             );
           }
-          host.services.set(unit, {
-            activeState: "active",
-            subState: "running",
-          });
+          activate(unit);
         }
         return ok();
       case "stop":
