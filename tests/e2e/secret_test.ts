@@ -42,7 +42,14 @@ e2eTest(
           });
           const install = await installDeployment(name, source, { user });
           strictEqual(install.code, 0, describe(install));
-          match(install.stderr, new RegExp(`podman secret create ${secret}`));
+          // Without legerd: where to add the secret, and how to start legerd.
+          match(install.stderr, new RegExp(`leger secrets set ${secret}`));
+          match(
+            install.stderr,
+            user === "root"
+              ? /`systemctl enable --now legerd\.service`/
+              : /`systemctl --user enable --now legerd\.service`/,
+          );
           strictEqual(
             await activeState(`${name}-api.service`, user),
             "inactive",
