@@ -38,4 +38,5 @@ export * from "./scope.ts";
 export * from "./quadlet_support.ts";
 export * from "./host_ops.ts";
 export * from "./podman_secrets.ts";
+export * from "./podman_volumes.ts";
 export * from "./systemctl_services.ts";

@@ -8,10 +8,14 @@ const KEYS: Record<string, keyof LegerRunUrls> = {
   web_url: "web",
 };
 
+/** Keys of the same file that other parts of leger read (`backups`: lib/backup). */
+const OTHER_KEYS: ReadonlySet<string> = new Set(["backups"]);
+
 /**
  * Parses leger's config file (`~/.config/leger/config.yaml`): the base URLs
  * of a self-hosted or local leger.run, as `api_url`, `static_url` and
- * `web_url`. An empty file is an empty config.
+ * `web_url`. An empty file is an empty config. `backups` is read by
+ * `readBackupConfig` (lib/backup) and left alone here.
  *
  * @param text The file's text.
  * @param options `file`: its path, for messages.
@@ -51,6 +55,7 @@ export function parseLegerConfig(
   }
   const urls: Partial<LegerRunUrls> = {};
   for (const [key, value] of Object.entries(document)) {
+    if (OTHER_KEYS.has(key)) continue;
     const target = KEYS[key];
     if (target === undefined) {
       throw invalid(

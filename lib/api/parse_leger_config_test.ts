@@ -20,6 +20,15 @@ Deno.test("parseLegerConfig() reads the three base URLs, and nothing from an emp
   );
 });
 
+Deno.test("parseLegerConfig() leaves the backups settings to readBackupConfig()", () => {
+  deepStrictEqual(
+    parseLegerConfig("api_url: http://127.0.0.1:8787\nbackups:\n  keep: 3\n", {
+      file: FILE,
+    }),
+    { api: "http://127.0.0.1:8787" },
+  );
+});
+
 Deno.test("parseLegerConfig() names the file and the key it cannot use", () => {
   const cases: [string, RegExp][] = [
     ["api_url: [1, 2]\n", /api_url must be a URL/],

@@ -460,6 +460,32 @@ export const ERROR_CODES = {
     remedy:
       "Check that what leger connects to is running and reachable, then run the command again",
   },
+  // Backups and restore: leger's own
+  ERR_BACKUP_NOT_FOUND: {
+    description: "No backup of this scope has that id",
+    exit: 1,
+    remedy: "Run `leger backup list` to see the backups by id",
+  },
+  ERR_BACKUP_CORRUPT: {
+    description:
+      "A file of a backup does not match the checksum or size its record gives, or the record cannot be read",
+    exit: 1,
+    remedy:
+      "Restore another backup (`leger backup list`): this one cannot be trusted, and nothing was changed",
+  },
+  ERR_BACKUP_FAILED: {
+    description: "A backup could not be taken (a volume could not be exported)",
+    exit: 1,
+    remedy:
+      "Read Podman's message above, fix what it names, then run `leger backup create` again; nothing of the backup was kept",
+  },
+  ERR_RESTORE_FAILED: {
+    description:
+      "A restore failed part-way (a volume could not be imported) and was undone",
+    exit: 1,
+    remedy:
+      "Read Podman's message above, fix what it names, then run `leger backup restore` again",
+  },
   ERR_INTERNAL: {
     description: "leger hit a condition it does not expect (a bug)",
     exit: 1,
