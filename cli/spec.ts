@@ -235,6 +235,11 @@ export const GROUPS: readonly GroupSpec[] = [
             description: "remove the deployment's volumes too",
           },
           {
+            flags: "--backup-volumes",
+            description:
+              "first back the deployment up, volumes included, and print the backup's id",
+          },
+          {
             flags: "--force",
             description:
               "remove what leger kept of a deployment whose record is missing or damaged",
@@ -247,6 +252,7 @@ export const GROUPS: readonly GroupSpec[] = [
         examples: [
           "leger deploy remove myapp",
           "leger deploy remove myapp --remove-volumes --yes",
+          "leger deploy remove myapp --backup-volumes --remove-volumes --yes",
           "leger deploy remove myapp --yes --json | jq .kept_volumes",
         ],
         module: "deploy/remove",
@@ -348,6 +354,79 @@ export const GROUPS: readonly GroupSpec[] = [
           "leger staged discard --json",
         ],
         module: "staged/discard",
+      },
+    ],
+  },
+  {
+    name: "backup",
+    summary:
+      "Back up a deployment's units and volumes, list the backups, restore one",
+    commands: [
+      {
+        name: "create",
+        summary:
+          "Back up a deployment: its files and its volumes (services stopped meanwhile unless --live)",
+        args: ["[deployment]"],
+        options: [
+          {
+            flags: "--live",
+            description:
+              "copy the volumes with the services running (no downtime; the copy may be inconsistent)",
+          },
+          {
+            flags: "--no-volumes",
+            description: "back up the files only, not the volumes",
+          },
+          WAIT_OPTION,
+          SCOPE_OPTION,
+          JSON_OPTION,
+        ],
+        examples: [
+          "leger backup create myapp",
+          "leger backup create myapp --live",
+          "leger backup create myapp --json | jq -r .id",
+        ],
+        module: "backup/create",
+      },
+      {
+        name: "list",
+        summary: "List the backups (of one deployment), oldest first",
+        args: ["[deployment]"],
+        options: [SCOPE_OPTION, JSON_OPTION],
+        examples: [
+          "leger backup list",
+          "leger backup list myapp --json | jq -r '.[-1].id'",
+        ],
+        module: "backup/list",
+      },
+      {
+        name: "info",
+        summary:
+          "Show a backup's files and volumes with their sizes and checksums, and the version it holds",
+        args: ["<id>"],
+        options: [SCOPE_OPTION, JSON_OPTION],
+        examples: [
+          "leger backup info 20261130T163000Z-myapp-ab12",
+          "leger backup info 20261130T163000Z-myapp-ab12 --json | jq .volumes",
+        ],
+        module: "backup/info",
+      },
+      {
+        name: "restore",
+        summary:
+          "Restore a deployment and its volumes' data from a backup, after checking every checksum; undone on failure",
+        args: ["<id>"],
+        options: [
+          { flags: "-y, --yes", description: "do not ask for confirmation" },
+          WAIT_OPTION,
+          SCOPE_OPTION,
+          JSON_OPTION,
+        ],
+        examples: [
+          "leger backup restore 20261130T163000Z-myapp-ab12",
+          "leger backup restore \"$(leger backup list myapp --json | jq -r '.[-1].id')\" --yes",
+        ],
+        module: "backup/restore",
       },
     ],
   },

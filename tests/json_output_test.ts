@@ -18,6 +18,7 @@ import {
   FIXTURE_USER_UUID,
 } from "./fakes/command_fixture.ts";
 import { healthyLegerd, syncResult } from "./fakes/fake_legerd.ts";
+import { fakeVolumes } from "./fakes/fake_volumes.ts";
 import { LegerRunServer } from "./leger_run_server.ts";
 import { type LegerResult, ROOT, runLeger } from "./_leger.ts";
 
@@ -140,6 +141,7 @@ const IN_PROCESS: Record<string, Run[]> = {
           removed_networks: [],
           removed_volumes: [],
           kept_volumes: ["systemd-web-data"],
+          backup: null,
         }),
     },
     {
@@ -459,6 +461,84 @@ const IN_PROCESS: Record<string, Run[]> = {
       error: "ERR_SECRET_NOT_FOUND",
     },
   ],
+  "backup create": [
+    {
+      argv: ["backup", "create", "web", "--json"],
+      given: withVolumes,
+      code: 0,
+      check: (doc) =>
+        deepStrictEqual(
+          [doc.deployment, doc.type, doc.volumes[0].name, doc.live],
+          ["web", "manual", "systemd-web-data", false],
+        ),
+    },
+    {
+      argv: ["backup", "create", "web", "--json"],
+      code: 1,
+      error: "ERR_DEPLOYMENT_NOT_FOUND",
+    },
+  ],
+  "backup list": [
+    {
+      argv: ["backup", "list", "--json"],
+      given: backedUp,
+      code: 0,
+      check: (doc) =>
+        deepStrictEqual(
+          doc.map((b: Json) => [b.deployment, b.type, b.volumes]),
+          [["web", "manual", ["systemd-web-data"]]],
+        ),
+    },
+    {
+      argv: ["backup", "list", "--json"],
+      code: 0,
+      check: (doc) => deepStrictEqual(doc, []),
+    },
+    {
+      argv: ["backup", "list", "--json", "--scope", "nowhere"],
+      code: 2,
+      error: "ERR_USAGE",
+    },
+  ],
+  "backup info": [
+    {
+      argv: ["backup", "info", "LAST_BACKUP", "--json"],
+      given: backedUp,
+      code: 0,
+      check: (doc, fixture) =>
+        deepStrictEqual(
+          [
+            doc.deployment,
+            doc.files.length,
+            doc.path.startsWith(fixture.workDir),
+          ],
+          ["web", 3, true],
+        ),
+    },
+    {
+      argv: ["backup", "info", "20261130T120000Z-web-0000", "--json"],
+      code: 1,
+      error: "ERR_BACKUP_NOT_FOUND",
+    },
+  ],
+  "backup restore": [
+    {
+      argv: ["backup", "restore", "LAST_BACKUP", "--yes", "--json"],
+      given: backedUp,
+      code: 0,
+      check: (doc) =>
+        deepStrictEqual(
+          [doc.deployment, doc.scope, doc.volumes, doc.started],
+          ["web", "user", ["systemd-web-data"], ["web.service"]],
+        ),
+    },
+    {
+      argv: ["backup", "restore", "LAST_BACKUP", "--json"],
+      given: backedUp,
+      code: 2,
+      error: "ERR_CONFIRMATION_REQUIRED",
+    },
+  ],
   "validate": [
     {
       argv: ["validate", "SOURCE", "--json"],
@@ -586,7 +666,13 @@ Deno.test("--json prints one document on stdout: the result, or the error with i
         const source = await fixture.writeSource("web");
         await run.given?.(fixture);
         fixture.clearOutput();
-        const argv = run.argv.map((word) => word === "SOURCE" ? source : word);
+        const argv = run.argv.map((word) =>
+          word === "SOURCE"
+            ? source
+            : word === "LAST_BACKUP"
+            ? lastBackup
+            : word
+        );
         const code = await runProgram(argv, fixture.deps);
         const outcome = { code, ...fixture.output };
         const lines = command === "service logs";
@@ -753,6 +839,26 @@ async function install(fixture: CommandFixture): Promise<void> {
   );
   strictEqual(code, 0, fixture.output.stderr);
 }
+
+/** Installs web over a host whose volumes hold data (tests/fakes/fake_volumes.ts). */
+async function withVolumes(fixture: CommandFixture): Promise<void> {
+  fixture.deps.runner = fakeVolumes(fixture.host).runner;
+  await install(fixture);
+}
+
+/**
+ * Installs web and backs it up; `LAST_BACKUP` in a case's argv stands for
+ * the backup's id.
+ */
+async function backedUp(fixture: CommandFixture): Promise<void> {
+  await withVolumes(fixture);
+  fixture.clearOutput();
+  const code = await runProgram(["backup", "create", "web"], fixture.deps);
+  strictEqual(code, 0, fixture.output.stderr);
+  lastBackup = fixture.output.stdout.split("\t")[0];
+}
+
+let lastBackup = "";
 
 /** Installs web, changes it, and stages the update. */
 async function stage(fixture: CommandFixture): Promise<void> {

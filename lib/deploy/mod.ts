@@ -28,7 +28,8 @@
  *    `deployments.yaml`, `manifest.json`.
  *
  * {@linkcode installDeployment} runs 6–9; {@linkcode removeDeployment} takes
- * a deployment away. An update runs the same stages: {@linkcode prepareUpdate}
+ * a deployment away; {@linkcode restoreBackup} installs a backup's files
+ * and puts its volumes' data back (backups themselves: `lib/backup`). An update runs the same stages: {@linkcode prepareUpdate}
  * plans the new version as an install does, then {@linkcode planUpdate}
  * compares it with the installed one unit by unit, and
  * {@linkcode updateDeployment} ({@linkcode applyUpdate}, undone by
@@ -77,6 +78,7 @@ export * from "./install_deployment.ts";
 export * from "./update_deployment.ts";
 export * from "./finish_interrupted_change.ts";
 export * from "./remove_deployment.ts";
+export * from "./restore_backup.ts";
 export * from "./rebuild_record.ts";
 export * from "./lock_scope.ts";
 export * from "./scope.ts";

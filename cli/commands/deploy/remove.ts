@@ -1,12 +1,16 @@
 /**
  * `leger deploy remove <deployment> [--keep-volumes | --remove-volumes]
- * [--yes] [--wait] [--scope …] [--json]`: confirmation and presentation around
- * `removeDeployment` of `lib/deploy`. Files leger did not install are never
- * touched; volumes stay unless `--remove-volumes`.
+ * [--backup-volumes] [--yes] [--wait] [--scope …] [--json]`: confirmation
+ * and presentation around `removeDeployment` of `lib/deploy`. Files leger
+ * did not install are never touched; volumes stay unless `--remove-volumes`.
+ * `--backup-volumes` first takes a backup (`createBackup` of `lib/backup`,
+ * manual) and prints its id; when it fails, nothing is removed.
  *
  * @module
  */
 import type { Scope } from "../../../lib/adapters/scope.ts";
+import { createBackup } from "../../../lib/backup/create_backup.ts";
+import { formatBytes } from "../../../lib/backup/format_bytes.ts";
 import { lockScope } from "../../../lib/deploy/lock_scope.ts";
 import { rebuildRecord } from "../../../lib/deploy/rebuild_record.ts";
 import { removeDeployment } from "../../../lib/deploy/remove_deployment.ts";
@@ -31,6 +35,8 @@ export interface RemoveOptions {
   deployment: string;
   /** Remove its volumes too. */
   removeVolumes: boolean;
+  /** Back it up (volumes included) before removing it. */
+  backupVolumes: boolean;
   /** Remove what leger kept of a deployment whose record is missing or damaged. */
   force: boolean;
   /** Do not ask. */
@@ -65,6 +71,8 @@ export interface RemoveDocument {
   removed_volumes: string[];
   /** The Podman volumes kept, with their data (the default). */
   kept_volumes: string[];
+  /** The backup taken first (`--backup-volumes`), or `null`. */
+  backup: { id: string; size_bytes: number } | null;
 }
 
 /**
@@ -85,6 +93,7 @@ export function parse(line: CommandLine): RemoveOptions {
   return {
     deployment: line.args[0],
     removeVolumes: flag(line, "removeVolumes"),
+    backupVolumes: flag(line, "backupVolumes"),
     force: flag(line, "force"),
     yes: flag(line, "yes"),
     wait: flag(line, "wait"),
@@ -143,6 +152,10 @@ export async function run(
       return 1;
     }
   }
+  // Nothing is removed until the backup is kept: a signal stops the backup.
+  const backup = options.backupVolumes
+    ? await backUp(name, pipeline, deps)
+    : null;
   // A removal half done is worth finishing, not undoing: a signal only says so.
   using _signals = abortOnSignals(deps, { doing: "finishing the removal" });
   const { keptVolumes } = await removeDeployment(deployment, pipeline, {
@@ -162,17 +175,45 @@ export async function run(
         !keptVolumes.includes(v)
       ),
       kept_volumes: keptVolumes,
+      backup: backup === null
+        ? null
+        : { id: backup.id, size_bytes: backup.size_bytes },
     };
     context.out(JSON.stringify(document, null, 2) + "\n");
     return 0;
   }
-  const kept = keptVolumes.length > 0
-    ? ` (kept the volumes ${
-      keptVolumes.join(", ")
-    }; \`podman volume rm\` removes them)`
-    : "";
+  const notes = [
+    ...(backup === null ? [] : [`backed up as ${backup.id}`]),
+    ...(keptVolumes.length > 0
+      ? [
+        `kept the volumes ${
+          keptVolumes.join(", ")
+        }; \`podman volume rm\` removes them`,
+      ]
+      : []),
+  ];
+  const kept = notes.length > 0 ? ` (${notes.join("; ")})` : "";
   context.out(
     `${context.stdoutIsTerminal ? "✓ " : ""}Removed ${name}${kept}\n`,
   );
   return 0;
+}
+
+/** Takes the backup of `--backup-volumes`, which a signal stops (nothing is then removed). */
+async function backUp(
+  name: string,
+  pipeline: ReturnType<typeof deployContextOf>,
+  deps: CommandDeps,
+) {
+  using signals = abortOnSignals(deps, { doing: "stopping the backup" });
+  const backup = await createBackup(pipeline, name, {
+    type: "manual",
+    signal: signals.signal,
+  });
+  deps.context.err(
+    `Backed up ${name} as ${backup.id} (${
+      formatBytes(backup.size_bytes)
+    }): \`leger backup restore ${backup.id}\` brings it back\n`,
+  );
+  return backup;
 }
