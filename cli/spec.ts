@@ -260,20 +260,48 @@ export const GROUPS: readonly GroupSpec[] = [
       {
         name: "update",
         summary:
-          "Fetch a deployment again from its recorded source, stage it and show the diff (now: --dry-run only)",
+          "Fetch a deployment again, back it up, and restart only what changed; roll back if any step fails",
         args: ["[deployment]"],
         options: [
           {
-            flags: "--dry-run",
-            description: "stage and show the diff without applying it",
+            flags: "--all",
+            description:
+              "update every deployment of the scope, one after the other, each on its own",
           },
+          {
+            flags: "--source <source>",
+            description:
+              "fetch from this folder, Git repository folder URL or leger.run version URL instead of the recorded source",
+          },
+          {
+            flags: "--version <version>",
+            description: "a version of your leger.run space (latest, vN)",
+          },
+          {
+            flags: "--no-backup",
+            description:
+              "do not take the automatic backup (files and volumes) first",
+          },
+          {
+            flags: "--dry-run",
+            description:
+              "validate, stage and show what would change without applying it",
+          },
+          {
+            flags: "--force",
+            description: "update despite conflicts with this host",
+          },
+          { flags: "-y, --yes", description: "do not ask for confirmation" },
+          WAIT_OPTION,
           TIMEOUT_OPTION,
           SCOPE_OPTION,
           JSON_OPTION,
         ],
         examples: [
+          "leger deploy update myapp",
           "leger deploy update myapp --dry-run",
-          "leger deploy update myapp --dry-run --json | jq .summary",
+          "leger deploy update myapp --version v3 --yes",
+          "leger deploy update --all --yes --json | jq '.[] | {deployment, outcome}'",
         ],
         module: "deploy/update",
       },
@@ -334,8 +362,60 @@ export const GROUPS: readonly GroupSpec[] = [
   },
   {
     name: "staged",
-    summary: "See and discard updates that are staged but not applied",
+    summary: "Stage updates, see them, apply or discard them",
     commands: [
+      {
+        name: "stage",
+        summary:
+          "Fetch a deployment again and stage it without applying it (leger diff shows it)",
+        args: ["<deployment>"],
+        options: [
+          {
+            flags: "--source <source>",
+            description:
+              "fetch from this folder, Git repository folder URL or leger.run version URL instead of the recorded source",
+          },
+          {
+            flags: "--version <version>",
+            description: "a version of your leger.run space (latest, vN)",
+          },
+          WAIT_OPTION,
+          TIMEOUT_OPTION,
+          SCOPE_OPTION,
+          JSON_OPTION,
+        ],
+        examples: [
+          "leger staged stage myapp",
+          "leger staged stage myapp --version v3 --json | jq .summary",
+        ],
+        module: "staged/stage",
+      },
+      {
+        name: "apply",
+        summary:
+          "Apply a staged update as leger deploy update does: backed up, only what changed restarted, rolled back on failure",
+        args: ["[deployment]"],
+        options: [
+          {
+            flags: "--no-backup",
+            description:
+              "do not take the automatic backup (files and volumes) first",
+          },
+          {
+            flags: "--force",
+            description: "apply despite conflicts with this host",
+          },
+          { flags: "-y, --yes", description: "do not ask for confirmation" },
+          WAIT_OPTION,
+          SCOPE_OPTION,
+          JSON_OPTION,
+        ],
+        examples: [
+          "leger staged apply myapp",
+          "leger staged apply myapp --yes --json | jq .restarted",
+        ],
+        module: "staged/apply",
+      },
       {
         name: "list",
         summary: "List staged deployments against their active versions",

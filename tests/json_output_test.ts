@@ -193,7 +193,30 @@ const IN_PROCESS: Record<string, Run[]> = {
       },
     },
     {
-      argv: ["deploy", "update", "web", "--json"],
+      argv: ["deploy", "update", "web", "--yes", "--no-backup", "--json"],
+      given: async (f) => {
+        await install(f);
+        await Deno.writeTextFile(`${f.home}/src/web/web.conf`, "greeting=hi\n");
+      },
+      code: 0,
+      check: (doc) => {
+        strictEqual(doc.outcome, "updated");
+        deepStrictEqual(doc.restarted, ["web.service"]);
+        deepStrictEqual(doc.unchanged, ["web-data-volume.service"]);
+      },
+    },
+    {
+      argv: ["deploy", "update", "--all", "--yes", "--json"],
+      given: install,
+      code: 0,
+      check: (doc) =>
+        deepStrictEqual(
+          doc.map((d: Json) => [d.deployment, d.outcome]),
+          [["web", "unchanged"]],
+        ),
+    },
+    {
+      argv: ["deploy", "update", "web", "--all", "--json"],
       given: install,
       code: 2,
       error: "ERR_USAGE",
@@ -321,6 +344,41 @@ const IN_PROCESS: Record<string, Run[]> = {
     {
       argv: ["staged", "discard", "nosuch", "--json"],
       given: stage,
+      code: 1,
+      error: "ERR_DEPLOYMENT_NOT_FOUND",
+    },
+  ],
+  "staged stage": [
+    {
+      argv: ["staged", "stage", "web", "--json"],
+      given: async (f) => {
+        await install(f);
+        await Deno.writeTextFile(`${f.home}/src/web/web.conf`, "greeting=hi\n");
+      },
+      code: 0,
+      check: (doc) => strictEqual(doc.summary.modified, 1),
+    },
+    {
+      argv: ["staged", "stage", "nosuch", "--json"],
+      given: install,
+      code: 1,
+      error: "ERR_DEPLOYMENT_NOT_FOUND",
+    },
+  ],
+  "staged apply": [
+    {
+      argv: ["staged", "apply", "web", "--yes", "--no-backup", "--json"],
+      given: stage,
+      code: 0,
+      check: (doc) =>
+        deepStrictEqual([doc.outcome, doc.restarted], [
+          "updated",
+          ["web.service"],
+        ]),
+    },
+    {
+      argv: ["staged", "apply", "--yes", "--json"],
+      given: install,
       code: 1,
       error: "ERR_DEPLOYMENT_NOT_FOUND",
     },

@@ -769,7 +769,10 @@ Deno.test("leger deploy install --dry-run --json without --source plans the late
   });
 });
 
-Deno.test("leger deploy update --dry-run of the user's space stages the new release, and leger diff shows exactly what changed", async () => {
+// `leger staged stage` (stage only): `deploy update --dry-run` also plans the
+// release against this host, where the fixture's ports 80 and 443 may be
+// refused in the user scope.
+Deno.test("leger staged stage of the user's space stages the new release, and leger diff shows exactly what changed", async () => {
   await using server = await LegerRunServer.start();
   await server.addStaticDir(`${UUID}/v1`, `${FIXTURES}/v1`);
   server.addRelease(UUID, { name: "first" });
@@ -799,9 +802,9 @@ Deno.test("leger deploy update --dry-run of the user's space stages the new rele
   server.addRelease(UUID, { name: "second" });
 
   const update = await runLeger([
-    "deploy",
-    "update",
-    "--dry-run",
+    "staged",
+    "stage",
+    v1.name,
     "--scope",
     "user",
   ], { env });

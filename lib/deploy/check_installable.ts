@@ -11,6 +11,12 @@ export interface CheckInstallableOptions {
    * @default {false}
    */
   force?: boolean;
+  /**
+   * What the change is, for the message (`Cannot update "web": …`).
+   *
+   * @default {"install"}
+   */
+  action?: "install" | "update";
 }
 
 /**
@@ -43,7 +49,7 @@ export function checkInstallable(
   _context: DeployContext,
   options: CheckInstallableOptions = {},
 ): Promise<PlanProblem[]> {
-  const { force = false } = options;
+  const { force = false, action = "install" } = options;
   const { plan } = prepared;
   const problems = [...plan.errors, ...(force ? [] : plan.conflicts)];
   if (problems.length > 0) {
@@ -51,7 +57,7 @@ export function checkInstallable(
     return Promise.reject(
       new LegerError(
         first.code,
-        `Cannot install "${plan.deployment}": ${first.message}`,
+        `Cannot ${action} "${plan.deployment}": ${first.message}`,
         {
           file: first.file,
           line: first.line,
@@ -60,8 +66,8 @@ export function checkInstallable(
           ),
           remedy: first.remedy ??
             (plan.errors.length === 0
-              ? "Free the port or name, or pass --force to install anyway"
-              : "Fix the units (`leger validate` lists every problem), then install again"),
+              ? `Free the port or name, or pass --force to ${action} anyway`
+              : `Fix the units (\`leger validate\` lists every problem), then ${action} again`),
         },
       ),
     );

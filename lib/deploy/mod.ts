@@ -76,6 +76,8 @@ export * from "./record_deployment.ts";
 export * from "./sync_missing_secrets.ts";
 export * from "./install_deployment.ts";
 export * from "./update_deployment.ts";
+export * from "./update_rolled_back_error.ts";
+export * from "./update_outcome.ts";
 export * from "./finish_interrupted_change.ts";
 export * from "./remove_deployment.ts";
 export * from "./restore_backup.ts";

@@ -1,5 +1,5 @@
 import type { HostOps } from "../adapters/host_ops.ts";
-import { LegerError } from "../errors/mod.ts";
+import { fromSystemError, LegerError } from "../errors/mod.ts";
 import type { QuadletUnit } from "../quadlet/types.ts";
 import { checkWritable } from "../state/check_writable.ts";
 import { readDeployments } from "../state/deployments_file.ts";
@@ -23,6 +23,7 @@ import {
 import { servicesToStart } from "./unit_roles.ts";
 import { unitServices } from "./unit_services.ts";
 import { unitStart } from "./unit_start.ts";
+import { UpdateRolledBackError } from "./update_rolled_back_error.ts";
 
 /** Options for {@linkcode updateDeployment}. */
 export interface UpdateDeploymentOptions {
@@ -113,9 +114,10 @@ export interface UpdateResult {
  * @param options Signal, pull, backup.
  * @returns What was restarted, started, stopped and left alone.
  * @throws {LegerError} What the backup throws, `ERR_IMAGE_PULL_FAILED` or
- * `ERR_STATE_UNWRITABLE` before any change; `ERR_PODMAN_INSTALL_FAILED`,
- * `ERR_SERVICE_START_FAILED` or `ERR_INTERRUPTED` after undoing the update,
- * saying what state the host is in.
+ * `ERR_STATE_UNWRITABLE` before any change;
+ * {@linkcode UpdateRolledBackError} (`ERR_PODMAN_INSTALL_FAILED`,
+ * `ERR_SERVICE_START_FAILED`, `ERR_INTERRUPTED`, …) after rolling the
+ * update back, saying what state the host is in.
  *
  * @example Usage
  * ```ts ignore
@@ -299,20 +301,30 @@ async function undo(
   intent: IntentJournal,
   ops: HostOps,
   options: { error: unknown; context: DeployContext },
-): Promise<unknown> {
+): Promise<UpdateRolledBackError> {
   const { error, context } = options;
   const failures = await undoUpdate(intent, ops);
   if (failures.length === 0) {
     await clearJournal(pathsOf(context).stateDir);
     await removeStaged(intent.staged_dir!);
   }
-  if (!(error instanceof LegerError)) return error;
-  return new LegerError(error.code, error.message, {
-    cause: error.cause,
-    file: error.file,
-    line: error.line,
-    details: [...error.details, ...undoneLines(intent, failures)],
-    remedy: error.remedy,
+  // An error of the host (a full disk) keeps its words; anything else is a bug.
+  const base = error instanceof LegerError
+    ? error
+    : fromSystemError(error, { action: "update" }) ?? new LegerError(
+      "ERR_INTERNAL",
+      `Cannot finish the update of "${intent.deployment}": ${
+        error instanceof Error ? error.message : String(error)
+      }`,
+      { cause: error },
+    );
+  return new UpdateRolledBackError(base.code, base.message, {
+    cause: error instanceof LegerError ? error.cause : error,
+    file: base.file,
+    line: base.line,
+    details: [...base.details, ...undoneLines(intent, failures)],
+    remedy: base.remedy,
+    complete: failures.length === 0,
   });
 }
 

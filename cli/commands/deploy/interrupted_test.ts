@@ -261,6 +261,7 @@ Deno.test("staged discard removes staged updates and nothing installed", async (
     ["deploy", "install", "--source", source, "--yes"],
     fixture.deps,
   );
+  await Deno.writeTextFile(`${source}/web.conf`, "greeting=hi\n");
   await runProgram(["deploy", "update", "web", "--dry-run"], fixture.deps);
   strictEqual(await exists(`${fixture.workDir}/staged/web`), true);
   fixture.clearOutput();

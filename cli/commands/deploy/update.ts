@@ -1,34 +1,57 @@
 /**
- * `leger deploy update [deployment] --dry-run [--json]`: fetches a deployment
- * again from the source recorded when it was installed or last staged,
- * stages it, and shows what applying it would change. Applying comes with
- * the update work (see the project's issues); until then the command refuses
- * to run without `--dry-run`.
+ * `leger deploy update [deployment] [--all] [--source …] [--version …]
+ * [--no-backup] [--dry-run] [--yes] [--wait] [--timeout …] [--scope …]
+ * [--json]`: fetches a deployment again from the source recorded when it
+ * was installed (or a new `--source`/`--version`), plans it as an install
+ * does, and applies only what changed — the changed units restarted, the
+ * added ones started, the dropped ones stopped and removed, the rest left
+ * running — after an automatic backup, rolling back on any failure. `--all`
+ * updates every deployment of the scope, one after the other, each on its
+ * own. `LEGER_UPDATE_TRIGGER=timer` marks a run of the update timer.
  *
  * @module
  */
-import { LegerError } from "../../../lib/errors/mod.ts";
 import type { Scope } from "../../../lib/adapters/scope.ts";
 import { resolveSource } from "../../../lib/deploy/resolve_source.ts";
-import { lockScope } from "../../../lib/deploy/lock_scope.ts";
-import { resolveScope } from "../../../lib/deploy/scope.ts";
-import { stageDeployment } from "../../../lib/deploy/stage_deployment.ts";
-import { readDeploymentState } from "../../../lib/state/read_deployment_state.ts";
+import { checkScopeIsMine, resolveScope } from "../../../lib/deploy/scope.ts";
+import type { SourceInfo } from "../../../lib/source/types.ts";
+import { LegerError } from "../../../lib/errors/mod.ts";
+import { readDeployments } from "../../../lib/state/deployments_file.ts";
 import { legerPaths } from "../../../lib/state/paths.ts";
-import { readDeploymentFolder } from "../../../lib/state/deployment_folder.ts";
+import { readDeploymentState } from "../../../lib/state/read_deployment_state.ts";
 import type { CommandDeps } from "../../deps.ts";
 import { deployContextOf } from "../../deploy_context_of.ts";
-import { flag, scopeOption, timeoutOption } from "../../options.ts";
+import { flag, scopeOption, text, timeoutOption } from "../../options.ts";
+import { printError } from "../../print_error.ts";
 import type { CommandLine } from "../../spec.ts";
-import { whileFetching } from "../../while_fetching.ts";
-import { diffDocument, renderDiff } from "../diff.ts";
+import { autoBackup } from "../shared/auto_backup.ts";
+import { printUpdate } from "../shared/print_update.ts";
+import {
+  type UpdateDocument,
+  updateFlow,
+  type UpdateFlowOptions,
+} from "../shared/update_flow.ts";
 
 /** The options of `leger deploy update`. */
 export interface UpdateOptions {
   /** The deployment named, or `undefined` for the only one there is. */
   deployment?: string;
-  /** Stage and show the diff without applying it (the only mode for now). */
+  /** Every deployment of the scope, one after the other. */
+  all: boolean;
+  /** A new source, in place of the recorded one. */
+  source?: string;
+  /** A version of the user's leger.run space (`latest`, `vN`). */
+  version?: string;
+  /** Stage and show the change without applying it. */
   dryRun: boolean;
+  /** Take the automatic backup first (`--no-backup` clears it). */
+  backup: boolean;
+  /** Do not ask. */
+  yes: boolean;
+  /** Apply despite conflicts with the host. */
+  force: boolean;
+  /** Wait for another leger process instead of failing. */
+  wait: boolean;
   /** `--timeout` in milliseconds: the limit of fetching a Git or leger.run source. */
   timeoutMs?: number;
   /** `--scope`, or the default of the user running leger. */
@@ -39,13 +62,40 @@ export interface UpdateOptions {
 
 /** Reads the command line of `leger deploy update`. */
 export function parse(line: CommandLine): UpdateOptions {
-  return {
+  const options: UpdateOptions = {
     deployment: line.args[0],
+    all: flag(line, "all"),
+    source: text(line, "source"),
+    version: text(line, "version"),
     dryRun: flag(line, "dryRun"),
+    backup: line.options.backup !== false,
+    yes: flag(line, "yes"),
+    force: flag(line, "force"),
+    wait: flag(line, "wait"),
     timeoutMs: timeoutOption(line),
     scope: scopeOption(line),
     json: flag(line, "json"),
   };
+  if (options.all) {
+    const clash = options.deployment !== undefined
+      ? "a deployment's name"
+      : options.source !== undefined
+      ? "--source"
+      : options.version !== undefined
+      ? "--version"
+      : undefined;
+    if (clash !== undefined) {
+      throw new LegerError(
+        "ERR_USAGE",
+        `Cannot use --all with ${clash}: --all updates every deployment from its own recorded source`,
+        {
+          remedy:
+            "Drop --all to update one deployment, or drop the name, --source and --version",
+        },
+      );
+    }
+  }
+  return options;
 }
 
 /** Runs `leger deploy update`. */
@@ -54,57 +104,89 @@ export async function run(
   deps: CommandDeps,
 ): Promise<number> {
   const { context } = deps;
-  const named = options.deployment;
-  if (!options.dryRun) {
-    throw new LegerError(
-      "ERR_USAGE",
-      "Cannot apply updates yet: this version of leger only stages them",
-      {
-        remedy: `Run \`leger deploy update ${named ?? ""}${
-          named ? " " : ""
-        }--dry-run\` to stage the update and see the diff`,
-      },
-    );
-  }
   const scope = resolveScope(options.scope, context);
-  const state = await readDeploymentState(named, {
+  if (!options.dryRun) checkScopeIsMine(scope, context);
+  const flowOptions: UpdateFlowOptions = {
     scope,
-    pathEnv: context,
-    need: "any",
-  });
-  const recorded = (state.active ?? state.staged)!.record.source;
-  context.err(`Fetching "${state.name}" from ${recorded.location}…\n`);
-  // A Git source records the URL as given, which already names its ref and path.
-  const deployment = await whileFetching(
-    deps,
-    (signal) =>
-      resolveSource(recorded.location, deployContextOf(deps, scope), {
-        // A leger.run install made by release name follows that release.
-        release: recorded.type === "leger.run" ? recorded.ref : undefined,
-        // An update is of this deployment, whatever name its source gives it now.
-        name: state.name,
-        timeoutMs: options.timeoutMs,
-        signal,
-      }),
-  );
-  const { workDir } = legerPaths(scope, context);
-  // Staging writes leger's working folder, which installs and removes tidy
-  // under the lock: take it for the write (not for the fetch).
-  await using _lock = await lockScope(deployContextOf(deps, scope), {
-    wait: true,
-  });
-  await stageDeployment(deployment, {
-    dir: `${workDir}/staged/${state.name}`,
-    now: deps.now(),
-  });
-  const staged =
-    (await readDeploymentFolder(`${workDir}/staged/${state.name}`))!;
-  const document = diffDocument(state.name, state.active, staged);
-  context.out(
-    options.json
-      ? JSON.stringify(document, null, 2) + "\n"
-      : renderDiff(document),
-  );
-  if (!options.json) context.err("Staged; nothing was applied.\n");
-  return 0;
+    dryRun: options.dryRun,
+    stage: true,
+    backup: options.backup,
+    yes: options.yes,
+    force: options.force,
+    wait: options.wait,
+    trigger: context.env("LEGER_UPDATE_TRIGGER") === "timer"
+      ? "timer"
+      : "manual",
+    autoBackup,
+  };
+  const fetcher = (name: string, recorded: SourceInfo) => {
+    const pipeline = deployContextOf(deps, scope);
+    const fresh = options.source !== undefined ||
+      options.version !== undefined;
+    return (signal: AbortSignal) => {
+      context.err(
+        `Fetching "${name}" from ${
+          fresh
+            ? options.source ?? `your leger.run space (${options.version})`
+            : recorded.location
+        }…\n`,
+      );
+      return resolveSource(
+        fresh ? options.source : recorded.location,
+        pipeline,
+        {
+          version: options.version,
+          // A leger.run install made by release name follows that release.
+          release: !fresh && recorded.type === "leger.run"
+            ? recorded.ref
+            : undefined,
+          // An update is of this deployment, whatever its source names it now.
+          name,
+          timeoutMs: options.timeoutMs,
+          signal,
+        },
+      );
+    };
+  };
+  if (!options.all) {
+    const state = await readDeploymentState(options.deployment, {
+      scope,
+      pathEnv: context,
+      need: "any",
+    });
+    const recorded = (state.active ?? state.staged)!.record.source;
+    const { document, error } = await updateFlow(
+      state.name,
+      fetcher(state.name, recorded),
+      flowOptions,
+      deps,
+    );
+    if (error !== null) throw error;
+    return printUpdate(document, { json: options.json, context });
+  }
+  const { stateDir } = legerPaths(scope, context);
+  const installed = await readDeployments(stateDir);
+  if (installed.length === 0 && !options.json) {
+    context.err(`No deployments are installed in the ${scope} scope.\n`);
+  }
+  const documents: UpdateDocument[] = [];
+  let code = 0;
+  for (const entry of installed) {
+    const { document, error } = await updateFlow(
+      entry.name,
+      fetcher(entry.name, entry.source),
+      flowOptions,
+      deps,
+    );
+    documents.push(document);
+    if (error !== null) {
+      code = printError(error, context) === 130 ? 130 : 1;
+      // A signal means: stop; the others are not started.
+      if (code === 130) break;
+    } else if (!options.json) {
+      code = Math.max(code, printUpdate(document, { json: false, context }));
+    }
+  }
+  if (options.json) context.out(JSON.stringify(documents, null, 2) + "\n");
+  return code;
 }
