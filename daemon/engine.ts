@@ -12,7 +12,9 @@
  * A restart is never lost: the services a write will restart are recorded
  * in `legerd-restarts.json` (state folder, 0600) before the write, and
  * forgotten once their try-restart has returned; a legerd killed in between
- * leaves them there, and the next one restarts them first.
+ * leaves them there, and the next one's first sync (or rotation) adds them
+ * to its own try-restart, after its writes, so that a service whose secret
+ * the killed legerd never wrote restarts once, with the new value.
  *
  * @module
  */
@@ -185,10 +187,26 @@ export interface EngineOptions {
 /** What one sync, rotation or purge cost. */
 type Meter = NonNullable<LegerdHealth["last_poll"]>;
 
-/** What the restarts an earlier legerd owed came to. */
+/** The restarts an earlier legerd owed (`legerd-restarts.json`), as read. */
 interface Owed {
-  restarted: string[];
+  /** The services due. */
+  services: string[];
+  /** Why the file could not be read (it is then kept). */
   errors: LegerdError[];
+}
+
+const NOTHING_OWED: Owed = { services: [], errors: [] };
+
+/** A sync planned, before anything is written. */
+interface Planned {
+  plan: ReconcilePlan;
+  required: RequiredSecret[];
+  byName: Map<string, BackendSecret>;
+  podman: Map<string, PodmanSecret>;
+  /** The services an install left waiting that this sync is about. */
+  waiting: string[];
+  /** Of the services asked about (to restart, to start, owed), those running. */
+  running: string[];
 }
 
 /** A sync request once checked. */
@@ -523,10 +541,73 @@ export class SecretsEngine implements LegerdEngine {
   async #sync(request: Checked): Promise<SyncResult> {
     const now = this.#now();
     const { stateDir } = pathsOf(this.#context);
-    // First what a legerd killed mid-sync left to restart; a dry run changes nothing.
-    const owed: Owed = request.dry_run
-      ? { restarted: [], errors: [] }
-      : await this.#restartOwed();
+    // What a legerd killed mid-sync left to restart joins this sync's one
+    // try-restart, after its writes: restarted first, a service whose write
+    // never happened would restart with the old value, then again after the
+    // write. A dry run changes nothing.
+    const owed = request.dry_run ? NOTHING_OWED : await this.#loadOwed();
+    let planned: Planned;
+    try {
+      planned = await this.#planSync(request, { now, stateDir, owed });
+    } catch (error) {
+      // No write comes: what is owed is restarted now, not when leger.run
+      // or Podman answers again.
+      if (error instanceof LegerError) await this.#restartOwedNow(owed);
+      throw error;
+    }
+    const { plan, required, byName, podman, waiting, running } = planned;
+    const errors = this.#reportMissing(plan, now);
+    this.#reportUnmanaged(plan);
+    const applied: SyncResult["applied"] = {
+      created: [],
+      replaced: [],
+      removed: [],
+      restarted: [],
+      started: [],
+    };
+    errors.push(...owed.errors);
+    if (request.dry_run) {
+      return { dry_run: true, plan, applied, errors };
+    }
+    const runningSet = new Set(running);
+    const outcome = await this.#apply(plan, {
+      required,
+      byName,
+      podman,
+      applied,
+      errors,
+      owed: owed.services.filter((service) => runningSet.has(service)),
+      keepOwed: owed.errors.length > 0,
+    });
+    const done = [
+      ...applied.started,
+      ...outcome.failedStarts,
+      ...waiting.filter((s) => runningSet.has(s)),
+    ];
+    if (done.length > 0) await this.#clearWaiting(stateDir, new Set(done));
+    const failures = [...owed.errors, ...outcome.errors];
+    this.#podmanState = {
+      reachable: true,
+      secrets: podman.size,
+      last_error: failures[0] ?? null,
+    };
+    this.#status = failures.length === 0 ? "ok" : "degraded";
+    if (failures.length === 0) {
+      this.#lastSuccess = this.#now().toISOString();
+    }
+    return { dry_run: false, plan, applied, errors };
+  }
+
+  /**
+   * Reads the units, Podman and leger.run and plans a sync, with the
+   * services it may restart or start (and those owed) asked whether they
+   * run; nothing is written.
+   */
+  async #planSync(
+    request: Checked,
+    context: { now: Date; stateDir: string; owed: Owed },
+  ): Promise<Planned> {
+    const { now, stateDir, owed } = context;
     const units = await this.#readUnits();
     const all = requiredSecrets(units);
     const required = this.#select(request, units, all, now);
@@ -581,7 +662,7 @@ export class SecretsEngine implements LegerdEngine {
       throw error;
     }
     const requiredByName = new Map(required.map((r) => [r.name, r]));
-    const ask = new Set(plan.start);
+    const ask = new Set([...plan.start, ...owed.services]);
     if (this.#restart === "on-rotation") {
       for (const write of [...plan.create, ...plan.replace]) {
         for (const service of requiredByName.get(write.name)!.services) {
@@ -595,59 +676,18 @@ export class SecretsEngine implements LegerdEngine {
       plan = planOrApiError({ ...input, running });
     }
     plan = await this.#guardRemovals(plan, { scoped, stateDir, now });
-    const errors = this.#reportMissing(plan, now);
-    this.#reportUnmanaged(plan);
-    const applied: SyncResult["applied"] = {
-      created: [],
-      replaced: [],
-      removed: [],
-      restarted: [...owed.restarted],
-      started: [],
-    };
-    errors.push(...owed.errors);
-    if (request.dry_run) {
-      return { dry_run: true, plan, applied, errors };
-    }
-    const outcome = await this.#apply(plan, {
-      required,
-      byName,
-      podman,
-      applied,
-      errors,
-      keepOwed: owed.errors.length > 0,
-    });
-    const runningSet = new Set(running);
-    const done = [
-      ...applied.started,
-      ...outcome.failedStarts,
-      ...waiting.filter((s) => runningSet.has(s)),
-    ];
-    if (done.length > 0) await this.#clearWaiting(stateDir, new Set(done));
-    const failures = [...owed.errors, ...outcome.errors];
-    this.#podmanState = {
-      reachable: true,
-      secrets: podman.size,
-      last_error: failures[0] ?? null,
-    };
-    this.#status = failures.length === 0 ? "ok" : "degraded";
-    if (failures.length === 0) {
-      this.#lastSuccess = this.#now().toISOString();
-    }
-    return { dry_run: false, plan, applied, errors };
+    return { plan, required, byName, podman, waiting, running };
   }
 
   /**
-   * Restarts what an earlier legerd owed (`legerd-restarts.json`: it wrote
-   * secrets, then stopped before their try-restart), those of the services
-   * that run; the file is removed once the try-restart has returned. Under
-   * `restart: never` the debt is dropped. A failure is reported, and the
-   * debt kept for the next sync.
+   * Reads what an earlier legerd owed (`legerd-restarts.json`: it wrote
+   * secrets, then stopped before their try-restart). Under `restart: never`
+   * the debt is dropped; a file that cannot be read is reported, and kept.
    */
-  async #restartOwed(): Promise<Owed> {
-    const none: Owed = { restarted: [], errors: [] };
+  async #loadOwed(): Promise<Owed> {
     try {
       const due = await this.#due.load();
-      if (due.length === 0) return none;
+      if (due.length === 0) return NOTHING_OWED;
       if (this.#restart === "never") {
         this.#log(
           `Not restarting ${
@@ -655,28 +695,46 @@ export class SecretsEngine implements LegerdEngine {
           }, which an earlier legerd left to restart: restart is "never" in legerd.yaml`,
         );
         await this.#forgetOwed();
-        return none;
+        return NOTHING_OWED;
       }
-      const running = await runningServices(this.#runner, this.#scope, due);
-      if (running.length > 0) {
-        const they = running.length === 1 ? "it" : "they";
-        this.#log(
-          `Restarting ${
-            running.join(", ")
-          }: an earlier legerd replaced the secrets ${they} use${
-            running.length === 1 ? "s" : ""
-          } and stopped before restarting ${
-            running.length === 1 ? "it" : "them"
-          }`,
-        );
-        await tryRestartServices(this.#runner, this.#scope, running);
-      }
-      await this.#forgetOwed();
-      return { restarted: running, errors: [] };
+      return { services: due, errors: [] };
     } catch (error) {
       if (!(error instanceof LegerError)) throw error;
       this.#log(error.message);
-      return { restarted: [], errors: [toLegerdError(error, this.#now())] };
+      return { services: [], errors: [toLegerdError(error, this.#now())] };
+    }
+  }
+
+  /**
+   * Restarts what is owed when no write follows (the sync or rotation
+   * failed before its writes), those of the services that run; the file is
+   * removed once the try-restart has returned. A failure is logged, and the
+   * debt kept for the next sync.
+   */
+  async #restartOwedNow(owed: Owed): Promise<void> {
+    if (owed.services.length === 0) return;
+    try {
+      const running = await runningServices(
+        this.#runner,
+        this.#scope,
+        owed.services,
+      );
+      if (running.length > 0) {
+        await tryRestartServices(this.#runner, this.#scope, running);
+        this.#logOwedRestart(running);
+      }
+      await this.#forgetOwed();
+    } catch (error) {
+      if (!(error instanceof LegerError)) throw error;
+      this.#log(error.message);
+    }
+  }
+
+  #logOwedRestart(services: readonly string[]): void {
+    for (const service of services) {
+      this.#log(
+        `Restarted ${service}: an earlier legerd replaced the secrets it uses and stopped before restarting it`,
+      );
     }
   }
 
@@ -691,7 +749,8 @@ export class SecretsEngine implements LegerdEngine {
    * that uses a secret Podman refused is neither restarted nor started.
    * The services to restart are recorded in `legerd-restarts.json` before
    * the first write, and forgotten once the try-restart has returned
-   * (unless `keepOwed`: an earlier debt failed and stays).
+   * (unless `keepOwed`: the file could not be read, and stays). The running
+   * services an earlier legerd owed join that one try-restart.
    */
   async #apply(
     plan: ReconcilePlan,
@@ -701,10 +760,13 @@ export class SecretsEngine implements LegerdEngine {
       podman: Map<string, PodmanSecret>;
       applied: SyncResult["applied"];
       errors: SyncResult["errors"];
+      /** The running services an earlier legerd owed a restart. */
+      owed: readonly string[];
       keepOwed: boolean;
     },
   ): Promise<{ errors: LegerdError[]; failedStarts: string[] }> {
-    const { required, byName, podman, applied, errors, keepOwed } = context;
+    const { required, byName, podman, applied, errors, owed, keepOwed } =
+      context;
     const failures: LegerdError[] = [];
     const failed = new Set<string>();
     const fail = (error: unknown, name?: string) => {
@@ -770,22 +832,23 @@ export class SecretsEngine implements LegerdEngine {
       }
     }
     const written = new Set([...applied.created, ...applied.replaced]);
-    const restart = plan.restart.filter((live) =>
+    const changed = plan.restart.filter((live) =>
       uses(live, written).length > 0
     );
+    const restart = [...new Set([...changed, ...owed])].sort(compare);
     let restartReturned = true;
     if (restart.length > 0) {
       try {
         await tryRestartServices(this.#runner, this.#scope, restart);
-        applied.restarted = [...new Set([...applied.restarted, ...restart])]
-          .sort(compare);
-        for (const service of restart) {
+        applied.restarted = restart;
+        for (const service of changed) {
           this.#log(
             `Restarted ${service}: ${
               uses(service, written).join(", ")
             } changed`,
           );
         }
+        this.#logOwedRestart(owed.filter((s) => !changed.includes(s)));
       } catch (error) {
         restartReturned = false;
         fail(error);
@@ -821,7 +884,52 @@ export class SecretsEngine implements LegerdEngine {
   }
 
   async #rotate(name: string, restart: boolean): Promise<RotateResult> {
-    await this.#restartOwed();
+    // Owed restarts join the rotation's try-restart, after its write.
+    const owed = await this.#loadOwed();
+    let ready;
+    try {
+      ready = await this.#prepareRotation(name, restart, owed);
+    } catch (error) {
+      if (error instanceof LegerError) await this.#restartOwedNow(owed);
+      throw error;
+    }
+    const { found, inStore, labels, podman, rotated, owedRunning } = ready;
+    // Recorded before the write: a legerd killed after it still owes them.
+    if (rotated.length > 0 && await this.#due.add(rotated)) {
+      this.#meter.writes++;
+    }
+    const digest = await secretDigest(await this.#digestKey(), found.value);
+    const changed = labels?.digest !== digest;
+    await this.#write(
+      { name, version: found.version, created_at: found.created_at, digest },
+      found.value,
+      {
+        replace: inStore !== undefined,
+        podman,
+        reason: changed ? "rotated" : "rotated, same value",
+      },
+    );
+    this.#podmanState = { ...this.#podmanState, secrets: podman.size };
+    const restarted = [...new Set([...rotated, ...owedRunning])].sort(compare);
+    if (restarted.length > 0) {
+      await tryRestartServices(this.#runner, this.#scope, restarted);
+      if (rotated.length > 0) {
+        this.#log(`Restarted ${rotated.join(", ")}: ${name} was rotated`);
+      }
+      this.#logOwedRestart(owedRunning.filter((s) => !rotated.includes(s)));
+    }
+    if (restarted.length > 0 || owed.services.length > 0) {
+      await this.#forgetOwed();
+    }
+    return { name, version: found.version, changed, restarted };
+  }
+
+  /**
+   * What a rotation reads before its write: leger.run's value, Podman's
+   * copy, and the running services to restart (those using the secret when
+   * asked to, and those owed).
+   */
+  async #prepareRotation(name: string, restart: boolean, owed: Owed) {
     const backend = await this.#session.listSecrets();
     this.#backendNames = new Set(backend.map((s) => s.name));
     const found = backend.find((secret) => secret.name === name);
@@ -857,31 +965,21 @@ export class SecretsEngine implements LegerdEngine {
     );
     // A secret no unit uses yet would be an orphan at the next poll.
     if (uses === undefined) this.#protect([name], this.#now());
-    const restarted = restart && uses !== undefined && uses.services.length > 0
-      ? await runningServices(this.#runner, this.#scope, uses.services)
+    const wanted = restart && uses !== undefined ? uses.services : [];
+    const ask = [...wanted, ...owed.services];
+    const running = ask.length > 0
+      ? await runningServices(this.#runner, this.#scope, ask)
       : [];
-    // Recorded before the write: a legerd killed after it still owes them.
-    if (restarted.length > 0 && await this.#due.add(restarted)) {
-      this.#meter.writes++;
-    }
-    const digest = await secretDigest(await this.#digestKey(), found.value);
-    const changed = labels?.digest !== digest;
-    await this.#write(
-      { name, version: found.version, created_at: found.created_at, digest },
-      found.value,
-      {
-        replace: inStore !== undefined,
-        podman,
-        reason: changed ? "rotated" : "rotated, same value",
-      },
-    );
-    this.#podmanState = { ...this.#podmanState, secrets: podman.size };
-    if (restarted.length > 0) {
-      await tryRestartServices(this.#runner, this.#scope, restarted);
-      this.#log(`Restarted ${restarted.join(", ")}: ${name} was rotated`);
-      await this.#forgetOwed();
-    }
-    return { name, version: found.version, changed, restarted };
+    return {
+      found,
+      inStore,
+      labels,
+      podman,
+      rotated: running.filter((live) =>
+        wanted.some((service) => matchesService(service, live))
+      ),
+      owedRunning: running.filter((live) => owed.services.includes(live)),
+    };
   }
 
   async #purge(): Promise<PurgeResult> {

@@ -996,7 +996,7 @@ Deno.test("SecretsEngine does the restart a killed legerd owed: recorded before 
   await rejects(Deno.stat(file), Deno.errors.NotFound);
   ok(
     f.lines.includes(
-      "Restarting web.service: an earlier legerd replaced the secrets it uses and stopped before restarting it",
+      "Restarted web.service: an earlier legerd replaced the secrets it uses and stopped before restarting it",
     ),
     f.lines.join("\n"),
   );
@@ -1021,10 +1021,24 @@ Deno.test("SecretsEngine owes the restart when killed during the write itself, a
     f.server.putSecret(UUID, "api_token", "v2");
     f.crashAt.value = "secret create";
     await rejects(f.engine.sync({}), /legerd killed/);
+    strictEqual(f.host.secretStore.get("api_token")!.value, "v1");
     const next = f.restartEngine();
+    const before = f.argv.length;
     const result = await next.sync({});
     deepStrictEqual(result.applied.replaced, ["api_token"]);
     deepStrictEqual(result.applied.restarted, ["web.service"]);
+    // One try-restart, after the write: restarted before it, web.service
+    // would start with the old value and restart again.
+    deepStrictEqual(
+      f.argv.slice(before).filter((a) =>
+        a.includes("try-restart") || a.includes("create")
+      ).map((a) => `${a.slice(0, 4).join(" ")} … ${a.at(-1)}`),
+      [
+        "podman secret create --replace … -",
+        "systemctl --user try-restart -- … web.service",
+      ],
+    );
+    strictEqual(f.host.secretStore.get("api_token")!.value, "v2");
     await rejects(
       Deno.stat(`${f.stateDir}/legerd-restarts.json`),
       Deno.errors.NotFound,
@@ -1067,6 +1081,109 @@ Deno.test("SecretsEngine owes the restart when killed during the write itself, a
         Deno.errors.NotFound,
       );
     },
+  );
+});
+
+Deno.test("SecretsEngine merges what an earlier legerd owed into the sync's one try-restart, after its writes", async () => {
+  await using f = await engineFixture({
+    units: {
+      ...WEB,
+      "db.container": containerUsing("db_pass"),
+    },
+    backend: { api_token: "a1", db_pass: "d1" },
+    running: ["db.service", "web.service"],
+  });
+  await f.engine.sync({});
+  // A legerd killed before restarting web.service; db_pass changed since.
+  await Deno.writeTextFile(
+    `${f.stateDir}/legerd-restarts.json`,
+    '{"services":["web.service"]}\n',
+  );
+  f.server.putSecret(UUID, "db_pass", "d2");
+  const next = f.restartEngine();
+  const before = f.argv.length;
+  const result = await next.sync({});
+  deepStrictEqual(result.applied.replaced, ["db_pass"]);
+  deepStrictEqual(result.applied.restarted, ["db.service", "web.service"]);
+  deepStrictEqual(
+    f.argv.slice(before).map((a) => a.slice(0, 3).join(" ")).filter((c) =>
+      /create|try-restart/.test(c)
+    ),
+    ["podman secret create", "systemctl --user try-restart"],
+  );
+  strictEqual(
+    systemctlCalls(f.argv.slice(before)).at(-1),
+    "systemctl --user try-restart -- db.service web.service",
+  );
+  ok(
+    f.lines.includes("Restarted db.service: db_pass changed"),
+    f.lines.join("\n"),
+  );
+  ok(
+    f.lines.includes(
+      "Restarted web.service: an earlier legerd replaced the secrets it uses and stopped before restarting it",
+    ),
+    f.lines.join("\n"),
+  );
+  await rejects(
+    Deno.stat(`${f.stateDir}/legerd-restarts.json`),
+    Deno.errors.NotFound,
+  );
+});
+
+Deno.test("SecretsEngine keeps what is owed through a dry run, and restarts it when leger.run cannot be reached", async () => {
+  await using f = await engineFixture({
+    units: WEB,
+    backend: { api_token: "v1" },
+    running: ["web.service"],
+  });
+  await f.engine.sync({});
+  const file = `${f.stateDir}/legerd-restarts.json`;
+  await Deno.writeTextFile(file, '{"services":["web.service"]}\n');
+  const next = f.restartEngine();
+  const before = f.argv.length;
+  const dry = await next.sync({ dry_run: true });
+  deepStrictEqual(dry.applied.restarted, []);
+  deepStrictEqual(systemctlCalls(f.argv.slice(before)), []);
+  deepStrictEqual(JSON.parse(await Deno.readTextFile(file)), {
+    services: ["web.service"],
+  });
+  // No write can come: Podman's value (written by the killed legerd) is
+  // brought to web.service now, not when leger.run answers again.
+  f.down.value = true;
+  await rejects(next.sync({}), /leger\.run/);
+  deepStrictEqual(systemctlCalls(f.argv.slice(before)), [
+    "systemctl --user list-units --all --plain --no-legend --full -- web.service",
+    "systemctl --user try-restart -- web.service",
+  ]);
+  await rejects(Deno.stat(file), Deno.errors.NotFound);
+});
+
+Deno.test("SecretsEngine.rotate() restarts once, after its write, what a legerd killed during the rotation owed", async () => {
+  await using f = await engineFixture({
+    units: WEB,
+    backend: { api_token: "v1" },
+    running: ["web.service"],
+  });
+  await f.engine.sync({});
+  f.server.putSecret(UUID, "api_token", "v2");
+  f.crashAt.value = "secret create";
+  await rejects(f.engine.rotate({ name: "api_token" }), /legerd killed/);
+  strictEqual(f.host.secretStore.get("api_token")!.value, "v1");
+  const next = f.restartEngine();
+  const before = f.argv.length;
+  const result = await next.rotate({ name: "api_token" });
+  deepStrictEqual(result.restarted, ["web.service"]);
+  deepStrictEqual(
+    f.argv.slice(before).map((a) => a.slice(0, 3).join(" ")).filter((c) =>
+      /create|try-restart/.test(c)
+    ),
+    ["podman secret create", "systemctl --user try-restart"],
+  );
+  strictEqual(f.host.secretStore.get("api_token")!.value, "v2");
+  await rejects(
+    Deno.stat(`${f.stateDir}/legerd-restarts.json`),
+    Deno.errors.NotFound,
   );
 });
 
