@@ -50,7 +50,7 @@ export const ERROR_CODES = {
     description: "The legerd daemon is not running",
     exit: 1,
     remedy:
-      "Start it with `systemctl --user enable --now legerd.service` (`systemctl enable --now legerd.service` as root for the system scope)",
+      "Start it with `systemctl --user enable --now legerd.service` (`systemctl enable --now legerd.service` as root for the system scope); if it does not stay up, `systemctl --user status legerd.service` (`systemctl status legerd.service`) says why",
   },
   // legerd's control socket: leger's own
   ERR_LEGERD_ACCESS_DENIED: {
