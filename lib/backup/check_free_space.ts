@@ -11,7 +11,8 @@ const MARGIN = 64 << 20;
  * can be written (`checkWritable`) and that its disk has room for `bytes`
  * more, with 64 MiB to spare (`statfs`: the blocks free to this user).
  *
- * Requires `--allow-read` and `--allow-write` for `dir`.
+ * Requires `--allow-read` and `--allow-write` for `dir`, and
+ * `--allow-sys=statfs`.
  *
  * @param dir The folder that will be written (created when missing).
  * @param bytes About how much will be written there.

@@ -95,8 +95,8 @@ const PROGRESS_STEP = 256 << 20;
  * Call it under the deploy lock (`lockScope`), as the CLI and `leger deploy
  * update` do: it stops and starts services.
  *
- * Requires `--allow-read`, `--allow-write` for leger's folders and
- * `--allow-run=podman,systemctl`.
+ * Requires `--allow-read`, `--allow-write` for leger's folders,
+ * `--allow-sys=statfs` and `--allow-run=podman,systemctl`.
  *
  * @param context The scope, its environment, the runner, the clock and the
  * progress sink (a `DeployContext` is one).

@@ -115,8 +115,8 @@ interface SavedVolume {
  *
  * Call it under the deploy lock (`lockScope`).
  *
- * Requires `--allow-read`, `--allow-write` for leger's and Podman's folders
- * and `--allow-run=podman,systemctl,journalctl`.
+ * Requires `--allow-read`, `--allow-write` for leger's and Podman's folders,
+ * `--allow-sys=statfs` and `--allow-run=podman,systemctl,journalctl`.
  *
  * @param context The scope, its folders, the runner and host facts.
  * @param id The backup's id.
