@@ -97,3 +97,26 @@ export function legerdStartCommand(scope: Scope): string {
     ? "systemctl enable --now legerd.service"
     : "systemctl --user enable --now legerd.service";
 }
+
+/**
+ * The command that says why legerd stopped in a scope (its state, exit
+ * status and last log lines), for when it does not stay up once started:
+ * a bad legerd.yaml makes it exit 78, which systemd does not restart.
+ *
+ * @param scope The scope.
+ * @returns `systemctl --user status legerd.service`, or
+ * `systemctl status legerd.service` for the system scope.
+ *
+ * @example Usage
+ * ```ts
+ * import { legerdStatusCommand } from "./legerd.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * strictEqual(legerdStatusCommand("user"), "systemctl --user status legerd.service");
+ * ```
+ */
+export function legerdStatusCommand(scope: Scope): string {
+  return scope === "system"
+    ? "systemctl status legerd.service"
+    : "systemctl --user status legerd.service";
+}

@@ -65,7 +65,7 @@ export function renderPlan(
     `Volumes: ${plan.volumes.join(", ") || "none"}`,
     `Networks: ${plan.networks.join(", ") || "none"}`,
     `Secrets required: ${plan.secrets_required.join(", ") || "none"}`,
-    ...renderMissingSecrets(plan.secrets_missing),
+    ...renderMissingSecrets(plan.secrets_missing, { warnings: plan.warnings }),
     "",
     ...renderNotStarted(plan.services),
     ...renderNormalisations(plan.normalisations),
@@ -76,16 +76,30 @@ export function renderPlan(
   return out.join("\n") + "\n";
 }
 
+/** Options for {@linkcode renderMissingSecrets}. */
+export interface RenderMissingSecretsOptions {
+  /**
+   * The plan's warnings, printed with it: a name leger.run cannot hold
+   * whose warning gives the command that creates it by hand points there
+   * instead of repeating it.
+   *
+   * @default {[]}
+   */
+  warnings?: readonly PlanProblem[];
+}
+
 /**
  * Renders the secrets a deployment needs that Podman lacks on this host, what
  * an install does about them (legerd creates them from leger.run before the
- * units start; units whose secrets are still missing stay stopped until
- * the secret exists) and how to add one: `leger secrets set NAME` for a
+ * units start; a unit that still lacks a secret stays stopped until every
+ * secret it uses exists) and how to add one: `leger secrets set NAME` for a
  * name leger.run can hold, else by hand in Podman, the value read from
- * stdin or a file (never from the command line); nothing when there are
- * none.
+ * stdin or a file (never from the command line), said once: a name whose
+ * warning already gives that command points to the warning. Nothing when
+ * there are none.
  *
  * @param names The missing secrets (`secrets_missing` of a plan).
+ * @param options The plan's warnings, printed below these lines.
  * @returns The lines, without their line ends.
  *
  * @example Usage
@@ -95,13 +109,17 @@ export function renderPlan(
  *
  * deepStrictEqual(renderMissingSecrets(["db_password"]), [
  *   "Secrets missing on this host (1): db_password",
- *   "  An install asks legerd to create them from leger.run before it starts the units that use them;",
- *   "  a unit whose secret is still missing is installed but not started: legerd starts it once the secret exists.",
+ *   "  An install asks legerd to create it from leger.run before it starts the units that use it;",
+ *   "  a unit still missing a secret is installed but not started: legerd starts it once every secret it uses exists.",
  *   "  Add one leger.run does not have with `leger secrets set db_password` (or in the web UI).",
  * ]);
  * ```
  */
-export function renderMissingSecrets(names: readonly string[]): string[] {
+export function renderMissingSecrets(
+  names: readonly string[],
+  options: RenderMissingSecretsOptions = {},
+): string[] {
+  const { warnings = [] } = options;
   if (names.length === 0) return [];
   const fromLegerRun = names.filter((name) => secretNameProblem(name) === null);
   const byHand = names.filter((name) => secretNameProblem(name) !== null);
@@ -109,12 +127,13 @@ export function renderMissingSecrets(names: readonly string[]): string[] {
     `Secrets missing on this host (${names.length}): ${names.join(", ")}`,
   ];
   const waits =
-    "a unit whose secret is still missing is installed but not started: legerd starts it once the secret exists.";
+    "a unit still missing a secret is installed but not started: legerd starts it once every secret it uses exists.";
   if (fromLegerRun.length > 0) {
+    const it = fromLegerRun.length === 1 ? "it" : "them";
     lines.push(
       `  An install asks legerd to create ${
-        byHand.length === 0 ? "them" : fromLegerRun.join(", ")
-      } from leger.run before it starts the units that use them;`,
+        byHand.length === 0 ? it : fromLegerRun.join(", ")
+      } from leger.run before it starts the units that use ${it};`,
       `  ${waits}`,
       `  Add one leger.run does not have with \`leger secrets set ${
         fromLegerRun.length === 1 ? fromLegerRun[0] : "NAME"
@@ -127,10 +146,41 @@ export function renderMissingSecrets(names: readonly string[]): string[] {
     lines.push(
       `  leger.run cannot hold ${name} (${
         secretNameProblem(name)
-      }): create it in Podman by hand with ${podmanSecretCreateHint(name)}.`,
+      }): create it in Podman by hand ${
+        warnedWithHint(name, warnings)
+          ? "(the warning below says how)"
+          : `with ${podmanSecretCreateHint(name)}`
+      }.`,
     );
   }
   return lines;
+}
+
+/**
+ * Whether a warning already gives the command that creates a secret by
+ * hand in Podman (`ERR_SECRET_NAME_INVALID` of a name leger.run cannot
+ * hold), so that what is printed with it need not repeat it.
+ *
+ * @param name The secret's name.
+ * @param warnings The plan's warnings.
+ * @returns Whether one of them holds the command.
+ *
+ * @example Usage
+ * ```ts
+ * import { warnedWithHint } from "./render_plan.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * strictEqual(warnedWithHint("db.pass", []), false);
+ * ```
+ */
+export function warnedWithHint(
+  name: string,
+  warnings: readonly PlanProblem[],
+): boolean {
+  const hint = podmanSecretCreateHint(name);
+  return warnings.some((w) =>
+    w.code === "ERR_SECRET_NAME_INVALID" && (w.remedy ?? "").includes(hint)
+  );
 }
 
 /**

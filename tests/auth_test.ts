@@ -521,11 +521,10 @@ function legerdSocket(box: Sandbox): string {
     : `${box.dir}/run/leger/legerd.sock`;
 }
 
-/** The command that starts legerd in the scope these tests run in. */
-function legerdStart(): string {
-  return Deno.uid() === 0
-    ? "systemctl enable --now legerd.service"
-    : "systemctl --user enable --now legerd.service";
+/** What to do when legerd does not run, in the scope these tests run in: start it, and see why it stopped. */
+function legerdRemedy(): string {
+  const user = Deno.uid() === 0 ? "" : " --user";
+  return `Start it with \`systemctl${user} enable --now legerd.service\`; if it does not stay up, \`systemctl${user} status legerd.service\` says why`;
 }
 
 Deno.test("leger auth status --json reports Tailscale, a valid login, legerd and the space's releases", async () => {
@@ -582,7 +581,7 @@ Deno.test("leger auth status --json reports Tailscale, a valid login, legerd and
         `Cannot read legerd's health: legerd is not running (no control socket at ${
           legerdSocket(box)
         })`,
-      remedy: `Start it with \`${legerdStart()}\``,
+      remedy: legerdRemedy(),
     },
   });
   strictEqual(report.space.static_url, `${box.server.staticUrl}/${UUID}/`);
@@ -616,7 +615,7 @@ Deno.test("leger auth status prints each section for a person", async () => {
       `  api: ${box.server.apiUrl}`,
       "legerd",
       `  legerd is not running (no control socket at ${legerdSocket(box)})`,
-      `  Start it with \`${legerdStart()}\``,
+      `  ${legerdRemedy()}`,
       "leger.run space",
       `  ${box.server.staticUrl}/${UUID}/`,
       "  v1\tproduction\t2025-10-16T12:00:00.000Z",
@@ -803,7 +802,7 @@ Deno.test("leger auth logout --purge-secrets fails before removing anything when
         legerdSocket(box)
       })`,
       "  Nothing was removed: the Podman secrets and the login are as they were",
-      `Start it with \`${legerdStart()}\``,
+      legerdRemedy(),
       "Or run `leger auth logout` to remove only the login",
       "[ERR_LEGERD_NOT_RUNNING]",
       "",

@@ -70,7 +70,7 @@ Deno.test("leger secrets list reaches legerd's user socket under XDG_RUNTIME_DIR
   strictEqual(legerd.requests.length, 2);
 });
 
-Deno.test("leger secrets list says legerd is not running, and how to start it", async () => {
+Deno.test("leger secrets list says legerd is not running, how to start it, and how to see why it stopped", async () => {
   await using b = await box();
   const result = await runLeger(["secrets", "list", "--scope", "user"], {
     env: b.env,
@@ -79,7 +79,7 @@ Deno.test("leger secrets list says legerd is not running, and how to start it", 
   strictEqual(result.stdout, "");
   strictEqual(
     result.stderr,
-    `Error: Cannot list the secrets legerd manages: legerd is not running (no control socket at ${b.socket})\nStart it with \`systemctl --user enable --now legerd.service\`\n[ERR_LEGERD_NOT_RUNNING]\n`,
+    `Error: Cannot list the secrets legerd manages: legerd is not running (no control socket at ${b.socket})\nStart it with \`systemctl --user enable --now legerd.service\`; if it does not stay up, \`systemctl --user status legerd.service\` says why\n[ERR_LEGERD_NOT_RUNNING]\n`,
   );
 });
 

@@ -72,7 +72,7 @@ function renderValidation(plan: DeploymentPlan): string {
       count(plan.errors.length, "error")
     }, ${count(plan.conflicts.length, "conflict")}`;
   return [
-    ...renderMissingSecrets(plan.secrets_missing),
+    ...renderMissingSecrets(plan.secrets_missing, { warnings: plan.warnings }),
     ...renderProblems("Conflicts", plan.conflicts),
     ...renderProblems("Errors", plan.errors),
     ...(plan.warnings.length ? renderProblems("Warnings", plan.warnings) : []),

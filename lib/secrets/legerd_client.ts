@@ -88,7 +88,9 @@ export interface LegerdClientOptions {
  * - no socket, or nothing listening on it: `ERR_LEGERD_NOT_RUNNING`, whose
  *   remedy is the command that starts legerd in that scope
  *   (`systemctl --user enable --now legerd.service`, or
- *   `systemctl enable --now legerd.service` for the system scope);
+ *   `systemctl enable --now legerd.service` for the system scope), and the
+ *   one that says why it stopped should it not stay up
+ *   (`systemctl [--user] status legerd.service`);
  * - the socket refuses this user (it is 0600): `ERR_LEGERD_ACCESS_DENIED`;
  * - legerd answers with an error: that error, its code, message and fix
  *   (`ERR_LEGERD_PROTOCOL` when leger does not know the code);
@@ -383,7 +385,10 @@ export class LegerdClient implements LegerdApi {
         `Cannot ${action}: legerd is not running (${
           absent ? "no control socket at" : "nothing listens on"
         } ${path})`,
-        { remedy: `Start it with \`${this.startCommand}\`` },
+        {
+          remedy:
+            `Start it with \`${this.startCommand}\`; if it does not stay up, \`${this.#statusCommand}\` says why`,
+        },
       );
     }
     if (error instanceof Deno.errors.PermissionDenied) {
@@ -410,6 +415,13 @@ export class LegerdClient implements LegerdApi {
     return this.scope === "system"
       ? "systemctl enable --now legerd.service"
       : "systemctl --user enable --now legerd.service";
+  }
+
+  /** The command that says why legerd stopped: a bad legerd.yaml makes it exit, and starting it again fails again. */
+  get #statusCommand(): string {
+    return this.scope === "system"
+      ? "systemctl status legerd.service"
+      : "systemctl --user status legerd.service";
   }
 
   #logRemedy(): string {

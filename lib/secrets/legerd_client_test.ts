@@ -77,7 +77,7 @@ Deno.test("LegerdClient speaks each route of legerd's API over its unix socket",
   ]);
 });
 
-Deno.test("LegerdClient says legerd is not running, with the command that starts it in its scope", async (t) => {
+Deno.test("LegerdClient says legerd is not running, with the command that starts it in its scope and the one that says why it stopped", async (t) => {
   await using tmp = await tempDir();
   const dir = tmp.path;
   // Connecting to what is no listening socket fails as for a socket a
@@ -91,7 +91,8 @@ Deno.test("LegerdClient says legerd is not running, with the command that starts
       scope: "user" as const,
       message:
         `Cannot read legerd's health: legerd is not running (no control socket at ${dir}/run/leger/legerd.sock)`,
-      remedy: "Start it with `systemctl --user enable --now legerd.service`",
+      remedy:
+        "Start it with `systemctl --user enable --now legerd.service`; if it does not stay up, `systemctl --user status legerd.service` says why",
     },
     {
       name: "no socket, system scope",
@@ -99,7 +100,8 @@ Deno.test("LegerdClient says legerd is not running, with the command that starts
       scope: "system" as const,
       message:
         `Cannot read legerd's health: legerd is not running (no control socket at ${dir}/run/leger/legerd.sock)`,
-      remedy: "Start it with `systemctl enable --now legerd.service`",
+      remedy:
+        "Start it with `systemctl enable --now legerd.service`; if it does not stay up, `systemctl status legerd.service` says why",
     },
     {
       name: "nothing listens there",
@@ -107,7 +109,8 @@ Deno.test("LegerdClient says legerd is not running, with the command that starts
       scope: "user" as const,
       message:
         `Cannot read legerd's health: legerd is not running (nothing listens on ${keep})`,
-      remedy: "Start it with `systemctl --user enable --now legerd.service`",
+      remedy:
+        "Start it with `systemctl --user enable --now legerd.service`; if it does not stay up, `systemctl --user status legerd.service` says why",
     },
   ];
   for (const c of cases) {

@@ -115,7 +115,7 @@ Deno.test("auth status says how to start legerd when it is not running, and what
   ]);
   strictEqual(
     legerd.error.remedy,
-    "Start it with `systemctl --user enable --now legerd.service`",
+    "Start it with `systemctl --user enable --now legerd.service`; if it does not stay up, `systemctl --user status legerd.service` says why",
   );
   // A legerd that answers nonsense runs, but says nothing useful.
   await using _legerd = await startFakeLegerd(box.socket, {

@@ -1,12 +1,16 @@
 import type { Scope } from "../../../lib/adapters/scope.ts";
 import type { InstallResult } from "../../../lib/deploy/install_deployment.ts";
-import type { PlanProblem } from "../../../lib/deploy/plan_types.ts";
+import type {
+  PlanProblem,
+  PlanService,
+} from "../../../lib/deploy/plan_types.ts";
 import type { PreparedInstall } from "../../../lib/deploy/prepare_install.ts";
 import type { LegerdSyncState } from "../../../lib/deploy/sync_missing_secrets.ts";
 import type { SourceInfo } from "../../../lib/source/types.ts";
 import { podmanSecretCreateHint } from "../../../lib/secrets/podman_secret_create_hint.ts";
 import { secretNameProblem } from "../../../lib/secrets/secret_name_problem.ts";
-import { legerdStartCommand } from "../../legerd.ts";
+import { legerdStartCommand, legerdStatusCommand } from "../../legerd.ts";
+import { warnedWithHint } from "../../render_plan.ts";
 import { versionOf } from "../../version_label.ts";
 
 /** What `leger deploy install --json` prints once the install is done. */
@@ -112,16 +116,41 @@ export function installDocument(
   };
 }
 
+/** Options for {@linkcode waitingReport}. */
+export interface WaitingReportOptions {
+  /** The scope, for the command that starts legerd. */
+  scope: Scope;
+  /** The web UI's URL, where a secret is added. */
+  webUrl: string;
+  /**
+   * The plan's services, to tell which missing secrets each waiting
+   * service uses.
+   *
+   * @default {[]}
+   */
+  services?: readonly PlanService[];
+  /**
+   * The plan's warnings, printed above: a name leger.run cannot hold whose
+   * warning gives the command that creates it by hand points there
+   * instead of repeating it.
+   *
+   * @default {[]}
+   */
+  warnings?: readonly PlanProblem[];
+}
+
 /**
  * What an install says, on stderr, about the services it left waiting for
  * secrets: which, why (leger.run does not have a secret, or cannot hold its
  * name; legerd is not running or failing), and what makes them start
- * (never `leger secrets set` for a name leger.run refuses); nothing when
- * none waits.
+ * (never `leger secrets set` for a name leger.run refuses). A service
+ * starts once every secret it uses exists: when the missing secrets need
+ * different steps, no step promises a start, and a last line says what
+ * each service still needs. Nothing when none waits.
  *
  * @param result What the install did.
- * @param options The scope (for the command that starts legerd) and the
- * web UI's URL (where to add a secret).
+ * @param options The scope (for the command that starts legerd), the web
+ * UI's URL (where to add a secret), and the plan's services and warnings.
  * @returns The lines, without their line ends.
  *
  * @example Usage
@@ -132,8 +161,9 @@ export function installDocument(
  */
 export function waitingReport(
   result: InstallResult,
-  options: { scope: Scope; webUrl: string },
+  options: WaitingReportOptions,
 ): string[] {
+  const { services = [], warnings = [] } = options;
   const { secrets, waitingForSecrets } = result;
   if (waitingForSecrets.length === 0 || secrets.legerd === "not_asked") {
     return [];
@@ -142,34 +172,50 @@ export function waitingReport(
   // secrets set` refuses them; only a secret made by hand in Podman will do.
   const byHand = secrets.missing.filter((n) => secretNameProblem(n) !== null);
   const fromLegerRun = secrets.missing.filter((n) => !byHand.includes(n));
+  const absent = secrets.legerd === "synced"
+    ? fromLegerRun.filter((n) => secrets.notInLegerRun.includes(n))
+    : [];
+  const other = secrets.legerd === "synced"
+    ? fromLegerRun.filter((n) => !absent.includes(n))
+    : [];
+  // Each step below brings some of the secrets; a step may promise a start
+  // only when it is the only one.
+  const steps = [
+    ...[absent, other].filter((s) => s.length > 0),
+    ...(secrets.legerd === "synced" || fromLegerRun.length === 0
+      ? []
+      : [fromLegerRun]),
+    ...byHand.map((name) => [name]),
+  ];
+  const alone = steps.length <= 1;
   const lines = [
     `Not started yet: ${
       waitingForSecrets.join(", ")
     } (secrets missing in Podman: ${secrets.missing.join(", ")})`,
   ];
   const them = (names: readonly string[]) => names.length === 1 ? "it" : "them";
+  const one = waitingForSecrets.length === 1;
+  const theServices = one ? "the service" : "the services";
   switch (secrets.legerd) {
     case "synced": {
-      const absent = fromLegerRun.filter((n) =>
-        secrets.notInLegerRun.includes(n)
-      );
-      const other = fromLegerRun.filter((n) => !absent.includes(n));
       if (absent.length > 0) {
         lines.push(
           `  leger.run does not have ${absent.join(", ")}: add ${
             absent.length === 1 ? "it" : "each"
           } in the web UI at ${options.webUrl} or with \`leger secrets set ${
             absent.length === 1 ? absent[0] : "NAME"
-          }\`; legerd then creates ${
-            them(absent)
-          } and starts the services (leger.run takes up to a minute to show a new secret)`,
+          }\`; legerd then creates ${them(absent)}${
+            alone ? ` and starts ${theServices}` : ""
+          } (leger.run takes up to a minute to show a new secret)`,
         );
       }
       if (other.length > 0) {
         lines.push(
           `  legerd could not create ${
             other.join(", ")
-          } (see above); it tries again at its next poll and then starts the services`,
+          } (see above); it tries again at its next poll${
+            alone ? ` and then starts ${theServices}` : ""
+          }`,
         );
       }
       break;
@@ -178,23 +224,31 @@ export function waitingReport(
       lines.push(
         `  legerd is not running: start it with \`${
           legerdStartCommand(options.scope)
-        }\`; it ${
-          fromLegerRun.length > 0
-            ? "creates the secrets from leger.run and "
-            : ""
-        }starts the services${
-          fromLegerRun.length > 0 ? "" : " once their secrets exist"
+        }\` (if it does not stay up, \`${
+          legerdStatusCommand(options.scope)
+        }\` says why); it ${
+          fromLegerRun.length === 0
+            ? `starts ${theServices} once ${
+              one ? "its secrets exist" : "their secrets exist"
+            }`
+            : alone
+            ? `creates ${
+              fromLegerRun.length === 1 ? "the secret" : "the secrets"
+            } from leger.run and starts ${theServices}`
+            : `creates ${fromLegerRun.join(", ")} from leger.run`
         }`,
       );
       break;
     case "failed":
       if (fromLegerRun.length > 0) {
         lines.push(
-          `  legerd could not create ${them(fromLegerRun)}: ${
-            secrets.error?.message ?? "it failed"
-          }`,
+          `  legerd could not create ${
+            byHand.length === 0 ? them(fromLegerRun) : fromLegerRun.join(", ")
+          }: ${secrets.error?.message ?? "it failed"}`,
           ...(secrets.error === null ? [] : [`  ${secrets.error.remedy}`]),
-          "  legerd tries again at its next poll, then starts the services",
+          `  legerd tries again at its next poll${
+            alone ? `, then starts ${theServices}` : ""
+          }`,
         );
       }
       break;
@@ -203,10 +257,42 @@ export function waitingReport(
     lines.push(
       `  leger.run cannot hold ${name} (${
         secretNameProblem(name)
-      }): create it in Podman by hand with ${
-        podmanSecretCreateHint(name)
-      }; legerd leaves it alone and starts the services that wait for it`,
+      }): create it in Podman by hand ${
+        warnedWithHint(name, warnings)
+          ? "(the warning above says how)"
+          : `with ${podmanSecretCreateHint(name)}`
+      }; legerd leaves it alone${
+        alone
+          ? ` and starts ${
+            one ? "the service that waits" : "the services that wait"
+          } for it`
+          : ""
+      }`,
+    );
+  }
+  if (!alone) {
+    lines.push(
+      `  legerd starts each service once every secret it uses exists: ${
+        needs(waitingForSecrets, secrets.missing, services)
+      }`,
     );
   }
   return lines;
+}
+
+/** `web.service needs my.key, ok:colon; db.service needs db_password`. */
+function needs(
+  waiting: readonly string[],
+  missing: readonly string[],
+  services: readonly PlanService[],
+): string {
+  return waiting.map((service) => {
+    const used = services.filter((s) =>
+      s.service === service || s.started_services.includes(service)
+    ).flatMap((s) => s.secrets.map((secret) => secret.name));
+    const lacks = missing.filter((name) => used.includes(name));
+    return lacks.length === 0
+      ? service
+      : `${service} needs ${lacks.join(", ")}`;
+  }).join("; ");
 }

@@ -152,9 +152,12 @@ export async function run(
   });
   if (result.waitingForSecrets.length > 0 && !options.json) {
     context.err(
-      waitingReport(result, { scope, webUrl: await webUiUrl(context) }).map((
-        line,
-      ) => `${line}\n`).join(""),
+      waitingReport(result, {
+        scope,
+        webUrl: await webUiUrl(context),
+        services: plan.services,
+        warnings: plan.warnings,
+      }).map((line) => `${line}\n`).join(""),
     );
   }
   context.out(

@@ -145,7 +145,7 @@ Deno.test("deploy install leaves the units whose secret leger.run lacks stopped,
     result.stderr.endsWith(
       [
         "Not started yet: db.service (secrets missing in Podman: db_password)",
-        "  leger.run does not have db_password: add it in the web UI at https://app.leger.run or with `leger secrets set db_password`; legerd then creates it and starts the services (leger.run takes up to a minute to show a new secret)",
+        "  leger.run does not have db_password: add it in the web UI at https://app.leger.run or with `leger secrets set db_password`; legerd then creates it and starts the service (leger.run takes up to a minute to show a new secret)",
         "",
       ].join("\n"),
     ),
@@ -198,7 +198,7 @@ Deno.test("deploy install without legerd keeps the units waiting, records them a
     text.stderr.endsWith(
       [
         "Not started yet: db.service, web.service (secrets missing in Podman: api_token, db_password)",
-        "  legerd is not running: start it with `systemctl --user enable --now legerd.service`; it creates the secrets from leger.run and starts the services",
+        "  legerd is not running: start it with `systemctl --user enable --now legerd.service` (if it does not stay up, `systemctl --user status legerd.service` says why); it creates the secrets from leger.run and starts the services",
         "",
       ].join("\n"),
     ),
@@ -313,11 +313,67 @@ Deno.test("deploy install never suggests `leger secrets set` for a name leger.ru
     stderr.endsWith(
       [
         "Not started yet: db.service (secrets missing in Podman: db.pass)",
-        '  leger.run cannot hold db.pass ("." is not allowed): create it in Podman by hand with `podman secret create db.pass -` (type the value, then Ctrl-D) or `podman secret create db.pass FILE`; legerd leaves it alone and starts the services that wait for it',
+        '  leger.run cannot hold db.pass ("." is not allowed): create it in Podman by hand (the warning above says how); legerd leaves it alone and starts the service that waits for it',
         "",
       ].join("\n"),
     ),
     stderr,
   );
   strictEqual(fixture.host.services.get("web.service")?.activeState, "active");
+  // The command that creates it by hand is given once, in the warning.
+  strictEqual(
+    stderr.split("`podman secret create db.pass -`").length,
+    2,
+    stderr,
+  );
+  // One secret legerd may create: "it", not "them".
+  match(
+    stderr,
+    / {2}An install asks legerd to create api_token from leger\.run before it starts the units that use it;\n/,
+  );
+});
+
+Deno.test("deploy install promises no start a step alone cannot bring: each service starts once every secret it uses exists", async () => {
+  await using fixture = await commandFixture();
+  await legerdWith(fixture, ["api_token"]);
+  const source = await fixture.writeSource("app", {
+    ...FILES,
+    "db.container": [
+      "[Container]",
+      "Image=localhost/bb:latest",
+      "Secret=my.key,type=env,target=MK",
+      "Secret=db_password,type=env,target=DB_PASSWORD",
+      "",
+    ].join("\n"),
+    "cache.container": [
+      "[Container]",
+      "Image=localhost/bb:latest",
+      "Secret=cache_key,type=env,target=CACHE_KEY",
+      "",
+    ].join("\n"),
+  });
+  fixture.clearOutput();
+  const code = await runProgram(
+    ["deploy", "install", "--source", source, "--yes"],
+    fixture.deps,
+  );
+  const { stderr } = fixture.output;
+  strictEqual(code, 0, stderr);
+  ok(
+    stderr.endsWith(
+      [
+        "Not started yet: cache.service, db.service (secrets missing in Podman: cache_key, db_password, my.key)",
+        "  leger.run does not have cache_key, db_password: add each in the web UI at https://app.leger.run or with `leger secrets set NAME`; legerd then creates them (leger.run takes up to a minute to show a new secret)",
+        '  leger.run cannot hold my.key ("." is not allowed): create it in Podman by hand (the warning above says how); legerd leaves it alone',
+        "  legerd starts each service once every secret it uses exists: cache.service needs cache_key; db.service needs db_password, my.key",
+        "",
+      ].join("\n"),
+    ),
+    stderr,
+  );
+  match(
+    stderr,
+    / {2}An install asks legerd to create api_token, cache_key, db_password from leger\.run before it starts the units that use them;\n {2}a unit still missing a secret is installed but not started: legerd starts it once every secret it uses exists\.\n/,
+  );
+  strictEqual(stderr.split("`podman secret create my.key -`").length, 2);
 });

@@ -37,7 +37,7 @@ const SECRETS: SecretStatus[] = [
 ];
 
 const START_USER =
-  "Start it with `systemctl --user enable --now legerd.service`";
+  "Start it with `systemctl --user enable --now legerd.service`; if it does not stay up, `systemctl --user status legerd.service` says why";
 
 async function run(fixture: CommandFixture, argv: string[]) {
   fixture.clearOutput();
@@ -332,7 +332,7 @@ Deno.test("secrets list says legerd starts what waits for a missing secret, and 
   const one = await run(fixture, ["secrets", "list"]);
   strictEqual(
     one.stderr,
-    "1 secret missing in leger.run: db_password. Add it in the web UI at https://app.leger.run or with `leger secrets set db_password`: legerd then creates it in Podman and starts db.service, which waits for it.\n",
+    "1 secret missing in leger.run: db_password. Add it in the web UI at https://app.leger.run or with `leger secrets set db_password`: legerd then creates it in Podman and starts db.service.\n",
   );
   legerd.engine = {
     secrets: () => [
@@ -346,7 +346,55 @@ Deno.test("secrets list says legerd starts what waits for a missing secret, and 
   strictEqual(three.code, 0);
   strictEqual(
     three.stderr,
-    "3 secrets missing in leger.run: db_password, smtp, queue. Add each in the web UI at https://app.leger.run or with `leger secrets set NAME`: legerd then creates them in Podman and starts db.service, worker@a.service, which wait for them.\n",
+    "3 secrets missing in leger.run: db_password, smtp, queue. Add each in the web UI at https://app.leger.run or with `leger secrets set NAME`: legerd then creates them in Podman and starts db.service, worker@a.service.\n",
+  );
+});
+
+Deno.test("secrets list promises no start before every secret a service uses exists", async () => {
+  await using fixture = await commandFixture();
+  await writeDeployments(fixture.stateDir, [{
+    name: "app",
+    scope: "user",
+    source: { type: "local", location: "/srv/app" },
+    installed_at: "2026-11-30T11:00:00.000Z",
+    files: [],
+    units: [
+      "bad1.container",
+      "fresh2.container",
+      "one.container",
+      "solo.container",
+    ],
+    services: ["bad1.service", "fresh2.service", "one.service", "solo.service"],
+    volumes: [],
+    waiting_for_secrets: [
+      "bad1.service",
+      "fresh2.service",
+      "one.service",
+      "solo.service",
+    ],
+  }]);
+  const status = (
+    name: string,
+    state: SecretStatus["state"],
+    used_by: string[],
+  ): SecretStatus => ({ name, state, version: null, used_by, synced_at: null });
+  await fixture.startLegerd({
+    secrets: () => [
+      status("fresh_a", "missing", ["fresh2.container"]),
+      status("fresh_b", "missing", ["fresh2.container", "one.container"]),
+      status("my.key", "missing", ["bad1.container"]),
+      status("ok:colon", "missing", ["bad1.container"]),
+      status("solo.key", "missing", ["solo.container"]),
+    ],
+    health: () => healthyLegerd(),
+  });
+  const result = await run(fixture, ["secrets", "list"]);
+  strictEqual(result.code, 0);
+  strictEqual(
+    result.stderr,
+    "3 secrets missing in leger.run: fresh_a, fresh_b, ok:colon. Add each in the web UI at https://app.leger.run or with `leger secrets set NAME`: legerd then creates them in Podman and starts fresh2.service, one.service. bad1.service also needs my.key: legerd starts it once every secret it uses exists.\n" +
+      'leger.run cannot hold my.key ("." is not allowed): create it in Podman by hand with `podman secret create my.key -` (type the value, then Ctrl-D) or `podman secret create my.key FILE`. legerd leaves it alone. bad1.service also needs ok:colon: legerd starts it once every secret it uses exists.\n' +
+      'leger.run cannot hold solo.key ("." is not allowed): create it in Podman by hand with `podman secret create solo.key -` (type the value, then Ctrl-D) or `podman secret create solo.key FILE`. legerd leaves it alone, and starts solo.service once it exists.\n',
   );
 });
 
@@ -391,7 +439,7 @@ Deno.test("every secrets command that needs legerd says how to start it when it 
         strictEqual(result.stdout, "");
         const start = scope === "user"
           ? START_USER
-          : "Start it with `systemctl enable --now legerd.service`";
+          : "Start it with `systemctl enable --now legerd.service`; if it does not stay up, `systemctl status legerd.service` says why";
         ok(
           result.stderr.endsWith(
             `${c.message}: legerd is not running (no control socket at ${
@@ -917,7 +965,7 @@ Deno.test("secrets set warns, after storing, that legerd is not running and how 
   strictEqual(out.stdout, "Stored api_token in leger.run (version 1)\n");
   strictEqual(
     out.stderr,
-    "Warning: legerd is not running, so Podman keeps the old value of api_token.\nStart it with `systemctl --user enable --now legerd.service`: it writes the new value and restarts what uses it\n",
+    "Warning: legerd is not running, so Podman keeps the old value of api_token.\nStart it with `systemctl --user enable --now legerd.service`: it writes the new value and restarts what uses it (if it does not stay up, `systemctl --user status legerd.service` says why)\n",
   );
   strictEqual(server.secretsOf(FIXTURE_USER_UUID).length, 1);
 });

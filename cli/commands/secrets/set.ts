@@ -12,7 +12,12 @@ import type { SyncResult } from "../../../lib/secrets/control_api.ts";
 import { checkSecretName } from "../../../lib/secrets/check_secret_name.ts";
 import { LegerError } from "../../../lib/errors/leger_error.ts";
 import type { CommandDeps } from "../../deps.ts";
-import { legerdOf, legerdScope, legerdStartCommand } from "../../legerd.ts";
+import {
+  legerdOf,
+  legerdScope,
+  legerdStartCommand,
+  legerdStatusCommand,
+} from "../../legerd.ts";
 import { flag, scopeOption } from "../../options.ts";
 import { readSecretValue } from "../../read_secret_value.ts";
 import type { CommandLine } from "../../spec.ts";
@@ -211,7 +216,9 @@ function sayWhatLegerdDid(
       context.err(
         `Warning: legerd is not running, so Podman keeps the old value of ${name}.\nStart it with \`${
           legerdStartCommand(scope)
-        }\`: it writes the new value and restarts what uses it\n`,
+        }\`: it writes the new value and restarts what uses it (if it does not stay up, \`${
+          legerdStatusCommand(scope)
+        }\` says why)\n`,
       );
       break;
     case "failed":

@@ -20,9 +20,12 @@ export interface RenderListNotesOptions {
  * secrets' states and legerd's health, each note only when it applies:
  *
  * - `missing`: where to add the secret (the web UI, `leger secrets set`),
- *   and which services legerd then starts, when some wait for it;
+ *   and which services legerd then starts, when some wait for it; a
+ *   service starts once every secret it uses exists, so one that also
+ *   waits for another secret is named with what else it needs;
  * - a name leger.run cannot hold, missing or pending: how to create it in
- *   Podman by hand (never `leger secrets set`, which refuses the name);
+ *   Podman by hand (never `leger secrets set`, which refuses the name),
+ *   and which services then start, as above;
  * - `pending`: why legerd cannot tell yet whether leger.run has it: no
  *   login (`leger auth login`), the login expired, leger.run not reached
  *   (its last error), or no sync since its unit was installed (the next
@@ -67,16 +70,8 @@ export function renderListNotes(
   const byHand = (s: SecretStatus) => secretNameProblem(s.name) !== null;
   const names = (list: readonly SecretStatus[]) =>
     list.map((s) => s.name).join(", ");
-  const starts = (list: readonly SecretStatus[]) => {
-    const services = [
-      ...new Set(list.flatMap((s) => options.waiting.get(s.name) ?? [])),
-    ].sort();
-    return services.length === 0
-      ? ""
-      : ` and starts ${services.join(", ")}, which ${
-        services.length === 1 ? "waits" : "wait"
-      } for ${list.length === 1 ? "it" : "them"}`;
-  };
+  const starts = (list: readonly SecretStatus[]) =>
+    waitingOn(list, secrets, options.waiting);
   const them = (list: readonly unknown[]) => list.length === 1 ? "it" : "them";
 
   const missing = secrets.filter((s) => s.state === "missing" && !byHand(s));
@@ -89,7 +84,9 @@ export function renderListNotes(
         one ? "it" : "each"
       } in the web UI at ${options.webUrl} or with \`leger secrets set ${
         one ? missing[0].name : "NAME"
-      }\`: legerd then creates ${them(missing)} in Podman${starts(missing)}.`,
+      }\`: legerd then creates ${them(missing)} in Podman${
+        starting(starts(missing), "")
+      }`,
     );
   }
 
@@ -140,7 +137,9 @@ export function renderListNotes(
         secretNameProblem(secret.name)
       }): create it in Podman by hand with ${
         podmanSecretCreateHint(secret.name)
-      }. legerd leaves it alone${starts([secret])}.`,
+      }. legerd leaves it alone${
+        starting(starts([secret]), ",", " once it exists")
+      }`,
     );
   }
 
@@ -160,6 +159,73 @@ export function renderListNotes(
     );
   }
   return lines.map((line) => `${line}\n`).join("");
+}
+
+/** The services waiting for some of a list of secrets: those the list alone lets start, and the others with what else they need. */
+interface Waiting {
+  /** Services that start once the list's secrets exist. */
+  ready: string[];
+  /** Services that also need other secrets, grouped by those. */
+  blocked: { services: string[]; others: string[] }[];
+}
+
+/**
+ * Which waiting services the secrets of `list` let start: a service starts
+ * once every secret it uses exists, so one that also waits for a secret
+ * outside the list (missing or pending, Podman has no copy) is named with
+ * it.
+ */
+function waitingOn(
+  list: readonly SecretStatus[],
+  secrets: readonly SecretStatus[],
+  waiting: ReadonlyMap<string, readonly string[]>,
+): Waiting {
+  const listed = new Set(list.map((s) => s.name));
+  const services = [
+    ...new Set(list.flatMap((s) => waiting.get(s.name) ?? [])),
+  ].sort();
+  const lacking = secrets.filter((s) =>
+    !listed.has(s.name) && (s.state === "missing" || s.state === "pending") &&
+    s.synced_at === null
+  );
+  const ready: string[] = [];
+  const blocked = new Map<string, { services: string[]; others: string[] }>();
+  for (const service of services) {
+    const others = lacking.filter((s) =>
+      (waiting.get(s.name) ?? []).includes(service)
+    ).map((s) => s.name);
+    if (others.length === 0) {
+      ready.push(service);
+      continue;
+    }
+    const key = others.join(",");
+    const group = blocked.get(key) ?? { services: [], others };
+    group.services.push(service);
+    blocked.set(key, group);
+  }
+  return { ready, blocked: [...blocked.values()] };
+}
+
+/**
+ * The end of a note: the services it lets start (after `joint`, with
+ * `when`), then a sentence for each group that needs more, and the full
+ * stop.
+ */
+function starting(waiting: Waiting, joint: string, when = ""): string {
+  const { ready, blocked } = waiting;
+  const head = ready.length === 0
+    ? ""
+    : `${joint} and starts ${ready.join(", ")}${when}`;
+  return `${head}.${
+    blocked.map(({ services, others }) => {
+      const one = services.length === 1;
+      return ` ${services.join(", ")} also ${one ? "needs" : "need"} ${
+        others.join(", ")
+      }: legerd starts ${one ? "it" : "them"} once every secret ${
+        one ? "it uses" : "they use"
+      } exists.`;
+    }).join("")
+  }`;
 }
 
 function at(time: string | null): string {
