@@ -24,7 +24,6 @@ import { deployContextOf } from "../../deploy_context_of.ts";
 import { flag, scopeOption, text, timeoutOption } from "../../options.ts";
 import { printError } from "../../print_error.ts";
 import type { CommandLine } from "../../spec.ts";
-import { autoBackup } from "../shared/auto_backup.ts";
 import { printUpdate } from "../shared/print_update.ts";
 import {
   type UpdateDocument,
@@ -117,7 +116,13 @@ export async function run(
     trigger: context.env("LEGER_UPDATE_TRIGGER") === "timer"
       ? "timer"
       : "manual",
-    autoBackup,
+    // Loaded only when a backup is taken (lib/backup is not small).
+    autoBackup: async (context, name, signal) =>
+      (await import("../shared/auto_backup.ts")).autoBackup(
+        context,
+        name,
+        signal,
+      ),
   };
   const fetcher = (name: string, recorded: SourceInfo) => {
     const pipeline = deployContextOf(deps, scope);

@@ -183,9 +183,10 @@ export async function updateFlow(
     await using _lock = await lockScope(pipeline, { wait: options.wait });
     // Asked while planning runs; its answer matters once the change starts.
     pipeline.detectSupport().catch(() => {});
-    const installed = (await readDeployments(stateDir)).some((d) =>
+    const entry = (await readDeployments(stateDir)).find((d) =>
       d.name === name
     );
+    const installed = entry !== undefined;
     const active = await readDeploymentFolder(`${workDir}/active/${name}`);
     if (active !== null) {
       document.from = {
@@ -193,10 +194,34 @@ export async function updateFlow(
         source: active.record.source,
       };
     }
+    if (entry !== undefined && sameFiles(entry.files, deployment.files)) {
+      // The files installed, byte for byte: nothing to plan or apply.
+      document.outcome = "unchanged";
+      document.unchanged = entry.unit_services ?? entry.services;
+      if (!options.stage && !options.dryRun) {
+        await Deno.remove(`${workDir}/staged/${name}`, { recursive: true })
+          .catch((error) => {
+            if (!(error instanceof Deno.errors.NotFound)) throw error;
+          });
+      }
+      return finish(null);
+    }
     const { prepared, update } = installed
       ? await prepareAndPlan(deployment, pipeline)
       : await prepareFirstInstall(deployment, pipeline);
     describe(document, { deployment, update, active, now: deps.now() });
+    // Nothing to apply: what the host would refuse does not matter.
+    if (!update.changed) {
+      document.outcome = "unchanged";
+      // A staged copy of what is installed has nothing left to apply.
+      if (!options.stage && !options.dryRun) {
+        await Deno.remove(`${workDir}/staged/${name}`, { recursive: true })
+          .catch((error) => {
+            if (!(error instanceof Deno.errors.NotFound)) throw error;
+          });
+      }
+      return finish(null);
+    }
     // A dry run stages a valid change and says what an update would refuse.
     const forced = await checkInstallable(prepared, pipeline, {
       force: options.force || options.dryRun,
@@ -211,17 +236,6 @@ export async function updateFlow(
         } ${count(forced.length, "conflict")} with this host:\n` +
           forced.map((c) => `  ${c.file}: ${c.message} [${c.code}]\n`).join(""),
       );
-    }
-    if (!update.changed) {
-      document.outcome = "unchanged";
-      // A staged copy of what is installed has nothing left to apply.
-      if (!options.stage && !options.dryRun) {
-        await Deno.remove(`${workDir}/staged/${name}`, { recursive: true })
-          .catch((error) => {
-            if (!(error instanceof Deno.errors.NotFound)) throw error;
-          });
-      }
-      return finish(null);
     }
     // The diff goes to stdout with --dry-run, which prints nothing else.
     if (!options.dryRun) {
@@ -278,6 +292,16 @@ export async function updateFlow(
   } catch (error) {
     return finish(error);
   }
+}
+
+/** Whether a version has exactly the files recorded, checksums included. */
+function sameFiles(
+  recorded: readonly { name: string; sha256: string }[],
+  files: readonly { path: string; sha256: string }[],
+): boolean {
+  const byName = new Map(recorded.map((f) => [f.name, f.sha256]));
+  return recorded.length === files.length &&
+    files.every((f) => byName.get(f.path) === f.sha256);
 }
 
 /** Plans an update of an installed deployment. */

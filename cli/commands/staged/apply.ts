@@ -17,7 +17,6 @@ import { readDeploymentState } from "../../../lib/state/read_deployment_state.ts
 import type { CommandDeps } from "../../deps.ts";
 import { flag, scopeOption } from "../../options.ts";
 import type { CommandLine } from "../../spec.ts";
-import { autoBackup } from "../shared/auto_backup.ts";
 import { printUpdate } from "../shared/print_update.ts";
 import { updateFlow } from "../shared/update_flow.ts";
 
@@ -89,7 +88,13 @@ export async function run(
       yes: options.yes,
       wait: options.wait,
       trigger: "manual",
-      autoBackup,
+      // Loaded only when a backup is taken (lib/backup is not small).
+      autoBackup: async (context, name, signal) =>
+        (await import("../shared/auto_backup.ts")).autoBackup(
+          context,
+          name,
+          signal,
+        ),
     },
     deps,
   );
