@@ -39,7 +39,11 @@ export interface ListedPodmanSecret {
   id: string;
   /** Its labels (`io.leger.managed`, `io.leger.version`, …); `{}` for none. */
   labels: Record<string, string>;
-  /** When it was last written, RFC 3339; `null` when Podman does not say. */
+  /**
+   * When it was last written, RFC 3339 in UTC with milliseconds as every
+   * time leger prints (Podman's own has nanoseconds and the host's offset);
+   * `null` when Podman does not say or says something that is no time.
+   */
   updated_at: string | null;
 }
 
@@ -100,7 +104,7 @@ export async function run(
   );
   if (options.json) {
     const document: SecretsListDocument = {
-      secrets,
+      secrets: secrets.map((s) => ({ ...s, synced_at: rfc3339(s.synced_at) })),
       legerd: health,
       ...(podman === null ? {} : { podman: podman.map(listedPodman) }),
     };
@@ -217,7 +221,7 @@ function row(secret: SecretStatus): string[] {
     secret.state,
     secret.version === null ? "-" : String(secret.version),
     secret.used_by.join(",") || "-",
-    secret.synced_at ?? "-",
+    rfc3339(secret.synced_at) ?? "-",
   ];
 }
 
@@ -238,6 +242,13 @@ function listedPodman(secret: PodmanSecret): ListedPodmanSecret {
     name: secret.name,
     id: secret.id,
     labels: { ...secret.labels },
-    updated_at: secret.updated_at,
+    updated_at: rfc3339(secret.updated_at),
   };
+}
+
+/** A time as leger prints every time: RFC 3339, UTC, milliseconds; `null` when unknown or no time. */
+function rfc3339(time: string | null): string | null {
+  if (time === null) return null;
+  const ms = Date.parse(time);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }

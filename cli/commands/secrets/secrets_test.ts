@@ -141,7 +141,7 @@ Deno.test("secrets list prints legerd's secrets as a table, and --json as one do
   strictEqual(fixture.host.calls.length, 0, "no process ran");
 });
 
-Deno.test("secrets list --podman adds Podman's own secrets with their labels", async () => {
+Deno.test("secrets list --podman adds Podman's own secrets with their labels, every time in RFC 3339 with milliseconds", async () => {
   await using fixture = await commandFixture({
     podmanSecrets: [
       {
@@ -152,12 +152,27 @@ Deno.test("secrets list --podman adds Podman's own secrets with their labels", a
     ],
   });
   await fixture.startLegerd({
-    secrets: () => SECRETS,
+    // A time without milliseconds, as an older legerd may give it.
+    secrets: () => [{ ...SECRETS[0], synced_at: "2026-11-30T11:58:00Z" }],
     health: () => healthyLegerd(),
   });
+  // Podman's own times: nanoseconds, the host's offset.
+  fixture.host.secretStore.get("api_token")!.updatedAt =
+    "2026-11-30T12:58:00.682453022+01:00";
+  fixture.host.secretStore.get("mine")!.updatedAt = "not a time";
   const json = await run(fixture, ["secrets", "list", "--podman", "--json"]);
   strictEqual(json.code, 0, json.stderr);
   const document = JSON.parse(json.stdout);
+  // Every time printed as RFC 3339 with milliseconds, UTC; no time: null.
+  deepStrictEqual(
+    [
+      document.secrets[0].synced_at,
+      ...document.podman.map((s: { updated_at: string | null }) =>
+        s.updated_at
+      ),
+    ],
+    ["2026-11-30T11:58:00.000Z", "2026-11-30T11:58:00.682Z", null],
+  );
   deepStrictEqual(
     document.podman.map((s: { name: string; labels: unknown }) => [
       s.name,
@@ -1159,6 +1174,120 @@ Deno.test("secrets delete removes the secret from leger.run, after a confirmatio
     match(
       out.stderr,
       /^Error: Cannot delete secret "api_token": leger\.run has no secret of that name\nCheck the name in the web UI at \S+ \(a secret created in the last minute may not show yet\)\n\[ERR_SECRET_NOT_FOUND\]\n$/,
+    );
+  });
+});
+
+Deno.test("secrets delete has legerd sync at once, and says Podman keeps legerd's copy only when it does", async (t) => {
+  await using fixture = await commandFixture();
+  const server = await fixture.useLegerRun();
+  const status = (
+    state: SecretStatus["state"],
+    used_by: string[],
+  ): SecretStatus => ({
+    name: "fresh_tok",
+    state,
+    version: state === "pending" ? null : 1,
+    used_by,
+    synced_at: state === "pending" ? null : "2026-11-30T11:58:00.000Z",
+  });
+  const legerd = await fixture.startLegerd({ health: () => healthyLegerd() });
+  const cases: {
+    name: string;
+    known: SecretStatus | null;
+    sync?: ReturnType<typeof syncResult>;
+    asked: unknown[];
+    stderr: string;
+  }[] = [
+    {
+      name: "used by a unit, legerd's copy in Podman",
+      known: status("synced", ["web.container"]),
+      sync: syncResult({
+        plan: {
+          missing: [{
+            name: "fresh_tok",
+            units: ["web.container"],
+            in_podman: true,
+          }],
+        },
+      }),
+      asked: [{ secrets: ["fresh_tok"] }],
+      stderr:
+        "Podman keeps legerd's copy while an installed unit uses fresh_tok (`leger secrets list` shows it missing); legerd removes it once none does.\n",
+    },
+    {
+      name: "no unit uses it, Podman has no copy",
+      known: null,
+      asked: [],
+      stderr: "",
+    },
+    {
+      name: "used by a unit, no copy in Podman",
+      known: status("pending", ["web.container"]),
+      sync: syncResult({
+        plan: {
+          missing: [{
+            name: "fresh_tok",
+            units: ["web.container"],
+            in_podman: false,
+          }],
+        },
+      }),
+      asked: [{ secrets: ["fresh_tok"] }],
+      stderr:
+        "Podman has no copy of fresh_tok, which web.container uses: it does not start until the secret exists again.\n",
+    },
+    {
+      name: "legerd's copy no unit uses: removed by a full sync",
+      known: status("orphan", []),
+      sync: syncResult({ applied: { removed: ["fresh_tok"] } }),
+      asked: [{}],
+      stderr:
+        "legerd removed its copy of fresh_tok from Podman: no installed unit uses it.\n",
+    },
+    {
+      name: "leger.run still lists it",
+      known: status("synced", ["web.container"]),
+      sync: syncResult({ plan: { unchanged: ["fresh_tok"] } }),
+      asked: [{ secrets: ["fresh_tok"] }],
+      stderr:
+        "leger.run still lists fresh_tok (it takes up to a minute to show a deletion); legerd sees it gone at a later poll.\n" +
+        "Podman keeps legerd's copy while an installed unit uses fresh_tok; legerd removes it once none does.\n",
+    },
+  ];
+  for (const c of cases) {
+    await t.step(c.name, async () => {
+      server.putSecret(FIXTURE_USER_UUID, "fresh_tok", "v");
+      const asked: unknown[] = [];
+      legerd.engine = {
+        health: () => healthyLegerd(),
+        secrets: () => c.known === null ? [] : [c.known],
+        sync: (request) => {
+          asked.push(request);
+          return c.sync ?? syncResult();
+        },
+      };
+      const out = await run(fixture, [
+        "secrets",
+        "delete",
+        "fresh_tok",
+        "--yes",
+      ]);
+      strictEqual(out.code, 0, out.stderr);
+      strictEqual(out.stdout, "Deleted fresh_tok from leger.run\n");
+      deepStrictEqual(server.secretsOf(FIXTURE_USER_UUID), []);
+      deepStrictEqual(asked, c.asked);
+      strictEqual(out.stderr, c.stderr);
+    });
+  }
+  await t.step("legerd not running: nothing claimed of Podman", async () => {
+    await legerd.close();
+    server.putSecret(FIXTURE_USER_UUID, "fresh_tok", "v");
+    const out = await run(fixture, ["secrets", "delete", "fresh_tok", "--yes"]);
+    strictEqual(out.code, 0, out.stderr);
+    strictEqual(
+      out.stderr,
+      "legerd is not running, so Podman keeps any copy of fresh_tok legerd wrote; start legerd with `systemctl --user enable --now legerd.service` to bring Podman in step.\n",
     );
   });
 });
