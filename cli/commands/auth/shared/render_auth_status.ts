@@ -188,10 +188,14 @@ function renderHealth(
       : `  leger.run: ${bad}unreachable (${run.api_url})`,
   );
   if (run.auth !== "ok") {
+    // The fix is said once: by the last error, when it gives it.
+    const fixed = (run.last_error?.fix ?? "").includes("`leger auth login`");
     lines.push(
-      run.auth === "missing"
-        ? `  ${bad}legerd has no leger.run login: run \`leger auth login\``
-        : `  ${bad}legerd's leger.run login expired and logging in again failed: run \`leger auth login\``,
+      `  ${bad}${
+        run.auth === "missing"
+          ? "legerd has no leger.run login"
+          : "legerd's leger.run login expired and logging in again failed"
+      }${fixed ? "" : ": run `leger auth login`"}`,
     );
   }
   lines.push(...lastError("leger.run", run.last_error, bad));

@@ -265,6 +265,32 @@ Deno.test("renderAuthStatus() shows legerd's health: how it is, its syncs, leger
       ],
     );
   });
+  await t.step("no login: the fix said once, by the last error", () => {
+    deepStrictEqual(
+      section(running({
+        status: "degraded",
+        leger_run: {
+          api_url: "https://api.leger.run",
+          reachable: null,
+          auth: "missing",
+          last_error: {
+            code: "ERR_LEGER_NOT_AUTHENTICATED",
+            message:
+              "Cannot fetch the leger.run secrets: there is no leger.run login (no /home/a/.local/share/leger/auth.json)",
+            fix:
+              "Run `leger auth login` as the user legerd runs as (root for the system scope)",
+            at: "2026-11-30T11:59:00.000Z",
+          },
+        },
+      })).slice(2, 6),
+      [
+        "  leger.run: not asked yet (https://api.leger.run)",
+        "  legerd has no leger.run login",
+        "  last leger.run error (2026-11-30T11:59:00.000Z): Cannot fetch the leger.run secrets: there is no leger.run login (no /home/a/.local/share/leger/auth.json) [ERR_LEGER_NOT_AUTHENTICATED]",
+        "    fix: Run `leger auth login` as the user legerd runs as (root for the system scope)",
+      ],
+    );
+  });
   await t.step("starting, Podman failing", () => {
     deepStrictEqual(
       section(running({
