@@ -186,9 +186,11 @@ export async function run(
     ...(backup === null ? [] : [`backed up as ${backup.id}`]),
     ...(keptVolumes.length > 0
       ? [
-        `kept the volumes ${
+        `kept the ${keptVolumes.length === 1 ? "volume" : "volumes"} ${
           keptVolumes.join(", ")
-        }; \`podman volume rm\` removes them`,
+        }; \`podman volume rm\` removes ${
+          keptVolumes.length === 1 ? "it" : "them"
+        }`,
       ]
       : []),
   ];

@@ -6,7 +6,8 @@ Deno.test("deploy remove takes a deployment away, keeping or removing its volume
   const cases = [
     {
       flags: [],
-      stdout: /^Removed web \(kept the volumes systemd-web-data;/,
+      stdout:
+        /^Removed web \(kept the volume systemd-web-data; `podman volume rm` removes it\)/,
       volumes: ["systemd-web-data"],
     },
     { flags: ["--remove-volumes"], stdout: /^Removed web\n$/, volumes: [] },
