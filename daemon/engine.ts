@@ -799,7 +799,9 @@ export class SecretsEngine implements LegerdEngine {
         this.#log(
           `Not writing ${
             [...unrecorded].sort(compare).join(", ")
-          }: legerd cannot record the restarts the write implies`,
+          }: legerd cannot record the restarts ${
+            unrecorded.size === 1 ? "the write implies" : "the writes imply"
+          }`,
         );
       }
     }

@@ -1420,12 +1420,13 @@ Deno.test("SecretsEngine's health is degraded with legerd.yaml's reload error un
 
 Deno.test("SecretsEngine does not replace a secret whose restart it cannot record, and says so", async () => {
   await using f = await engineFixture({
-    units: WEB,
+    units: { "web.container": containerUsing("api_token", "other") },
     backend: { api_token: "v1", other: "o1" },
     running: ["web.service"],
   });
   await f.engine.sync({});
   f.server.putSecret(UUID, "api_token", "v2");
+  f.server.putSecret(UUID, "other", "o2");
   // A folder where the file goes: legerd can neither read nor write it.
   await Deno.mkdir(`${f.stateDir}/legerd-restarts.json`);
   const before = systemctlCalls(f.argv).length;
@@ -1440,7 +1441,7 @@ Deno.test("SecretsEngine does not replace a secret whose restart it cannot recor
   );
   ok(
     f.lines.includes(
-      "Not writing api_token: legerd cannot record the restarts the write implies",
+      "Not writing api_token, other: legerd cannot record the restarts the writes imply",
     ),
     f.lines.join("\n"),
   );

@@ -17,6 +17,7 @@ import { writeDeployments } from "../../../lib/state/deployments_file.ts";
 import type { SecretInput } from "../../read_secret_value.ts";
 import { runProgram } from "../../program.ts";
 import { parse as parseRotate } from "./rotate.ts";
+import { renderSyncResult } from "./shared/render_sync_result.ts";
 import { parse as parseSync } from "./sync.ts";
 
 const SECRETS: SecretStatus[] = [
@@ -570,6 +571,30 @@ Deno.test("secrets sync prints what legerd did, and what is missing with where t
     strictEqual(out.stderr, "");
     deepStrictEqual(legerd.requests.at(-1)?.body, {});
   });
+});
+
+Deno.test("renderSyncResult() agrees with the number of secrets Podman keeps", () => {
+  const kept = (...names: string[]) =>
+    renderSyncResult(
+      syncResult({
+        plan: {
+          missing: names.map((name) => ({
+            name,
+            units: ["web.container"],
+            in_podman: true,
+          })),
+        },
+      }),
+      { webUrl: "https://app.leger.run" },
+    ).split("\n").at(-2);
+  strictEqual(
+    kept("smtp"),
+    "  Podman keeps the last value of smtp until then (deleted in leger.run after legerd wrote it)",
+  );
+  strictEqual(
+    kept("smtp", "token"),
+    "  Podman keeps the last values of smtp, token until then (deleted in leger.run after legerd wrote them)",
+  );
 });
 
 Deno.test("secrets sync --dry-run shows the plan and changes nothing", async () => {

@@ -99,9 +99,13 @@ export function renderSyncResult(
         }; legerd then leaves it alone`
       ),
       ...(kept.length === 0 ? [] : [
-        `  Podman keeps the last value of ${
-          kept.join(", ")
-        } until then (deleted in leger.run after legerd wrote it)`,
+        kept.length === 1
+          ? `  Podman keeps the last value of ${
+            kept[0]
+          } until then (deleted in leger.run after legerd wrote it)`
+          : `  Podman keeps the last values of ${
+            kept.join(", ")
+          } until then (deleted in leger.run after legerd wrote them)`,
       ]),
     );
   }
