@@ -1,7 +1,7 @@
 /**
  * Typed calls to `podman volume` that copy a volume's data in and out
  * (`export`, `import`) and remove and re-create a volume as it was
- * (`inspect`, `rm`, `create`): what backups and restores need.
+ * (`ls`, `rm`, `create`): what backups and restores need.
  *
  * Requires `--allow-run=podman`.
  *
@@ -105,43 +105,44 @@ export async function importVolume(
 }
 
 /**
- * Describes volumes with one `podman volume inspect --format json`.
+ * Lists every Podman volume with its driver, mountpoint, labels and options,
+ * with one `podman volume ls --format json` (which prints what `podman
+ * volume inspect` does, for all volumes at once).
  *
- * @param names The volumes, which must exist.
  * @param runner Runs the command.
  * @returns One description per volume, in Podman's order.
- * @throws {CommandError} When one of them does not exist.
+ * @throws {CommandError} When Podman fails.
  * @throws {SyntaxError} When Podman's output is not what it prints.
  *
  * @example Usage
  * ```ts
- * import { inspectVolumes } from "./podman_volumes.ts";
+ * import { listVolumeInfos } from "./podman_volumes.ts";
  * import { fakeRunner } from "./fake_runner.ts";
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * const runner = fakeRunner([{
  *   bin: "podman",
- *   args: ["volume", "inspect", "--format", "json", "--", "systemd-data"],
+ *   args: ["volume", "ls", "--format", "json"],
  *   result: {
  *     stdout: JSON.stringify([{
  *       Name: "systemd-data", Driver: "local", Mountpoint: "/v/systemd-data/_data",
- *       Labels: { app: "web" }, Options: {},
+ *       Labels: { app: "web" }, Options: { o: "uid=1000", UID: "1000" }, UID: 1000,
  *     }]),
  *   },
  * }]);
- * deepStrictEqual(await inspectVolumes(["systemd-data"], runner), [{
+ * deepStrictEqual(await listVolumeInfos(runner), [{
  *   name: "systemd-data", driver: "local", mountpoint: "/v/systemd-data/_data",
- *   labels: { app: "web" }, options: {},
+ *   labels: { app: "web" }, options: { o: "uid=1000", UID: "1000" },
  * }]);
  * ```
  */
-export async function inspectVolumes(
-  names: readonly string[],
+export async function listVolumeInfos(
   runner: Runner = run,
 ): Promise<VolumeInfo[]> {
-  if (names.length === 0) return [];
-  const args = ["volume", "inspect", "--format", "json", "--", ...names];
+  const args = ["volume", "ls", "--format", "json"];
   const { stdout } = await runner("podman", args);
+  // Some Podman versions print nothing, or `null`, for an empty list.
+  if (stdout.trim() === "" || stdout.trim() === "null") return [];
   let parsed: unknown;
   try {
     parsed = JSON.parse(stdout);

@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
 import { CommandError } from "../adapters/command_error.ts";
 import { type HostOps, hostOps } from "../adapters/host_ops.ts";
-import { listVolumes } from "../adapters/podman.ts";
-import { exportVolume, inspectVolumes } from "../adapters/podman_volumes.ts";
+import { exportVolume, listVolumeInfos } from "../adapters/podman_volumes.ts";
 import { fromSystemError } from "../errors/from_system_error.ts";
 import { LegerError } from "../errors/mod.ts";
 import { chooseDeployment } from "../state/choose_deployment.ts";
@@ -156,7 +155,9 @@ export async function createBackup(
   const manifest = (await readManifests(paths.stateDir))[name] ?? null;
   const root = backupsDir(context);
   await removeLeftovers(root);
-  const present = new Set(await listVolumes(context.runner));
+  const present = new Map(
+    (await listVolumeInfos(context.runner)).map((info) => [info.name, info]),
+  );
   const volumes = withVolumes
     ? entry.volumes.filter((v) => present.has(v))
     : [];
@@ -165,7 +166,7 @@ export async function createBackup(
       progress(`The volume ${missing} does not exist (yet): nothing to copy`);
     }
   }
-  const infos = await inspectVolumes(volumes, context.runner);
+  const infos = volumes.map((v) => present.get(v)!);
   let estimate = [...active.files.values()].reduce((n, b) => n + b.length, 0);
   for (const info of infos) estimate += await volumeSize(info.mountpoint);
   await checkFreeSpace(root, estimate, { what: `back up "${name}"` });
@@ -376,6 +377,9 @@ async function startAgain(
   if (stopped.length === 0) return null;
   progress(`Starting ${stopped.join(", ")} again…`);
   try {
+    // leger stopped them: systemd's start rate limit (5 starts in 10 s by
+    // default) is for crash loops, not for backups taken one after another.
+    await ops.resetFailed(stopped);
     await ops.start(stopped);
     return null;
   } catch (error) {

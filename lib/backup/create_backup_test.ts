@@ -74,6 +74,16 @@ Deno.test("createBackup() copies the files and the volume, stopping and starting
     c.startsWith("podman volume export")
   );
   ok(stop >= 0 && stop < exported, fixture.host.calls.join("\n"));
+  // Started again past systemd's start rate limit, which is for crash loops.
+  deepStrictEqual(
+    fixture.host.calls.slice(exported + 1).filter((c) =>
+      c.startsWith("systemctl")
+    ),
+    [
+      "systemctl --user reset-failed -- web.service",
+      "systemctl --user start -- web.service",
+    ],
+  );
   match(lines.join("\n"), /Stopping web\.service for a consistent copy/);
   match(lines.join("\n"), /Starting web\.service again/);
   strictEqual(

@@ -1,6 +1,6 @@
 /**
  * About how many bytes `podman volume export` of a volume writes: the sizes
- * of the files under its mountpoint (`podman volume inspect`), plus 1 KiB
+ * of the files under its mountpoint (`podman volume ls`), plus 1 KiB
  * each for tar's header and padding. A folder leger may not read (in a
  * rootless volume, files owned by another of the user's sub-ids) is not
  * counted, so the estimate may fall short; it is for a check of free space,

@@ -4,7 +4,7 @@ import {
   createVolume,
   exportVolume,
   importVolume,
-  inspectVolumes,
+  listVolumeInfos,
   removeVolume,
   type VolumeInfo,
 } from "../adapters/podman_volumes.ts";
@@ -171,12 +171,11 @@ export async function restoreBackup(
     await pullImages(imagesToPull(prepared.units), context, { signal });
   }
   const ops = await hostOf(context);
-  const present = new Set(prepared.host.volumes);
+  const wanted = new Set(record.volumes.map((v) => v.name));
   const infos = new Map(
-    (await inspectVolumes(
-      record.volumes.map((v) => v.name).filter((v) => present.has(v)),
-      context.runner,
-    )).map((info) => [info.name, info]),
+    (await listVolumeInfos(context.runner)).filter((info) =>
+      wanted.has(info.name)
+    ).map((info) => [info.name, info]),
   );
   let safetyBytes = 0;
   for (const info of infos.values()) {

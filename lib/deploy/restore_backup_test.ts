@@ -92,7 +92,7 @@ Deno.test("restoreBackup() over the installed deployment leaves only the backup'
   const calls = fixture.host.calls.filter((c) => c.startsWith("podman volume"));
   deepStrictEqual(calls.map((c) => c.split(" ").slice(0, 3).join(" ")), [
     "podman volume ls",
-    "podman volume inspect",
+    "podman volume ls",
     "podman volume export",
     "podman volume rm",
     "podman volume create",

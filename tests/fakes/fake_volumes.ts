@@ -1,6 +1,6 @@
 /**
  * Podman volumes with data, over a {@linkcode FakeHost}: `podman volume
- * export`, `import`, `inspect`, `create` and `rm` as Podman 5.8 answers
+ * export`, `import`, `create` and `rm` as Podman 5.8 answers
  * them, each volume's content kept as text (an "archive" is that text, so
  * that a test reads what a backup holds). Volumes exist where the fake host
  * says (`host.volumes`: a volume service started creates one, empty); the
@@ -86,18 +86,6 @@ export function fakeVolumes(
           const text = await Deno.readTextFile(file);
           volumes.data.set(name, (volumes.data.get(name) ?? "") + text);
           return ok();
-        }
-        case "inspect": {
-          const absent = operands.find((name) => !host.volumes.has(name));
-          if (absent !== undefined) missing(absent);
-          host.calls.push(line);
-          return ok(JSON.stringify(operands.map((Name) => ({
-            Name,
-            Driver: "local",
-            Mountpoint: "",
-            Labels: {},
-            Options: {},
-          }))));
         }
         case "create": {
           const [name] = operands;
