@@ -21,6 +21,7 @@ export * from "./deployment_folder.ts";
 export * from "./read_deployment_state.ts";
 export * from "./choose_deployment.ts";
 export * from "./kept_volumes.ts";
+export * from "./last_auto_updates.ts";
 export * from "./write_file_atomic.ts";
 export * from "./lock.ts";
 export * from "./check_writable.ts";

@@ -4,7 +4,9 @@
  * `systemctl show` per scope, however many services there are, is the
  * truth; one `podman quadlet list` only adds Podman's status, and when it
  * fails (Podman 5.8 exits 125 once a template unit is installed) systemd's
- * state stands in for it.
+ * state stands in for it. The last run of the update timer for each
+ * deployment (`last_auto_update`) comes from a file of leger's state, with
+ * why it failed, if it did, on stderr.
  *
  * @module
  */
@@ -23,6 +25,10 @@ import {
   type IntentJournal,
   readJournal,
 } from "../../../lib/state/intent_journal.ts";
+import {
+  type LastAutoUpdate,
+  readLastAutoUpdates,
+} from "../../../lib/state/last_auto_updates.ts";
 import { legerPaths, type Scope } from "../../../lib/state/paths.ts";
 import type { CliContext } from "../../context.ts";
 import type { CommandDeps } from "../../deps.ts";
@@ -65,6 +71,11 @@ export interface ListedDeployment {
   version: string | null;
   installed_at: string;
   services: ListedService[];
+  /**
+   * What the last run of the update timer (`leger-update.service`) did to
+   * it, from `last-auto-updates.json`, or `null` when it never ran for it.
+   */
+  last_auto_update: LastAutoUpdate | null;
 }
 
 /** The options of `leger deploy list`. */
@@ -110,6 +121,21 @@ export async function run(
     );
     return 0;
   }
+  for (const d of listed) {
+    const last = d.last_auto_update;
+    if (last?.error == null) continue;
+    context.err(
+      `Note: the last automatic update of "${d.deployment}" (${
+        autoUpdateWhen(last, true)
+      }) ${
+        last.outcome === "rolled-back"
+          ? "was rolled back, and the previous version runs"
+          : "failed"
+      }: ${last.error.message} [${last.error.code}]; \`${
+        d.scope === "system" ? "journalctl" : "journalctl --user"
+      } -u leger-update.service\` tells more.\n`,
+    );
+  }
   for (const d of listed.filter((d) => d.unfinished !== undefined)) {
     context.err(
       `Note: an ${
@@ -133,10 +159,21 @@ export async function run(
           .join(", ") || "-",
         d.source.location,
         d.version ?? "-",
+        d.last_auto_update === null
+          ? "-"
+          : autoUpdateCell(d.last_auto_update, context.stdoutIsTerminal),
       ])
     ),
     {
-      header: ["DEPLOYMENT", "SERVICE", "STATUS", "PORTS", "SOURCE", "VERSION"],
+      header: [
+        "DEPLOYMENT",
+        "SERVICE",
+        "STATUS",
+        "PORTS",
+        "SOURCE",
+        "VERSION",
+        "AUTO-UPDATE",
+      ],
       terminal: context.stdoutIsTerminal,
     },
   ));
@@ -151,6 +188,7 @@ async function listScope(
   const paths = legerPaths(scope, context);
   const deployments = await readDeployments(paths.stateDir);
   if (deployments.length === 0) return [];
+  const lastAutoUpdates = await readLastAutoUpdates(paths.stateDir);
   const typed = await Promise.all(
     deployments.map((d) =>
       activeUnits(`${paths.workDir}/active/${d.name}`, paths.quadletDir)
@@ -170,6 +208,9 @@ async function listScope(
     source: d.source,
     version: versionOf(d.source),
     installed_at: d.installed_at,
+    last_auto_update: Object.hasOwn(lastAutoUpdates, d.name)
+      ? lastAutoUpdates[d.name]
+      : null,
     services: d.services.map((service) => {
       const unit = unitOf(typed[index], service);
       const state = stateOf.get(service);
@@ -266,6 +307,26 @@ function markUnfinished(
     version: null,
     installed_at: journal.started_at,
     services: [],
+    last_auto_update: null,
     unfinished,
   }];
+}
+
+/**
+ * The last automatic update, in a cell: `updated 2026-11-30T04:12Z, 1 → 2`
+ * on a terminal, the full RFC 3339 time for scripts.
+ */
+function autoUpdateCell(last: LastAutoUpdate, terminal: boolean): string {
+  return `${last.outcome} ${autoUpdateWhen(last, terminal)}`;
+}
+
+/** When it finished (to the minute on a terminal), and the versions if any. */
+function autoUpdateWhen(last: LastAutoUpdate, terminal: boolean): string {
+  const time = terminal
+    ? last.finished_at.replace(/:\d\d(\.\d+)?Z$/, "Z")
+    : last.finished_at;
+  const versions = last.from === null && last.to === null
+    ? ""
+    : `, ${last.from ?? "-"} → ${last.to ?? "-"}`;
+  return `${time}${versions}`;
 }

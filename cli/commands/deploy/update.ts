@@ -25,6 +25,7 @@ import { flag, scopeOption, text, timeoutOption } from "../../options.ts";
 import { printError } from "../../print_error.ts";
 import type { CommandLine } from "../../spec.ts";
 import { printUpdate } from "../shared/print_update.ts";
+import { recordAutoUpdate } from "../shared/record_auto_update.ts";
 import {
   type UpdateDocument,
   updateFlow,
@@ -153,6 +154,7 @@ export async function run(
       );
     };
   };
+  const { stateDir } = legerPaths(scope, context);
   if (!options.all) {
     const state = await readDeploymentState(options.deployment, {
       scope,
@@ -166,10 +168,13 @@ export async function run(
       flowOptions,
       deps,
     );
+    const recordCode = await recordAutoUpdate(document, { stateDir, context });
     if (error !== null) throw error;
-    return printUpdate(document, { json: options.json, context });
+    return Math.max(
+      printUpdate(document, { json: options.json, context }),
+      recordCode,
+    );
   }
-  const { stateDir } = legerPaths(scope, context);
   const installed = await readDeployments(stateDir);
   if (installed.length === 0 && !options.json) {
     context.err(`No deployments are installed in the ${scope} scope.\n`);
@@ -184,6 +189,11 @@ export async function run(
       deps,
     );
     documents.push(document);
+    // A run of the update timer: one line for the journal, and the record.
+    code = Math.max(
+      code,
+      await recordAutoUpdate(document, { stateDir, context }),
+    );
     if (error !== null) {
       code = printError(error, context) === 130 ? 130 : 1;
       // A signal means: stop; the others are not started.
