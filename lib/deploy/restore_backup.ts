@@ -157,19 +157,46 @@ export async function restoreBackup(
       discoverManifest(files.map((f) => f.path), { name: record.deployment }),
     normalisations: record.normalisations,
   };
-  // The archives are checked while the install is planned; the check decides.
-  const [verified, planned] = await Promise.allSettled([
+  // The archives are checked while everything that changes nothing is done
+  // (planning, the host's facts, room for the safety copies); a damaged
+  // backup is said first, whatever else failed.
+  const [verified, looked] = await Promise.allSettled([
     verifyBackup(context, record, { files: false, signal }),
-    prepareInstall(deployment, context),
+    lookBeforeRestoring(context, record, deployment),
   ]);
   if (verified.status === "rejected") throw verified.reason;
-  if (planned.status === "rejected") throw planned.reason;
-  const prepared = planned.value;
-  await checkInstallable(prepared, context);
+  if (looked.status === "rejected") throw looked.reason;
+  const { prepared, ops, infos } = looked.value;
   signal?.throwIfAborted();
   if (options.pull ?? true) {
     await pullImages(imagesToPull(prepared.units), context, { signal });
   }
+  return await restoreChecked(context, {
+    record,
+    dir,
+    deployment,
+    prepared,
+    ops,
+    existing: infos,
+    options,
+    progress,
+  });
+}
+
+/**
+ * What a restore finds out before it changes anything: the install's plan
+ * (refused as an install would be), the host's operations, the volumes of
+ * the backup that exist now, and whether their safety copies have room.
+ */
+async function lookBeforeRestoring(
+  context: DeployContext,
+  record: BackupRecord,
+  deployment: LoadedDeployment,
+): Promise<
+  { prepared: PreparedInstall; ops: HostOps; infos: Map<string, VolumeInfo> }
+> {
+  const prepared = await prepareInstall(deployment, context);
+  await checkInstallable(prepared, context);
   const ops = await hostOf(context);
   const wanted = new Set(record.volumes.map((v) => v.name));
   const infos = new Map(
@@ -185,16 +212,7 @@ export async function restoreBackup(
   await checkFreeSpace(backupsDir(context), safetyBytes + 2 * unitBytes, {
     what: `restore "${record.deployment}"`,
   });
-  return await restoreChecked(context, {
-    record,
-    dir,
-    deployment,
-    prepared,
-    ops,
-    existing: infos,
-    options,
-    progress,
-  });
+  return { prepared, ops, infos };
 }
 
 /** Steps 3 to 5, once the backup is checked and the install planned. */
