@@ -16,6 +16,8 @@ import { checkFreeSpace } from "./check_free_space.ts";
 import { BACKUP_FORMAT, RECORD_FILE } from "./_parse_backup_record.ts";
 import { sha256WhileWritten } from "./_sha256_file.ts";
 import { volumeSize } from "./volume_size.ts";
+import { type VolumeUser, volumeUsers } from "./_volume_users.ts";
+import { loadUnits } from "../quadlet/load_units.ts";
 import { backupsDir } from "./backups_dir.ts";
 import { formatBytes } from "./format_bytes.ts";
 import { pruneBackups } from "./prune_backups.ts";
@@ -42,6 +44,16 @@ export interface CreateBackupOptions {
    * @default {false}
    */
   live?: boolean;
+  /**
+   * Start the services stopped for the copy again once it is taken. `false`
+   * when the deployment is removed next (`leger deploy remove
+   * --backup-volumes`), which stops them anyway: they then stay stopped. A
+   * backup that fails or is interrupted starts them again all the same, and
+   * changes nothing.
+   *
+   * @default {true}
+   */
+  startAgain?: boolean;
   /**
    * Export the deployment's volumes; without them a backup holds its files
    * only.
@@ -81,9 +93,13 @@ const PROGRESS_STEP = 256 << 20;
  * `podman volume export`, into `backups/<id>/` with a record
  * (`backup.json`) of each file's size and SHA-256.
  *
- * Unless `live`, the deployment's running services are stopped for the
- * export, so that the copy is consistent, and started again afterwards —
- * whatever happens — each said in a progress line. Podman writes each
+ * Unless `live`, the running services that use one of the volumes are
+ * stopped for the export, so that the copy is consistent — those whose
+ * units mount one (a container's or a pod's `Volume=`/`Mount=`, a kube's
+ * claim), and those that go down with them (`Requires=`, `BindsTo=`, a
+ * pod's containers…), each named with why in a progress line; the others
+ * keep running. They are started again afterwards (unless `startAgain` is
+ * `false` and the backup succeeded). Podman writes each
  * archive straight to the disk; leger reads it as it grows to take its
  * checksum, in chunks, so memory does not grow with the volume. Everything is
  * written into a hidden folder (`backups/.create-<id>/`) renamed into place
@@ -125,6 +141,7 @@ export async function createBackup(
   const {
     type,
     live = false,
+    startAgain = true,
     volumes: withVolumes = true,
     signal,
     progress = (line: string) => context.progress(line),
@@ -195,15 +212,25 @@ export async function createBackup(
       JSON.stringify({ deployments: { [name]: manifest } }, null, 2) + "\n",
     );
     if (volumes.length > 0 && !live) {
-      const running = await runningServices(ops, entry);
-      if (running.length > 0) {
+      const users = await volumeUsers(
+        loadUnits(
+          [...active.files].map(([path, bytes]) => ({ path, bytes })),
+          { unitDir: paths.quadletDir },
+        ),
+        {
+          volumes,
+          running: await runningServices(ops, entry),
+          files: active.files,
+        },
+      );
+      if (users.length > 0) {
         progress(
           `Stopping ${
-            running.join(", ")
-          } for a consistent copy of the volumes (--live copies them running)…`,
+            listed(users.map(describeUser))
+          } for a consistent copy (--live copies the volumes running)…`,
         );
-        stopped.push(...running);
-        await ops.stop(running);
+        stopped.push(...users.map((u) => u.service));
+        await ops.stop(stopped);
       }
     } else if (volumes.length > 0) {
       progress(
@@ -252,7 +279,10 @@ export async function createBackup(
       // Never created.
     });
   }
-  const restartFailure = await startAgain(ops, stopped, progress);
+  // Before a removal, what was stopped stays stopped, unless the backup failed.
+  const restartFailure = startAgain || failure !== null
+    ? await start(ops, stopped, progress)
+    : null;
   if (failure !== null) {
     throw explain(failure, {
       name,
@@ -340,6 +370,22 @@ async function runningServices(
   ).map((s) => s.id);
 }
 
+/** A service stopped for the copy, with why: `web.service (uses systemd-web-data)`. */
+function describeUser(user: VolumeUser): string {
+  if (user.requires !== null) {
+    return `${user.service} (requires ${user.requires})`;
+  }
+  if (user.uses.length === 0) return user.service;
+  return `${user.service} (uses ${user.uses.join(", ")})`;
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function listed(items: readonly string[]): string {
+  return items.length < 2
+    ? items.join("")
+    : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
+}
+
 /** Exports one volume into `volumes/<name>.tar`, its checksum taken as Podman writes it. */
 async function exportOne(
   context: BackupContext,
@@ -369,7 +415,7 @@ async function exportOne(
 }
 
 /** Starts what was stopped; the error when that fails, else `null`. */
-async function startAgain(
+async function start(
   ops: HostOps,
   stopped: readonly string[],
   progress: (line: string) => void,

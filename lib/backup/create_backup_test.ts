@@ -1,5 +1,6 @@
 import {
   deepStrictEqual,
+  doesNotMatch,
   match,
   ok,
   rejects,
@@ -10,6 +11,7 @@ import { CommandError } from "../adapters/command_error.ts";
 import {
   backupFolders,
   installedWeb,
+  SHARED_HOST_FILES,
 } from "../../tests/fakes/backup_fixture.ts";
 import { createBackup } from "./create_backup.ts";
 import { listBackups } from "./list_backups.ts";
@@ -84,12 +86,97 @@ Deno.test("createBackup() copies the files and the volume, stopping and starting
       "systemctl --user start -- web.service",
     ],
   );
-  match(lines.join("\n"), /Stopping web\.service for a consistent copy/);
+  match(
+    lines.join("\n"),
+    /Stopping web\.service \(uses systemd-web-data\) for a consistent copy/,
+  );
   match(lines.join("\n"), /Starting web\.service again/);
   strictEqual(
     (await Deno.stat(`${fixture.workDir}/backups`)).mode! & 0o777,
     0o700,
   );
+});
+
+Deno.test("createBackup() stops only the services that use the volume, and those that require them", async () => {
+  await using web = await installedWeb({ files: SHARED_HOST_FILES });
+  const { fixture, context, lines } = web;
+  const running = [
+    "proxy.service",
+    "tsa.service",
+    "tsb.service",
+    "web.service",
+  ];
+  for (const service of running) {
+    strictEqual(fixture.host.services.get(service)?.activeState, "active");
+  }
+  fixture.host.calls.length = 0;
+  const record = await createBackup(context, "web", { type: "manual" });
+  deepStrictEqual(record.stopped_services, ["web.service", "proxy.service"]);
+  deepStrictEqual(
+    fixture.host.calls.filter((c) => /^systemctl --user (stop|start) /.test(c)),
+    [
+      "systemctl --user stop -- web.service proxy.service",
+      "systemctl --user start -- web.service proxy.service",
+    ],
+  );
+  match(
+    lines.join("\n"),
+    /^Stopping web\.service \(uses systemd-web-data\) and proxy\.service \(requires web\.service\) for a consistent copy \(--live copies the volumes running\)…$/m,
+  );
+  match(lines.join("\n"), /^Starting web\.service, proxy\.service again…$/m);
+  for (const service of running) {
+    strictEqual(fixture.host.services.get(service)?.activeState, "active");
+  }
+});
+
+Deno.test("createBackup() with startAgain false leaves what it stopped stopped, unless it fails", async (t) => {
+  await t.step("the backup is taken: they stay stopped", async () => {
+    await using web = await installedWeb({ files: SHARED_HOST_FILES });
+    const { fixture, context, lines } = web;
+    const record = await createBackup(context, "web", {
+      type: "manual",
+      startAgain: false,
+    });
+    deepStrictEqual(record.stopped_services, ["web.service", "proxy.service"]);
+    doesNotMatch(lines.join("\n"), /again/);
+    strictEqual(
+      fixture.host.services.get("web.service")?.activeState,
+      "inactive",
+    );
+    strictEqual(
+      fixture.host.services.get("tsa.service")?.activeState,
+      "active",
+    );
+  });
+  await t.step("the backup fails: they run again", async () => {
+    await using web = await installedWeb({
+      files: SHARED_HOST_FILES,
+      beforeCall: (line) => {
+        if (line.startsWith("podman volume export")) {
+          throw new CommandError(
+            "podman",
+            ["volume", "export"],
+            125,
+            "Error: boom\n",
+          );
+        }
+      },
+    });
+    const { fixture, context } = web;
+    await rejects(
+      createBackup(context, "web", { type: "manual", startAgain: false }),
+      { code: "ERR_BACKUP_FAILED" },
+    );
+    strictEqual(
+      fixture.host.services.get("web.service")?.activeState,
+      "active",
+    );
+    strictEqual(
+      fixture.host.services.get("proxy.service")?.activeState,
+      "active",
+    );
+    deepStrictEqual(await backupFolders(fixture), []);
+  });
 });
 
 Deno.test("createBackup() leaves the services running with live, and skips volumes when asked", async (t) => {

@@ -86,7 +86,12 @@ export interface BackupRecord {
    * the copy may then be inconsistent.
    */
   live: boolean;
-  /** The services stopped for the copy and started again afterwards. */
+  /**
+   * The services stopped for the copy: those whose units use one of the
+   * volumes, and those that go down with them. Started again afterwards,
+   * unless the backup was taken before a removal (`leger deploy remove
+   * --backup-volumes`).
+   */
   stopped_services: string[];
   /** What leger had changed in the files as fetched (see `Normalisation`). */
   normalisations: Normalisation[];

@@ -17,6 +17,21 @@ import {
   type FakeVolumesOptions,
 } from "./fake_volumes.ts";
 
+const container = (...lines: string[]) =>
+  ["[Container]", "Image=localhost/bb:latest", ...lines, ""].join("\n");
+
+/**
+ * Files of a web deployment where one container of four uses the volume:
+ * tsa and tsb use none, web mounts web-data.volume, proxy requires web.
+ */
+export const SHARED_HOST_FILES: Record<string, string> = {
+  "tsa.container": container(),
+  "tsb.container": container("Volume=/srv/tsb:/srv:ro"),
+  "web.container": container("Volume=web-data.volume:/data"),
+  "proxy.container": "[Unit]\nRequires=web.container\n" + container(),
+  "web-data.volume": "[Volume]\n",
+};
+
 /** What {@linkcode installedWeb} gives. */
 export interface BackupFixture extends AsyncDisposable {
   fixture: CommandFixture;
@@ -28,9 +43,9 @@ export interface BackupFixture extends AsyncDisposable {
 }
 
 /**
- * Installs the web deployment (web.container, web-data.volume, web.conf)
- * over a fake host with volume data, starts it, and writes "precious
- * data\n" into its volume `systemd-web-data`.
+ * Installs the web deployment (web.container, web-data.volume, web.conf,
+ * or the `files` given) over a fake host with volume data, starts it, and
+ * writes "precious data\n" into its volume `systemd-web-data`.
  *
  * @example Usage
  * ```ts ignore
@@ -39,12 +54,15 @@ export interface BackupFixture extends AsyncDisposable {
  * ```
  */
 export async function installedWeb(
-  options: FakeVolumesOptions = {},
+  options: FakeVolumesOptions & {
+    /** The deployment's files, in place of web.container and the rest. */
+    files?: Record<string, string>;
+  } = {},
 ): Promise<BackupFixture> {
   const fixture = await commandFixture();
   const volumes = fakeVolumes(fixture.host, options);
   fixture.deps.runner = volumes.runner;
-  const source = await fixture.writeSource("web");
+  const source = await fixture.writeSource("web", options.files);
   strictEqual(
     await runProgram(
       ["deploy", "install", "--source", source, "--yes"],

@@ -2,6 +2,7 @@ import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import {
   backupFolders,
   installedWeb,
+  SHARED_HOST_FILES,
 } from "../../../tests/fakes/backup_fixture.ts";
 import { runProgram } from "../../program.ts";
 
@@ -23,7 +24,7 @@ Deno.test("backup create prints the id and size; list and info show it", async (
     id = stdout.split("\t")[0];
     match(
       fixture.output.stderr,
-      /Stopping web\.service for a consistent copy[\s\S]*Exported the volume systemd-web-data \(14 bytes\)[\s\S]*Starting web\.service again/,
+      /Stopping web\.service \(uses systemd-web-data\) for a consistent copy[\s\S]*Exported the volume systemd-web-data \(14 bytes\)[\s\S]*Starting web\.service again/,
     );
   });
   await t.step(
@@ -187,6 +188,33 @@ Deno.test("deploy remove --backup-volumes backs up first, and the backup restore
   );
   strictEqual(volumes.data.get("systemd-web-data"), "precious data\n");
   strictEqual(fixture.host.services.get("web.service")?.activeState, "active");
+});
+
+Deno.test("deploy remove --backup-volumes stops what uses the volumes once, and starts nothing in between", async () => {
+  await using web = await installedWeb({ files: SHARED_HOST_FILES });
+  const { fixture } = web;
+  fixture.host.calls.length = 0;
+  const code = await runProgram(
+    ["deploy", "remove", "web", "--backup-volumes", "--yes"],
+    fixture.deps,
+  );
+  strictEqual(code, 0, fixture.output.stderr);
+  const lines = fixture.output.stderr.split("\n").filter((l) =>
+    /^(Stopping|Starting|Backed up)/.test(l)
+  );
+  deepStrictEqual(lines.map((l) => l.replace(/ as .*/, "")), [
+    "Stopping web.service (uses systemd-web-data) and proxy.service (requires web.service) for a consistent copy (--live copies the volumes running)…",
+    "Backed up web",
+    "Stopping proxy.service, tsa.service, tsb.service, web-data-volume.service, web.service…",
+  ]);
+  deepStrictEqual(
+    fixture.host.calls.filter((c) => /^systemctl --user (start|stop) /.test(c)),
+    [
+      "systemctl --user stop -- web.service proxy.service",
+      "systemctl --user stop -- proxy.service tsa.service tsb.service web-data-volume.service web.service",
+    ],
+  );
+  deepStrictEqual(await fixture.quadletFiles(), []);
 });
 
 Deno.test("deploy remove --backup-volumes removes nothing when the backup fails", async () => {

@@ -4,7 +4,8 @@
  * and presentation around `removeDeployment` of `lib/deploy`. Files leger
  * did not install are never touched; volumes stay unless `--remove-volumes`.
  * `--backup-volumes` first takes a backup (`createBackup` of `lib/backup`,
- * manual) and prints its id; when it fails, nothing is removed.
+ * manual) and prints its id; the services stopped for it stay stopped for
+ * the removal. When it fails, they run again and nothing is removed.
  *
  * @module
  */
@@ -210,6 +211,8 @@ async function backUp(
   using signals = abortOnSignals(deps, { doing: "stopping the backup" });
   const backup = await createBackup(pipeline, name, {
     type: "manual",
+    // The removal stops them next; a backup that fails starts them again.
+    startAgain: false,
     signal: signals.signal,
   });
   deps.context.err(
