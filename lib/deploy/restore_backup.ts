@@ -43,7 +43,9 @@ import { unitStart } from "./unit_start.ts";
 export interface RestoreBackupOptions {
   /**
    * Aborted on Ctrl-C, SIGTERM or SIGHUP: the restore is undone (the
-   * verification, before any change, just stops).
+   * verification, before any change, just stops). Whoever aborts it says
+   * that the restore is being undone; the restore then says nothing more of
+   * it (a failure is said with its progress line).
    *
    * @default {undefined}
    */
@@ -347,7 +349,9 @@ async function restoreChecked(
         },
       );
     }
-    progress("Undoing the restore, please wait…");
+    // Whoever aborted it said so already (`leger backup restore`: "SIGINT:
+    // undoing the restore, please wait…"): once is enough.
+    if (!signal?.aborted) progress("Undoing the restore, please wait…");
     throw await undo(context, {
       error: signal?.aborted ? interrupted(record) : error,
       intent,

@@ -211,6 +211,11 @@ Deno.test("restoreBackup() undoes everything when a step fails or a signal arriv
       armed = false;
       ok(error !== null);
       strictEqual(error.code, c.code, error.message);
+      // A signal's sender says it (once); a failure is said here.
+      strictEqual(
+        web.lines.includes("Undoing the restore, please wait…"),
+        c.signal === undefined,
+      );
       match(error.message, c.message);
       match(
         error.details.at(-1),

@@ -153,6 +153,35 @@ Deno.test("backup restore asks, checks and brings the data back", async (t) => {
   });
 });
 
+Deno.test("backup restore interrupted says once that it undoes the restore", async () => {
+  let raise = () => {};
+  await using web = await installedWeb({
+    beforeCall: (line) => {
+      if (line.startsWith("podman volume import")) raise();
+    },
+  });
+  const { fixture, volumes } = web;
+  strictEqual(await runProgram(["backup", "create", "web"], fixture.deps), 0);
+  const id = fixture.output.stdout.split("\t")[0];
+  volumes.data.set("systemd-web-data", "changed\n");
+  fixture.clearOutput();
+  raise = () => {
+    raise = () => {};
+    fixture.signals.get("SIGINT")?.();
+  };
+  strictEqual(
+    await runProgram(["backup", "restore", id, "--yes"], fixture.deps),
+    130,
+    fixture.output.stderr,
+  );
+  const said = fixture.output.stderr.split("\n").filter((line) =>
+    /undo|rolling|please wait/i.test(line) && !/^ {2}/.test(line)
+  );
+  deepStrictEqual(said, ["SIGINT: undoing the restore, please wait…"]);
+  strictEqual(volumes.data.get("systemd-web-data"), "changed\n");
+  strictEqual(fixture.host.services.get("web.service")?.activeState, "active");
+});
+
 Deno.test("deploy remove --backup-volumes backs up first, and the backup restores it", async () => {
   await using web = await installedWeb();
   const { fixture, volumes } = web;

@@ -83,7 +83,8 @@ export async function run(
       return 1;
     }
   }
-  using signals = abortOnSignals(deps);
+  // Says, once, what a signal does; restoreBackup then says nothing more of it.
+  using signals = abortOnSignals(deps, { doing: "undoing the restore" });
   const result = await restoreBackup(pipeline, record.id, {
     signal: signals.signal,
     pause: deps.settlePause,
