@@ -91,6 +91,69 @@ Deno.test("backup commands on a terminal: a check mark, a header, a word when th
   );
 });
 
+Deno.test("backup list with no backups says so when a person watches, and prints [] with --json", async (t) => {
+  await using web = await installedWeb();
+  const { fixture } = web;
+  const context = fixture.deps.context;
+  const cases = [
+    {
+      argv: ["backup", "list"],
+      stdout: false,
+      stderr: true,
+      out: "",
+      err:
+        "No backups in the user scope. Take one with `leger backup create NAME`.\n",
+    },
+    {
+      argv: ["backup", "list", "nosuch"],
+      stdout: true,
+      stderr: true,
+      out: "",
+      err:
+        'No backups of "nosuch" in the user scope. Take one with `leger backup create NAME`.\n',
+    },
+    {
+      argv: ["backup", "list", "nosuch"],
+      stdout: false,
+      stderr: false,
+      out: "",
+      err: "",
+    },
+    {
+      argv: ["backup", "list", "--json"],
+      stdout: true,
+      stderr: true,
+      out: "[]\n",
+      err: "",
+    },
+    {
+      argv: ["backup", "list", "nosuch", "--json"],
+      stdout: false,
+      stderr: false,
+      out: "[]\n",
+      err: "",
+    },
+  ];
+  for (const c of cases) {
+    await t.step(
+      `${c.argv.join(" ")}, stdout ${
+        c.stdout ? "" : "not "
+      }a terminal, stderr ${c.stderr ? "" : "not "}a terminal`,
+      async () => {
+        fixture.deps.context = {
+          ...context,
+          stdoutIsTerminal: c.stdout,
+          stderrIsTerminal: c.stderr,
+        };
+        fixture.clearOutput();
+        strictEqual(await runProgram(c.argv, fixture.deps), 0);
+        strictEqual(fixture.output.stdout, c.out);
+        strictEqual(fixture.output.stderr, c.err);
+      },
+    );
+  }
+});
+
 Deno.test("backup create stops on SIGTERM: nothing kept, the service running again", async () => {
   let raise = () => {};
   await using web = await installedWeb({

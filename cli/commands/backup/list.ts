@@ -1,6 +1,8 @@
 /**
  * `leger backup list [deployment] [--scope …] [--json]`: the backups of a
- * scope, oldest first, with their id, deployment, time, size and type.
+ * scope, oldest first, with their id, deployment, time, size and type. When
+ * there are none it says so on stderr, if stdout or stderr is a terminal
+ * (`[]` with `--json`); a deployment leger does not know simply has none.
  *
  * @module
  */
@@ -82,7 +84,12 @@ export async function run(
     context.out(JSON.stringify(listed, null, 2) + "\n");
     return 0;
   }
-  if (backups.length === 0 && context.stdoutIsTerminal) {
+  // Said to a person: stdout or stderr on a terminal (`leger backup list |
+  // wc -l` too); a script with neither gets an empty stdout.
+  if (
+    backups.length === 0 &&
+    (context.stdoutIsTerminal || context.stderrIsTerminal)
+  ) {
     const of = options.deployment === undefined
       ? ""
       : ` of "${options.deployment}"`;
