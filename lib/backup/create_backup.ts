@@ -76,7 +76,8 @@ export interface CreateBackupOptions {
   progress?: (line: string) => void;
   /**
    * For an `auto` backup, how many automatic backups of the deployment to
-   * keep, this one included.
+   * keep, this one included (always at least this one: `backups.keep: 0`
+   * tells `leger deploy update` to take none, which it checks first).
    *
    * @default {`backups.keep` of leger's config file, else 5}
    */
@@ -306,7 +307,10 @@ export async function createBackup(
       },
     );
   }
-  if (type === "auto") await pruneBackups({ ...context, progress }, name, keep);
+  // `keep: 0` means updates take none; one taken all the same stays, alone.
+  if (type === "auto") {
+    await pruneBackups({ ...context, progress }, name, Math.max(keep, 1));
+  }
   return record!;
 }
 

@@ -311,10 +311,20 @@ Deno.test("createBackup() of an auto backup reads how many to keep from config.y
     `${fixture.home}/.config/leger/config.yaml`,
     "backups:\n  keep: 0\n",
   );
+  // Updates take none; one taken all the same is kept, alone.
+  const alone = await createBackup(context, "web", { type: "auto" });
+  deepStrictEqual(
+    (await listBackups(context)).map((b) => b.id),
+    [alone.id],
+  );
+  await Deno.writeTextFile(
+    `${fixture.home}/.config/leger/config.yaml`,
+    "backups:\n  keep: -1\n",
+  );
   fixture.host.calls.length = 0;
   await rejects(createBackup(context, "web", { type: "auto" }), {
     code: "ERR_CONFIG_INVALID",
-    message: /backups\.keep must be a whole number from 1 to 1000/,
+    message: /backups\.keep must be a whole number from 0 to 1000/,
   });
   // Refused before anything was stopped.
   deepStrictEqual(fixture.host.calls, []);

@@ -5,7 +5,10 @@ import type { BackupContext } from "./types.ts";
 
 /** What leger's config file says about backups. */
 export interface BackupConfig {
-  /** How many automatic backups to keep of each deployment (`backups.keep`). */
+  /**
+   * How many automatic backups to keep of each deployment (`backups.keep`);
+   * 0 when automatic backups are off (an update takes none).
+   */
   keep: number;
   /** The file read, or `null` when there is none. */
   file: string | null;
@@ -21,8 +24,11 @@ export const DEFAULT_KEEP = 5;
  *
  * ```yaml
  * backups:
- *   keep: 5   # automatic backups kept per deployment (1-1000); manual ones are never removed
+ *   keep: 5   # automatic backups kept per deployment (0-1000); manual ones are never removed
  * ```
+ *
+ * `keep: 0` turns automatic backups off: `leger deploy update` (and the
+ * update timer) then takes none, and says so.
  *
  * The file's other keys (leger.run's addresses) are not this function's. A
  * missing file, or one without `backups`, gives the defaults.
@@ -96,12 +102,12 @@ function parseKeep(text: string, file: string): number {
   const keep = (backups as Record<string, unknown>).keep;
   if (keep === undefined) return DEFAULT_KEEP;
   if (
-    typeof keep !== "number" || !Number.isInteger(keep) || keep < 1 ||
+    typeof keep !== "number" || !Number.isInteger(keep) || keep < 0 ||
     keep > 1000
   ) {
     throw invalid(
       file,
-      `backups.keep must be a whole number from 1 to 1000: current value is ${
+      `backups.keep must be a whole number from 0 to 1000: current value is ${
         JSON.stringify(keep)
       }`,
     );
@@ -114,6 +120,6 @@ function invalid(file: string, why: string, cause?: unknown): LegerError {
     file,
     cause,
     remedy:
-      `Correct ${file} (\`backups: {keep: 5}\` keeps the last five automatic backups of each deployment), or remove the key to use the default`,
+      `Correct ${file} (\`backups: {keep: 5}\` keeps the last five automatic backups of each deployment, \`keep: 0\` takes none), or remove the key to use the default; \`leger deploy update --no-backup\` updates without reading it`,
   });
 }

@@ -28,6 +28,7 @@ Deno.test("readBackupConfig() reads backups.keep, 5 by default", async (t) => {
     ["backups:\n", 5],
     ["backups: {}\n", 5],
     ["backups:\n  keep: 3\n", 3],
+    ["backups:\n  keep: 0\n", 0],
     ["backups: {keep: 1000}\n", 1000],
   ];
   for (const [text, keep] of cases) {
@@ -48,9 +49,10 @@ Deno.test("readBackupConfig() reads backups.keep, 5 by default", async (t) => {
 Deno.test("readBackupConfig() names the file and the key it cannot use", async (t) => {
   const cases: [string, RegExp][] = [
     [
-      "backups:\n  keep: 0\n",
-      /backups\.keep must be a whole number from 1 to 1000: current value is 0/,
+      "backups:\n  keep: -1\n",
+      /backups\.keep must be a whole number from 0 to 1000: current value is -1/,
     ],
+    ["backups:\n  keep: 1001\n", /current value is 1001/],
     ["backups:\n  keep: 2.5\n", /current value is 2\.5/],
     ['backups:\n  keep: "5"\n', /current value is "5"/],
     [
@@ -67,6 +69,8 @@ Deno.test("readBackupConfig() names the file and the key it cannot use", async (
           name: "LegerError",
           code: "ERR_CONFIG_INVALID",
           message,
+          file: `${context.home}/.config/leger/config.yaml`,
+          remedy: /`keep: 0` takes none\), .*`leger deploy update --no-backup`/,
         });
       });
     });
