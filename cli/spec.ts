@@ -283,6 +283,11 @@ export const GROUPS: readonly GroupSpec[] = [
               "do not take the automatic backup (files and volumes) first",
           },
           {
+            flags: "--no-pull",
+            description:
+              "do not pull the images first (systemd pulls them at start)",
+          },
+          {
             flags: "--dry-run",
             description:
               "validate, stage and show what would change without applying it",
@@ -400,6 +405,11 @@ export const GROUPS: readonly GroupSpec[] = [
             flags: "--no-backup",
             description:
               "do not take the automatic backup (files and volumes) first",
+          },
+          {
+            flags: "--no-pull",
+            description:
+              "do not pull the images first (systemd pulls them at start)",
           },
           {
             flags: "--force",

@@ -235,7 +235,8 @@ export async function installDeployment(
         },
       );
     }
-    context.progress("Undoing the changes, please wait…");
+    // A signal already said so (abortOnSignals): once is enough.
+    if (!signal?.aborted) context.progress("Undoing the changes, please wait…");
     throw await undo(intent, ops, { error, context });
   }
   await clearJournal(paths.stateDir);

@@ -26,7 +26,10 @@ export interface UpdateSide {
  * - `added`: new in this version; its services are started;
  * - `changed`: its file, a drop-in that applies to it, a file it names
  *   (`EnvironmentFile=`, `Volume=./conf:…`, `Yaml=`, …), its image, or a
- *   unit it requires changed; its services are restarted;
+ *   unit it requires changed; its services are restarted — except those of
+ *   a `.volume` or `.network` unit whose volume or network keeps its name
+ *   ({@linkcode UpdatePlan.notApplied}): its file is written, nothing
+ *   restarts;
  * - `dropped`: gone from this version; its services are stopped and its
  *   files removed;
  * - `unchanged`: its services keep running, untouched.
@@ -54,6 +57,26 @@ export interface UnitChange {
   services: string[];
 }
 
+/**
+ * A changed `.volume` or `.network` unit whose change does not reach Podman:
+ * Quadlet creates a volume or network once (`podman volume create
+ * --ignore`, `podman network create --ignore`) and keeps an existing one
+ * with its old settings, so restarting its service, or the services that
+ * use it, would stop them for nothing.
+ */
+export interface NotAppliedChange {
+  /** The unit's path in the deployment, such as `llm.network`. */
+  unit: string;
+  /** Its kind. */
+  kind: "volume" | "network";
+  /** The Podman volume or network that keeps its old settings, such as `systemd-llm`. */
+  resource: string;
+  /** The services of the new version that use it directly (`Volume=`, `Mount=`, `Network=`, …). */
+  users: string[];
+  /** Why the change is not applied, in words (`Podman keeps the existing network systemd-llm with its old settings`). */
+  reason: string;
+}
+
 /** What an update of a deployment changes, unit by unit and service by service. */
 export interface UpdatePlan {
   /** Every unit of both versions: the new version's in its order, then the dropped ones. */
@@ -70,7 +93,10 @@ export interface UpdatePlan {
    * has (its `ServiceName=` changed): stopped.
    */
   stop: string[];
-  /** The services of the unchanged units: left running, never touched. */
+  /**
+   * The services of the unchanged units, and of the changed units in
+   * {@linkcode UpdatePlan.notApplied}: left running, never touched.
+   */
   unchanged: string[];
   /** Files to write into the quadlet folder: added and changed ones, in the new version's order. */
   write: string[];
@@ -82,6 +108,12 @@ export interface UpdatePlan {
   keptVolumes: string[];
   /** The Podman networks of dropped `.network` units: removed once their containers stopped. */
   removedNetworks: string[];
+  /**
+   * The changed `.volume` and `.network` units whose volume or network
+   * Podman keeps as it is: their files are written, and neither their
+   * services nor those that use them restart for it.
+   */
+  notApplied: NotAppliedChange[];
   /** Whether any file differs; `false` means the update has nothing to do. */
   changed: boolean;
 }
@@ -119,11 +151,19 @@ const RESTART_PROPAGATING_KEYS: ReadonlySet<string> = new Set([
  * below a folder it names), or its image changed; and — conservatively,
  * since systemd does the same — when a unit it requires changed
  * (`Volume=data.volume`, `Network=app.network`, `Pod=`, `Image=x.image`,
- * `Requires=`, `BindsTo=`, `PartOf=`): restarting a changed `.volume` or
- * `.network` unit's service makes systemd restart every service that
- * requires it, and a changed `VolumeName=` or `NetworkName=` changes the
- * command line of every container using it. A file named by an absolute
- * path lies outside the deployment and is not compared.
+ * `Requires=`, `BindsTo=`, `PartOf=`): restarting a changed unit's service
+ * makes systemd restart every service that requires it, and a changed
+ * `VolumeName=` or `NetworkName=` changes the command line of every
+ * container using it. A file named by an absolute path lies outside the
+ * deployment and is not compared.
+ *
+ * A `.volume` or `.network` unit that changed but keeps its volume or
+ * network name (and its service's name) restarts nothing: Podman creates a
+ * volume or network once and keeps an existing one with its old settings,
+ * so a restart would stop its users for a change that never takes effect.
+ * Its file is written, and the change is listed in
+ * {@linkcode UpdatePlan.notApplied} with the services that use it, which
+ * must be stopped for the volume or network to be removed and created anew.
  *
  * Files that no unit names (a `README`, an unused drop-in) are written when
  * they changed, and restart nothing.
@@ -205,7 +245,13 @@ export function planUpdate(
     }
     if (why.length > 0) reasons.set(unit.path, why);
   }
-  propagateRestarts(next.units, previousUnits, reasons);
+  const kept = new Set(
+    next.units.filter((unit) =>
+      reasons.has(unit.path) &&
+      keepsResource(previousUnits.get(unit.path)!.quadlet, unit.quadlet)
+    ).map((unit) => unit.path),
+  );
+  propagateRestarts(next.units, previousUnits, reasons, kept);
 
   const units: UnitChange[] = [];
   for (const unit of next.units) {
@@ -235,7 +281,9 @@ export function planUpdate(
 
   const of = (status: UnitChangeStatus) =>
     units.filter((u) => u.status === status);
-  const restart = unique(of("changed").flatMap((u) => u.services));
+  const restart = unique(
+    of("changed").filter((u) => !kept.has(u.unit)).flatMap((u) => u.services),
+  );
   const start = servicesToStart(
     next.units.filter((u) => !previousUnits.has(u.path)).map((u) => u.quadlet),
   );
@@ -266,27 +314,76 @@ export function planUpdate(
     restart,
     start,
     stop,
-    unchanged: unique(of("unchanged").flatMap((u) => u.services)).filter((s) =>
-      !busy.has(s)
-    ),
+    unchanged: unique([
+      ...of("unchanged").flatMap((u) => u.services),
+      ...of("changed").filter((u) => kept.has(u.unit)).flatMap((u) =>
+        u.services
+      ),
+    ]).filter((s) => !busy.has(s)),
     write,
     added: write.filter((name) => !before.has(name)),
     remove,
     keptVolumes: resources("volume"),
     removedNetworks: resources("network"),
+    notApplied: next.units.filter((u) => kept.has(u.path)).map((u) =>
+      notApplied(u, next.units)
+    ),
     changed: write.length > 0 || remove.length > 0,
+  };
+}
+
+/**
+ * Whether a changed `.volume` or `.network` unit leaves Podman's volume or
+ * network as it is: the same name (a new `VolumeName=` or `NetworkName=`
+ * creates a new one, which its users must restart to use) and the same
+ * service.
+ */
+function keepsResource(was: QuadletUnit, is: QuadletUnit): boolean {
+  return (is.kind === "volume" || is.kind === "network") &&
+    is.kind === was.kind && is.resourceName !== null &&
+    is.resourceName === was.resourceName &&
+    servicesOf(is).join(" ") === servicesOf(was).join(" ");
+}
+
+/** The not-applied change of a `.volume` or `.network` unit, with the services that use it. */
+function notApplied(
+  unit: UpdateUnit,
+  units: readonly UpdateUnit[],
+): NotAppliedChange {
+  const name = baseName(unit.path);
+  const kind = unit.quadlet.kind as "volume" | "network";
+  const resource = unit.quadlet.resourceName!;
+  const users = unique(
+    units.filter((u) =>
+      u.path !== unit.path &&
+      u.quadlet.units.some((ref) =>
+        ref.unit === name && RESTART_PROPAGATING_KEYS.has(ref.key)
+      )
+    ).flatMap((u) => servicesOf(u.quadlet)),
+  );
+  return {
+    unit: unit.path,
+    kind,
+    resource,
+    users,
+    reason:
+      `Podman keeps the existing ${kind} ${resource} with its old settings`,
   };
 }
 
 /**
  * Marks as changed every unit that requires, directly or through others, a
  * changed unit (see {@linkcode RESTART_PROPAGATING_KEYS}); added units are
- * new anyway and are not marked.
+ * new anyway and are not marked. A changed unit in `kept` (a volume or
+ * network Podman keeps) restarts nothing, so it marks nothing — unless it
+ * requires a unit that restarts: systemd then restarts it, and it leaves
+ * `kept`.
  */
 function propagateRestarts(
   units: readonly UpdateUnit[],
   previousUnits: ReadonlyMap<string, UpdateUnit>,
   reasons: Map<string, string[]>,
+  kept: Set<string>,
 ): void {
   // Units name each other by file name, wherever their folder.
   const pathByName = new Map(units.map((u) => [baseName(u.path), u.path]));
@@ -300,6 +397,7 @@ function propagateRestarts(
         const required = pathByName.get(ref.unit);
         if (required === undefined || required === unit.path) continue;
         if (!reasons.has(required) || !previousUnits.has(required)) continue;
+        if (kept.has(required)) continue;
         const why = `requires ${ref.unit} (${ref.key}=), which changed`;
         const list = reasons.get(unit.path);
         if (list === undefined) {
@@ -308,6 +406,8 @@ function propagateRestarts(
         } else if (!list.some((r) => r.startsWith(`requires ${ref.unit} `))) {
           list.push(why);
         }
+        // Restarted by systemd along with what it requires: not kept.
+        if (kept.delete(unit.path)) grew = true;
       }
     }
   }

@@ -62,6 +62,8 @@ Deno.test("planUpdate() restarts exactly what changed", async (t) => {
     stop?: string[];
     write?: string[];
     remove?: string[];
+    /** `[unit, resource, users]` of each change Podman would not apply. */
+    notApplied?: [string, string, string[]][];
   }[] = [
     {
       name: "nothing changed: nothing to do",
@@ -115,16 +117,65 @@ Deno.test("planUpdate() restarts exactly what changed", async (t) => {
       write: ["README.md"],
     },
     {
-      name: "the volume: it and the containers that use it",
+      name: "the volume: written, nothing restarted (Podman keeps the volume)",
       after: { ...BASE, "data.volume": "[Volume]\nLabel=a=b\n" },
+      restart: [],
+      write: ["data.volume"],
+      notApplied: [["data.volume", "systemd-data", [
+        "db.service",
+        "web.service",
+      ]]],
+    },
+    {
+      name:
+        "the network: written, nothing restarted (Podman keeps the network)",
+      after: { ...BASE, "app.network": "[Network]\nInternal=true\n" },
+      restart: [],
+      write: ["app.network"],
+      notApplied: [["app.network", "systemd-app", [
+        "api.service",
+        "web.service",
+      ]]],
+    },
+    {
+      name: "a drop-in of the network: likewise",
+      after: {
+        ...BASE,
+        "app.network.d/10-subnet.conf": "[Network]\nSubnet=10.9.0.0/24\n",
+      },
+      restart: [],
+      write: ["app.network.d/10-subnet.conf"],
+      notApplied: [["app.network", "systemd-app", [
+        "api.service",
+        "web.service",
+      ]]],
+    },
+    {
+      name:
+        "the volume's name (a new volume): it and the containers that use it",
+      after: { ...BASE, "data.volume": "[Volume]\nVolumeName=data2\n" },
       restart: ["data-volume.service", "web.service", "db.service"],
       write: ["data.volume"],
     },
     {
-      name: "the network: it and the containers on it",
-      after: { ...BASE, "app.network": "[Network]\nInternal=true\n" },
+      name: "the network's name (a new network): it and the containers on it",
+      after: { ...BASE, "app.network": "[Network]\nNetworkName=app2\n" },
       restart: ["app-network.service", "web.service", "api.service"],
       write: ["app.network"],
+    },
+    {
+      name: "the network and a container on it: only that container",
+      after: {
+        ...BASE,
+        "app.network": "[Network]\nInternal=true\n",
+        "api.container": container("api", "Network=app.network", "Env=A=1"),
+      },
+      restart: ["api.service"],
+      write: ["api.container", "app.network"],
+      notApplied: [["app.network", "systemd-app", [
+        "api.service",
+        "web.service",
+      ]]],
     },
     {
       name: "a container added: started, the rest untouched",
@@ -155,6 +206,10 @@ Deno.test("planUpdate() restarts exactly what changed", async (t) => {
       deepStrictEqual(update.stop, c.stop ?? []);
       deepStrictEqual(update.write, c.write ?? []);
       deepStrictEqual(update.remove, c.remove ?? []);
+      deepStrictEqual(
+        update.notApplied.map((n) => [n.unit, n.resource, n.users]),
+        c.notApplied ?? [],
+      );
       strictEqual(
         update.changed,
         (c.write ?? []).length + (c.remove ?? []).length > 0,
@@ -175,7 +230,7 @@ Deno.test("planUpdate() says why a unit changed", async () => {
   const update = await plan(BASE, {
     ...BASE,
     "web.conf": "greeting=bye\n",
-    "data.volume": "[Volume]\nLabel=a=b\n",
+    "data.volume": "[Volume]\nVolumeName=data2\n",
     "web.container.d/10-env.conf": "[Container]\nEnv=A=1\n",
   });
   const web = update.units.find((u) => u.unit === "web.container")!;
@@ -322,32 +377,59 @@ Deno.test("planUpdate() of the rendered leger.run fixtures v1 → v2", async () 
     update.units.filter((u) => u.status === status).map((u) => u.unit).sort();
   deepStrictEqual(by("dropped"), ["qdrant.container", "qdrant.volume"]);
   deepStrictEqual(by("added"), []);
-  // llm.network lost its subnet: every container on it restarts, since
-  // systemd restarts what requires a restarted unit.
-  deepStrictEqual(update.restart, [
-    "caddy.service",
-    "cockpit.service",
-    "litellm-postgres.service",
-    "litellm-redis.service",
-    "litellm.service",
-    "llama-swap.service",
-    "llm-network.service",
-    "openwebui-postgres.service",
-    "openwebui-redis.service",
-    "openwebui.service",
-  ]);
+  // llm.network lost its subnet, which Podman never applies to the
+  // network it created: only litellm, whose own file changed, restarts.
+  deepStrictEqual(update.restart, ["litellm.service"]);
   deepStrictEqual(
     update.units.find((u) => u.unit === "litellm.container")!.reasons,
-    [
-      "litellm.container changed",
-      "requires llm.network (Network=), which changed",
-    ],
+    ["litellm.container changed"],
   );
+  deepStrictEqual(update.notApplied, [{
+    unit: "llm.network",
+    kind: "network",
+    resource: "systemd-llm",
+    users: [
+      "caddy.service",
+      "cockpit.service",
+      "litellm-postgres.service",
+      "litellm-redis.service",
+      "litellm.service",
+      "llama-swap.service",
+      "openwebui-postgres.service",
+      "openwebui-redis.service",
+      "openwebui.service",
+    ],
+    reason:
+      "Podman keeps the existing network systemd-llm with its old settings",
+  }]);
+  ok(update.write.includes("llm.network"));
+  ok(update.unchanged.includes("llm-network.service"));
   deepStrictEqual(update.stop, ["qdrant.service", "qdrant-volume.service"]);
   deepStrictEqual(update.remove, ["qdrant.container", "qdrant.volume"]);
   deepStrictEqual(update.keptVolumes, ["systemd-qdrant"]);
   // The volumes keep running: none of them changed.
   ok(update.unchanged.includes("caddy-data-volume.service"));
+});
+
+Deno.test("planUpdate() restarts a changed volume that requires a restarted unit, and what uses it", async () => {
+  // A volume made from an image (Driver=image) requires the .image unit:
+  // systemd restarts it, and what uses it, when the image unit restarts.
+  const before = {
+    "app.image": "[Image]\nImage=localhost/app:1\n",
+    "data.volume": "[Volume]\nDriver=image\nImage=app.image\n",
+    "web.container": container("web", "Volume=data.volume:/data"),
+  };
+  const update = await plan(before, {
+    "app.image": "[Image]\nImage=localhost/app:2\n",
+    "data.volume": "[Volume]\nDriver=image\nImage=app.image\nLabel=a=b\n",
+    "web.container": before["web.container"],
+  });
+  deepStrictEqual(update.notApplied, []);
+  deepStrictEqual(update.restart, [
+    "app-image.service",
+    "data-volume.service",
+    "web.service",
+  ]);
 });
 
 function ok(value: unknown, message?: string): void {

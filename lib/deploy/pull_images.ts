@@ -51,6 +51,14 @@ export interface PullImagesOptions {
    * @default {setTimeout, cleared with clearTimeout}
    */
   setTimer?: (callback: () => void, ms: number) => () => void;
+  /**
+   * What the pulls are for, for the remedies: `"install"` (`then install
+   * again`) or `"update"` (`then update again`); both commands take
+   * `--no-pull`.
+   *
+   * @default {"install"}
+   */
+  action?: "install" | "update";
 }
 
 /** What {@linkcode pullImages} found and did. */
@@ -131,13 +139,14 @@ export async function pullImages(
     concurrency = 4,
     slowAfter = 5000,
     setTimer = startTimer,
+    action = "install",
   } = options;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new RangeError(
       `Cannot pull images ${concurrency} at a time: expected a whole number of 1 or more`,
     );
   }
-  if (signal?.aborted) throw interrupted(signal.reason);
+  if (signal?.aborted) throw interrupted(signal.reason, action);
   // One controller stops every pull in flight, whether the caller aborted or
   // a pull failed: a failed install should not wait for unrelated downloads.
   const controller = new AbortController();
@@ -154,6 +163,7 @@ export async function pullImages(
     now,
     slowAfter,
     setTimer,
+    action,
   };
   const worker = async () => {
     for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
@@ -164,7 +174,7 @@ export async function pullImages(
         // Once aborted, the other pulls end with the abort's reason: only the
         // first failure says what went wrong.
         if (controller.signal.aborted) return;
-        failure = asPullError(error, next);
+        failure = asPullError(error, next, action);
         controller.abort(failure);
       }
     }
@@ -177,7 +187,7 @@ export async function pullImages(
     signal?.removeEventListener("abort", stopAll);
   }
   if (failure !== undefined) throw failure;
-  if (signal?.aborted) throw interrupted(signal.reason);
+  if (signal?.aborted) throw interrupted(signal.reason, action);
   return {
     pulled: images.filter((i) => pulled.has(i.image)).map((i) => i.image),
     present: images.filter((i) => !pulled.has(i.image)).map((i) => i.image),
@@ -192,6 +202,7 @@ interface PullOneOptions {
   now: () => number;
   slowAfter: number;
   setTimer: (callback: () => void, ms: number) => () => void;
+  action: "install" | "update";
 }
 
 /** Checks one image and pulls it when needed; `true` when it was pulled. */
@@ -202,7 +213,7 @@ async function pullOne(
   const { context: { runner }, signal, progress, terminal, now } = options;
   if (image.policy !== "always") {
     if (await imageExists(image.image, { runner, signal })) return false;
-    if (image.policy === "local") throw notOnHost(image);
+    if (image.policy === "local") throw notOnHost(image, options.action);
   }
   const started = now();
   let reported = terminal;
@@ -223,7 +234,11 @@ async function pullOne(
   return true;
 }
 
-function asPullError(error: unknown, image: ImageToPull): unknown {
+function asPullError(
+  error: unknown,
+  image: ImageToPull,
+  action: "install" | "update",
+): unknown {
   if (!(error instanceof CommandError)) return error;
   const last = (error.stderrTail.split("\n").at(-1) ?? "").replace(
     /^Error: /,
@@ -238,13 +253,16 @@ function asPullError(error: unknown, image: ImageToPull): unknown {
       line: image.line,
       cause: error,
       remedy: `Check the image name and tag in ${image.file}, ` +
-        "your network and registry login (`podman login`), then install again; " +
+        `your network and registry login (\`podman login\`), then ${action} again; ` +
         "or pass --no-pull to let systemd pull at start",
     },
   );
 }
 
-function notOnHost(image: ImageToPull): LegerError {
+function notOnHost(
+  image: ImageToPull,
+  action: "install" | "update",
+): LegerError {
   const where = { file: image.file, line: image.line };
   if (image.image.startsWith("localhost/")) {
     return new LegerError(
@@ -253,7 +271,7 @@ function notOnHost(image: ImageToPull): LegerError {
       {
         ...where,
         remedy:
-          `Build it (\`podman build -t ${image.image} …\`) or load it (\`podman load -i …\`) first, then install again`,
+          `Build it (\`podman build -t ${image.image} …\`) or load it (\`podman load -i …\`) first, then ${action} again`,
       },
     );
   }
@@ -264,18 +282,23 @@ function notOnHost(image: ImageToPull): LegerError {
     {
       ...where,
       remedy:
-        `Pull it first (\`podman pull ${image.image}\`), or remove ${key}=never from ${image.unit}, then install again`,
+        `Pull it first (\`podman pull ${image.image}\`), or remove ${key}=never from ${image.unit}, then ${action} again`,
     },
   );
 }
 
-function interrupted(reason: unknown): LegerError {
+function interrupted(
+  reason: unknown,
+  action: "install" | "update",
+): LegerError {
   return new LegerError(
     "ERR_INTERRUPTED",
     "Cannot pull the images: it was interrupted",
     {
       cause: reason,
-      remedy: "Nothing was installed; run the command again to install",
+      remedy: action === "install"
+        ? "Nothing was installed; run the command again to install"
+        : "Nothing was changed; run the command again to update",
     },
   );
 }

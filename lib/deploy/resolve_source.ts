@@ -30,6 +30,13 @@ export interface ResolveSourceOptions {
    * @default {undefined}
    */
   signal?: AbortSignal;
+  /**
+   * The command that picks another leger.run version, for the remedy when
+   * the version asked for does not exist.
+   *
+   * @default {"leger deploy install --version vN"}
+   */
+  pickVersion?: string;
 }
 
 /**
@@ -140,6 +147,9 @@ async function fetchSource(
         token: async () =>
           (await login(`resolve version "${spec.version}" on leger.run`)).token,
         ...limits,
+        ...(options.pickVersion === undefined
+          ? {}
+          : { pickVersion: options.pickVersion }),
       });
     }
   }

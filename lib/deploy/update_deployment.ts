@@ -28,7 +28,8 @@ import { UpdateRolledBackError } from "./update_rolled_back_error.ts";
 /** Options for {@linkcode updateDeployment}. */
 export interface UpdateDeploymentOptions {
   /**
-   * Aborted on Ctrl-C, SIGTERM or SIGHUP: the update is undone.
+   * Aborted on Ctrl-C, SIGTERM or SIGHUP: the update is undone (whoever
+   * aborts it says so; the update then says nothing more of it).
    *
    * @default {undefined}
    */
@@ -52,7 +53,8 @@ export interface UpdateDeploymentOptions {
    */
   pause?: () => Promise<void>;
   /**
-   * Takes the automatic backup before anything changes and returns its id
+   * Takes the automatic backup before anything changes (after the images
+   * are pulled, so that a failed pull takes no backup) and returns its id
    * (`createBackup` of `lib/backup`, type `auto`); when it throws, nothing
    * is changed. None with `--no-backup`.
    *
@@ -88,8 +90,9 @@ export interface UpdateResult {
  * user's confirmation, under the deploy lock; like an install, except that
  * only what changed is touched ({@linkcode PreparedUpdate.update}):
  *
- * 1. takes the automatic backup (`options.backup`);
- * 2. pulls the images of the changed and added units;
+ * 1. pulls the images of the changed and added units (a failed pull
+ *    changes nothing and takes no backup);
+ * 2. takes the automatic backup (`options.backup`);
  * 3. checks that leger's folders are writable, and asks legerd for the
  *    secrets the changed and added units need and Podman lacks;
  * 4. stages the files in a temporary folder and writes the intent journal
@@ -113,7 +116,7 @@ export interface UpdateResult {
  * @param context The scope, its folders, the runner and host facts.
  * @param options Signal, pull, backup.
  * @returns What was restarted, started, stopped and left alone.
- * @throws {LegerError} What the backup throws, `ERR_IMAGE_PULL_FAILED` or
+ * @throws {LegerError} `ERR_IMAGE_PULL_FAILED`, what the backup throws or
  * `ERR_STATE_UNWRITABLE` before any change;
  * {@linkcode UpdateRolledBackError} (`ERR_PODMAN_INSTALL_FAILED`,
  * `ERR_SERVICE_START_FAILED`, `ERR_INTERRUPTED`, …) after rolling the
@@ -139,15 +142,16 @@ export async function updateDeployment(
   const touched = prepared.units.filter((u) =>
     statusOf.get(u.path) === "added" || statusOf.get(u.path) === "changed"
   );
-  const backup = options.backup === undefined
-    ? null
-    : await options.backup(signal);
   if (options.pull ?? true) {
     await pullImages(imagesToPull(touched), context, {
       signal,
       terminal: options.terminal ?? false,
+      action: "update",
     });
   }
+  const backup = options.backup === undefined
+    ? null
+    : await options.backup(signal);
   const size = deployment.files.reduce((sum, f) => sum + f.bytes.length, 0);
   await checkWritable([paths.stateDir, paths.workDir], {
     bytes: 2 * size + (1 << 20),
@@ -275,7 +279,10 @@ export async function updateDeployment(
         },
       );
     }
-    context.progress("Rolling the update back, please wait…");
+    // A signal already said so (abortOnSignals): once is enough.
+    if (!signal?.aborted) {
+      context.progress("Rolling the update back, please wait…");
+    }
     throw await undo(intent, ops, { error, context });
   }
   await clearJournal(paths.stateDir);

@@ -102,6 +102,14 @@ export interface FetchLegerRunSourceOptions extends
    * @default {60000}
    */
   timeoutMs?: number;
+  /**
+   * The command that picks another version, for the remedy when the version
+   * asked for does not exist (`leger deploy update web --version vN` for an
+   * update).
+   *
+   * @default {"leger deploy install --version vN"}
+   */
+  pickVersion?: string;
 }
 
 /**
@@ -231,6 +239,7 @@ async function fetchWithin(
     maxFileSize = MIB,
     maxTotalSize = 64 * MIB,
     maxFiles = 1000,
+    pickVersion = "leger deploy install --version vN",
   } = options;
   const fetchOptions: FetchStaticFileOptions = {
     fetch,
@@ -262,7 +271,11 @@ async function fetchWithin(
     });
   } catch (error) {
     if (!(error instanceof StaticFetchError)) throw error;
-    throw manifestError(error, `${error.url.slice(0, -MANIFEST_JSON.length)}`);
+    throw manifestError(
+      error,
+      `${error.url.slice(0, -MANIFEST_JSON.length)}`,
+      pickVersion,
+    );
   }
   const manifestUrl = `${folder.url}${MANIFEST_JSON}`;
   let manifestBytes = folder.manifest;
@@ -271,7 +284,7 @@ async function fetchWithin(
       manifestBytes = await fetchFile(manifestUrl);
     } catch (error) {
       if (!(error instanceof StaticFetchError)) throw error;
-      throw manifestError(error, folder.url);
+      throw manifestError(error, folder.url, pickVersion);
     }
   }
   const manifest = parseManifestJson(
@@ -416,7 +429,11 @@ function decodeManifest(bytes: Uint8Array, url: string): string {
   }
 }
 
-function manifestError(error: StaticFetchError, folder: string): LegerError {
+function manifestError(
+  error: StaticFetchError,
+  folder: string,
+  pickVersion: string,
+): LegerError {
   if (error.failure === "too-large") {
     return new LegerError(
       "ERR_FILE_TOO_LARGE",
@@ -434,7 +451,7 @@ function manifestError(error: StaticFetchError, folder: string): LegerError {
       cause: error,
       details: attempts(error),
       remedy: error.notFound
-        ? "No such version: `leger auth status` lists the versions of your leger.run space; pick one with `leger deploy install --version vN`"
+        ? `No such version: \`leger auth status\` lists the versions of your leger.run space; pick one with \`${pickVersion}\``
         : retryRemedy(error),
     },
   );

@@ -11,9 +11,12 @@ import { LegerError } from "../errors/mod.ts";
  * @example Usage
  * ```ts
  * import { chooseDeployment } from "./choose_deployment.ts";
- * import { strictEqual } from "node:assert/strict";
+ * import { strictEqual, throws } from "node:assert/strict";
  *
  * strictEqual(chooseDeployment(undefined, ["web"], "staged"), "web");
+ * throws(() => chooseDeployment(undefined, [], "staged"), {
+ *   message: "Cannot choose a deployment: nothing is staged",
+ * });
  * ```
  */
 export function chooseDeployment(
@@ -23,15 +26,22 @@ export function chooseDeployment(
 ): string {
   if (named !== undefined && known.includes(named)) return named;
   if (named === undefined && known.length === 1) return known[0];
-  const list = known.length === 0 ? "none" : known.join(", ");
-  const message = named === undefined
+  const list = known.join(", ");
+  // "Nothing is staged", not "0 are staged (none)".
+  const message = known.length === 0
+    ? `Cannot ${
+      named === undefined
+        ? "choose a deployment"
+        : `find the ${what} deployment "${named}"`
+    }: nothing is ${what}`
+    : named === undefined
     ? `Cannot choose a deployment: ${known.length} are ${what} (${list})`
     : `Cannot find the ${what} deployment "${named}": ${what} are ${list}`;
   throw new LegerError("ERR_DEPLOYMENT_NOT_FOUND", message, {
     remedy: known.length > 0
       ? `Name one of them, such as \`${known[0]}\``
       : what === "staged"
-      ? "Stage an update of an installed deployment with `leger deploy update NAME --dry-run`"
+      ? "Stage an update of an installed deployment with `leger staged stage NAME` (or `leger deploy update NAME --dry-run`)"
       : "Install one with `leger deploy install --source <folder>`; `leger deploy list` shows what is installed",
   });
 }

@@ -62,6 +62,11 @@ Deno.test("deploy install undoes everything on each signal that ends a process",
         fixture.output.stderr,
         new RegExp(`${signal}: undoing the change, please wait`),
       );
+      // Said once: not again by the install itself.
+      strictEqual(
+        /^Undoing the changes, please wait/m.test(fixture.output.stderr),
+        false,
+      );
       match(fixture.output.stderr, /still undoing/);
       match(fixture.output.stderr, /Undone: nothing of "web" is installed/);
       deepStrictEqual(await fixture.quadletFiles(), []);

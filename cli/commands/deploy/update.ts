@@ -1,13 +1,15 @@
 /**
  * `leger deploy update [deployment] [--all] [--source …] [--version …]
- * [--no-backup] [--dry-run] [--yes] [--wait] [--timeout …] [--scope …]
- * [--json]`: fetches a deployment again from the source recorded when it
- * was installed (or a new `--source`/`--version`), plans it as an install
+ * [--no-backup] [--no-pull] [--dry-run] [--force] [--yes] [--wait]
+ * [--timeout …] [--scope …] [--json]`: fetches a deployment again from the
+ * source recorded when it was installed (or a new `--source`, or with
+ * `--version` another version of a leger.run source), plans it as an install
  * does, and applies only what changed — the changed units restarted, the
  * added ones started, the dropped ones stopped and removed, the rest left
  * running — after an automatic backup, rolling back on any failure. `--all`
  * updates every deployment of the scope, one after the other, each on its
- * own. `LEGER_UPDATE_TRIGGER=timer` marks a run of the update timer.
+ * own, and ends with a line that sums them up.
+ * `LEGER_UPDATE_TRIGGER=timer` marks a run of the update timer.
  *
  * @module
  */
@@ -24,6 +26,7 @@ import { deployContextOf } from "../../deploy_context_of.ts";
 import { flag, scopeOption, text, timeoutOption } from "../../options.ts";
 import { printError } from "../../print_error.ts";
 import type { CommandLine } from "../../spec.ts";
+import { checkVersionApplies } from "../shared/check_version_applies.ts";
 import { printUpdate } from "../shared/print_update.ts";
 import { recordAutoUpdate } from "../shared/record_auto_update.ts";
 import {
@@ -40,12 +43,17 @@ export interface UpdateOptions {
   all: boolean;
   /** A new source, in place of the recorded one. */
   source?: string;
-  /** A version of the user's leger.run space (`latest`, `vN`). */
+  /**
+   * A version of the user's leger.run space (`latest`, `vN`): only for a
+   * deployment installed from leger.run, or with `source`.
+   */
   version?: string;
   /** Stage and show the change without applying it. */
   dryRun: boolean;
   /** Take the automatic backup first (`--no-backup` clears it). */
   backup: boolean;
+  /** Pull the images of the changed and added units first (`--no-pull` clears it). */
+  pull: boolean;
   /** Do not ask. */
   yes: boolean;
   /** Apply despite conflicts with the host. */
@@ -69,6 +77,7 @@ export function parse(line: CommandLine): UpdateOptions {
     version: text(line, "version"),
     dryRun: flag(line, "dryRun"),
     backup: line.options.backup !== false,
+    pull: line.options.pull !== false,
     yes: flag(line, "yes"),
     force: flag(line, "force"),
     wait: flag(line, "wait"),
@@ -111,6 +120,7 @@ export async function run(
     dryRun: options.dryRun,
     stage: true,
     backup: options.backup,
+    pull: options.pull,
     yes: options.yes,
     force: options.force,
     wait: options.wait,
@@ -150,6 +160,7 @@ export async function run(
           name,
           timeoutMs: options.timeoutMs,
           signal,
+          pickVersion: `leger deploy update ${name} --version vN`,
         },
       );
     };
@@ -162,6 +173,7 @@ export async function run(
       need: "any",
     });
     const recorded = (state.active ?? state.staged)!.record.source;
+    checkVersionApplies(state.name, recorded, options);
     const { document, error } = await updateFlow(
       state.name,
       fetcher(state.name, recorded),
@@ -202,6 +214,42 @@ export async function run(
       code = Math.max(code, printUpdate(document, { json: false, context }));
     }
   }
-  if (options.json) context.out(JSON.stringify(documents, null, 2) + "\n");
+  if (options.json) {
+    context.out(JSON.stringify(documents, null, 2) + "\n");
+  } else if (installed.length > 0) {
+    context.err(`${summary(documents, installed.length)}\n`);
+  }
   return code;
+}
+
+/**
+ * The last line of `--all` for a person: how many deployments, how each
+ * ended, and the error code of each that failed
+ * (`3 deployments: 1 updated, 1 up to date, 1 rolled back (bb: ERR_SERVICE_START_FAILED)`).
+ */
+function summary(documents: readonly UpdateDocument[], total: number): string {
+  const groups: [string, (d: UpdateDocument) => boolean, boolean][] = [
+    ["updated", (d) => d.outcome === "updated", false],
+    ["up to date", (d) => d.outcome === "unchanged", false],
+    ["staged", (d) => d.outcome === "staged", false],
+    ["declined", (d) => d.declined, false],
+    ["rolled back", (d) => !d.declined && d.outcome === "rolled-back", true],
+    ["failed", (d) => !d.declined && d.outcome === "failed", true],
+  ];
+  const parts = groups.flatMap(([label, test, named]) => {
+    const of = documents.filter(test);
+    if (of.length === 0) return [];
+    const which = named
+      ? ` (${
+        of.map((d) => `${d.deployment}: ${d.error?.code ?? "?"}`).join(", ")
+      })`
+      : "";
+    return [`${of.length} ${label}${which}`];
+  });
+  if (documents.length < total) {
+    parts.push(`${total - documents.length} not tried`);
+  }
+  return `${total} ${total === 1 ? "deployment" : "deployments"}: ${
+    parts.join(", ")
+  }`;
 }

@@ -110,6 +110,7 @@ Deno.test("parse() reads every option of deploy update, and refuses --all with a
       version: undefined,
       dryRun: false,
       backup: false,
+      pull: true,
       yes: true,
       force: false,
       wait: false,
@@ -118,6 +119,7 @@ Deno.test("parse() reads every option of deploy update, and refuses --all with a
       json: false,
     },
   );
+  strictEqual(parse({ args: ["web"], options: { pull: false } }).pull, false);
   for (
     const options of [{ source: "./app" }, { version: "v2" }]
   ) {
@@ -191,9 +193,10 @@ Deno.test("deploy update of a config file a container mounts restarts that conta
     fixture.deps,
   );
   strictEqual(code, 0, fixture.output.stderr);
+  // A local folder has no versions: say where the new one came from.
   strictEqual(
     fixture.output.stdout,
-    "Updated app (- → -): restarted app-web.service\n",
+    `Updated app from ${source}: restarted app-web.service\n`,
   );
   match(
     fixture.output.stderr,
@@ -373,8 +376,10 @@ Deno.test("deploy update whose new unit dies is rolled back: the previous versio
   }
   deepStrictEqual(await readDeployments(fixture.stateDir), [installed]);
   strictEqual(await exists(`${fixture.stateDir}/journal.json`), false);
-  // What failed stays staged, for `leger diff` and a later `staged apply`.
-  strictEqual(await exists(`${fixture.workDir}/staged/app`), true);
+  // Nothing of what failed stays staged: `leger staged apply --yes` cannot
+  // apply it again.
+  strictEqual(await exists(`${fixture.workDir}/staged/app`), false);
+  strictEqual(/still staged/.test(fixture.output.stderr), false);
 });
 
 Deno.test("deploy update rolls back on each signal that ends a process, touching only what it changed", async (t) => {
@@ -409,6 +414,14 @@ Deno.test("deploy update rolls back on each signal that ends a process, touching
       match(
         fixture.output.stderr,
         new RegExp(`${signal}: rolling the update back, please wait`),
+      );
+      // Said once: not again by the update itself.
+      strictEqual(
+        fixture.output.stderr.match(
+          /^(\w+: )?rolling the update back, please wait…$/gim,
+        )?.length,
+        1,
+        fixture.output.stderr,
       );
       match(fixture.output.stderr, /still rolling the update back/);
       match(fixture.output.stderr, /Rolled back: the previous version/);
@@ -494,14 +507,14 @@ Deno.test("an update cut short (leger killed) is rolled back by the next command
 
 Deno.test("deploy update of an unchanged version says so and touches nothing", async () => {
   await using fixture = await commandFixture();
-  await install(fixture);
+  const source = await install(fixture);
   const calls = fixture.host.calls.length;
   const state = await Deno.readTextFile(`${fixture.stateDir}/deployments.yaml`);
   fixture.clearOutput();
   const code = await runProgram(["deploy", "update", "app"], fixture.deps);
   // No --yes needed: there is nothing to confirm.
   strictEqual(code, 0, fixture.output.stderr);
-  strictEqual(fixture.output.stdout, "app is up to date (-)\n");
+  strictEqual(fixture.output.stdout, `app is up to date with ${source}\n`);
   deepStrictEqual(
     fixture.host.calls.slice(calls).filter((c) =>
       /^systemctl \S+ (start|restart|stop|try-restart|daemon-reload)/.test(c) ||
@@ -731,6 +744,17 @@ Deno.test("deploy update of the rendered leger.run releases v1 → v2 drops qdra
   strictEqual(doc.to?.version, "v2");
   deepStrictEqual(doc.removed, ["qdrant.container", "qdrant.volume"]);
   deepStrictEqual(doc.kept_volumes, ["systemd-qdrant"]);
+  // llm.network lost Subnet=, which Podman never applies to the network it
+  // made: only litellm (whose file changed) restarts, not all ten.
+  deepStrictEqual(doc.restarted, ["litellm.service"]);
+  deepStrictEqual(
+    doc.not_applied.map((n) => [n.unit, n.resource]),
+    [["llm.network", "systemd-llm"]],
+  );
+  match(
+    fixture.output.stderr,
+    /llm\.network changed, but Podman keeps the existing network systemd-llm with its old settings: to apply it, stop the services that use it \(.*\) and `podman network rm systemd-llm`, then start them/,
+  );
   strictEqual(await exists(`${fixture.quadletDir}/qdrant.container`), false);
   strictEqual(await exists(`${fixture.quadletDir}/qdrant.volume`), false);
   ok(fixture.host.volumes.has("systemd-qdrant"), "qdrant's data was kept");
@@ -745,4 +769,347 @@ Deno.test("deploy update of the rendered leger.run releases v1 → v2 drops qdra
   }
   const [entry] = await readDeployments(fixture.stateDir);
   strictEqual(entry.source.version, "v2");
+  // A version the space does not have: the remedy is of the update.
+  fixture.clearOutput();
+  const missing = await runProgram(
+    ["deploy", "update", "leger-run", "--version", "v9", "--yes"],
+    fixture.deps,
+  );
+  strictEqual(missing, 1, fixture.output.stderr);
+  match(
+    fixture.output.stderr,
+    /pick one with `leger deploy update leger-run --version vN`/,
+  );
+  strictEqual(/deploy install/.test(fixture.output.stderr), false);
+});
+
+Deno.test("deploy update --dry-run refuses a port conflict as install --dry-run does, and stages nothing; --force stages it", async () => {
+  await using fixture = await commandFixture();
+  await install(fixture, "aa");
+  const source = await install(fixture, "bb");
+  await Deno.writeTextFile(
+    `${source}/bb-web.container`,
+    appFiles("bb")["bb-web.container"].replace(
+      `PublishPort=${PORTS.bb}:8080`,
+      `PublishPort=${PORTS.aa}:8080`,
+    ),
+  );
+  fixture.clearOutput();
+  const installCode = await runProgram(
+    ["deploy", "install", "bb", "--source", source, "--dry-run"],
+    fixture.deps,
+  );
+  match(fixture.output.stdout + fixture.output.stderr, /ERR_PORT_CONFLICT/);
+  fixture.clearOutput();
+  const code = await runProgram(
+    ["deploy", "update", "bb", "--dry-run"],
+    fixture.deps,
+  );
+  strictEqual(code, installCode);
+  strictEqual(code, 1);
+  match(
+    fixture.output.stderr,
+    new RegExp(
+      `Cannot update "bb": .*${PORTS.aa}[\\s\\S]*\\[ERR_PORT_CONFLICT\\]`,
+    ),
+  );
+  strictEqual(/Staged/.test(fixture.output.stderr), false);
+  strictEqual(await exists(`${fixture.workDir}/staged/bb`), false);
+  // --force stages it, with the conflict as a warning, as install does.
+  const forced = await update(fixture, ["bb", "--dry-run", "--force"]);
+  strictEqual(forced.code, 0, fixture.output.stderr);
+  strictEqual(forced.doc.outcome, "staged");
+  match(fixture.output.stderr, /Warning: --force skips 1 conflict/);
+  ok(await exists(`${fixture.workDir}/staged/bb/bb-web.container`));
+});
+
+Deno.test("deploy update of a changed .network restarts nothing, writes the file and says once how to apply it", async () => {
+  await using fixture = await commandFixture();
+  const source = await install(fixture);
+  const before = started(fixture);
+  const calls = fixture.host.calls.length;
+  await Deno.writeTextFile(
+    `${source}/app.network`,
+    "[Network]\nSubnet=10.89.7.0/24\n",
+  );
+  const { code, doc } = await update(fixture, ["app", "--yes", "--no-backup"]);
+  strictEqual(code, 0, fixture.output.stderr);
+  strictEqual(doc.outcome, "updated");
+  deepStrictEqual(doc.restarted, []);
+  deepStrictEqual(doc.changed, ["app.network"]);
+  deepStrictEqual(
+    doc.not_applied.map((n) => [n.unit, n.kind, n.resource, n.users, n.reason]),
+    [[
+      "app.network",
+      "network",
+      "systemd-app",
+      ["app-api.service", "app-web.service"],
+      "Podman keeps the existing network systemd-app with its old settings",
+    ]],
+  );
+  // No service was stopped or restarted for it, its own included.
+  deepStrictEqual(started(fixture), before);
+  deepStrictEqual(
+    touching(fixture, [
+      ...SERVICES,
+      "app-network.service",
+      "app-data-volume.service",
+    ], calls),
+    [],
+  );
+  match(
+    await Deno.readTextFile(`${fixture.quadletDir}/app.network`),
+    /Subnet=10\.89\.7\.0\/24/,
+  );
+  match(
+    await Deno.readTextFile(`${fixture.workDir}/active/app/app.network`),
+    /Subnet=/,
+  );
+  const said = fixture.output.stderr.match(/Podman keeps the existing/g) ?? [];
+  strictEqual(said.length, 1, fixture.output.stderr);
+  match(
+    fixture.output.stderr,
+    /^app\.network changed, but Podman keeps the existing network systemd-app with its old settings: to apply it, stop the services that use it \(app-api\.service, app-web\.service\) and `podman network rm systemd-app`, then start them$/m,
+  );
+  strictEqual(/restarts app-network/.test(fixture.output.stderr), false);
+});
+
+Deno.test("deploy update of a changed .volume restarts nothing and warns that removing the volume deletes its data", async () => {
+  await using fixture = await commandFixture();
+  const source = await install(fixture);
+  const before = started(fixture);
+  await Deno.writeTextFile(
+    `${source}/app-data.volume`,
+    "[Volume]\nLabel=tier=gold\n",
+  );
+  fixture.clearOutput();
+  const code = await runProgram(
+    ["deploy", "update", "app", "--yes", "--no-backup"],
+    fixture.deps,
+  );
+  strictEqual(code, 0, fixture.output.stderr);
+  strictEqual(fixture.output.stdout, `Updated app from ${source}\n`);
+  match(
+    fixture.output.stderr,
+    /^app-data\.volume changed, but Podman keeps the existing volume systemd-app-data with its old settings: to apply it, stop the services that use it \(app-web\.service\) and `podman volume rm systemd-app-data` \(which deletes its data: `leger backup create app` saves it first\), then start them$/m,
+  );
+  deepStrictEqual(started(fixture), before);
+  match(
+    await Deno.readTextFile(`${fixture.quadletDir}/app-data.volume`),
+    /tier=gold/,
+  );
+});
+
+Deno.test("deploy update --version refuses a deployment whose source is no leger.run space, as staged stage does", async () => {
+  await using fixture = await commandFixture();
+  await install(fixture);
+  const calls = fixture.host.calls.length;
+  fixture.clearOutput();
+  const code = await runProgram(
+    ["deploy", "update", "app", "--version", "v2", "--yes"],
+    fixture.deps,
+  );
+  strictEqual(code, ERROR_CODES.ERR_USAGE.exit, fixture.output.stderr);
+  match(
+    fixture.output.stderr,
+    /Cannot update "app" with --version v2: its source is the local folder \S+\/src\/app, and --version applies to leger\.run sources/,
+  );
+  match(fixture.output.stderr, /Drop --version to update "app" from /);
+  match(fixture.output.stderr, /\[ERR_USAGE\]/);
+  strictEqual(/Fetching/.test(fixture.output.stderr), false);
+  fixture.clearOutput();
+  strictEqual(
+    await runProgram(
+      ["staged", "stage", "app", "--version", "v2"],
+      fixture.deps,
+    ),
+    ERROR_CODES.ERR_USAGE.exit,
+  );
+  match(fixture.output.stderr, /Cannot stage "app" with --version v2/);
+  strictEqual(await exists(`${fixture.workDir}/staged/app`), false);
+  deepStrictEqual(fixture.host.calls.slice(calls), []);
+});
+
+Deno.test("a failed deploy update leaves a version the user staged before as it was", async () => {
+  const failing: string[] = [];
+  await using fixture = await commandFixture({ failing });
+  dyingWhenBroken(fixture, failing);
+  const source = await install(fixture);
+  await Deno.writeTextFile(`${source}/app-web.conf`, "greeting=bye\n");
+  strictEqual(await runProgram(["staged", "stage", "app"], fixture.deps), 0);
+  await Deno.writeTextFile(
+    `${source}/app-api.container`,
+    container("Network=app.network", "Exec=/bin/false"),
+  );
+  fixture.clearOutput();
+  const code = await runProgram(
+    ["deploy", "update", "app", "--yes", "--no-backup"],
+    fixture.deps,
+  );
+  strictEqual(code, 1, fixture.output.stderr);
+  match(fixture.output.stderr, /Rolled back/);
+  strictEqual(
+    await Deno.readTextFile(`${fixture.workDir}/staged/app/app-web.conf`),
+    "greeting=bye\n",
+  );
+  strictEqual(
+    /bin\/false/.test(
+      await Deno.readTextFile(
+        `${fixture.workDir}/staged/app/app-api.container`,
+      ),
+    ),
+    false,
+  );
+});
+
+Deno.test("a failed staged apply keeps the version the user staged, and says how to drop it", async () => {
+  const failing: string[] = [];
+  await using fixture = await commandFixture({ failing });
+  dyingWhenBroken(fixture, failing);
+  const source = await install(fixture);
+  await Deno.writeTextFile(
+    `${source}/app-api.container`,
+    container("Network=app.network", "Exec=/bin/false"),
+  );
+  strictEqual(await runProgram(["staged", "stage", "app"], fixture.deps), 0);
+  fixture.clearOutput();
+  const code = await runProgram(
+    ["staged", "apply", "app", "--yes", "--no-backup"],
+    fixture.deps,
+  );
+  strictEqual(code, 1, fixture.output.stderr);
+  match(fixture.output.stderr, /\[ERR_SERVICE_START_FAILED\]/);
+  match(
+    fixture.output.stderr,
+    /Rolled back: the previous version of "app" is installed[\s\S]*The version that failed is still staged: `leger staged discard app` drops it/,
+  );
+  ok(await exists(`${fixture.workDir}/staged/app/app-api.container`));
+});
+
+Deno.test("deploy update whose image cannot be pulled changes nothing, takes no backup and says to update again; --no-pull skips the pull", async () => {
+  await using fixture = await commandFixture();
+  const volumes = fakeVolumes(fixture.host);
+  fixture.deps.runner = volumes.runner;
+  const source = await install(fixture);
+  await Deno.writeTextFile(
+    `${source}/app-api.container`,
+    "[Container]\nImage=registry.invalid/app/api:2\nNetwork=app.network\n",
+  );
+  const calls = fixture.host.calls.length;
+  fixture.clearOutput();
+  const code = await runProgram(
+    ["deploy", "update", "app", "--yes"],
+    fixture.deps,
+  );
+  strictEqual(code, 1, fixture.output.stderr);
+  match(fixture.output.stderr, /\[ERR_IMAGE_PULL_FAILED\]/);
+  match(
+    fixture.output.stderr,
+    /then update again; or pass --no-pull to let systemd pull at start/,
+  );
+  strictEqual(/install again/.test(fixture.output.stderr), false);
+  // The pull failed before the backup: no retention slot was used.
+  strictEqual(/Backing up/.test(fixture.output.stderr), false);
+  deepStrictEqual(await backups(fixture), []);
+  deepStrictEqual(touching(fixture, SERVICES, calls), []);
+  const beforeNoPull = fixture.host.calls.length;
+  ok(
+    fixture.host.calls.slice(calls).some((c) => c.startsWith("podman pull")),
+    "the first update tried to pull",
+  );
+  const { code: noPull, doc } = await update(fixture, [
+    "app",
+    "--yes",
+    "--no-pull",
+  ]);
+  strictEqual(noPull, 0, fixture.output.stderr);
+  deepStrictEqual(doc.restarted, ["app-api.service"]);
+  ok(doc.backup !== null);
+  deepStrictEqual(
+    fixture.host.calls.slice(beforeNoPull).filter((c) =>
+      c.startsWith("podman pull") || c.startsWith("podman image exists")
+    ),
+    [],
+  );
+});
+
+/** The backups kept (`backups/<id>/`). */
+async function backups(fixture: CommandFixture): Promise<string[]> {
+  const ids: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(`${fixture.workDir}/backups`)) {
+      if (!entry.name.startsWith(".")) ids.push(entry.name);
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return ids.sort();
+}
+
+Deno.test("deploy update --all ends with a line that sums up each deployment, and says of each rollback what runs again", async () => {
+  const failing: string[] = [];
+  await using fixture = await commandFixture({ failing });
+  dyingWhenBroken(fixture, failing);
+  const sources: Record<string, string> = {};
+  for (const name of ["aa", "bb", "cc"]) {
+    sources[name] = await install(fixture, name);
+  }
+  await Deno.writeTextFile(`${sources.aa}/aa-web.conf`, "greeting=bye\n");
+  await Deno.writeTextFile(
+    `${sources.bb}/bb-api.container`,
+    container("Network=bb.network", "Exec=/bin/false"),
+  );
+  fixture.clearOutput();
+  const code = await runProgram(
+    ["deploy", "update", "--all", "--yes", "--no-backup"],
+    fixture.deps,
+  );
+  strictEqual(code, 1, fixture.output.stderr);
+  match(
+    fixture.output.stderr,
+    /Rolled back: the previous version of "bb" is installed and bb-api\.service running again/,
+  );
+  strictEqual(
+    fixture.output.stderr.trimEnd().split("\n").at(-1),
+    "3 deployments: 1 updated, 1 up to date, 1 rolled back (bb: ERR_SERVICE_START_FAILED)",
+  );
+  match(fixture.output.stdout, /^Updated aa from .*\ncc is up to date with /m);
+});
+
+Deno.test("deploy update whose automatic backup finds the disk full names --no-backup and leger backup list", async () => {
+  await using fixture = await commandFixture();
+  const volumes = fakeVolumes(fixture.host, {
+    beforeCall: (line) => {
+      if (line.startsWith("podman volume export")) {
+        throw new CommandError(
+          "podman",
+          [],
+          125,
+          "Error: writing volume: no space left on device",
+        );
+      }
+    },
+  });
+  fixture.deps.runner = volumes.runner;
+  const source = await install(fixture);
+  await Deno.writeTextFile(`${source}/app-web.conf`, "greeting=bye\n");
+  fixture.clearOutput();
+  const code = await runProgram(
+    ["deploy", "update", "app", "--yes"],
+    fixture.deps,
+  );
+  strictEqual(code, 1, fixture.output.stderr);
+  match(fixture.output.stderr, /the disk is full/);
+  match(
+    fixture.output.stderr,
+    /`leger backup list` shows the backups kept there/,
+  );
+  match(
+    fixture.output.stderr,
+    /or pass --no-backup to update without the automatic backup\n\[ERR_STATE_UNWRITABLE\]/,
+  );
+  strictEqual(
+    await Deno.readTextFile(`${fixture.quadletDir}/app-web.conf`),
+    "greeting=hello\n",
+  );
 });

@@ -1,6 +1,7 @@
 import { createBackup } from "../../../lib/backup/create_backup.ts";
 import { formatBytes } from "../../../lib/backup/format_bytes.ts";
 import type { DeployContext } from "../../../lib/deploy/context.ts";
+import { LegerError } from "../../../lib/errors/mod.ts";
 
 /**
  * The automatic backup an update takes before it changes anything
@@ -13,7 +14,8 @@ import type { DeployContext } from "../../../lib/deploy/context.ts";
  * @param signal Aborted on Ctrl-C: nothing of the backup is kept.
  * @returns The backup's id.
  * @throws {LegerError} What `createBackup` throws; the update then changes
- * nothing.
+ * nothing. A full disk (`ERR_STATE_UNWRITABLE`) says how to find old
+ * backups (`leger backup list`) and that `--no-backup` updates without one.
  *
  * @example Usage
  * ```ts ignore
@@ -31,6 +33,8 @@ export async function autoBackup(
     type: "auto",
     live: true,
     signal,
+  }).catch((error) => {
+    throw diskFull(error) ? withUpdateRemedy(error) : error;
   });
   context.progress(
     `Backed up "${deployment}" as ${record.id} (${
@@ -38,4 +42,25 @@ export async function autoBackup(
     }); \`leger backup restore ${record.id}\` brings it back`,
   );
   return record.id;
+}
+
+function diskFull(error: unknown): error is LegerError {
+  return error instanceof LegerError &&
+    error.code === "ERR_STATE_UNWRITABLE" &&
+    /the disk is full/.test(error.message);
+}
+
+/** A full disk's error, with what an update can do about it. */
+function withUpdateRemedy(error: LegerError): LegerError {
+  return new LegerError(error.code, error.message, {
+    cause: error.cause,
+    file: error.file,
+    line: error.line,
+    details: error.details,
+    remedy: `${
+      /leger backup list/.test(error.remedy)
+        ? error.remedy.replace(/, then run the command again$/, "")
+        : "Free some space on that disk (`leger backup list` shows the backups kept there, oldest first)"
+    }; or pass --no-backup to update without the automatic backup`,
+  });
 }

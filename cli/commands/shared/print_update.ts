@@ -1,13 +1,15 @@
 import type { CliContext } from "../../context.ts";
-import { versionLabel } from "../../version_label.ts";
+import { versionOf } from "../../version_label.ts";
 import { renderDiff } from "../diff.ts";
 import type { UpdateDocument } from "./update_flow.ts";
 
 /**
  * Prints what an update of one deployment did: its `--json` document, or
  * for a person one line on stdout (`✓ Updated web (v1 → v2): restarted
- * web.service`, `web is up to date (v2)`), the diff for `--dry-run`, and on
- * stderr what to do next. A failed update is not printed here: its error is.
+ * web.service`, `web is up to date (v2)`; for a source without versions, a
+ * local folder, where it came from: `Updated web from /srv/web: …`, `web is
+ * up to date with /srv/web`), the diff for `--dry-run`, and on stderr what
+ * to do next. A failed update is not printed here: its error is.
  *
  * @param document The update's document.
  * @param options `--json`, and the streams.
@@ -35,11 +37,20 @@ export function printUpdate(
     );
     return 1;
   }
-  const label = (v: UpdateDocument["from"]) =>
-    v === null ? "-" : versionLabel(v.source);
+  const version = (v: UpdateDocument["from"]) =>
+    v === null ? null : versionOf(v.source);
+  // What is known of the versions: their names, else where the new one came from.
+  const versioned = version(document.from) !== null ||
+    version(document.to) !== null;
+  const label = (v: UpdateDocument["from"]) => version(v) ?? "no version";
+  const location = document.to?.source.location;
   switch (document.outcome) {
     case "unchanged":
-      context.out(`${name} is up to date (${label(document.to)})\n`);
+      context.out(
+        versioned || location === undefined
+          ? `${name} is up to date (${label(document.to)})\n`
+          : `${name} is up to date with ${location}\n`,
+      );
       return 0;
     case "staged":
       context.out(renderDiff({
@@ -62,10 +73,11 @@ export function printUpdate(
       ].filter(([, services]) => services.length > 0).map(([verb, services]) =>
         `${verb} ${(services as string[]).join(", ")}`
       );
+      const what = versioned || location === undefined
+        ? ` (${label(document.from)} → ${label(document.to)})`
+        : ` from ${location}`;
       context.out(
-        `${context.stdoutIsTerminal ? "✓ " : ""}Updated ${name} (${
-          label(document.from)
-        } → ${label(document.to)})${
+        `${context.stdoutIsTerminal ? "✓ " : ""}Updated ${name}${what}${
           did.length > 0 ? `: ${did.join("; ")}` : ""
         }\n`,
       );

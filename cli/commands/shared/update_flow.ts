@@ -13,6 +13,7 @@ import { checkInstallable } from "../../../lib/deploy/check_installable.ts";
 import { installDeployment } from "../../../lib/deploy/install_deployment.ts";
 import { lockScope } from "../../../lib/deploy/lock_scope.ts";
 import {
+  type NotAppliedChange,
   planUpdate,
   type UnitChange,
   type UpdatePlan,
@@ -27,6 +28,7 @@ import { updateDeployment } from "../../../lib/deploy/update_deployment.ts";
 import type { UpdateOutcome } from "../../../lib/deploy/update_outcome.ts";
 import { UpdateRolledBackError } from "../../../lib/deploy/update_rolled_back_error.ts";
 import type { FileDiff } from "../../../lib/diff/diff_deployments.ts";
+import { LegerError } from "../../../lib/errors/mod.ts";
 import { diffDeployments } from "../../../lib/diff/diff_deployments.ts";
 import type {
   LoadedDeployment,
@@ -66,6 +68,8 @@ export interface UpdateFlowOptions {
   stage: boolean;
   /** Take the automatic backup first (`--no-backup` clears it). */
   backup: boolean;
+  /** Pull the images of the changed and added units first (`--no-pull` clears it). */
+  pull: boolean;
   /** Do not ask. */
   yes: boolean;
   /** Apply despite conflicts with the host (never despite errors). */
@@ -90,6 +94,12 @@ export interface UpdateDocument extends UpdateOutcome {
   kept_volumes: string[];
   /** The Podman networks of dropped `.network` units: removed. */
   removed_networks: string[];
+  /**
+   * The changed `.volume` and `.network` units whose volume or network
+   * Podman keeps with its old settings: their files were written, nothing
+   * restarted for them (`unit`, `kind`, `resource`, `users`, `reason`).
+   */
+  not_applied: NotAppliedChange[];
   /** Services left stopped until the Podman secrets they use exist. */
   waiting_for_secrets: string[];
   /** The files that differ, with their unified diffs (as `leger diff --json`). */
@@ -127,9 +137,18 @@ export interface UpdateFlowResult {
  * (validation, Podman's generator, conflicts with the host), compares it
  * with the installed version unit by unit, shows on stderr what changes and
  * the diff, and then: nothing (`unchanged`), or stages it (`--dry-run`), or
- * stages it, asks, takes the automatic backup and applies only what changed
+ * asks, pulls, takes the automatic backup and applies only what changed
  * (`updated`), rolling back on any failure or signal (`rolled-back`). A
- * deployment that is staged but not installed is installed.
+ * deployment that is staged but not installed is installed. A dry run
+ * refuses what the update would refuse (errors, and conflicts with the host
+ * unless `force`), and then stages nothing.
+ *
+ * What stays staged: `deploy update` (`stage`) writes `staged/<name>/` only
+ * for a dry run, or when the person asked says no (`leger staged apply`
+ * applies it later); an update that fails or is rolled back leaves nothing
+ * staged of its own, so that `leger staged apply` cannot apply the broken
+ * version again. `leger staged apply` applies the copy the user staged: when
+ * it fails, that copy stays, and the error says so and how to drop it.
  *
  * Every failure is returned, not thrown, so that `--all` goes on with the
  * next deployment.
@@ -155,8 +174,20 @@ export async function updateFlow(
   const { context } = deps;
   const pipeline = deployContextOf(deps, options.scope);
   const document = emptyDocument(name, options);
-  const finish = (error: unknown): UpdateFlowResult => {
+  const stagedDir = `${pathsOf(pipeline).workDir}/staged/${name}`;
+  // Once confirmed, a failure of `staged apply` leaves the user's copy staged.
+  let applying = false;
+  const finish = async (failure: unknown): Promise<UpdateFlowResult> => {
     document.finished_at = deps.now().toISOString();
+    let error = failure;
+    if (
+      error !== null && applying && !options.stage && await exists(stagedDir)
+    ) {
+      error = withDetail(
+        error,
+        `The version that failed is still staged: \`leger staged discard ${name}\` drops it (\`leger diff ${name}\` shows it).`,
+      );
+    }
     if (error !== null) {
       const complete = error instanceof UpdateRolledBackError
         ? error.complete
@@ -222,18 +253,17 @@ export async function updateFlow(
       }
       return finish(null);
     }
-    // A dry run stages a valid change and says what an update would refuse.
+    // A dry run refuses what the update would refuse, as `deploy install
+    // --dry-run` and `validate` do, and stages only what it would apply.
     const forced = await checkInstallable(prepared, pipeline, {
-      force: options.force || options.dryRun,
+      force: options.force,
       action: "update",
     });
     if (forced.length > 0) {
       context.err(
-        `Warning: ${
-          options.force
-            ? "--force skips"
-            : "applying it without --force stops at"
-        } ${count(forced.length, "conflict")} with this host:\n` +
+        `Warning: --force skips ${
+          count(forced.length, "conflict")
+        } with this host:\n` +
           forced.map((c) => `  ${c.file}: ${c.message} [${c.code}]\n`).join(""),
       );
     }
@@ -242,11 +272,10 @@ export async function updateFlow(
       context.err(document.files.map((file) => `${file.patch}\n`).join(""));
     }
     context.err(report(document, update, options.scope));
-    const stagedDir = `${workDir}/staged/${name}`;
-    if (options.dryRun || options.stage) {
-      await stageDeployment(deployment, { dir: stagedDir, now: deps.now() });
-    }
+    const stage = () =>
+      stageDeployment(deployment, { dir: stagedDir, now: deps.now() });
     if (options.dryRun) {
+      await stage();
       document.outcome = "staged";
       return finish(null);
     }
@@ -256,12 +285,16 @@ export async function updateFlow(
       })?`;
       if (!await confirm(question, { context, yesFlag: "--yes" })) {
         document.declined = true;
+        // Kept for later: `leger staged apply` applies it.
+        if (options.stage) await stage();
         return finish(null);
       }
     }
+    applying = true;
     using signals = abortOnSignals(deps, { doing: "rolling the update back" });
     if (!installed) {
       const result = await installDeployment(prepared, pipeline, {
+        pull: options.pull,
         terminal: context.stderrIsTerminal,
         pause: deps.settlePause,
         signal: signals.signal,
@@ -273,6 +306,7 @@ export async function updateFlow(
         { ...prepared, previous: prepared.previous!, update },
         pipeline,
         {
+          pull: options.pull,
           terminal: context.stderrIsTerminal,
           pause: deps.settlePause,
           signal: signals.signal,
@@ -351,6 +385,7 @@ function emptyDocument(
     units: [],
     kept_volumes: [],
     removed_networks: [],
+    not_applied: [],
     waiting_for_secrets: [],
     files: [],
     summary: { modified: 0, added: 0, removed: 0, unchanged: 0 },
@@ -384,6 +419,7 @@ function describe(
     removed: units("dropped"),
     kept_volumes: update.keptVolumes,
     removed_networks: update.removedNetworks,
+    not_applied: update.notApplied,
     active: document.from,
     staged: {
       ...document.to!,
@@ -415,9 +451,10 @@ function report(
       document.to!.source.type
     } ${document.to!.source.location}`,
   ];
+  const notApplied = new Set(update.notApplied.map((n) => n.unit));
   const of = (status: UnitChange["status"]) =>
     update.units.filter((u) => u.status === status);
-  for (const unit of of("changed")) {
+  for (const unit of of("changed").filter((u) => !notApplied.has(u.unit))) {
     lines.push(
       `  changed    ${unit.unit}: ${unit.reasons.join("; ")}${
         unit.services.length > 0
@@ -452,7 +489,29 @@ function report(
       } of the dropped units, with their data (\`podman volume rm\` removes them)`,
     );
   }
+  // Said once, in full: the file is written, the change does not apply.
+  for (const change of update.notApplied) {
+    lines.push(notAppliedLine(change, document.deployment));
+  }
   return [...lines, ""].join("\n");
+}
+
+/**
+ * A changed `.volume` or `.network` unit whose change Podman does not apply,
+ * and how to apply it.
+ */
+function notAppliedLine(change: NotAppliedChange, deployment: string): string {
+  const { unit, kind, resource, users } = change;
+  const rm = `\`podman ${kind} rm ${resource}\``;
+  const loss = kind === "volume"
+    ? ` (which deletes its data: \`leger backup create ${deployment}\` saves it first)`
+    : "";
+  const how = users.length === 0
+    ? `run ${rm}${loss}; Podman creates it anew when its service next starts`
+    : `stop the services that use it (${
+      users.join(", ")
+    }) and ${rm}${loss}, then start them`;
+  return `${unit} changed, but Podman keeps the existing ${kind} ${resource} with its old settings: to apply it, ${how}`;
 }
 
 /** `restarts 1 service, starts 1, stops 1` */
@@ -465,4 +524,33 @@ function counts(update: UpdatePlan): string {
     update.stop.length > 0 ? `stops ${update.stop.length}` : "",
   ].filter((p) => p !== "");
   return parts.join(", ") || "changes files only";
+}
+
+/** Whether a path exists. */
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
+
+/** The same error with one more line of details (a leger error; others as they are). */
+function withDetail(error: unknown, line: string): unknown {
+  if (!(error instanceof LegerError)) return error;
+  const options = {
+    cause: error.cause,
+    file: error.file,
+    line: error.line,
+    details: [...error.details, line],
+    remedy: error.remedy,
+  };
+  return error instanceof UpdateRolledBackError
+    ? new UpdateRolledBackError(error.code, error.message, {
+      ...options,
+      complete: error.complete,
+    })
+    : new LegerError(error.code, error.message, options);
 }

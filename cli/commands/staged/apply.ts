@@ -1,10 +1,11 @@
 /**
- * `leger staged apply [deployment] [--no-backup] [--force] [--yes] [--wait]
- * [--scope …] [--json]`: applies a staged update exactly as `leger deploy
- * update` applies a fetched one — checked as an install is, backed up, only
- * what changed restarted, rolled back on any failure — from the staged copy,
- * without fetching anything. A staged deployment that is not installed is
- * installed.
+ * `leger staged apply [deployment] [--no-backup] [--no-pull] [--force]
+ * [--yes] [--wait] [--scope …] [--json]`: applies a staged update exactly as
+ * `leger deploy update` applies a fetched one — checked as an install is,
+ * backed up, only what changed restarted, rolled back on any failure — from
+ * the staged copy, without fetching anything. A staged deployment that is
+ * not installed is installed. When it fails, the staged copy stays (the
+ * error says how to drop it).
  *
  * @module
  */
@@ -26,6 +27,8 @@ export interface ApplyOptions {
   deployment?: string;
   /** Take the automatic backup first (`--no-backup` clears it). */
   backup: boolean;
+  /** Pull the images of the changed and added units first (`--no-pull` clears it). */
+  pull: boolean;
   /** Apply despite conflicts with the host. */
   force: boolean;
   /** Do not ask. */
@@ -43,6 +46,7 @@ export function parse(line: CommandLine): ApplyOptions {
   return {
     deployment: line.args[0],
     backup: line.options.backup !== false,
+    pull: line.options.pull !== false,
     force: flag(line, "force"),
     yes: flag(line, "yes"),
     wait: flag(line, "wait"),
@@ -84,6 +88,7 @@ export async function run(
       dryRun: false,
       stage: false,
       backup: options.backup,
+      pull: options.pull,
       force: options.force,
       yes: options.yes,
       wait: options.wait,

@@ -1,6 +1,7 @@
 /**
  * `leger staged list [--json]`: the staged deployments, each with its staged
- * version against the active one.
+ * version against the active one; when there are none, nothing on stdout
+ * (`[]` with `--json`) and, on a terminal, "Nothing is staged." on stderr.
  *
  * @module
  */
@@ -59,10 +60,13 @@ export async function run(
     context.out(JSON.stringify(rows, null, 2) + "\n");
     return 0;
   }
-  if (rows.length === 0 && context.stdoutIsTerminal) {
-    context.err(
-      "No staged deployments. Stage one with `leger deploy update NAME --dry-run`.\n",
-    );
+  if (rows.length === 0) {
+    // Nothing on stdout, for scripts; a word for a person.
+    if (context.stdoutIsTerminal || context.stderrIsTerminal) {
+      context.err(
+        "Nothing is staged. `leger staged stage NAME` stages an update.\n",
+      );
+    }
     return 0;
   }
   context.out(formatTable(

@@ -12,7 +12,10 @@ import { lockScope } from "../../../lib/deploy/lock_scope.ts";
 import { resolveSource } from "../../../lib/deploy/resolve_source.ts";
 import { resolveScope } from "../../../lib/deploy/scope.ts";
 import { stageDeployment } from "../../../lib/deploy/stage_deployment.ts";
-import { readDeploymentFolder } from "../../../lib/state/deployment_folder.ts";
+import {
+  listDeploymentRecords,
+  readDeploymentFolder,
+} from "../../../lib/state/deployment_folder.ts";
 import { legerPaths } from "../../../lib/state/paths.ts";
 import { readDeploymentState } from "../../../lib/state/read_deployment_state.ts";
 import type { CommandDeps } from "../../deps.ts";
@@ -21,6 +24,7 @@ import { flag, scopeOption, text, timeoutOption } from "../../options.ts";
 import type { CommandLine } from "../../spec.ts";
 import { whileFetching } from "../../while_fetching.ts";
 import { diffDocument, renderDiff } from "../diff.ts";
+import { checkVersionApplies } from "../shared/check_version_applies.ts";
 
 /** The options of `leger staged stage`. */
 export interface StageOptions {
@@ -28,7 +32,10 @@ export interface StageOptions {
   deployment: string;
   /** A new source, in place of the recorded one. */
   source?: string;
-  /** A version of the user's leger.run space (`latest`, `vN`). */
+  /**
+   * A version of the user's leger.run space (`latest`, `vN`): for a new
+   * deployment, or one whose source is leger.run (else with `source`).
+   */
   version?: string;
   /** Wait for another leger process instead of failing. */
   wait: boolean;
@@ -70,6 +77,18 @@ export async function run(
     need: "any",
   });
   const name = state?.name ?? options.deployment;
+  if (state === null && options.source === undefined) {
+    // --version alone: of the leger.run space, which must be where a
+    // deployment leger knows came from.
+    const { workDir } = legerPaths(scope, context);
+    const known = [
+      ...await listDeploymentRecords(`${workDir}/active`),
+      ...await listDeploymentRecords(`${workDir}/staged`),
+    ].find((r) => r.deployment === name);
+    if (known !== undefined) {
+      checkVersionApplies(name, known.source, { ...options, action: "stage" });
+    }
+  }
   const recorded = state === null
     ? undefined
     : (state.active ?? state.staged)!.record.source;
@@ -88,6 +107,7 @@ export async function run(
         name,
         timeoutMs: options.timeoutMs,
         signal,
+        pickVersion: `leger staged stage ${name} --version vN`,
       }),
   );
   const { workDir } = legerPaths(scope, context);

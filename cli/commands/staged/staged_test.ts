@@ -63,3 +63,28 @@ Deno.test("diff names the staged deployments when there are none", async () => {
   strictEqual(await runProgram(["diff"], fixture.deps), 1);
   match(fixture.output.stderr, /ERR_DEPLOYMENT_NOT_FOUND/);
 });
+
+Deno.test("staged list with nothing staged prints nothing for scripts, and 'Nothing is staged.' on a terminal", async () => {
+  await using fixture = await commandFixture();
+  strictEqual(await runProgram(["staged", "list"], fixture.deps), 0);
+  deepStrictEqual(fixture.output, { stdout: "", stderr: "" });
+  fixture.deps.context = { ...fixture.deps.context, stderrIsTerminal: true };
+  strictEqual(await runProgram(["staged", "list"], fixture.deps), 0);
+  strictEqual(fixture.output.stdout, "");
+  match(fixture.output.stderr, /^Nothing is staged\. /);
+  fixture.clearOutput();
+  strictEqual(
+    await runProgram(["staged", "apply", "--yes"], fixture.deps),
+    1,
+  );
+  match(
+    fixture.output.stderr,
+    /Cannot choose a deployment: nothing is staged\n[\s\S]*\[ERR_DEPLOYMENT_NOT_FOUND\]/,
+  );
+  fixture.clearOutput();
+  strictEqual(await runProgram(["diff", "web"], fixture.deps), 1);
+  match(
+    fixture.output.stderr,
+    /Cannot find the staged deployment "web": nothing is staged\n/,
+  );
+});
