@@ -27,6 +27,7 @@ import { flag, scopeOption, text, timeoutOption } from "../../options.ts";
 import { printError } from "../../print_error.ts";
 import type { CommandLine } from "../../spec.ts";
 import { checkVersionApplies } from "../shared/check_version_applies.ts";
+import { automaticBackups } from "../shared/automatic_backups.ts";
 import { printUpdate } from "../shared/print_update.ts";
 import { recordAutoUpdate } from "../shared/record_auto_update.ts";
 import {
@@ -119,7 +120,8 @@ export async function run(
     scope,
     dryRun: options.dryRun,
     stage: true,
-    backup: options.backup,
+    // Read before any work: a bad backups.keep stops the update here.
+    backup: await automaticBackups(options, { scope, context }),
     pull: options.pull,
     yes: options.yes,
     force: options.force,

@@ -18,6 +18,7 @@ import { readDeploymentState } from "../../../lib/state/read_deployment_state.ts
 import type { CommandDeps } from "../../deps.ts";
 import { flag, scopeOption } from "../../options.ts";
 import type { CommandLine } from "../../spec.ts";
+import { automaticBackups } from "../shared/automatic_backups.ts";
 import { printUpdate } from "../shared/print_update.ts";
 import { updateFlow } from "../shared/update_flow.ts";
 
@@ -87,7 +88,7 @@ export async function run(
       scope,
       dryRun: false,
       stage: false,
-      backup: options.backup,
+      backup: await automaticBackups(options, { scope, context }),
       pull: options.pull,
       force: options.force,
       yes: options.yes,
