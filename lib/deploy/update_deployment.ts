@@ -283,7 +283,12 @@ export async function updateDeployment(
     if (!signal?.aborted) {
       context.progress("Rolling the update back, please wait…");
     }
-    throw await undo(intent, ops, { error, context });
+    throw await undo(intent, ops, {
+      error,
+      context,
+      volumes: all.volumes,
+      backup,
+    });
   }
   await clearJournal(paths.stateDir);
   await removeStaged(stagedDir);
@@ -307,9 +312,16 @@ export async function updateDeployment(
 async function undo(
   intent: IntentJournal,
   ops: HostOps,
-  options: { error: unknown; context: DeployContext },
+  options: {
+    error: unknown;
+    context: DeployContext;
+    /** The deployment's volumes: the undo puts files back, not their data. */
+    volumes: readonly string[];
+    /** The automatic backup taken before the update, if any. */
+    backup: string | null;
+  },
 ): Promise<UpdateRolledBackError> {
-  const { error, context } = options;
+  const { error, context, volumes, backup } = options;
   const failures = await undoUpdate(intent, ops);
   if (failures.length === 0) {
     await clearJournal(pathsOf(context).stateDir);
@@ -329,7 +341,19 @@ async function undo(
     cause: error instanceof LegerError ? error.cause : error,
     file: base.file,
     line: base.line,
-    details: [...base.details, ...undoneLines(intent, failures)],
+    details: [
+      ...base.details,
+      ...undoneLines(intent, failures),
+      ...volumes.length === 0 ? [] : [
+        `Volume data is not rolled back: what the new version wrote to ${
+          volumes.join(", ")
+        } stays${
+          backup === null
+            ? ""
+            : `; \`leger backup restore ${backup}\` brings back the data as it was before the update`
+        }.`,
+      ],
+    ],
     remedy: base.remedy,
     complete: failures.length === 0,
   });

@@ -1113,3 +1113,32 @@ Deno.test("deploy update whose automatic backup finds the disk full names --no-b
     "greeting=hello\n",
   );
 });
+
+Deno.test("deploy update rolled back after its automatic backup names the backup, and says volume data is not rolled back", async () => {
+  const failing: string[] = [];
+  await using fixture = await commandFixture({ failing });
+  const volumes = fakeVolumes(fixture.host);
+  fixture.deps.runner = volumes.runner;
+  dyingWhenBroken(fixture, failing);
+  const source = await install(fixture);
+  await Deno.writeTextFile(
+    `${source}/app-api.container`,
+    container("Network=app.network", "Exec=/bin/false"),
+  );
+  // --all prints each deployment's document, a rolled-back one included.
+  fixture.clearOutput();
+  const code = await runProgram(
+    ["deploy", "update", "--all", "--yes", "--json"],
+    fixture.deps,
+  );
+  strictEqual(code, 1, fixture.output.stderr);
+  const [doc] = JSON.parse(fixture.output.stdout) as UpdateDocument[];
+  strictEqual(doc.outcome, "rolled-back");
+  match(doc.backup ?? "", /^\d{8}T\d{6}Z-app-[0-9a-f]{4}$/);
+  match(
+    fixture.output.stderr,
+    new RegExp(
+      `Volume data is not rolled back: what the new version wrote to systemd-app-data stays; \`leger backup restore ${doc.backup}\``,
+    ),
+  );
+});

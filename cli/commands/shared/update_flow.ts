@@ -310,8 +310,14 @@ export async function updateFlow(
           terminal: context.stderrIsTerminal,
           pause: deps.settlePause,
           signal: signals.signal,
+          // Kept as soon as it is taken: a rolled-back update names it too.
           backup: options.backup
-            ? (signal) => options.autoBackup(pipeline, name, signal)
+            ? async (signal) =>
+              document.backup = await options.autoBackup(
+                pipeline,
+                name,
+                signal,
+              )
             : undefined,
         },
       );
