@@ -2,7 +2,6 @@ import type { HostOps } from "../adapters/host_ops.ts";
 import { LegerError } from "../errors/mod.ts";
 import type { QuadletUnit } from "../quadlet/types.ts";
 import { checkWritable } from "../state/check_writable.ts";
-import { readDeployments } from "../state/deployments_file.ts";
 import {
   clearJournal,
   type IntentJournal,
@@ -21,6 +20,11 @@ import {
 } from "./sync_missing_secrets.ts";
 import { servicesToStart } from "./unit_roles.ts";
 import { unitServices } from "./unit_services.ts";
+import {
+  createdResources,
+  isRecorded,
+  removeStaged,
+} from "./_change_bookkeeping.ts";
 import { unitStart } from "./unit_start.ts";
 
 /** Options for {@linkcode installDeployment}. */
@@ -293,41 +297,7 @@ async function undo(
   });
 }
 
-/** Whether `deployments.yaml` already names the change (so it is installed). */
-async function isRecorded(
-  stateDir: string,
-  name: string,
-  changeId: string,
-): Promise<boolean> {
-  try {
-    return (await readDeployments(stateDir)).some((d) =>
-      d.name === name && d.change_id === changeId
-    );
-  } catch {
-    // Unreadable: it cannot have been written by this change.
-    return false;
-  }
-}
-
-/** Removes a temporary staged copy, and `staged/` itself when nothing else is staged. */
-async function removeStaged(dir: string): Promise<void> {
-  await Deno.remove(dir, { recursive: true }).catch(() => {
-    // Already gone.
-  });
-  await Deno.remove(dir.slice(0, dir.lastIndexOf("/"))).catch(() => {
-    // Not empty: staged updates of other deployments stay.
-  });
-}
-
 /** The services of all units, and the volumes and networks they create. */
 function resourcesOf(units: readonly QuadletUnit[]) {
-  const named = (kind: string) =>
-    units.filter((u) => u.kind === kind && u.resourceName !== null).map((u) =>
-      u.resourceName!
-    );
-  return {
-    unitServices: unitServices(units),
-    volumes: named("volume"),
-    networks: named("network"),
-  };
+  return { unitServices: unitServices(units), ...createdResources(units) };
 }

@@ -19,7 +19,6 @@ import { LegerError } from "../errors/mod.ts";
 import { discoverManifest } from "../manifest/discover_manifest.ts";
 import type { QuadletUnit } from "../quadlet/types.ts";
 import type { LoadedDeployment } from "../source/types.ts";
-import { readDeployments } from "../state/deployments_file.ts";
 import {
   clearJournal,
   type IntentJournal,
@@ -37,6 +36,7 @@ import { stageDeployment } from "./stage_deployment.ts";
 import { syncMissingSecrets } from "./sync_missing_secrets.ts";
 import { servicesToStart } from "./unit_roles.ts";
 import { unitServices } from "./unit_services.ts";
+import { isRecorded } from "./_change_bookkeeping.ts";
 import { unitStart } from "./unit_start.ts";
 
 /** Options for {@linkcode restoreBackup}. */
@@ -574,21 +574,6 @@ function interrupted(record: BackupRecord): LegerError {
     `Cannot finish the restore of "${record.deployment}" from ${record.id}: it was interrupted`,
     { remedy: `Run \`leger backup restore ${record.id}\` again to restore it` },
   );
-}
-
-async function isRecorded(
-  stateDir: string,
-  name: string,
-  changeId: string,
-): Promise<boolean> {
-  try {
-    return (await readDeployments(stateDir)).some((d) =>
-      d.name === name && d.change_id === changeId
-    );
-  } catch {
-    // Unreadable: it cannot have been written by this change.
-    return false;
-  }
 }
 
 async function removeFolder(dir: string): Promise<void> {

@@ -1,8 +1,6 @@
 import type { HostOps } from "../adapters/host_ops.ts";
 import { fromSystemError, LegerError } from "../errors/mod.ts";
-import type { QuadletUnit } from "../quadlet/types.ts";
 import { checkWritable } from "../state/check_writable.ts";
-import { readDeployments } from "../state/deployments_file.ts";
 import {
   clearJournal,
   type IntentJournal,
@@ -10,6 +8,11 @@ import {
 } from "../state/intent_journal.ts";
 import { readKeptVolumes } from "../state/kept_volumes.ts";
 import { applyUpdate, undoUpdate } from "./apply_update.ts";
+import {
+  createdResources,
+  isRecorded,
+  removeStaged,
+} from "./_change_bookkeeping.ts";
 import { type DeployContext, hostOf, pathsOf } from "./context.ts";
 import { imagesToPull } from "./images_to_pull.ts";
 import type { PreparedUpdate } from "./prepare_update.ts";
@@ -196,7 +199,7 @@ export async function updateDeployment(
       .filter((s) => s.activeState === "active").map((s) => s.id);
   const added = touched.filter((u) => statusOf.get(u.path) === "added")
     .map((u) => u.quadlet);
-  const created = resourcesOf(added);
+  const created = createdResources(added);
   const intent: IntentJournal = {
     change_id: changeId,
     operation: "update",
@@ -239,7 +242,7 @@ export async function updateDeployment(
     throw error;
   });
   await writeJournal(paths.stateDir, intent);
-  const all = resourcesOf(units);
+  const all = createdResources(units);
   const kept = (await readKeptVolumes(paths.stateDir))[deployment.name] ?? [];
   try {
     await applyUpdate(intent, ops, {
@@ -400,39 +403,4 @@ export function undoneLines(
       again.length > 0 ? ` and ${again.join(", ")} running again` : ""
     }; the services the update did not touch kept running.`,
   ];
-}
-
-/** Whether `deployments.yaml` already names the change (so it is recorded). */
-async function isRecorded(
-  stateDir: string,
-  name: string,
-  changeId: string,
-): Promise<boolean> {
-  try {
-    return (await readDeployments(stateDir)).some((d) =>
-      d.name === name && d.change_id === changeId
-    );
-  } catch {
-    // Unreadable: it cannot have been written by this change.
-    return false;
-  }
-}
-
-/** Removes a temporary staged copy, and `staged/` itself when nothing else is staged. */
-async function removeStaged(dir: string): Promise<void> {
-  await Deno.remove(dir, { recursive: true }).catch(() => {
-    // Already gone.
-  });
-  await Deno.remove(dir.slice(0, dir.lastIndexOf("/"))).catch(() => {
-    // Not empty: staged updates of other deployments stay.
-  });
-}
-
-/** The volumes and networks units create. */
-function resourcesOf(units: readonly QuadletUnit[]) {
-  const named = (kind: string) =>
-    units.filter((u) => u.kind === kind && u.resourceName !== null).map((u) =>
-      u.resourceName!
-    );
-  return { volumes: named("volume"), networks: named("network") };
 }
