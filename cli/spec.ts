@@ -318,8 +318,9 @@ export const GROUPS: readonly GroupSpec[] = [
     commands: [
       {
         name: "logs",
-        summary: "Show a service's journal",
-        args: ["<service>"],
+        summary:
+          "Show the journal of a service, or of all of a deployment's services",
+        args: ["<service|deployment>"],
         options: [
           { flags: "-f, --follow", description: "keep printing new lines" },
           {
@@ -341,6 +342,7 @@ export const GROUPS: readonly GroupSpec[] = [
         examples: [
           "leger service logs web",
           "leger service logs web -f -n 20",
+          "leger service logs myapp -f",
           "leger service logs web --json | jq -r .MESSAGE",
         ],
         module: "service/logs",
@@ -354,11 +356,12 @@ export const GROUPS: readonly GroupSpec[] = [
         name: verb,
         summary: `${verb[0].toUpperCase()}${
           verb.slice(1)
-        } a service and wait for its new state`,
-        args: ["<service>"],
+        } a service, or all of a deployment's, and wait for the new state`,
+        args: ["<service|deployment>"],
         options: [SCOPE_OPTION, JSON_OPTION],
         examples: [
           `leger service ${verb} web`,
+          `leger service ${verb} myapp`,
           `leger service ${verb} web --json`,
         ],
         module: `service/${verb}`,
@@ -681,6 +684,35 @@ export const GROUPS: readonly GroupSpec[] = [
 /** Commands that stand alone, without a group. */
 export const TOP_COMMANDS: readonly CommandSpec[] = [
   {
+    name: "status",
+    summary:
+      "Show Tailscale, legerd, the leger.run login and each deployment's services with their health",
+    args: ["[deployment]"],
+    options: [
+      {
+        flags: "-w, --watch",
+        description: "refresh every 2 seconds on a terminal until Ctrl-C",
+      },
+      SCOPE_OPTION,
+      JSON_OPTION,
+    ],
+    examples: [
+      "leger status",
+      "leger status myapp",
+      "leger status --json | jq '.deployments[].services[].health'",
+      "leger status >/dev/null && echo all healthy",
+    ],
+    module: "status",
+  },
+  {
+    name: "doctor",
+    summary:
+      "Check everything leger depends on on this host, and say how to fix what is not right",
+    options: [SCOPE_OPTION, JSON_OPTION],
+    examples: ["leger doctor", "leger doctor --json | jq '.checks[]'"],
+    module: "doctor",
+  },
+  {
     name: "diff",
     summary: "Show what a staged update changes, file by file",
     args: ["[deployment]"],
@@ -695,5 +727,16 @@ export const TOP_COMMANDS: readonly CommandSpec[] = [
     options: [TIMEOUT_OPTION, SCOPE_OPTION, JSON_OPTION],
     examples: ["leger validate ./my-app", "leger validate ./my-app --json"],
     module: "validate",
+  },
+  {
+    name: "completion",
+    summary: "Print the shell completion script for bash, zsh or fish",
+    args: ["<shell>"],
+    examples: [
+      "source <(leger completion bash)",
+      'leger completion zsh > "${fpath[1]}/_leger"',
+      "leger completion fish > ~/.config/fish/completions/leger.fish",
+    ],
+    module: "completion",
   },
 ];

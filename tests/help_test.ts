@@ -73,7 +73,7 @@ Deno.test("leger … --help prints the help and runs nothing, wherever the flag 
   const cases: { argv: string[]; usage: string }[] = [
     {
       argv: ["service", "stop", "web", "--help"],
-      usage: "leger service stop <service> [flags]",
+      usage: "leger service stop <service|deployment> [flags]",
     },
     {
       argv: ["validate", "./examples/reader", "--help"],
@@ -97,11 +97,11 @@ Deno.test("leger … --help prints the help and runs nothing, wherever the flag 
     },
     {
       argv: ["--debug", "service", "restart", "web", "--help"],
-      usage: "leger service restart <service> [flags]",
+      usage: "leger service restart <service|deployment> [flags]",
     },
     {
       argv: ["-h", "service", "logs", "web", "-f"],
-      usage: "leger service logs <service> [flags]",
+      usage: "leger service logs <service|deployment> [flags]",
     },
     {
       argv: ["help", "deploy", "install"],

@@ -788,7 +788,7 @@ Deno.test("leger … --json end to end: errors on stdout as JSON, journal entrie
     const doc = assertJsonOutcome(outcome, { code: 2, error: "ERR_USAGE" });
     match(doc.error.message, /unknown option '--bogus'/);
     deepStrictEqual(doc.error.details, [
-      "usage: leger service logs <service> [flags]",
+      "usage: leger service logs <service|deployment> [flags]",
     ]);
   });
 
