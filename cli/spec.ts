@@ -107,6 +107,11 @@ export interface GroupSpec {
   name: string;
   summary: string;
   commands: readonly CommandSpec[];
+  /**
+   * Examples shown under the group's help, covering its commands; without
+   * them, the help shows the first example of each command.
+   */
+  examples?: readonly string[];
 }
 
 const JSON_OPTION: OptionSpec = {
@@ -163,6 +168,12 @@ export const GROUPS: readonly GroupSpec[] = [
   {
     name: "deploy",
     summary: "Install and manage quadlet deployments",
+    examples: [
+      "leger deploy install --source ./my-app",
+      "leger deploy list",
+      "leger deploy update myapp --dry-run",
+      "leger deploy remove myapp",
+    ],
     commands: [
       {
         name: "install",
@@ -315,6 +326,12 @@ export const GROUPS: readonly GroupSpec[] = [
   {
     name: "service",
     summary: "Read the logs of a service, start, stop or restart it",
+    examples: [
+      "leger service logs myapp -f",
+      "leger service restart web",
+      "leger service stop myapp",
+      "leger service start myapp",
+    ],
     commands: [
       {
         name: "logs",
@@ -371,6 +388,13 @@ export const GROUPS: readonly GroupSpec[] = [
   {
     name: "staged",
     summary: "Stage updates, see them, apply or discard them",
+    examples: [
+      "leger staged stage myapp",
+      "leger diff myapp",
+      "leger staged list",
+      "leger staged apply myapp",
+      "leger staged discard myapp",
+    ],
     commands: [
       {
         name: "stage",
@@ -454,6 +478,12 @@ export const GROUPS: readonly GroupSpec[] = [
     name: "backup",
     summary:
       "Back up a deployment's units and volumes, list the backups, restore one",
+    examples: [
+      "leger backup create myapp",
+      "leger backup list myapp",
+      "leger backup info 20261130T163000Z-myapp-ab12",
+      "leger backup restore 20261130T163000Z-myapp-ab12",
+    ],
     commands: [
       {
         name: "create",
@@ -526,6 +556,10 @@ export const GROUPS: readonly GroupSpec[] = [
   {
     name: "config",
     summary: "Show what a deployment is made of",
+    examples: [
+      "leger config show myapp",
+      "leger config show myapp --json",
+    ],
     commands: [
       {
         name: "show",
@@ -542,6 +576,13 @@ export const GROUPS: readonly GroupSpec[] = [
     name: "secrets",
     summary:
       "Keep Podman's secrets in step with leger.run through legerd, and change them in leger.run",
+    examples: [
+      "leger secrets list",
+      "leger secrets set api_token < token.txt",
+      "leger secrets sync",
+      "leger secrets rotate api_token",
+      "leger secrets delete api_token",
+    ],
     commands: [
       {
         name: "sync",
@@ -643,6 +684,11 @@ export const GROUPS: readonly GroupSpec[] = [
   {
     name: "auth",
     summary: "Log in to leger.run with this machine's Tailscale identity",
+    examples: [
+      "leger auth login",
+      "leger auth status",
+      "leger auth logout",
+    ],
     commands: [
       {
         name: "login",
