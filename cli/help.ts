@@ -164,8 +164,21 @@ function renderProgramHelp(version: string): string {
     "",
     "Run `leger <command> --help` for more about a command.",
     "",
+    "Get started:",
+    ...columns(GET_STARTED),
+    "",
   ].join("\n");
 }
+
+/** The last block of `leger --help`: the first commands to run. */
+const GET_STARTED: readonly (readonly [string, string])[] = [
+  [
+    "leger deploy install --source ./my-app",
+    "install a folder of quadlet units and start them",
+  ],
+  ["leger status", "each deployment's services and their health"],
+  ["leger doctor", "check that this host has what leger needs"],
+];
 
 function renderGroupHelp(group: GroupSpec): string {
   return [
@@ -177,9 +190,23 @@ function renderGroupHelp(group: GroupSpec): string {
     "Subcommands:",
     ...columns(group.commands.map((c) => [c.name, c.summary])),
     "",
+    ...exampleBlock(groupExamples(group)),
     `Run \`leger ${group.name} <subcommand> --help\` for more about a subcommand.`,
     "",
   ].join("\n");
+}
+
+/** The group's own examples, else the first example of each of its commands. */
+function groupExamples(group: GroupSpec): readonly string[] {
+  return group.examples ??
+    group.commands.flatMap((c) => c.examples?.slice(0, 1) ?? []);
+}
+
+/** `Examples:`, the examples and a blank line; nothing without examples. */
+function exampleBlock(examples: readonly string[]): string[] {
+  return examples.length === 0
+    ? []
+    : ["Examples:", ...examples.map((e) => `  $ ${e}`), ""];
 }
 
 function renderCommandHelp(command: CommandSpec, path: string): string {
