@@ -40,3 +40,4 @@ export * from "./host_ops.ts";
 export * from "./podman_secrets.ts";
 export * from "./podman_volumes.ts";
 export * from "./systemctl_services.ts";
+export * from "./podman_ps.ts";

@@ -13,9 +13,20 @@ export interface UnitState {
   subState: string;
   /** `success`, `exit-code`, `signal`, `timeout`, … */
   result: string;
+  /**
+   * When the unit last became active (`ActiveEnterTimestamp`), RFC 3339;
+   * `null` when it never did. {@linkcode showUnits} always reads it.
+   */
+  activeEnterTimestamp?: string | null;
+  /**
+   * When its active state last changed (`StateChangeTimestamp`), RFC 3339;
+   * `null` when it never did. {@linkcode showUnits} always reads it.
+   */
+  stateChangeTimestamp?: string | null;
 }
 
-const SHOW_PROPERTIES = "Id,LoadState,ActiveState,SubState,Result";
+const SHOW_PROPERTIES =
+  "Id,LoadState,ActiveState,SubState,Result,ActiveEnterTimestamp,StateChangeTimestamp";
 
 /**
  * Runs `systemctl` in a scope (`--user` for the user scope).
@@ -114,7 +125,9 @@ export async function listUnits(
 /**
  * Reads the state of many units with one `systemctl show` call, so the number
  * of processes does not grow with the number of units. Units systemd does not
- * know come back with `loadState` `not-found`.
+ * know come back with `loadState` `not-found`. Times are asked for as Unix
+ * seconds (`--timestamp=unix`, systemd 251 and later), which do not depend on
+ * the host's time zone.
  *
  * @example Usage
  * ```ts ignore
@@ -130,7 +143,13 @@ export async function showUnits(
   if (units.length === 0) return [];
   const { stdout } = await systemctl(
     scope,
-    ["show", `--property=${SHOW_PROPERTIES}`, "--", ...units],
+    [
+      "show",
+      `--property=${SHOW_PROPERTIES}`,
+      "--timestamp=unix",
+      "--",
+      ...units,
+    ],
     options,
   );
   return parseShowOutput(stdout, units);
@@ -146,10 +165,11 @@ export async function showUnits(
  * import { strictEqual } from "node:assert/strict";
  *
  * const [web] = parseShowOutput(
- *   "Id=web.service\nLoadState=loaded\nActiveState=active\nSubState=running\nResult=success\n",
+ *   "Id=web.service\nLoadState=loaded\nActiveState=active\nSubState=running\nResult=success\nActiveEnterTimestamp=@1796064081\n",
  *   ["web.service"],
  * );
  * strictEqual(web.activeState, "active");
+ * strictEqual(web.activeEnterTimestamp, "2026-11-30T18:41:21.000Z");
  * ```
  */
 export function parseShowOutput(
@@ -174,8 +194,25 @@ export function parseShowOutput(
       activeState: values.get("ActiveState") ?? "",
       subState: values.get("SubState") ?? "",
       result: values.get("Result") ?? "",
+      activeEnterTimestamp: unixTime(values.get("ActiveEnterTimestamp")),
+      stateChangeTimestamp: unixTime(values.get("StateChangeTimestamp")),
     };
   });
+}
+
+/**
+ * A time as `systemctl show --timestamp=unix` writes it (`@1796064081`) in
+ * RFC 3339; `null` for an empty value (never happened). A time in systemd's
+ * default form (`Mon 2026-11-30 18:41:21 UTC`) is read when it names UTC.
+ */
+function unixTime(value: string | undefined): string | null {
+  if (value === undefined || value === "" || value === "n/a") return null;
+  const seconds = /^@(\d+)$/.exec(value)?.[1];
+  if (seconds !== undefined) {
+    return new Date(Number(seconds) * 1000).toISOString();
+  }
+  const utc = /^\w+ (\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d) UTC$/.exec(value);
+  return utc === null ? null : new Date(`${utc[1]}T${utc[2]}Z`).toISOString();
 }
 
 /** The properties {@linkcode showRequirements} reads: the units a unit cannot run without. */

@@ -124,6 +124,12 @@ export interface FakeHost {
    * installed together; `podman quadlet rm` of any of them removes them all.
    */
   apps: Set<string>[];
+  /**
+   * The health check state Podman reports for the container of a service
+   * (`HealthCmd=`), by service: `podman ps` ends its `Status` with it
+   * (`Up 5 minutes (unhealthy)`). A service not named has no health check.
+   */
+  containerHealth: Map<string, "healthy" | "unhealthy" | "starting">;
 }
 
 const ok = (stdout = ""): RunResult => ({ code: 0, stdout, stderr: "" });
@@ -153,6 +159,7 @@ export function fakeHost(options: FakeHostOptions): FakeHost {
     apps: [],
     images: new Set(options.images ?? ["localhost/bb:latest"]),
     activeEnter: new Map(),
+    containerHealth: new Map(),
     runner: async (bin, rawArgs, runOptions = {}) => {
       const args = [...rawArgs];
       host.calls.push([bin, ...args].join(" "));
@@ -381,7 +388,7 @@ export function fakeHost(options: FakeHostOptions): FakeHost {
     if (line === "network ls --format json") {
       return ok(JSON.stringify([...host.networks].map((name) => ({ name }))));
     }
-    if (line === "ps --all --format json") return ok("[]");
+    if (line === "ps --all --format json") return ok(await containers());
     if (args[0] === "image" && args[1] === "exists") {
       if (host.images.has(args[2])) return ok();
       throw new CommandError("podman", args, 1, "");
@@ -498,6 +505,82 @@ export function fakeHost(options: FakeHostOptions): FakeHost {
       return ok();
     }
     throw new Error(`Unexpected call: podman ${line}`);
+  }
+
+  /**
+   * `podman ps --all --format json` as Podman 5.8 prints it (see
+   * lib/adapters/testdata/podman_ps_health.out): one running container per
+   * active service of a `.container` unit (or of its template), named
+   * `systemd-<stem>`, with the unit's image and published ports, labelled
+   * with its service; the generated services run it with `--rm`, so a
+   * stopped service has none.
+   */
+  async function containers(): Promise<string> {
+    const list = [];
+    for (const [service, state] of host.services) {
+      if (state.activeState !== "active") continue;
+      const stem = service.replace(/\.service$/, "");
+      const template = templateParts(`${stem}.container`)?.template;
+      let text: string | null = null;
+      for (
+        const file of [`${stem}.container`, ...(template ? [template] : [])]
+      ) {
+        text = await Deno.readTextFile(`${quadletDir}/${file}`).catch(() =>
+          null
+        );
+        if (text !== null) break;
+      }
+      if (text === null) continue;
+      const image = /^Image=(.*)$/m.exec(text)?.[1].trim() ?? "";
+      const ports = [...text.matchAll(/^PublishPort=(.*)$/gm)].map((m) => {
+        const parts = m[1].trim().split(":");
+        const [container, protocol = "tcp"] = parts.pop()!.split("/");
+        const hostPort = parts.pop() ?? container;
+        return {
+          host_ip: parts.join(":"),
+          container_port: Number(container),
+          host_port: Number(hostPort),
+          range: 1,
+          protocol,
+        };
+      });
+      const started = Math.floor(
+        new Date("2026-11-30T11:00:00Z").getTime() / 1000,
+      ) + (host.activeEnter.get(service) ?? 0);
+      const health = host.containerHealth.get(service);
+      list.push({
+        AutoRemove: true,
+        Command: null,
+        CreatedAt: "About an hour ago",
+        CIDFile: "",
+        Exited: false,
+        ExitedAt: -62135596800,
+        ExitCode: 0,
+        ExposedPorts: null,
+        Id: Array.from(stem, (ch) => ch.charCodeAt(0).toString(16)).join("")
+          .padEnd(64, "0").slice(0, 64),
+        Image: image,
+        ImageID:
+          "31b80f035c735288adfdd88a0f1ea7cb6b92d478b8ff5fd8df07e535962ecfd3",
+        IsInfra: false,
+        Labels: { PODMAN_SYSTEMD_UNIT: service },
+        Mounts: [],
+        Names: [`systemd-${stem}`],
+        Namespaces: {},
+        Networks: ["podman"],
+        Pid: 200,
+        Pod: "",
+        PodName: "",
+        Ports: ports.length === 0 ? null : ports,
+        Restarts: 0,
+        Size: null,
+        StartedAt: started,
+        State: "running",
+        Status: `Up About an hour${health ? ` (${health})` : ""}`,
+        Created: started,
+      });
+    }
+    return JSON.stringify(list, null, 2) + "\n";
   }
 
   function loadUnits(files: readonly string[]): void {
@@ -738,6 +821,21 @@ export function fakeHost(options: FakeHostOptions): FakeHost {
               ActiveState: state?.activeState ?? "inactive",
               SubState: state?.subState ?? "dead",
               Result: state?.activeState === "failed" ? "exit-code" : "success",
+              // An hour before the fake clock, plus the host's sequence.
+              ActiveEnterTimestamp: host.activeEnter.has(unit)
+                ? `@${
+                  Math.floor(
+                    new Date("2026-11-30T11:00:00Z").getTime() / 1000,
+                  ) + host.activeEnter.get(unit)!
+                }`
+                : "",
+              StateChangeTimestamp: host.activeEnter.has(unit)
+                ? `@${
+                  Math.floor(
+                    new Date("2026-11-30T11:00:00Z").getTime() / 1000,
+                  ) + host.activeEnter.get(unit)!
+                }`
+                : "",
               Requires: requires(unit).join(" "),
               Requisite: "",
               BindsTo: "",

@@ -1,0 +1,317 @@
+import { CommandError } from "../adapters/command_error.ts";
+import {
+  formatContainerPort,
+  listPodmanContainers,
+  type PodmanContainer,
+} from "../adapters/podman_ps.ts";
+import type { Runner } from "../adapters/run.ts";
+import type { Scope } from "../adapters/scope.ts";
+import { showUnits, type UnitState } from "../adapters/systemctl.ts";
+import { checkHttpHealth } from "./check_http_health.ts";
+import type { HealthCheck } from "./health_check_of.ts";
+
+/** A service to read, with its health check (see `healthCheckOf`). */
+export interface ServiceToRead {
+  /** The systemd service, such as `web.service` or `worker@a.service`. */
+  service: string;
+  /** Its health check; `null` when it has none. */
+  check: HealthCheck | null;
+  /** The image its unit names, shown when no container runs. */
+  image?: string | null;
+  /** The ports its unit publishes (`127.0.0.1:8080->80/tcp`), shown when no container runs. */
+  ports?: readonly string[];
+}
+
+/**
+ * A service's health: `healthy`; `unhealthy` (the HTTP check failed, or
+ * Podman's health check says so); `starting` (Podman has not finished a
+ * check yet); `none` (the service has no check); `refused` (its URL is one
+ * leger may not fetch); `unknown` (not checked: the service is not active,
+ * or Podman could not tell).
+ */
+export type HealthState =
+  | "healthy"
+  | "unhealthy"
+  | "starting"
+  | "none"
+  | "refused"
+  | "unknown";
+
+/** A service's health, as `leger status --json` and `deploy list --json` show it. */
+export interface ServiceHealth {
+  /** How it is (see {@linkcode HealthState}). */
+  state: HealthState;
+  /** Which check: an HTTP check, Podman's, or none. */
+  check: "http" | "podman" | null;
+  /** The URL of an HTTP check; `null` otherwise. */
+  url: string | null;
+  /** Why, for a person: the last answer, or why there was no check. */
+  detail: string | null;
+  /** What to do, when leger knows (a refused check's fix); `null` otherwise. */
+  remedy: string | null;
+}
+
+/** A service as {@linkcode readServiceStatus} found it. */
+export interface ServiceStatus {
+  /** The systemd service, such as `web.service`. */
+  service: string;
+  /** systemd's `LoadState`: `loaded`, `not-found`, … */
+  load_state: string;
+  /** systemd's `ActiveState`: `active`, `inactive`, `failed`, `activating`, … */
+  active_state: string;
+  /** systemd's `SubState`: `running`, `exited`, `dead`, `failed`, … */
+  sub_state: string;
+  /**
+   * Since when it is in that state, RFC 3339: when it became active, for an
+   * active service; `null` when systemd does not say.
+   */
+  since: string | null;
+  /** The image of its container, or else of its unit; `null` when neither says. */
+  image: string | null;
+  /** The ports its container publishes (`127.0.0.1:8080->80/tcp`), or else its unit's. */
+  ports: string[];
+  /** Its container's name, `null` when none runs. */
+  container: string | null;
+  /** Its health, and how it was told. */
+  health: ServiceHealth;
+}
+
+/** Options for {@linkcode readServiceStatus}. */
+export interface ReadServiceStatusOptions {
+  /**
+   * Runs `systemctl` and `podman`.
+   *
+   * @default {run}
+   */
+  runner?: Runner;
+  /**
+   * Sends the HTTP checks.
+   *
+   * @default {globalThis.fetch}
+   */
+  fetch?: typeof fetch;
+  /**
+   * Whether `podman ps` shows the scope's containers: Podman lists the
+   * invoking user's, so root's are the system scope's. When `false`,
+   * Podman is not run, and a Podman health check is `unknown`.
+   *
+   * @default {true}
+   */
+  podman?: boolean;
+  /**
+   * How long one HTTP attempt may take, in milliseconds.
+   *
+   * @default {5000}
+   */
+  timeoutMs?: number;
+  /**
+   * How many more HTTP attempts after a failed one.
+   *
+   * @default {2}
+   */
+  retries?: number;
+  /**
+   * The pause between two HTTP attempts, in milliseconds.
+   *
+   * @default {200}
+   */
+  retryDelayMs?: number;
+  /**
+   * Aborts the HTTP checks (Ctrl-C).
+   *
+   * @default {undefined}
+   */
+  signal?: AbortSignal;
+}
+
+/**
+ * Reads the state and health of services of one scope: one `systemctl show`
+ * of them all and one `podman ps --all --format json`, however many there
+ * are, then every HTTP check at once (see `checkHttpHealth`: 5 s per
+ * attempt, 2 retries). A service that is not active is not checked
+ * (`unknown`). When `podman ps` fails, the services keep systemd's state and
+ * their units' image and ports, and a Podman health check is `unknown`
+ * with Podman's error.
+ *
+ * Requires `--allow-run=systemctl,podman` and `--allow-net` for the URLs.
+ *
+ * @param scope The scope of the services (`--user` for the user scope).
+ * @param services The services and their checks.
+ * @param options The runner, `fetch`, whether Podman shows the scope, and
+ * the HTTP checks' timeout and retries.
+ * @returns One status per service, in the order given.
+ * @throws {CommandError} When `systemctl show` fails.
+ *
+ * @example Usage
+ * ```ts
+ * import { readServiceStatus } from "./read_service_status.ts";
+ * import { fakeRunner } from "../adapters/fake_runner.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const runner = fakeRunner([{
+ *   bin: "systemctl",
+ *   args: ["--user", "show", "--property=Id,LoadState,ActiveState,SubState,Result,ActiveEnterTimestamp,StateChangeTimestamp", "--timestamp=unix", "--", "web.service"],
+ *   result: { stdout: "Id=web.service\nLoadState=loaded\nActiveState=active\nSubState=running\nResult=success\nActiveEnterTimestamp=@1796064081\n" },
+ * }, {
+ *   bin: "podman", args: ["ps", "--all", "--format", "json"],
+ *   result: { stdout: '[{"Id":"e119","Names":["systemd-web"],"Image":"localhost/bb:latest","Labels":{"PODMAN_SYSTEMD_UNIT":"web.service"},"State":"running","Status":"Up 5 minutes (healthy)","StartedAt":1796064081}]' },
+ * }]);
+ * const [web] = await readServiceStatus("user", [{
+ *   service: "web.service",
+ *   check: { type: "podman", command: "curl -f localhost", file: "web.container", line: null },
+ * }], { runner });
+ * strictEqual(web.since, "2026-11-30T18:41:21.000Z");
+ * strictEqual(web.health.state, "healthy");
+ * ```
+ */
+export async function readServiceStatus(
+  scope: Scope,
+  services: readonly ServiceToRead[],
+  options: ReadServiceStatusOptions = {},
+): Promise<ServiceStatus[]> {
+  const { runner, podman = true } = options;
+  if (services.length === 0) return [];
+  const [states, containers] = await Promise.all([
+    showUnits(scope, services.map((s) => s.service), { runner }),
+    podman ? readContainers(runner) : Promise.resolve(null),
+  ]);
+  return await Promise.all(
+    services.map((service, index) =>
+      statusOf(service, states[index], containers, options)
+    ),
+  );
+}
+
+/** The containers, or why Podman could not list them. */
+async function readContainers(
+  runner: Runner | undefined,
+): Promise<PodmanContainer[] | { error: string }> {
+  try {
+    return await listPodmanContainers({ runner });
+  } catch (error) {
+    if (!(error instanceof CommandError) && !(error instanceof SyntaxError)) {
+      throw error;
+    }
+    const reason = error instanceof CommandError
+      ? error.stderrTail.trim().split("\n").pop() || `exit ${error.code}`
+      : error.message;
+    return { error: `podman ps failed: ${reason}` };
+  }
+}
+
+async function statusOf(
+  service: ServiceToRead,
+  state: UnitState,
+  containers: PodmanContainer[] | { error: string } | null,
+  options: ReadServiceStatusOptions,
+): Promise<ServiceStatus> {
+  const own = Array.isArray(containers)
+    ? containers.filter((c) => c.unit === service.service)
+    : [];
+  // A pod's service runs its infra container, which holds the pod's ports.
+  const main = own.find((c) => !c.isInfra && c.state === "running") ??
+    own.find((c) => !c.isInfra) ?? own[0];
+  const active = state.activeState === "active";
+  const ports = own.flatMap((c) => c.ports.map(formatContainerPort));
+  return {
+    service: service.service,
+    load_state: state.loadState,
+    active_state: state.activeState,
+    sub_state: state.subState,
+    since: (active ? state.activeEnterTimestamp : state.stateChangeTimestamp) ??
+      null,
+    image: main?.image || service.image || null,
+    ports: main === undefined ? [...service.ports ?? []] : ports,
+    container: main?.names[0] ?? null,
+    health: await healthOf(service.check, {
+      state,
+      containers,
+      own,
+      options,
+    }),
+  };
+}
+
+async function healthOf(
+  check: HealthCheck | null,
+  found: {
+    state: UnitState;
+    containers: PodmanContainer[] | { error: string } | null;
+    own: PodmanContainer[];
+    options: ReadServiceStatusOptions;
+  },
+): Promise<ServiceHealth> {
+  const { state, containers, own, options } = found;
+  if (check === null) {
+    return {
+      state: "none",
+      check: null,
+      url: null,
+      detail: null,
+      remedy: null,
+    };
+  }
+  const base = {
+    check: check.type,
+    url: check.type === "http" ? check.url : null,
+    remedy: null,
+  };
+  if (state.activeState !== "active") {
+    return {
+      ...base,
+      state: "unknown",
+      detail:
+        `not checked: the service is ${state.activeState} (${state.subState})`,
+    };
+  }
+  if (check.type === "http") {
+    const result = await checkHttpHealth(check.url, {
+      fetch: options.fetch,
+      timeoutMs: options.timeoutMs,
+      retries: options.retries,
+      retryDelayMs: options.retryDelayMs,
+      signal: options.signal,
+    });
+    return {
+      ...base,
+      state: result.state,
+      detail: result.detail,
+      remedy: result.remedy,
+    };
+  }
+  if (containers === null) {
+    return {
+      ...base,
+      state: "unknown",
+      detail:
+        "not checked: Podman shows a scope's containers only to the user that runs them",
+    };
+  }
+  if (!Array.isArray(containers)) {
+    return { ...base, state: "unknown", detail: containers.error };
+  }
+  const checked = own.filter((c) => c.health !== null);
+  if (checked.length === 0) {
+    return {
+      ...base,
+      state: "unknown",
+      detail: own.length === 0
+        ? "no container of the service runs"
+        : `Podman reports no health for ${own[0].names[0] ?? own[0].id}`,
+    };
+  }
+  // Of several containers (a pod, a kube), the worst one speaks.
+  const worst = checked.find((c) => c.health === "unhealthy") ??
+    checked.find((c) => c.health !== "healthy") ?? checked[0];
+  const podmanState = worst.health === "healthy" ||
+      worst.health === "unhealthy" || worst.health === "starting"
+    ? worst.health
+    : "unknown";
+  return {
+    ...base,
+    state: podmanState,
+    detail: `Podman's health check of ${
+      worst.names[0] ?? worst.id
+    }: ${worst.health}`,
+  };
+}

@@ -1,0 +1,212 @@
+import { deepStrictEqual, strictEqual } from "node:assert/strict";
+import { CommandError } from "../adapters/command_error.ts";
+import type { RunOptions, RunResult } from "../adapters/run.ts";
+import type { HealthCheck } from "./health_check_of.ts";
+import { readServiceStatus } from "./read_service_status.ts";
+
+const PS = await Deno.readTextFile(
+  new URL("../adapters/testdata/podman_ps_health.out", import.meta.url),
+);
+
+interface Unit {
+  active: string;
+  sub: string;
+}
+
+/** systemctl show and podman ps over fixed states; counts the calls. */
+function host(
+  units: Record<string, Unit>,
+  ps: () => string = () => PS,
+): {
+  runner: (
+    bin: string,
+    args: readonly string[],
+    options?: RunOptions,
+  ) => Promise<RunResult>;
+  calls: string[];
+} {
+  const calls: string[] = [];
+  return {
+    calls,
+    runner(bin, args) {
+      calls.push(`${bin} ${args.slice(0, 2).join(" ")}`);
+      if (bin === "podman") {
+        return Promise.resolve({ code: 0, stdout: ps(), stderr: "" });
+      }
+      const names = args.slice(args.indexOf("--") + 1);
+      const stdout = names.map((name) => {
+        const unit = units[name];
+        return [
+          `Id=${name}`,
+          `LoadState=${unit ? "loaded" : "not-found"}`,
+          `ActiveState=${unit?.active ?? "inactive"}`,
+          `SubState=${unit?.sub ?? "dead"}`,
+          "Result=success",
+          `ActiveEnterTimestamp=${unit ? "@1796064081" : ""}`,
+          `StateChangeTimestamp=${unit ? "@1796064090" : ""}`,
+          "",
+        ].join("\n");
+      }).join("\n");
+      return Promise.resolve({ code: 0, stdout, stderr: "" });
+    },
+  };
+}
+
+const podmanCheck = (file: string): HealthCheck => ({
+  type: "podman",
+  command: "/bin/busybox true",
+  file,
+  line: null,
+});
+
+Deno.test("readServiceStatus() reads 30 services with one systemctl show and one podman ps", async () => {
+  const units: Record<string, Unit> = {};
+  const services = Array.from({ length: 30 }, (_, i) => {
+    units[`s${i}.service`] = { active: "active", sub: "running" };
+    return { service: `s${i}.service`, check: null };
+  });
+  const { runner, calls } = host(units);
+  const statuses = await readServiceStatus("system", services, { runner });
+  strictEqual(statuses.length, 30);
+  deepStrictEqual(calls.sort(), [
+    "podman ps --all",
+    "systemctl show --property=Id,LoadState,ActiveState,SubState,Result,ActiveEnterTimestamp,StateChangeTimestamp",
+  ]);
+});
+
+Deno.test("readServiceStatus() takes Podman's health, image, ports and container for a HealthCmd= unit", async () => {
+  const { runner } = host({
+    "probe-ok.service": { active: "active", sub: "running" },
+    "probe-bad.service": { active: "active", sub: "running" },
+    "probe-slow.service": { active: "active", sub: "running" },
+  });
+  const statuses = await readServiceStatus("system", [
+    { service: "probe-ok.service", check: podmanCheck("probe-ok.container") },
+    { service: "probe-bad.service", check: podmanCheck("probe-bad.container") },
+    {
+      service: "probe-slow.service",
+      check: podmanCheck("probe-slow.container"),
+    },
+  ], { runner });
+  deepStrictEqual(
+    statuses.map((s) => [s.service, s.health.state, s.health.check]),
+    [
+      ["probe-ok.service", "healthy", "podman"],
+      ["probe-bad.service", "unhealthy", "podman"],
+      ["probe-slow.service", "starting", "podman"],
+    ],
+  );
+  const [ok] = statuses;
+  deepStrictEqual(
+    [ok.since, ok.image, ok.ports, ok.container],
+    [
+      "2026-11-30T18:41:21.000Z",
+      "localhost/bb:latest",
+      ["127.0.0.1:18555->8080/tcp"],
+      "systemd-probe-ok",
+    ],
+  );
+  strictEqual(
+    statuses[1].health.detail,
+    "Podman's health check of systemd-probe-bad: unhealthy",
+  );
+});
+
+Deno.test("readServiceStatus() checks an active service's URL over HTTP, and not a stopped one's", async () => {
+  let fetched: string[] = [];
+  const fetch = (url: string | URL | Request) => {
+    fetched.push(String(url));
+    return Promise.resolve(
+      new Response(null, { status: String(url).includes("bad") ? 500 : 200 }),
+    );
+  };
+  const { runner } = host({
+    "web.service": { active: "active", sub: "running" },
+    "api.service": { active: "active", sub: "running" },
+    "down.service": { active: "failed", sub: "failed" },
+  });
+  const http = (url: string): HealthCheck => ({
+    type: "http",
+    url,
+    file: "x.container",
+    line: 4,
+  });
+  const statuses = await readServiceStatus("user", [
+    { service: "web.service", check: http("http://127.0.0.1:8080/ok") },
+    { service: "api.service", check: http("http://127.0.0.1:8081/bad") },
+    { service: "down.service", check: http("http://127.0.0.1:8082/ok") },
+    { service: "far.service", check: http("http://10.0.0.5/ok") },
+  ], {
+    runner,
+    fetch: fetch as typeof globalThis.fetch,
+    retryDelayMs: 0,
+  });
+  deepStrictEqual(statuses.map((s) => s.health.state), [
+    "healthy",
+    "unhealthy",
+    "unknown",
+    "unknown",
+  ]);
+  strictEqual(
+    statuses[2].health.detail,
+    "not checked: the service is failed (failed)",
+  );
+  strictEqual(statuses[2].since, "2026-11-30T18:41:30.000Z");
+  deepStrictEqual(fetched.sort(), [
+    "http://127.0.0.1:8080/ok",
+    "http://127.0.0.1:8081/bad",
+    "http://127.0.0.1:8081/bad",
+    "http://127.0.0.1:8081/bad",
+  ]);
+  fetched = [];
+});
+
+Deno.test("readServiceStatus() falls back to the unit's image and ports without a container, and says why Podman cannot tell", async () => {
+  const units = { "web.service": { active: "active", sub: "running" } };
+  const service = {
+    service: "web.service",
+    check: podmanCheck("web.container"),
+    image: "localhost/web:1",
+    ports: ["127.0.0.1:8080->80/tcp"],
+  };
+  const none = await readServiceStatus("user", [service], {
+    runner: host(units).runner,
+  });
+  deepStrictEqual(
+    [none[0].image, none[0].ports, none[0].container, none[0].health.detail],
+    [
+      "localhost/web:1",
+      ["127.0.0.1:8080->80/tcp"],
+      null,
+      "no container of the service runs",
+    ],
+  );
+  const failing = host(units, () => {
+    throw new CommandError(
+      "podman",
+      ["ps"],
+      125,
+      "Error: database is locked\n",
+    );
+  });
+  const [failed] = await readServiceStatus("user", [service], {
+    runner: failing.runner,
+  });
+  deepStrictEqual([failed.health.state, failed.health.detail], [
+    "unknown",
+    "podman ps failed: Error: database is locked",
+  ]);
+  const other = host(units);
+  const [elsewhere] = await readServiceStatus("user", [service], {
+    runner: other.runner,
+    podman: false,
+  });
+  strictEqual(elsewhere.health.state, "unknown");
+  deepStrictEqual(other.calls.map((c) => c.split(" ")[0]), ["systemctl"]);
+});
+
+Deno.test("readServiceStatus() runs nothing for no service", async () => {
+  const { runner, calls } = host({});
+  deepStrictEqual(await readServiceStatus("user", [], { runner }), []);
+  deepStrictEqual(calls, []);
+});
