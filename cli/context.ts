@@ -27,6 +27,13 @@ export interface CliContext {
   home: string;
   uid: number;
   debug: boolean;
+  /**
+   * How the commands leger suggests as next steps start: `leger`, or
+   * `deno task leger` where `deno task demo` runs it (the demo sets it).
+   *
+   * @default {"leger"}
+   */
+  program?: string;
 }
 
 /**

@@ -157,6 +157,10 @@ Deno.test("shellCommands() finds the commands of an example's line of shell", ()
       "api_token",
     ]]],
     [
+      `leger a 'it'\\''s' "say \\"hi\\" \\$HOME" b\\ c`,
+      [["leger", "a", "it's", 'say "hi" $HOME', "b c"]],
+    ],
+    [
       "leger x 2>/dev/null || echo no; leger y",
       [["leger", "x"], ["echo", "no"], ["leger", "y"]],
     ],

@@ -3,7 +3,7 @@
  * write them (`leger backup list myapp --json | jq -r '.[-1].id'`,
  * `source <(leger completion bash)`), so that tests can parse each against
  * the command table. Enough of the shell for those lines: words, single and
- * double quotes, `$( … )` and `<( … )` (their commands are read too, and the
+ * double quotes, backslashes, `$( … )` and `<( … )` (their commands are read too, and the
  * word they stand in gets a placeholder), `|`, `||`, `&&`, `;`, and
  * redirections (`> file`, `2>/dev/null`, `< file`: the file is no word).
  *
@@ -56,6 +56,10 @@ export function shellCommands(line: string): string[][] {
       word += SUBSTITUTED;
       inWord = true;
       i = end + 1;
+    } else if (c === "\\") {
+      word += line[i + 1] ?? "";
+      inWord = true;
+      i += 2;
     } else if (c === "'") {
       const end = line.indexOf("'", i + 1);
       if (end === -1) throw new SyntaxError(`unclosed ' in: ${line}`);
@@ -71,6 +75,9 @@ export function shellCommands(line: string): string[][] {
           nested.push(...shellCommands(line.slice(i + 2, end)));
           word += SUBSTITUTED;
           i = end + 1;
+        } else if (line[i] === "\\" && /["\\$`]/.test(line[i + 1] ?? "")) {
+          word += line[i + 1];
+          i += 2;
         } else {
           word += line[i++];
         }

@@ -296,3 +296,174 @@ function needs(
       : `${service} needs ${lacks.join(", ")}`;
   }).join("; ");
 }
+
+/** Options for {@linkcode nextSteps}. */
+export interface NextStepsOptions {
+  /** The scope the deployment is in. */
+  scope: Scope;
+  /**
+   * The scope leger uses without `--scope` for this user; the commands name
+   * `--scope` only when the two differ.
+   *
+   * @default {scope}
+   */
+  defaultScope?: Scope;
+  /**
+   * Whether the install started the services (`--no-start` did not).
+   *
+   * @default {true}
+   */
+  started?: boolean;
+  /**
+   * How the commands start (`leger`, or `deno task leger` for the demo).
+   *
+   * @default {"leger"}
+   */
+  program?: string;
+}
+
+/**
+ * What to do after an install, on stderr below `Installed NAME`: see the
+ * deployment's services and their health, follow their logs, and remove
+ * it, each command with the deployment's real name; first, when the install
+ * left services waiting for secrets, what legerd needs to start them (to
+ * run, if it is not, and the secrets `leger secrets list` names), and with
+ * `--no-start`, how to start them.
+ *
+ * @param name The deployment just installed.
+ * @param result What the install did.
+ * @param options The scope, whether the services were started, and how
+ * leger is run.
+ * @returns The lines, without their line ends.
+ *
+ * @example Usage
+ * ```ts
+ * import { nextSteps } from "./_install_result.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const result = {
+ *   started: ["web.service"],
+ *   waitingForSecrets: [],
+ *   secrets: { legerd: "not_asked" as const, synced: [], missing: [], notInLegerRun: [], error: null },
+ * };
+ * deepStrictEqual(nextSteps("web", result, { scope: "user" }), [
+ *   "Next:",
+ *   "  leger status web            its services and their health",
+ *   "  leger service logs web -f   follow the logs of all its services",
+ *   "  leger deploy remove web     stop it and remove its units (its volumes are kept)",
+ * ]);
+ * ```
+ */
+export function nextSteps(
+  name: string,
+  result: InstallResult,
+  options: NextStepsOptions,
+): string[] {
+  const {
+    scope,
+    defaultScope = scope,
+    started = true,
+    program = "leger",
+  } = options;
+  const scopeFlag = scope === defaultScope ? "" : ` --scope ${scope}`;
+  const leger = (words: string) => `${program} ${words}${scopeFlag}`;
+  const quoted = shellWord(name);
+  const rows: [string, string][] = [];
+  const waiting = result.waitingForSecrets;
+  if (waiting.length > 0) {
+    if (result.secrets.legerd === "not_running") {
+      rows.push([
+        legerdStartCommand(scope),
+        "legerd then brings the missing secrets and starts what waits for them",
+      ]);
+    }
+    rows.push([
+      leger("secrets list"),
+      `the secrets ${
+        waiting.length === 1 ? waiting[0] : waiting.join(", ")
+      } still ${waiting.length === 1 ? "waits" : "wait"} for`,
+    ]);
+  } else if (!started) {
+    rows.push([leger(`service start ${quoted}`), "start its services"]);
+  }
+  rows.push(
+    [leger(`status ${quoted}`), "its services and their health"],
+    [leger(`service logs ${quoted} -f`), "follow the logs of all its services"],
+    [
+      leger(`deploy remove ${quoted}`),
+      "stop it and remove its units (its volumes are kept)",
+    ],
+  );
+  const width = Math.max(...rows.map(([command]) => command.length));
+  return [
+    "Next:",
+    ...rows.map(([command, what]) => `  ${command.padEnd(width)}   ${what}`),
+  ];
+}
+
+/** What {@linkcode installCommand} rebuilds the command line from. */
+export interface InstallCommandOptions {
+  /** The name given on the command line (a release, or with `source` the deployment's). */
+  name?: string;
+  /** `--source`. */
+  source?: string;
+  /** `--version`. */
+  version?: string;
+  /** `false` for `--no-start`. */
+  start: boolean;
+  /** `false` for `--no-pull`. */
+  pull: boolean;
+  /** `--force`. */
+  force: boolean;
+  /** `--timeout` in milliseconds. */
+  timeoutMs?: number;
+  /** `--scope`, as given. */
+  scope?: Scope;
+}
+
+/**
+ * The command that installs for real what a dry run planned: the dry run's
+ * own command line without `--dry-run` (nor `--json`, `--yes`), its words
+ * quoted for a POSIX shell where they need it.
+ *
+ * @param options The dry run's options.
+ * @param program How the command starts.
+ * @returns Such as `leger deploy install --source ./my-app`.
+ *
+ * @example Usage
+ * ```ts
+ * import { installCommand } from "./_install_result.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * strictEqual(
+ *   installCommand({ source: "./my app", start: false, pull: true, force: false }),
+ *   "leger deploy install --source './my app' --no-start",
+ * );
+ * ```
+ */
+export function installCommand(
+  options: InstallCommandOptions,
+  program = "leger",
+): string {
+  const words = ["deploy", "install"];
+  if (options.name !== undefined) words.push(options.name);
+  if (options.source !== undefined) words.push("--source", options.source);
+  if (options.version !== undefined) words.push("--version", options.version);
+  if (!options.start) words.push("--no-start");
+  if (!options.pull) words.push("--no-pull");
+  if (options.force) words.push("--force");
+  if (options.timeoutMs !== undefined) {
+    words.push("--timeout", String(Math.ceil(options.timeoutMs / 1000)));
+  }
+  if (options.scope !== undefined) words.push("--scope", options.scope);
+  return [program, ...words.map(shellWord)].join(" ");
+}
+
+const PLAIN_WORD_REGEXP = /^[\w@%+=:,./-]+$/;
+
+/** A word as a POSIX shell reads it back: quoted only when it must be. */
+function shellWord(word: string): string {
+  return PLAIN_WORD_REGEXP.test(word)
+    ? word
+    : `'${word.replaceAll("'", `'\\''`)}'`;
+}

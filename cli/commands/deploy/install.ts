@@ -25,7 +25,12 @@ import type { CommandLine } from "../../spec.ts";
 import { printPlan } from "../shared/print_plan.ts";
 import { webUiUrl } from "../../web_ui_url.ts";
 import { whileFetching } from "../../while_fetching.ts";
-import { installDocument, waitingReport } from "./_install_result.ts";
+import {
+  installCommand,
+  installDocument,
+  nextSteps,
+  waitingReport,
+} from "./_install_result.ts";
 
 /** The options of `leger deploy install`. */
 export interface InstallOptions {
@@ -105,7 +110,12 @@ export async function run(
       render: (p) => renderPlan(p, { terminal: context.stdoutIsTerminal }),
     });
     if (!options.json) {
-      context.err("Dry run: nothing was changed on this host.\n");
+      context.err(
+        "Dry run: nothing was changed on this host.\n" +
+          (code === 0
+            ? `To install it: ${installCommand(options, context.program)}\n`
+            : ""),
+      );
     }
     return code;
   }
@@ -160,14 +170,26 @@ export async function run(
       }).map((line) => `${line}\n`).join(""),
     );
   }
-  context.out(
-    options.json
-      ? JSON.stringify(
+  if (options.json) {
+    context.out(
+      JSON.stringify(
         installDocument(prepared, result, { scope, forced }),
         null,
         2,
-      ) + "\n"
-      : `${context.stdoutIsTerminal ? "✓ " : ""}Installed ${deployment.name}\n`,
+      ) + "\n",
+    );
+    return 0;
+  }
+  context.out(
+    `${context.stdoutIsTerminal ? "✓ " : ""}Installed ${deployment.name}\n`,
+  );
+  context.err(
+    nextSteps(deployment.name, result, {
+      scope,
+      defaultScope: resolveScope(undefined, context),
+      started: options.start,
+      program: context.program,
+    }).map((line) => `${line}\n`).join(""),
   );
   return 0;
 }

@@ -36,6 +36,16 @@ async function install(fixture: CommandFixture, extra: string[] = []) {
   return { code, ...fixture.output };
 }
 
+/**
+ * An install's stderr up to the next steps it ends with (`Next:`), which
+ * must be there.
+ */
+function beforeNext(stderr: string): string {
+  const at = stderr.lastIndexOf("\nNext:\n");
+  ok(at !== -1, `no next steps at the end of: ${stderr}`);
+  return stderr.slice(0, at + 1);
+}
+
 /** A legerd that creates in Podman what `inLegerRun` names, before answering. */
 async function legerdWith(fixture: CommandFixture, inLegerRun: string[]) {
   const startsBefore: number[] = [];
@@ -142,7 +152,7 @@ Deno.test("deploy install leaves the units whose secret leger.run lacks stopped,
   // Said once, in the report below, not also as a failed write.
   ok(!/legerd could not write/.test(result.stderr), result.stderr);
   ok(
-    result.stderr.endsWith(
+    beforeNext(result.stderr).endsWith(
       [
         "Not started yet: db.service (secrets missing in Podman: db_password)",
         "  leger.run does not have db_password: add it in the web UI at https://app.leger.run or with `leger secrets set db_password`; legerd then creates it and starts the service (leger.run takes up to a minute to show a new secret)",
@@ -195,10 +205,25 @@ Deno.test("deploy install without legerd keeps the units waiting, records them a
   strictEqual(text.code, 0, text.stderr);
   ok(!/Asking legerd/.test(text.stderr), text.stderr);
   ok(
-    text.stderr.endsWith(
+    beforeNext(text.stderr).endsWith(
       [
         "Not started yet: db.service, web.service (secrets missing in Podman: api_token, db_password)",
         "  legerd is not running: start it with `systemctl --user enable --now legerd.service` (if it does not stay up, `systemctl --user status legerd.service` says why); it creates the secrets from leger.run and starts the services",
+        "",
+      ].join("\n"),
+    ),
+    text.stderr,
+  );
+  // The next steps begin with what legerd needs: to run.
+  ok(
+    text.stderr.endsWith(
+      [
+        "Next:",
+        "  systemctl --user enable --now legerd.service   legerd then brings the missing secrets and starts what waits for them",
+        "  leger secrets list                             the secrets db.service, web.service still wait for",
+        "  leger status app                               its services and their health",
+        "  leger service logs app -f                      follow the logs of all its services",
+        "  leger deploy remove app                        stop it and remove its units (its volumes are kept)",
         "",
       ].join("\n"),
     ),
@@ -225,7 +250,7 @@ Deno.test("deploy install goes on when legerd fails, and says why the units wait
     /legerd could not sync the secrets: Cannot fetch the leger\.run secrets: connection refused\n/,
   );
   ok(
-    result.stderr.endsWith(
+    beforeNext(result.stderr).endsWith(
       [
         "  legerd could not create them: Cannot fetch the leger.run secrets: connection refused",
         "  Check the network connection",
@@ -310,7 +335,7 @@ Deno.test("deploy install never suggests `leger secrets set` for a name leger.ru
     /db\.container:3: Cannot keep secret "db\.pass" in leger\.run: "\." is not allowed[^\n]*\[ERR_SECRET_NAME_INVALID\]\n {4}fix: Rename the secret [^\n]*`podman secret create db\.pass -`/,
   );
   ok(
-    stderr.endsWith(
+    beforeNext(stderr).endsWith(
       [
         "Not started yet: db.service (secrets missing in Podman: db.pass)",
         '  leger.run cannot hold db.pass ("." is not allowed): create it in Podman by hand (the warning above says how); legerd leaves it alone and starts the service that waits for it',
@@ -360,7 +385,7 @@ Deno.test("deploy install promises no start a step alone cannot bring: each serv
   const { stderr } = fixture.output;
   strictEqual(code, 0, stderr);
   ok(
-    stderr.endsWith(
+    beforeNext(stderr).endsWith(
       [
         "Not started yet: cache.service, db.service (secrets missing in Podman: cache_key, db_password, my.key)",
         "  leger.run does not have cache_key, db_password: add each in the web UI at https://app.leger.run or with `leger secrets set NAME`; legerd then creates them (leger.run takes up to a minute to show a new secret)",

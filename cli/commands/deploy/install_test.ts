@@ -1,6 +1,9 @@
-import { deepStrictEqual, match, strictEqual } from "node:assert/strict";
+import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
+import { legerCommands } from "../../../tests/_shell_commands.ts";
 import { commandFixture } from "../../../tests/fakes/command_fixture.ts";
+import { parseArgs } from "../../parse_args.ts";
 import { runProgram } from "../../program.ts";
+import { installCommand } from "./_install_result.ts";
 import { parse } from "./install.ts";
 
 Deno.test("parse() reads every option of deploy install", () => {
@@ -177,4 +180,156 @@ Deno.test("deploy install refuses a port conflict unless --force", async () => {
     "web.conf",
     "web.container",
   ]);
+});
+
+/** The `leger` commands of the next steps (`  COMMAND   what it does`). */
+function suggested(lines: string): string[][] {
+  return lines.split("\n").filter((l) => l.startsWith("  ")).flatMap((l) =>
+    legerCommands(l.trim().split(/ {3,}/)[0])
+  );
+}
+
+Deno.test("deploy install ends with what to do next, naming the deployment", async (t) => {
+  const cases: {
+    name: string;
+    argv: string[];
+    program?: string;
+    next: string[];
+  }[] = [
+    {
+      name: "started",
+      argv: [],
+      next: [
+        "  leger status web            its services and their health",
+        "  leger service logs web -f   follow the logs of all its services",
+        "  leger deploy remove web     stop it and remove its units (its volumes are kept)",
+      ],
+    },
+    {
+      name: "--no-start: how to start it first",
+      argv: ["--no-start"],
+      next: [
+        "  leger service start web     start its services",
+        "  leger status web            its services and their health",
+        "  leger service logs web -f   follow the logs of all its services",
+        "  leger deploy remove web     stop it and remove its units (its volumes are kept)",
+      ],
+    },
+    {
+      name: "named otherwise, leger run as the demo runs it",
+      argv: ["blog"],
+      program: "deno task leger",
+      next: [
+        "  deno task leger status blog            its services and their health",
+        "  deno task leger service logs blog -f   follow the logs of all its services",
+        "  deno task leger deploy remove blog     stop it and remove its units (its volumes are kept)",
+      ],
+    },
+  ];
+  for (const c of cases) {
+    await t.step(c.name, async () => {
+      await using fixture = await commandFixture();
+      fixture.deps.context.program = c.program;
+      const source = await fixture.writeSource("web");
+      const code = await runProgram(
+        ["deploy", "install", "--source", source, "--yes", ...c.argv],
+        fixture.deps,
+      );
+      const { stdout, stderr } = fixture.output;
+      strictEqual(code, 0, stderr);
+      const name = c.argv[0] === "blog" ? "blog" : "web";
+      strictEqual(stdout, `Installed ${name}\n`);
+      const next = ["Next:", ...c.next, ""].join("\n");
+      ok(stderr.endsWith(`\n${next}`), stderr);
+      // Every step is a command leger takes, about this deployment.
+      for (const argv of suggested(next)) {
+        const parsed = parseArgs(argv);
+        deepStrictEqual(parsed.args, [name], argv.join(" "));
+      }
+    });
+  }
+});
+
+Deno.test("deploy install --json prints no next steps", async () => {
+  await using fixture = await commandFixture();
+  const source = await fixture.writeSource("web");
+  const code = await runProgram(
+    ["deploy", "install", "--source", source, "--yes", "--json"],
+    fixture.deps,
+  );
+  strictEqual(code, 0, fixture.output.stderr);
+  strictEqual(JSON.parse(fixture.output.stdout).deployment, "web");
+  ok(!fixture.output.stderr.includes("Next:"), fixture.output.stderr);
+});
+
+Deno.test("deploy install --dry-run ends with the command that installs for real", async (t) => {
+  const cases: { name: string; argv: string[]; install: string }[] = [
+    { name: "plain", argv: [], install: "leger deploy install --source SRC" },
+    {
+      name: "its options kept, --dry-run and --yes dropped",
+      argv: ["blog", "--no-start", "--no-pull", "--timeout", "90", "--yes"],
+      install:
+        "leger deploy install blog --source SRC --no-start --no-pull --timeout 90",
+    },
+  ];
+  for (const c of cases) {
+    await t.step(c.name, async () => {
+      await using fixture = await commandFixture();
+      const source = await fixture.writeSource("web");
+      const code = await runProgram(
+        ["deploy", "install", "--source", source, "--dry-run", ...c.argv],
+        fixture.deps,
+      );
+      strictEqual(code, 0, fixture.output.stderr);
+      const install = c.install.replace("SRC", source);
+      ok(
+        fixture.output.stderr.endsWith(
+          `Dry run: nothing was changed on this host.\nTo install it: ${install}\n`,
+        ),
+        fixture.output.stderr,
+      );
+      const [argv] = legerCommands(install);
+      deepStrictEqual(parseArgs(argv).path, "deploy install");
+    });
+  }
+  await t.step("not when the plan has errors", async () => {
+    await using fixture = await commandFixture();
+    const source = await fixture.writeSource("bad", {
+      "bad.container": "[Container]\nImag=localhost/bb:latest\n",
+    });
+    const code = await runProgram(
+      ["deploy", "install", "--source", source, "--dry-run"],
+      fixture.deps,
+    );
+    strictEqual(code, 1, fixture.output.stderr);
+    ok(
+      fixture.output.stderr.endsWith(
+        "Dry run: nothing was changed on this host.\n",
+      ),
+      fixture.output.stderr,
+    );
+  });
+});
+
+Deno.test("installCommand() quotes what a shell would split", () => {
+  strictEqual(
+    installCommand({
+      source: "/home/a/my app's",
+      version: "v3",
+      start: true,
+      pull: true,
+      force: true,
+      scope: "system",
+    }),
+    `leger deploy install --source '/home/a/my app'\\''s' --version v3 --force --scope system`,
+  );
+  deepStrictEqual(
+    legerCommands(installCommand({
+      source: "/home/a/my app's",
+      start: true,
+      pull: true,
+      force: false,
+    })),
+    [["deploy", "install", "--source", "/home/a/my app's"]],
+  );
 });
