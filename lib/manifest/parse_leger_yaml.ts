@@ -28,8 +28,10 @@ export interface ParseLegerYamlOptions {
  * Known keys: `name` (the deployment name, checked with
  * `checkDeploymentName`), `description`, `version` (a number is kept as
  * written, so `1.10` stays `"1.10"`), `requires` (a list of names), `ports`
- * (strings or numbers), and `volumes`, each either `NAME`,
- * `NAME:/mount/path[:options]` or `{name, mount_path}`. Unknown keys are
+ * (strings or numbers), `volumes`, each either `NAME`,
+ * `NAME:/mount/path[:options]` or `{name, mount_path}`, and `health`, an
+ * http(s) URL by unit base name (`health: {web: http://127.0.0.1:8080/health}`
+ * checks `web.container`'s service). Unknown keys are
  * ignored; an empty file is an empty manifest. Services, files and secrets
  * are left empty: the units themselves say what they are.
  *
@@ -59,6 +61,9 @@ export interface ParseLegerYamlOptions {
  * strictEqual(manifest.name, "openwebui");
  * deepStrictEqual(manifest.ports, ["3000:8080"]);
  * deepStrictEqual(manifest.volumes, [{ name: "openwebui-data", mountPath: "/app/data" }]);
+ *
+ * const checked = parseLegerYaml("health:\n  web: http://127.0.0.1:8080/health\n");
+ * deepStrictEqual(checked.health, { web: "http://127.0.0.1:8080/health" });
  * ```
  */
 export function parseLegerYaml(
@@ -96,7 +101,41 @@ export function parseLegerYaml(
   if (version !== undefined) manifest.version = version;
   const ports = fields.stringList(root, "ports", "", { numbers: true });
   if (ports !== undefined) manifest.ports = ports;
+  if (root.health !== undefined && root.health !== null) {
+    manifest.health = readHealth(root.health, fields);
+  }
   return manifest;
+}
+
+/** `health:`: an http(s) URL by unit base name. */
+function readHealth(
+  value: unknown,
+  fields: ManifestFields,
+): Record<string, string> {
+  if (typeof value !== "object" || Array.isArray(value)) {
+    throw fields.invalid(
+      "health",
+      "must be a map of unit names to URLs, such as {web: http://127.0.0.1:8080/health}: current value is " +
+        (Array.isArray(value) ? "an array" : JSON.stringify(value)),
+    );
+  }
+  const health: Record<string, string> = {};
+  const entries = value as Record<string, unknown>;
+  for (const key of Object.keys(entries)) {
+    const url = fields.string(entries, key, "health");
+    if (url === undefined) continue;
+    const path = ManifestFields.join("health", key);
+    if (!/^https?:\/\/[^/\s]+/i.test(url) || !URL.canParse(url)) {
+      throw fields.invalid(
+        path,
+        `must be an http(s) URL such as http://127.0.0.1:8080/health: current value is ${
+          JSON.stringify(url)
+        }`,
+      );
+    }
+    health[key] = url;
+  }
+  return health;
 }
 
 function loadYaml(

@@ -221,6 +221,28 @@ Deno.test("parseLegerYaml() names the field and its line when a key has the wron
         line: 3,
       },
       {
+        name: "health a list",
+        text: "name: a\nhealth:\n  - http://127.0.0.1:8080/\n",
+        message:
+          "Cannot read .leger.yaml: health must be a map of unit names to URLs, such as {web: http://127.0.0.1:8080/health}: current value is an array",
+        line: 3,
+      },
+      {
+        name: "health URL a number",
+        text: "health:\n  web: 8080\n",
+        message:
+          "Cannot read .leger.yaml: health.web must be a string: current value is 8080",
+        line: 2,
+      },
+      {
+        name: "health URL not http(s)",
+        text:
+          "health:\n  web: http://127.0.0.1:8080/\n  db: tcp://127.0.0.1:5432\n",
+        message:
+          'Cannot read .leger.yaml: health.db must be an http(s) URL such as http://127.0.0.1:8080/health: current value is "tcp://127.0.0.1:5432"',
+        line: 3,
+      },
+      {
         name: "two documents",
         text: "name: a\n---\nname: b\n",
         message:
@@ -298,4 +320,22 @@ Deno.test("parseLegerYaml() refuses a deployment name leger cannot use", async (
       );
     });
   }
+});
+
+Deno.test("parseLegerYaml() reads health: as a URL by unit base name, with a remedy naming the line", () => {
+  deepStrictEqual(
+    parseLegerYaml(
+      "name: app\nhealth:\n  web: http://127.0.0.1:8080/health\n  api: https://localhost:8443/ready\n",
+    ).health,
+    {
+      web: "http://127.0.0.1:8080/health",
+      api: "https://localhost:8443/ready",
+    },
+  );
+  strictEqual(parseLegerYaml("name: app\n").health, undefined);
+  throws(() => parseLegerYaml("health:\n  web: localhost:8080\n"), {
+    code: "ERR_MANIFEST_INVALID",
+    remedy:
+      "Make health.web an http(s) URL such as http://127.0.0.1:8080/health, at line 2 of .leger.yaml",
+  });
 });

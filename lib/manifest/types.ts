@@ -108,6 +108,12 @@ export interface Manifest {
   /** Ports the document declares for display (`.leger.yaml` `ports`). */
   ports?: string[];
   /**
+   * The HTTP health check of each service (`.leger.yaml` `health:`): an
+   * http(s) URL by the base name of its unit (`web` for `web.container`).
+   * A unit's own `[X-Leger] HealthURL=` wins over it.
+   */
+  health?: Record<string, string>;
+  /**
    * The quadlet unit files at the top of the deployment, by kind
    * (`{ container: ["web.container"], volume: ["data.volume"] }`). Set by
    * `discoverManifest()` and, for every form, by the local source reader.

@@ -315,8 +315,17 @@ function combine(
       manifest.description ??= fromYaml.description;
       manifest.version ??= fromYaml.version;
       manifest.ports ??= fromYaml.ports;
+      manifest.health ??= fromYaml.health;
       if (manifest.requires.length === 0) manifest.requires = fromYaml.requires;
-      for (const key of ["name", "description", "version", "ports"] as const) {
+      for (
+        const key of [
+          "name",
+          "description",
+          "version",
+          "ports",
+          "health",
+        ] as const
+      ) {
         if (manifest[key] === undefined) delete manifest[key];
       }
     }

@@ -122,6 +122,15 @@ function readManifest(
   }
   const ports = fields.optionalStrings(record, "ports", at);
   if (ports !== undefined) manifest.ports = ports;
+  if (record.health !== undefined) {
+    const health = fields.record(record.health, `${at}.health`);
+    manifest.health = Object.fromEntries(
+      Object.keys(health).map((key) => [
+        key,
+        fields.string(health, key, `${at}.health`),
+      ]),
+    );
+  }
   if (record.units !== undefined) {
     const units = fields.record(record.units, `${at}.units`);
     manifest.units = Object.fromEntries(

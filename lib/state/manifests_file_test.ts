@@ -28,6 +28,7 @@ const MANIFEST: Manifest = {
   secretsRequired: ["api-key"],
   requires: [],
   ports: ["8080:80"],
+  health: { web: "http://127.0.0.1:8080/health" },
   units: { container: ["web.container"], volume: ["web-data.volume"] },
 };
 
@@ -113,6 +114,11 @@ Deno.test("readManifests() refuses a damaged manifest.json, naming the entry and
       "a file that is null",
       withWeb({ files: [null] }),
       `${at}.files[0] must be a mapping, not null`,
+    ],
+    [
+      "a health URL that is a number",
+      withWeb({ health: { web: 8080 } }),
+      `${at}.health.web must be a non-empty string, not 8080`,
     ],
     [
       "a size below zero",

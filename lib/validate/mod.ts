@@ -41,6 +41,7 @@ export * from "./check_unit_names.ts";
 export * from "./check_drop_in_folders.ts";
 export * from "./check_control_characters.ts";
 export * from "./check_environment.ts";
+export * from "./check_health_url.ts";
 export * from "./check_secret_names.ts";
 export * from "./check_byte_order_marks.ts";
 export * from "./resolve_variables.ts";

@@ -5,6 +5,7 @@ import { checkControlCharacters } from "./check_control_characters.ts";
 import { checkDropInFolders } from "./check_drop_in_folders.ts";
 import { checkDuplicates } from "./check_duplicates.ts";
 import { checkEnvironment } from "./check_environment.ts";
+import { checkHealthUrl } from "./check_health_url.ts";
 import { checkReferences } from "./check_references.ts";
 import { checkRequiredKeys } from "./check_required_keys.ts";
 import { checkSecretNames } from "./check_secret_names.ts";
@@ -57,7 +58,9 @@ export interface ValidateDeploymentOptions {
  *   ({@linkcode checkEnvironment}, warnings), reported once per line even
  *   when a drop-in is merged into several units;
  * - Podman secrets whose names leger.run cannot hold, so that legerd can
- *   never bring them ({@linkcode checkSecretNames}, warnings).
+ *   never bring them ({@linkcode checkSecretNames}, warnings);
+ * - `[X-Leger] HealthURL=` that is no http(s) URL, or (a warning) one leger
+ *   may not fetch ({@linkcode checkHealthUrl}).
  *
  * Values that `toQuadletUnit` cannot convert (a malformed `PublishPort=`…)
  * are its errors, reported before this runs. Pure: the caller reads the files
@@ -104,6 +107,7 @@ export function validateDeployment(
       units.flatMap(({ unit, quadlet }) => [
         ...checkControlCharacters(unit),
         ...checkEnvironment(unit, quadlet.kind),
+        ...checkHealthUrl(unit),
       ]),
     ),
     // A drop-in's Secret= merged into several units is one line to fix.
