@@ -597,6 +597,33 @@ const IN_PROCESS: Record<string, Run[]> = {
       error: "ERR_CONFIRMATION_REQUIRED",
     },
   ],
+  "status": [
+    {
+      argv: ["status", "--json"],
+      given: install,
+      code: 0,
+      check: (doc) =>
+        deepStrictEqual(
+          [
+            doc.ok,
+            doc.deployments.map((d: Json) => [
+              d.deployment,
+              d.services.map((
+                s: Json,
+              ) => [s.service, s.active_state, s.health.state]),
+            ]),
+          ],
+          [true, [["web", [["web.service", "active", "none"]]]]],
+        ),
+    },
+    {
+      argv: ["status", "nosuch", "--json"],
+      given: install,
+      code: 1,
+      error: "ERR_DEPLOYMENT_NOT_FOUND",
+    },
+    { argv: ["status", "--watch", "--json"], code: 2, error: "ERR_USAGE" },
+  ],
   "validate": [
     {
       argv: ["validate", "SOURCE", "--json"],

@@ -13,6 +13,7 @@
  * @module
  */
 import { CommandError } from "../../lib/adapters/command_error.ts";
+import { LegerError } from "../../lib/errors/leger_error.ts";
 import type { RunOptions, RunResult } from "../../lib/adapters/run.ts";
 import { serviceNameOf } from "../../lib/quadlet/service_name.ts";
 import { quadletKindOf } from "../../lib/quadlet/kind.ts";
@@ -79,6 +80,13 @@ export interface FakeHostOptions {
    * @default {1024}
    */
   unprivilegedPortStart?: number | null;
+  /**
+   * What `tailscale status --json` prints; without it, there is no
+   * `tailscale` in PATH (as `run` says: `ERR_COMMAND_NOT_FOUND`).
+   *
+   * @default {undefined}
+   */
+  tailscaleStatus?: string;
 }
 
 /** The fake host: its runner and its state. */
@@ -181,6 +189,15 @@ export function fakeHost(options: FakeHostOptions): FakeHost {
           stdout: "",
           stderr: `cat: ${args[0]}: No such file or directory\n`,
         };
+      }
+      if (bin === "tailscale") {
+        if (options.tailscaleStatus !== undefined) {
+          return ok(options.tailscaleStatus);
+        }
+        throw new LegerError(
+          "ERR_COMMAND_NOT_FOUND",
+          `Cannot run "tailscale": it is not installed or not in PATH`,
+        );
       }
       if (bin.endsWith("/quadlet")) return ok();
       if (bin === "journalctl") return journalctl(args);

@@ -1,26 +1,22 @@
 /**
- * `leger deploy list [--scope …] [--json]`: installed deployments and the state
- * of their services (a template's instances each as a service). One batched
- * `systemctl show` per scope, however many services there are, is the
- * truth; one `podman quadlet list` only adds Podman's status, and when it
- * fails (Podman 5.8 exits 125 once a template unit is installed) systemd's
- * state stands in for it. The last run of the update timer for each
- * deployment (`last_auto_update`) comes from a file of leger's state, with
- * why it failed, if it did, on stderr.
+ * `leger deploy list [--scope …] [--json]`: installed deployments and the
+ * state and health of their services (a template's instances each as a
+ * service). One `readServiceStatus` per scope reads them all: one batched
+ * `systemctl show` (the truth of the state), one `podman ps` (Podman's
+ * health checks) and every HTTP health check at once, however many
+ * services there are. The last run of the update timer for each deployment
+ * (`last_auto_update`) comes from a file of leger's state, with why it
+ * failed, if it did, on stderr, as is why a service is unhealthy.
  *
  * @module
  */
-import { CommandError } from "../../../lib/adapters/command_error.ts";
-import { quadletList } from "../../../lib/adapters/podman_quadlet.ts";
 import type { Runner } from "../../../lib/adapters/run.ts";
-import { showUnits } from "../../../lib/adapters/systemctl.ts";
-import { loadUnits } from "../../../lib/quadlet/load_units.ts";
+import {
+  readServiceStatus,
+  type ServiceHealth,
+} from "../../../lib/health/read_service_status.ts";
 import type { PlanPort } from "../../../lib/deploy/plan_types.ts";
-import { templateParts } from "../../../lib/quadlet/template_parts.ts";
-import type { QuadletUnit } from "../../../lib/quadlet/types.ts";
 import type { SourceInfo } from "../../../lib/source/types.ts";
-import { readDeploymentFolder } from "../../../lib/state/deployment_folder.ts";
-import { readDeployments } from "../../../lib/state/deployments_file.ts";
 import {
   type IntentJournal,
   readJournal,
@@ -36,6 +32,7 @@ import { flag, scopeOption } from "../../options.ts";
 import type { CommandLine } from "../../spec.ts";
 import { formatTable } from "../../table.ts";
 import { versionOf } from "../../version_label.ts";
+import { readInstalledServices } from "../shared/installed_services.ts";
 
 /** A service of an installed deployment, as `deploy list --json` shows it. */
 export interface ListedService {
@@ -44,13 +41,14 @@ export interface ListedService {
   active_state: string;
   sub_state: string;
   /**
-   * Podman's `quadlet list` status (`active/running`); where Podman does not
-   * list the service (an instance of a template, or `podman quadlet list`
-   * failed), systemd's `active_state/sub_state`; `not installed` when
-   * systemd does not know the service.
+   * systemd's `active_state/sub_state` (`active/running`), as `podman
+   * quadlet list` shows it; `not installed` when systemd does not know the
+   * service.
    */
   status: string;
   ports: PlanPort[];
+  /** Its health (see `leger status`): an HTTP check, Podman's, or none. */
+  health: ServiceHealth;
 }
 
 /** An installed deployment, as `deploy list --json` shows it. */
@@ -105,7 +103,7 @@ export async function run(
   const listed = (await Promise.all(
     scopes.map(async (scope) =>
       markUnfinished(
-        await listScope(scope, context, deps.runner),
+        await listScope(scope, context, deps),
         await readJournal(legerPaths(scope, context).stateDir),
         scope,
       )
@@ -136,6 +134,18 @@ export async function run(
       } -u leger-update.service\` tells more.\n`,
     );
   }
+  for (const d of listed) {
+    for (const s of d.services) {
+      if (s.health.state !== "unhealthy" && s.health.state !== "refused") {
+        continue;
+      }
+      context.err(
+        `Note: ${s.service} of "${d.deployment}" is ${s.health.state}: ${s.health.detail}${
+          s.health.remedy === null ? "" : `; ${s.health.remedy}`
+        }.\n`,
+      );
+    }
+  }
   for (const d of listed.filter((d) => d.unfinished !== undefined)) {
     context.err(
       `Note: an ${
@@ -151,6 +161,7 @@ export async function run(
         d.deployment,
         s.service,
         `${s.active_state}/${s.sub_state}`,
+        s.health.state === "none" ? "-" : s.health.state,
         s.ports.map((p) =>
           `${p.host_ip ?? ""}${p.host_ip ? ":" : ""}${
             p.host_port ?? ""
@@ -169,6 +180,7 @@ export async function run(
         "DEPLOYMENT",
         "SERVICE",
         "STATUS",
+        "HEALTH",
         "PORTS",
         "SOURCE",
         "VERSION",
@@ -183,26 +195,22 @@ export async function run(
 async function listScope(
   scope: Scope,
   context: CliContext,
-  runner: Runner,
+  deps: { runner: Runner; fetch: typeof fetch },
 ): Promise<ListedDeployment[]> {
   const paths = legerPaths(scope, context);
-  const deployments = await readDeployments(paths.stateDir);
-  if (deployments.length === 0) return [];
+  const installed = await readInstalledServices(paths);
+  if (installed.length === 0) return [];
   const lastAutoUpdates = await readLastAutoUpdates(paths.stateDir);
-  const typed = await Promise.all(
-    deployments.map((d) =>
-      activeUnits(`${paths.workDir}/active/${d.name}`, paths.quadletDir)
-    ),
-  );
-  const services = deployments.flatMap((d) => d.services);
-  // Podman lists the invoking user's quadlets: root's are the system scope's.
+  const services = installed.flatMap((d) => d.services.map((s) => s.toRead));
+  // Podman lists the invoking user's containers: root's are the system scope's.
   const podmanScope: Scope = context.uid === 0 ? "system" : "user";
-  const [states, podman] = await Promise.all([
-    showUnits(scope, services, { runner }),
-    scope === podmanScope ? podmanStatuses(runner) : new Map<string, string>(),
-  ]);
-  const stateOf = new Map(states.map((state) => [state.id, state]));
-  return deployments.map((d, index) => ({
+  const statuses = await readServiceStatus(scope, services, {
+    runner: deps.runner,
+    fetch: deps.fetch,
+    podman: scope === podmanScope,
+  });
+  let next = 0;
+  return installed.map(({ deployment: d, services }) => ({
     deployment: d.name,
     scope,
     source: d.source,
@@ -211,73 +219,26 @@ async function listScope(
     last_auto_update: Object.hasOwn(lastAutoUpdates, d.name)
       ? lastAutoUpdates[d.name]
       : null,
-    services: d.services.map((service) => {
-      const unit = unitOf(typed[index], service);
-      const state = stateOf.get(service);
+    services: services.map(({ unit, toRead }) => {
+      const state = statuses[next++];
       return {
-        unit: unit?.file ?? service,
-        service,
-        active_state: state?.activeState ?? "unknown",
-        sub_state: state?.subState ?? "unknown",
-        status: podman.get(service) ??
-          (state === undefined || state.loadState === "not-found"
-            ? "not installed"
-            : `${state.activeState}/${state.subState}`),
+        unit: unit?.file ?? toRead.service,
+        service: toRead.service,
+        active_state: state.active_state,
+        sub_state: state.sub_state,
+        status: state.load_state === "not-found"
+          ? "not installed"
+          : `${state.active_state}/${state.sub_state}`,
         ports: (unit?.ports ?? []).map((p) => ({
           host_ip: p.hostIp,
           host_port: p.hostPort,
           container_port: p.containerPort,
           protocol: p.protocol,
         })),
+        health: state.health,
       };
     }),
   }));
-}
-
-/**
- * Podman's status of each installed quadlet's service, only to decorate
- * systemd's state: Podman 5.8's `podman quadlet list` exits 125 once a
- * template unit is installed ("missing the instance name"), and then every
- * service shows systemd's state alone.
- */
-async function podmanStatuses(runner: Runner): Promise<Map<string, string>> {
-  try {
-    const entries = await quadletList({ runner });
-    return new Map(entries.map((entry) => [entry.unitName, entry.status]));
-  } catch (error) {
-    if (!(error instanceof CommandError)) throw error;
-    return new Map();
-  }
-}
-
-/**
- * The unit a service comes from: the unit of that service, or for an
- * instance (`worker@one.service`) without a file of its own, its template
- * (`worker@.container`).
- */
-function unitOf(
-  units: readonly QuadletUnit[],
-  service: string,
-): QuadletUnit | undefined {
-  const own = units.find((u) => u.serviceName === service);
-  if (own !== undefined) return own;
-  const template = templateParts(service)?.template;
-  return units.find((u) => u.instance === null && u.serviceName === template);
-}
-
-/** The typed units of an active deployment folder (no process is started). */
-async function activeUnits(
-  dir: string,
-  quadletDir: string,
-): Promise<QuadletUnit[]> {
-  const folder = await readDeploymentFolder(dir);
-  if (folder === null) return [];
-  const files = folder.record.files.map((f) => ({
-    path: f.name,
-    sha256: f.sha256,
-    bytes: folder.files.get(f.name)!,
-  }));
-  return loadUnits(files, { unitDir: quadletDir }).units.map((u) => u.quadlet);
 }
 
 /**

@@ -30,7 +30,7 @@ Deno.test("deploy list shows installed deployments and their services' states", 
       ),
       [
         "systemctl --user show",
-        "podman quadlet list",
+        "podman ps --all",
       ],
     );
     const [listed] = JSON.parse(fixture.output.stdout);
@@ -41,6 +41,13 @@ Deno.test("deploy list shows installed deployments and their services' states", 
       ) => [s.service, s.active_state, s.status]),
       [["web.service", "active", "active/running"]],
     );
+    deepStrictEqual(listed.services[0].health, {
+      state: "none",
+      check: null,
+      url: null,
+      detail: null,
+      remedy: null,
+    });
   });
   await t.step(
     "one installed, as tab-separated rows without a terminal",
@@ -54,9 +61,74 @@ Deno.test("deploy list shows installed deployments and their services' states", 
       const rows = fixture.output.stdout.trim().split("\n").map((line) =>
         line.split("\t")
       );
-      deepStrictEqual(rows.map((row) => row.slice(0, 4)), [
-        ["web", "web.service", "failed/failed", "18080->8080/tcp"],
+      deepStrictEqual(rows.map((row) => row.slice(0, 5)), [
+        ["web", "web.service", "failed/failed", "-", "18080->8080/tcp"],
       ]);
     },
+  );
+});
+
+Deno.test("deploy list shows each service's health: an HTTP check, Podman's, and says why one is unhealthy", async () => {
+  await using fixture = await commandFixture();
+  // The HTTP check of "api" fails with a 500 from a real loopback server.
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    () => new Response("down", { status: 500 }),
+  );
+  fixture.onDispose(() => server.shutdown());
+  const url = `http://127.0.0.1:${server.addr.port}/health`;
+  const source = await fixture.writeSource("app", {
+    "api.container": [
+      "[Container]",
+      "Image=localhost/bb:latest",
+      "",
+      "[X-Leger]",
+      `HealthURL=${url}`,
+      "",
+    ].join("\n"),
+    "db.container":
+      "[Container]\nImage=localhost/bb:latest\nHealthCmd=pg_isready\n",
+    "web.container": "[Container]\nImage=localhost/bb:latest\n",
+  });
+  strictEqual(
+    await runProgram(
+      ["deploy", "install", "--source", source, "--yes"],
+      fixture.deps,
+    ),
+    0,
+  );
+  fixture.host.containerHealth.set("db.service", "healthy");
+  fixture.deps.fetch = globalThis.fetch;
+  fixture.clearOutput();
+  const before = fixture.host.calls.length;
+  strictEqual(await runProgram(["deploy", "list", "--json"], fixture.deps), 0);
+  deepStrictEqual(
+    fixture.host.calls.slice(before).map((c) => c.split(" ")[0]).sort(),
+    ["podman", "systemctl"],
+  );
+  const [app] = JSON.parse(fixture.output.stdout);
+  deepStrictEqual(
+    app.services.map((
+      s: { service: string; health: { state: string; check: string } },
+    ) => [
+      s.service,
+      s.health.state,
+      s.health.check,
+    ]),
+    [
+      ["api.service", "unhealthy", "http"],
+      ["db.service", "healthy", "podman"],
+      ["web.service", "none", null],
+    ],
+  );
+  fixture.clearOutput();
+  strictEqual(await runProgram(["deploy", "list"], fixture.deps), 0);
+  deepStrictEqual(
+    fixture.output.stdout.trim().split("\n").map((l) => l.split("\t")[3]),
+    ["unhealthy", "healthy", "-"],
+  );
+  strictEqual(
+    fixture.output.stderr,
+    'Note: api.service of "app" is unhealthy: HTTP 500 Internal Server Error (3 attempts).\n',
   );
 });

@@ -138,8 +138,22 @@ async function gatherLegerd(
   }
 }
 
-async function gatherTailscale(
-  deps: AuthDeps,
+/**
+ * The Tailscale part of the report: its state and identity, and the
+ * leger.run user it derives, or why there is none. Shared with
+ * `leger status`.
+ *
+ * @param deps How to read the Tailscale status.
+ * @returns The Tailscale section; a failure is part of it.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { gatherTailscale } from "./gather_auth_status.ts";
+ * const tailscale = await gatherTailscale(deps);
+ * ```
+ */
+export async function gatherTailscale(
+  deps: Pick<AuthDeps, "readTailscale">,
 ): Promise<AuthStatusReport["tailscale"]> {
   const report: AuthStatusReport["tailscale"] = {
     installed: true,
