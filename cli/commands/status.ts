@@ -4,51 +4,30 @@
  * scope with its source, version and services: state, since when, image,
  * ports and health.
  *
- * It is fast and spawns the same processes however many services there
+ * It is fast and starts the same processes however many services there
  * are: `tailscale status --json` (or tailscaled's socket), one `systemctl
  * show` of every service and one `podman ps`, then every HTTP health check
- * at once. It does not ask leger.run (`leger auth status` does): the login
- * is read from `auth.json`.
+ * at once. `podman ps` starts first, before the modules that read leger's
+ * state are even loaded (cli/commands/shared/status_report.ts), so that
+ * Podman, the slowest part, runs while leger does the rest. It does not ask
+ * leger.run (`leger auth status` does): the login is read from `auth.json`.
  *
- * It exits 0 when every service shown is active and none is unhealthy or has
- * a refused check (`isServiceOk`), and 1 otherwise, so that it can gate a
- * script. `--watch` redraws every 2 seconds on a terminal until Ctrl-C.
+ * It exits 0 when every service shown is active and none is unhealthy or
+ * has a refused check (`isServiceOk`: a check still `starting`, one Podman
+ * cannot tell, and none at all are fine), and 1 otherwise, so that it can
+ * gate a script. `--watch` redraws every 2 seconds on a terminal until
+ * Ctrl-C, and exits as its last refresh would.
  *
  * @module
  */
-import { readTailscaleStatus } from "../../lib/adapters/tailscale.ts";
-import { DEFAULT_TAILSCALED_SOCKET } from "../../lib/adapters/tailscale_local_api.ts";
-import { authFilePath } from "../../lib/auth/auth_file_path.ts";
-import { isAuthExpired } from "../../lib/auth/is_auth_expired.ts";
-import { legerdSocketPath } from "../../lib/auth/legerd_socket_path.ts";
-import { loadAuthState } from "../../lib/auth/load_auth_state.ts";
+import { listPodmanContainers } from "../../lib/adapters/podman_ps.ts";
 import { resolveScope } from "../../lib/deploy/scope.ts";
 import { LegerError } from "../../lib/errors/leger_error.ts";
-import { isServiceOk } from "../../lib/health/is_service_ok.ts";
-import {
-  readServiceStatus,
-  type ServiceStatus,
-} from "../../lib/health/read_service_status.ts";
-import type { LegerdHealthAnswer } from "../../lib/secrets/legerd_client.ts";
-import type { SourceInfo } from "../../lib/source/types.ts";
-import { chooseDeployment } from "../../lib/state/choose_deployment.ts";
-import { legerPaths, type Scope } from "../../lib/state/paths.ts";
+import type { Scope } from "../../lib/state/paths.ts";
 import type { CommandDeps } from "../deps.ts";
-import { legerdOf, legerdStartCommand } from "../legerd.ts";
 import { flag, scopeOption } from "../options.ts";
 import type { CommandLine } from "../spec.ts";
-import { formatTable } from "../table.ts";
-import { versionOf } from "../version_label.ts";
-import {
-  type AuthStatusReport,
-  type ErrorJson,
-  gatherTailscale,
-} from "./auth/shared/gather_auth_status.ts";
-import { pathEnvOf } from "./auth/shared/auth_deps.ts";
-import { readInstalledServices } from "./shared/installed_services.ts";
-
-/** How often `--watch` redraws, in milliseconds. */
-const WATCH_INTERVAL_MS = 2000;
+import { podmanShows } from "./shared/podman_shows.ts";
 
 /** The options of `leger status`. */
 export interface StatusOptions {
@@ -60,50 +39,6 @@ export interface StatusOptions {
   scope?: Scope;
   /** Print one JSON document. */
   json: boolean;
-}
-
-/** A deployment in `leger status --json`. */
-export interface StatusDeployment {
-  deployment: string;
-  scope: Scope;
-  source: SourceInfo;
-  /** The leger.run version, the Git commit (12 digits), or `null`. */
-  version: string | null;
-  installed_at: string;
-  services: ServiceStatus[];
-}
-
-/** What `leger status --json` prints. */
-export interface StatusDocument {
-  /** The scope shown. */
-  scope: Scope;
-  /**
-   * Whether every service shown is active and none is unhealthy or has a
-   * refused check: the exit code is 0 when it is, 1 otherwise.
-   */
-  ok: boolean;
-  /** Tailscale's state and identity, as `leger auth status` shows it. */
-  tailscale: AuthStatusReport["tailscale"];
-  /** The scope's legerd: whether it answers, and its health. */
-  legerd: {
-    running: boolean;
-    socket: string;
-    health: LegerdHealthAnswer | null;
-    error: ErrorJson | null;
-  };
-  /**
-   * The leger.run login as `auth.json` holds it, not asked of leger.run
-   * (`leger auth status` asks): `logged_in`, `expired`, `missing` or
-   * `unreadable`.
-   */
-  leger_run: {
-    state: "logged_in" | "expired" | "missing" | "unreadable";
-    login_name: string | null;
-    user_uuid: string | null;
-    expires_at: string | null;
-    error: ErrorJson | null;
-  };
-  deployments: StatusDeployment[];
 }
 
 /**
@@ -153,357 +88,12 @@ export async function run(
       },
     );
   }
-  if (!options.watch) {
-    const document = await gatherStatus(options, deps);
-    context.out(
-      options.json
-        ? JSON.stringify(document, null, 2) + "\n"
-        : renderStatus(document, {
-          terminal: context.stdoutIsTerminal,
-          now: deps.now(),
-        }),
-    );
-    return document.ok ? 0 : 1;
-  }
-  return await watch(options, deps);
-}
-
-/** Redraws the status every 2 seconds until SIGINT (or SIGTERM). */
-async function watch(
-  options: StatusOptions,
-  deps: CommandDeps,
-): Promise<number> {
-  const { context } = deps;
-  const stop = new AbortController();
-  const removers = (["SIGINT", "SIGTERM"] as const).map((signal) =>
-    deps.onSignal(signal, () => stop.abort())
-  );
-  let code = 0;
-  try {
-    while (!stop.signal.aborted) {
-      const document = await gatherStatus(options, deps, stop.signal)
-        .catch((error) => {
-          if (stop.signal.aborted) return null;
-          throw error;
-        });
-      if (document === null) break;
-      code = document.ok ? 0 : 1;
-      const now = deps.now();
-      context.out(
-        // Home, clear the screen: as watch(1) does.
-        "\x1b[H\x1b[2J" +
-          `Every ${WATCH_INTERVAL_MS / 1000} s: leger status${
-            options.deployment ? ` ${options.deployment}` : ""
-          }   ${
-            now.toISOString().replace(/\.\d+Z$/, "Z")
-          }   (Ctrl-C to stop)\n\n` +
-          renderStatus(document, { terminal: true, now }),
-      );
-      await pause(WATCH_INTERVAL_MS, stop.signal);
-    }
-  } finally {
-    removers.forEach((remove) => remove());
-  }
-  return code;
-}
-
-/**
- * Gathers the whole status at once: Tailscale, legerd, the login and the
- * services of the scope's deployments (one `readServiceStatus`).
- */
-async function gatherStatus(
-  options: StatusOptions,
-  deps: CommandDeps,
-  signal?: AbortSignal,
-): Promise<StatusDocument> {
-  const { context } = deps;
   const scope = resolveScope(options.scope, context);
-  const paths = legerPaths(scope, context);
-  const [tailscale, legerd, leger_run, installed] = await Promise.all([
-    gatherTailscale({
-      readTailscale: (action) =>
-        readTailscaleStatus({
-          action,
-          runner: deps.runner,
-          socketPath: context.env("LEGER_TAILSCALE_SOCKET") ||
-            DEFAULT_TAILSCALED_SOCKET,
-        }),
-    }),
-    gatherLegerd(scope, deps),
-    gatherLogin(deps),
-    readInstalledServices(paths),
-  ]);
-  let shown = installed;
-  if (options.deployment !== undefined) {
-    const name = chooseDeployment(
-      options.deployment,
-      installed.map((d) => d.deployment.name),
-      "installed",
-    );
-    shown = installed.filter((d) => d.deployment.name === name);
-  }
-  // Podman lists the invoking user's containers: root's are the system scope's.
-  const podmanScope: Scope = context.uid === 0 ? "system" : "user";
-  const statuses = await readServiceStatus(
-    scope,
-    shown.flatMap((d) => d.services.map((s) => s.toRead)),
-    {
-      runner: deps.runner,
-      fetch: deps.fetch,
-      podman: scope === podmanScope,
-      signal,
-    },
-  );
-  let next = 0;
-  const deployments = shown.map(({ deployment: d, services }) => ({
-    deployment: d.name,
-    scope,
-    source: d.source,
-    version: versionOf(d.source),
-    installed_at: d.installed_at,
-    services: services.map(() => statuses[next++]),
-  }));
-  return {
-    scope,
-    ok: statuses.every(isServiceOk),
-    tailscale,
-    legerd,
-    leger_run,
-    deployments,
-  };
-}
-
-async function gatherLegerd(
-  scope: Scope,
-  deps: CommandDeps,
-): Promise<StatusDocument["legerd"]> {
-  const socket = legerdSocketPath(scope, {
-    env: deps.context.env,
-    uid: deps.context.uid,
-  });
-  try {
-    const health = await legerdOf(deps, scope).health();
-    return { running: true, socket, health, error: null };
-  } catch (error) {
-    if (!(error instanceof LegerError)) throw error;
-    return {
-      running: error.code !== "ERR_LEGERD_NOT_RUNNING" &&
-        error.code !== "ERR_NETWORK_NOT_ALLOWED",
-      socket,
-      health: null,
-      error: error.toJSON(),
-    };
-  }
-}
-
-/** The login as auth.json holds it: no request to leger.run. */
-async function gatherLogin(
-  deps: CommandDeps,
-): Promise<StatusDocument["leger_run"]> {
-  const login: StatusDocument["leger_run"] = {
-    state: "missing",
-    login_name: null,
-    user_uuid: null,
-    expires_at: null,
-    error: null,
-  };
-  try {
-    const state = await loadAuthState(
-      authFilePath(pathEnvOf(deps.context)),
-    );
-    if (state === null) return login;
-    return {
-      state: isAuthExpired(state, deps.now()) ? "expired" : "logged_in",
-      login_name: state.login_name,
-      user_uuid: state.user_uuid,
-      expires_at: state.expires_at,
-      error: null,
-    };
-  } catch (error) {
-    if (!(error instanceof LegerError)) throw error;
-    return { ...login, state: "unreadable", error: error.toJSON() };
-  }
-}
-
-/** Options for {@linkcode renderStatus}. */
-export interface RenderStatusOptions {
-  /** Whether stdout is a terminal: marks, a header, uptimes. */
-  terminal: boolean;
-  /** The clock, for uptimes. */
-  now: Date;
-}
-
-/**
- * Renders the status for a person: one line each for Tailscale, legerd and
- * leger.run, then each deployment with a table of its services, and under
- * it why a service is unhealthy or its check refused. Without a terminal,
- * the service rows are tab-separated, led by the deployment's name, with
- * RFC 3339 times.
- *
- * @param document What `gatherStatus` found.
- * @param options Terminal or not, and the clock.
- * @returns The text.
- *
- * @example Usage
- * ```ts ignore
- * context.out(renderStatus(document, { terminal: true, now: new Date() }));
- * ```
- */
-export function renderStatus(
-  document: StatusDocument,
-  options: RenderStatusOptions,
-): string {
-  const { terminal, now } = options;
-  const ok = terminal ? "✓ " : "";
-  const bad = terminal ? "✗ " : "";
-  const lines: string[] = [];
-  const { tailscale, leger_run } = document;
-  const id = tailscale.identity;
-  lines.push(
-    `Tailscale   ${
-      id !== null
-        ? `${
-          tailscale.backend_state === "Running" ? ok : bad
-        }${tailscale.backend_state}, ${id.login_name} on ${id.tailnet} (${id.device_hostname})`
-        : `${bad}${short(tailscale.error)}`
-    }`,
-  );
-  lines.push(`legerd      ${legerdLine(document, { ok, bad, now, terminal })}`);
-  lines.push(
-    `leger.run   ${
-      leger_run.state === "logged_in"
-        ? `${ok}logged in as ${leger_run.login_name} until ${leger_run.expires_at}`
-        : leger_run.state === "expired"
-        ? `${bad}the login of ${leger_run.login_name} expired at ${leger_run.expires_at}: run \`leger auth login\``
-        : leger_run.state === "missing"
-        ? `${bad}not logged in: run \`leger auth login\``
-        : `${bad}${short(leger_run.error)}`
-    }`,
-  );
-  if (document.deployments.length === 0) {
-    lines.push(
-      "",
-      `No deployments installed in the ${document.scope} scope. Install one with \`leger deploy install --source <folder>\`.`,
-    );
-  }
-  for (const d of document.deployments) {
-    lines.push(
-      "",
-      `${d.deployment}: ${d.source.type} ${d.source.location}${
-        d.version === null ? "" : `, version ${d.version}`
-      }, installed ${d.installed_at}`,
-    );
-    const rows = d.services.map((s) => [
-      ...(terminal ? [] : [d.deployment]),
-      s.service,
-      `${s.active_state}/${s.sub_state}`,
-      s.since === null ? "-" : terminal ? uptime(s.since, now) : s.since,
-      s.image ?? "-",
-      s.ports.join(", ") || "-",
-      healthCell(s, terminal),
-    ]);
-    const table = formatTable(rows, {
-      header: ["SERVICE", "STATE", "SINCE", "IMAGE", "PORTS", "HEALTH"],
-      terminal,
-      indent: 2,
-    });
-    lines.push(table.trimEnd());
-    for (const s of d.services) {
-      const { health } = s;
-      if (s.active_state !== "active") {
-        lines.push(
-          `  ${bad}${s.service} is ${s.active_state} (${s.sub_state}): see why with \`leger service logs ${
-            s.service.replace(/\.service$/, "")
-          }\``,
-        );
-      } else if (health.state === "unhealthy" || health.state === "refused") {
-        lines.push(
-          `  ${bad}${s.service} is ${health.state}${
-            health.url === null ? "" : ` (${health.url})`
-          }: ${health.detail}`,
-          `    ${
-            health.remedy ??
-              `See why with \`leger service logs ${
-                s.service.replace(/\.service$/, "")
-              }\``
-          }`,
-        );
-      }
-    }
-  }
-  return lines.join("\n") + "\n";
-}
-
-function legerdLine(
-  document: StatusDocument,
-  marks: { ok: string; bad: string; now: Date; terminal: boolean },
-): string {
-  const { legerd, scope } = document;
-  const { ok, bad, now, terminal } = marks;
-  const health = legerd.health;
-  if (health === null) {
-    if (!legerd.running) {
-      return `${bad}not running: start it with \`${
-        legerdStartCommand(scope)
-      }\``;
-    }
-    return `${bad}${short(legerd.error)}`;
-  }
-  const synced = health.last_successful_sync_at;
-  const last = synced === null
-    ? "no sync has succeeded yet"
-    : `last sync ${synced}${terminal ? ` (${uptime(synced, now)} ago)` : ""}`;
-  const state = health.status === "ok"
-    ? `${ok}running`
-    : health.status === "starting"
-    ? `${ok}starting`
-    : `${bad}degraded`;
-  return `${state}, ${last}`;
-}
-
-function healthCell(status: ServiceStatus, terminal: boolean): string {
-  const { health } = status;
-  if (health.state === "none") return "-";
-  const how = health.check === "http" ? "http" : "podman";
-  return terminal ? `${health.state} (${how})` : health.state;
-}
-
-/** An error's message without its "Cannot …:" head. */
-function short(error: ErrorJson | null): string {
-  return (error?.message ?? "").replace(/^Cannot [^:]+: /, "");
-}
-
-/**
- * How long ago a time was, in the two largest units: `45s`, `5m10s`,
- * `3h12m`, `2d3h`.
- */
-function uptime(since: string, now: Date): string {
-  let seconds = Math.max(
-    0,
-    Math.floor((now.getTime() - new Date(since).getTime()) / 1000),
-  );
-  const days = Math.floor(seconds / 86400);
-  seconds -= days * 86400;
-  const hours = Math.floor(seconds / 3600);
-  seconds -= hours * 3600;
-  const minutes = Math.floor(seconds / 60);
-  seconds -= minutes * 60;
-  if (days > 0) return `${days}d${hours}h`;
-  if (hours > 0) return `${hours}h${minutes}m`;
-  if (minutes > 0) return `${minutes}m${seconds}s`;
-  return `${seconds}s`;
-}
-
-/** Waits `ms`, or less when `signal` aborts. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
+  const started = podmanShows(scope, context)
+    ? listPodmanContainers({ runner: deps.runner })
+    : undefined;
+  // Handled where it is awaited; never an unhandled rejection meanwhile.
+  started?.catch(() => {});
+  const { runStatus } = await import("./shared/status_report.ts");
+  return await runStatus({ ...options, scope }, deps, started);
 }

@@ -1,5 +1,6 @@
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
 import { CommandError } from "../adapters/command_error.ts";
+import { parsePodmanPs } from "../adapters/podman_ps.ts";
 import type { RunOptions, RunResult } from "../adapters/run.ts";
 import type { HealthCheck } from "./health_check_of.ts";
 import { readServiceStatus } from "./read_service_status.ts";
@@ -13,7 +14,10 @@ interface Unit {
   sub: string;
 }
 
-/** systemctl show and podman ps over fixed states; counts the calls. */
+/**
+ * systemctl list-units and show, and podman ps, over fixed states; records
+ * each call as `bin verb` with the units asked about.
+ */
 function host(
   units: Record<string, Unit>,
   ps: () => string = () => PS,
@@ -29,11 +33,20 @@ function host(
   return {
     calls,
     runner(bin, args) {
-      calls.push(`${bin} ${args.slice(0, 2).join(" ")}`);
       if (bin === "podman") {
+        calls.push(`podman ${args[0]}`);
         return Promise.resolve({ code: 0, stdout: ps(), stderr: "" });
       }
+      const verb = args[args[0] === "--user" ? 1 : 0];
       const names = args.slice(args.indexOf("--") + 1);
+      calls.push(`systemctl ${verb} ${names.join(" ")}`);
+      if (verb === "list-units") {
+        const stdout = names.filter((name) => units[name] !== undefined)
+          .map((name) =>
+            `${name} loaded ${units[name].active} ${units[name].sub} ${name}\n`
+          ).join("");
+        return Promise.resolve({ code: 0, stdout, stderr: "" });
+      }
       const stdout = names.map((name) => {
         const unit = units[name];
         return [
@@ -52,6 +65,20 @@ function host(
   };
 }
 
+/** `podman ps` with a running container for each service. */
+function psOf(services: string[]): string {
+  return JSON.stringify(services.map((service, i) => ({
+    Id: `${i}`.padStart(64, "0"),
+    Names: [`systemd-${service.replace(/\.service$/, "")}`],
+    Image: "localhost/bb:latest",
+    Labels: { PODMAN_SYSTEMD_UNIT: service },
+    State: "running",
+    Status: "Up 2 minutes",
+    StartedAt: 1796064000,
+    Ports: null,
+  })));
+}
+
 const podmanCheck = (file: string): HealthCheck => ({
   type: "podman",
   command: "/bin/busybox true",
@@ -59,18 +86,57 @@ const podmanCheck = (file: string): HealthCheck => ({
   line: null,
 });
 
-Deno.test("readServiceStatus() reads 30 services with one systemctl show and one podman ps", async () => {
+Deno.test("readServiceStatus() reads 30 services with one systemctl list-units and one podman ps", async () => {
   const units: Record<string, Unit> = {};
   const services = Array.from({ length: 30 }, (_, i) => {
     units[`s${i}.service`] = { active: "active", sub: "running" };
     return { service: `s${i}.service`, check: null };
   });
-  const { runner, calls } = host(units);
+  const names = services.map((s) => s.service);
+  const { runner, calls } = host(units, () => psOf(names));
   const statuses = await readServiceStatus("system", services, { runner });
   strictEqual(statuses.length, 30);
+  // Podman's start time of each container is since when it is active.
+  strictEqual(statuses[29].since, "2026-11-30T18:40:00.000Z");
   deepStrictEqual(calls.sort(), [
-    "podman ps --all",
-    "systemctl show --property=Id,LoadState,ActiveState,SubState,Result,ActiveEnterTimestamp,StateChangeTimestamp",
+    "podman ps",
+    `systemctl list-units ${names.join(" ")}`,
+  ]);
+});
+
+Deno.test("readServiceStatus() asks systemctl show only about units list-units lacks and times Podman does not give", async () => {
+  const { runner, calls } = host({
+    "up.service": { active: "active", sub: "running" },
+    "bare.service": { active: "active", sub: "exited" },
+    "down.service": { active: "failed", sub: "failed" },
+  }, () => psOf(["up.service"]));
+  const statuses = await readServiceStatus("user", [
+    { service: "up.service", check: null },
+    { service: "bare.service", check: null },
+    { service: "down.service", check: null },
+    { service: "gone.service", check: null },
+  ], { runner });
+  deepStrictEqual(
+    statuses.map((s) => [s.service, s.load_state, s.active_state, s.since]),
+    [
+      ["up.service", "loaded", "active", "2026-11-30T18:40:00.000Z"],
+      ["bare.service", "loaded", "active", "2026-11-30T18:41:21.000Z"],
+      ["down.service", "loaded", "failed", "2026-11-30T18:41:30.000Z"],
+      ["gone.service", "not-found", "inactive", null],
+    ],
+  );
+  deepStrictEqual(calls.filter((c) => c.startsWith("systemctl show")), [
+    "systemctl show bare.service down.service gone.service",
+  ]);
+  // Without since, only the unit list-units lacks.
+  calls.length = 0;
+  await readServiceStatus("user", [
+    { service: "bare.service", check: null },
+    { service: "gone.service", check: null },
+  ], { runner, since: false, podman: false });
+  deepStrictEqual(calls, [
+    "systemctl list-units bare.service gone.service",
+    "systemctl show gone.service",
   ]);
 });
 
@@ -100,7 +166,7 @@ Deno.test("readServiceStatus() takes Podman's health, image, ports and container
   deepStrictEqual(
     [ok.since, ok.image, ok.ports, ok.container],
     [
-      "2026-11-30T18:41:21.000Z",
+      "2026-11-30T18:41:49.000Z",
       "localhost/bb:latest",
       ["127.0.0.1:18555->8080/tcp"],
       "systemd-probe-ok",
@@ -202,11 +268,49 @@ Deno.test("readServiceStatus() falls back to the unit's image and ports without 
     podman: false,
   });
   strictEqual(elsewhere.health.state, "unknown");
-  deepStrictEqual(other.calls.map((c) => c.split(" ")[0]), ["systemctl"]);
+  deepStrictEqual(other.calls.map((c) => c.split(" ")[0]), [
+    "systemctl",
+    "systemctl",
+  ]);
 });
 
 Deno.test("readServiceStatus() runs nothing for no service", async () => {
   const { runner, calls } = host({});
   deepStrictEqual(await readServiceStatus("user", [], { runner }), []);
   deepStrictEqual(calls, []);
+});
+
+Deno.test("readServiceStatus() uses a podman ps already under way, and its failure as its own", async () => {
+  const { runner, calls } = host({
+    "probe-ok.service": { active: "active", sub: "running" },
+  });
+  const service = {
+    service: "probe-ok.service",
+    check: podmanCheck("probe-ok.container"),
+  };
+  const [ok] = await readServiceStatus("user", [service], {
+    runner,
+    containers: Promise.resolve(
+      parsePodmanPs(PS),
+    ),
+  });
+  strictEqual(ok.health.state, "healthy");
+  deepStrictEqual(calls.map((c) => c.split(" ").slice(0, 2).join(" ")), [
+    "systemctl list-units",
+  ]);
+  const [failed] = await readServiceStatus("user", [service], {
+    runner,
+    containers: Promise.reject(
+      new CommandError("podman", ["ps"], 125, "Error: no such runtime\n"),
+    ),
+  });
+  strictEqual(failed.health.detail, "podman ps failed: Error: no such runtime");
+  // With no service, one under way is waited for and its failure ignored.
+  deepStrictEqual(
+    await readServiceStatus("user", [], {
+      runner,
+      containers: Promise.reject(new CommandError("podman", ["ps"], 1, "")),
+    }),
+    [],
+  );
 });

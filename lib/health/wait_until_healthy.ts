@@ -83,7 +83,11 @@ export async function waitUntilHealthy(
   const looks = Math.floor(waitMs / Math.max(intervalMs, 1)) + 1;
   let last: ServiceStatus | undefined;
   for (let look = 1; look <= looks; look++) {
-    [last] = await readServiceStatus(scope, [service], options);
+    // Since when does not matter here: spare systemctl show.
+    [last] = await readServiceStatus(scope, [service], {
+      since: false,
+      ...options,
+    });
     const { health } = last;
     const active = last.active_state === "active";
     if (active && (health.state === "healthy" || health.state === "none")) {

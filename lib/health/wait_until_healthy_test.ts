@@ -2,15 +2,24 @@ import { deepStrictEqual, rejects, strictEqual } from "node:assert/strict";
 import type { RunResult } from "../adapters/run.ts";
 import { waitUntilHealthy } from "./wait_until_healthy.ts";
 
-/** A service whose state moves on at each `systemctl show`. */
+/** A service whose state moves on at each look (`systemctl list-units`). */
 function service(states: string[]) {
   let looks = 0;
-  const runner = (bin: string): Promise<RunResult> => {
+  let state = states[0];
+  const runner = (bin: string, args: readonly string[]): Promise<RunResult> => {
     if (bin === "podman") {
       return Promise.resolve({ code: 0, stdout: "[]", stderr: "" });
     }
-    const [active, sub] = states[Math.min(looks++, states.length - 1)]
-      .split("/");
+    if (args.includes("list-units")) {
+      state = states[Math.min(looks++, states.length - 1)];
+      const [active, sub] = state.split("/");
+      return Promise.resolve({
+        code: 0,
+        stdout: `web.service loaded ${active} ${sub} web\n`,
+        stderr: "",
+      });
+    }
+    const [active, sub] = state.split("/");
     return Promise.resolve({
       code: 0,
       stdout:

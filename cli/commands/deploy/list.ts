@@ -1,10 +1,11 @@
 /**
  * `leger deploy list [--scope …] [--json]`: installed deployments and the
  * state and health of their services (a template's instances each as a
- * service). One `readServiceStatus` per scope reads them all: one batched
- * `systemctl show` (the truth of the state), one `podman ps` (Podman's
- * health checks) and every HTTP health check at once, however many
- * services there are. The last run of the update timer for each deployment
+ * service). One `readServiceStatus` per scope reads them all: one
+ * `systemctl list-units` (the truth of the state; `systemctl show` only of
+ * a unit systemd has not loaded), one `podman ps` when a service
+ * has Podman's own health check (`HealthCmd=`), and every HTTP health check
+ * at once, however many services there are. The last run of the update timer for each deployment
  * (`last_auto_update`) comes from a file of leger's state, with why it
  * failed, if it did, on stderr, as is why a service is unhealthy.
  *
@@ -33,6 +34,7 @@ import type { CommandLine } from "../../spec.ts";
 import { formatTable } from "../../table.ts";
 import { versionOf } from "../../version_label.ts";
 import { readInstalledServices } from "../shared/installed_services.ts";
+import { podmanShows } from "../shared/podman_shows.ts";
 
 /** A service of an installed deployment, as `deploy list --json` shows it. */
 export interface ListedService {
@@ -202,12 +204,14 @@ async function listScope(
   if (installed.length === 0) return [];
   const lastAutoUpdates = await readLastAutoUpdates(paths.stateDir);
   const services = installed.flatMap((d) => d.services.map((s) => s.toRead));
-  // Podman lists the invoking user's containers: root's are the system scope's.
-  const podmanScope: Scope = context.uid === 0 ? "system" : "user";
+  // systemd's state is the truth; Podman is asked only for the health checks
+  // it runs (HealthCmd=), and only when it shows the scope's containers.
   const statuses = await readServiceStatus(scope, services, {
     runner: deps.runner,
     fetch: deps.fetch,
-    podman: scope === podmanScope,
+    podman: podmanShows(scope, context) &&
+      services.some((s) => s.check?.type === "podman"),
+    since: false,
   });
   let next = 0;
   return installed.map(({ deployment: d, services }) => ({

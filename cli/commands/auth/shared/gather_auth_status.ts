@@ -5,15 +5,14 @@ import type { LegerRunUrls } from "../../../../lib/api/resolve_leger_run_urls.ts
 import { staticSpaceUrl } from "../../../../lib/api/static_space_url.ts";
 import type { Release } from "../../../../lib/api/types.ts";
 import { authFilePath } from "../../../../lib/auth/auth_file_path.ts";
-import { deriveUserUuid } from "../../../../lib/auth/derive_user_uuid.ts";
 import { isAuthExpired } from "../../../../lib/auth/is_auth_expired.ts";
 import { legerdSocketPath } from "../../../../lib/auth/legerd_socket_path.ts";
 import { loadAuthState } from "../../../../lib/auth/load_auth_state.ts";
 import type { AuthState } from "../../../../lib/auth/parse_auth_state.ts";
 import { LegerError } from "../../../../lib/errors/leger_error.ts";
 import type { LegerdHealthAnswer } from "../../../../lib/secrets/legerd_client.ts";
-import { tailscaleIdentity } from "../../../../lib/tailscale/tailscale_identity.ts";
 import { type AuthDeps, pathEnvOf } from "./auth_deps.ts";
+import { gatherTailscale, type TailscaleReport } from "./gather_tailscale.ts";
 
 /** An error as `--json` shows it. */
 export type ErrorJson = ReturnType<LegerError["toJSON"]>;
@@ -37,21 +36,7 @@ export type LegerAuthState =
 
 /** What `leger auth status --json` prints (snake_case keys). */
 export interface AuthStatusReport {
-  tailscale: {
-    installed: boolean;
-    source: "cli" | "localapi" | null;
-    backend_state: string | null;
-    version: string | null;
-    identity: {
-      user_id: string;
-      login_name: string;
-      device_id: string;
-      device_hostname: string;
-      tailnet: string;
-    } | null;
-    user_uuid: string | null;
-    error: ErrorJson | null;
-  };
+  tailscale: TailscaleReport;
   leger: {
     state: LegerAuthState;
     api_url: string;
@@ -136,55 +121,6 @@ async function gatherLegerd(
       error: error.toJSON(),
     };
   }
-}
-
-/**
- * The Tailscale part of the report: its state and identity, and the
- * leger.run user it derives, or why there is none. Shared with
- * `leger status`.
- *
- * @param deps How to read the Tailscale status.
- * @returns The Tailscale section; a failure is part of it.
- *
- * @example Usage
- * ```ts ignore
- * import { gatherTailscale } from "./gather_auth_status.ts";
- * const tailscale = await gatherTailscale(deps);
- * ```
- */
-export async function gatherTailscale(
-  deps: Pick<AuthDeps, "readTailscale">,
-): Promise<AuthStatusReport["tailscale"]> {
-  const report: AuthStatusReport["tailscale"] = {
-    installed: true,
-    source: null,
-    backend_state: null,
-    version: null,
-    identity: null,
-    user_uuid: null,
-    error: null,
-  };
-  const action = "read the Tailscale status";
-  try {
-    const { status, source } = await deps.readTailscale(action);
-    report.source = source;
-    report.backend_state = status.backendState;
-    report.version = status.version || null;
-    const identity = tailscaleIdentity(status, { action });
-    report.identity = {
-      user_id: identity.userId,
-      login_name: identity.loginName,
-      device_id: identity.deviceId,
-      device_hostname: identity.deviceHostname,
-      tailnet: identity.tailnet,
-    };
-    report.user_uuid = await deriveUserUuid(identity.userId);
-  } catch (error) {
-    if (!(error instanceof LegerError)) throw error;
-    report.installed = error.code !== "ERR_TAILSCALE_NOT_INSTALLED";
-    report.error = error.toJSON();
-  }
-  return report;
 }
 
 async function gatherLeger(
