@@ -137,7 +137,7 @@ Deno.test("leger diff names the staged deployments when it cannot choose", async
   const missing = await leger(["diff", "c"], env);
   match(
     missing.stderr,
-    /Cannot find the staged deployment "c": staged are a, b/,
+    /Cannot find the staged deployment "c" in the user scope: staged are a, b\n/,
   );
 });
 

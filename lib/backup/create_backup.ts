@@ -153,6 +153,7 @@ export async function createBackup(
     deployment,
     installed.map((d) => d.name),
     "installed",
+    { scope: context.scope },
   );
   const entry = installed.find((d) => d.name === name)!;
   // Read first: a bad config stops the backup before anything is stopped.

@@ -336,7 +336,9 @@ Deno.test("createBackup() refuses what it cannot back up, changing nothing", asy
     const { context } = web;
     await rejects(createBackup(context, "db", { type: "manual" }), {
       code: "ERR_DEPLOYMENT_NOT_FOUND",
-      message: /Cannot find the installed deployment "db": installed are web/,
+      message:
+        'Cannot find the installed deployment "db" in the user scope: installed are web',
+      remedy: "Name one of them, such as `web`",
     });
   });
   await t.step("a deployment whose recorded copy was changed", async () => {

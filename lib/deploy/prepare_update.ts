@@ -2,7 +2,11 @@ import { LegerError } from "../errors/mod.ts";
 import { loadUnits } from "../quadlet/load_units.ts";
 import type { LoadedDeployment } from "../source/types.ts";
 import { readDeploymentFolder } from "../state/deployment_folder.ts";
-import type { InstalledDeployment } from "../state/deployments_file.ts";
+import { deploymentNotFound } from "../state/deployment_not_found.ts";
+import {
+  type InstalledDeployment,
+  readDeployments,
+} from "../state/deployments_file.ts";
 import { resolveVariables } from "../validate/resolve_variables.ts";
 import { type DeployContext, pathsOf } from "./context.ts";
 import { planUpdate, type UpdatePlan } from "./plan_update.ts";
@@ -31,7 +35,7 @@ export interface PreparedUpdate extends PreparedInstall {
  * @param context The scope, its folders, the runner and host facts.
  * @returns The install plan, the previous version and the update plan.
  * @throws {LegerError} `ERR_DEPLOYMENT_NOT_FOUND` when the deployment is not
- * installed in the scope; `ERR_STATE_INVALID` when its recorded copy is
+ * installed in the scope, listing those that are (and the closest name); `ERR_STATE_INVALID` when its recorded copy is
  * missing; what {@linkcode prepareInstall} throws.
  *
  * @example Usage
@@ -47,19 +51,19 @@ export async function prepareUpdate(
 ): Promise<PreparedUpdate> {
   const prepared = await prepareInstall(deployment, context);
   const { previous } = prepared;
+  const { quadletDir, stateDir, workDir } = pathsOf(context);
   if (previous === null) {
-    throw new LegerError(
-      "ERR_DEPLOYMENT_NOT_FOUND",
-      `Cannot update "${deployment.name}": it is not installed in the ${context.scope} scope`,
-      {
-        remedy:
-          `Install it with \`leger deploy install ${deployment.name} --source …\`${
-            context.scope === "system" ? "" : ", or pass --scope system"
-          }`,
-      },
-    );
+    // Installed ones listed, and the closest suggested, as every command does.
+    const installed = await readDeployments(stateDir);
+    throw deploymentNotFound(deployment.name, {
+      known: installed.map((d) => d.name),
+      scope: context.scope,
+      remedy:
+        `Install it with \`leger deploy install ${deployment.name} --source …\`${
+          context.scope === "system" ? "" : ", or pass --scope system"
+        }`,
+    });
   }
-  const { quadletDir, workDir } = pathsOf(context);
   const activeDir = `${workDir}/active/${deployment.name}`;
   const active = await readDeploymentFolder(activeDir);
   if (active === null) {

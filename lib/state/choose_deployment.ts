@@ -1,4 +1,15 @@
-import { LegerError } from "../errors/mod.ts";
+import { deploymentNotFound } from "./deployment_not_found.ts";
+import type { Scope } from "./paths.ts";
+
+/** Options for {@linkcode chooseDeployment}. */
+export interface ChooseDeploymentOptions {
+  /**
+   * The scope the deployments are in, named in the error.
+   *
+   * @default {undefined}
+   */
+  scope?: Scope;
+}
 
 /**
  * The deployment a command acts on: the one named, or the only one there is.
@@ -6,7 +17,10 @@ import { LegerError } from "../errors/mod.ts";
  * @param named The name given on the command line, if any.
  * @param known The deployments there are (staged or installed).
  * @param what What `known` holds, for messages: `"staged"` or `"installed"`.
- * @throws {LegerError} `ERR_DEPLOYMENT_NOT_FOUND` naming the known ones.
+ * @param options The scope, for the error.
+ * @returns The deployment's name.
+ * @throws {LegerError} `ERR_DEPLOYMENT_NOT_FOUND` listing the known ones and
+ * suggesting the closest name ({@linkcode deploymentNotFound}).
  *
  * @example Usage
  * ```ts
@@ -17,31 +31,19 @@ import { LegerError } from "../errors/mod.ts";
  * throws(() => chooseDeployment(undefined, [], "staged"), {
  *   message: "Cannot choose a deployment: nothing is staged",
  * });
+ * throws(() => chooseDeployment("wbe", ["db", "web"], "installed"), {
+ *   code: "ERR_DEPLOYMENT_NOT_FOUND",
+ *   remedy: "Did you mean `web`?",
+ * });
  * ```
  */
 export function chooseDeployment(
   named: string | undefined,
   known: readonly string[],
   what: "staged" | "installed",
+  options: ChooseDeploymentOptions = {},
 ): string {
   if (named !== undefined && known.includes(named)) return named;
   if (named === undefined && known.length === 1) return known[0];
-  const list = known.join(", ");
-  // "Nothing is staged", not "0 are staged (none)".
-  const message = known.length === 0
-    ? `Cannot ${
-      named === undefined
-        ? "choose a deployment"
-        : `find the ${what} deployment "${named}"`
-    }: nothing is ${what}`
-    : named === undefined
-    ? `Cannot choose a deployment: ${known.length} are ${what} (${list})`
-    : `Cannot find the ${what} deployment "${named}": ${what} are ${list}`;
-  throw new LegerError("ERR_DEPLOYMENT_NOT_FOUND", message, {
-    remedy: known.length > 0
-      ? `Name one of them, such as \`${known[0]}\``
-      : what === "staged"
-      ? "Stage an update of an installed deployment with `leger staged stage NAME` (or `leger deploy update NAME --dry-run`)"
-      : "Install one with `leger deploy install --source <folder>`; `leger deploy list` shows what is installed",
-  });
+  throw deploymentNotFound(named, { known, what, scope: options.scope });
 }

@@ -20,6 +20,7 @@ export * from "./manifests_file.ts";
 export * from "./deployment_folder.ts";
 export * from "./read_deployment_state.ts";
 export * from "./choose_deployment.ts";
+export * from "./deployment_not_found.ts";
 export * from "./kept_volumes.ts";
 export * from "./last_auto_updates.ts";
 export * from "./write_file_atomic.ts";

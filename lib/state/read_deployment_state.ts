@@ -55,6 +55,7 @@ export async function readDeploymentState(
     named,
     known,
     need === "staged" ? "staged" : "installed",
+    { scope },
   );
   return {
     name,

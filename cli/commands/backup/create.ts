@@ -64,6 +64,7 @@ export async function run(
     options.deployment,
     installed.map((d) => d.name),
     "installed",
+    { scope },
   );
   using signals = abortOnSignals(deps, { doing: "stopping the backup" });
   const record = await createBackup(pipeline, name, {

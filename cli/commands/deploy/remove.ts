@@ -139,6 +139,7 @@ export async function run(
       options.deployment,
       installed.map((d) => d.name),
       "installed",
+      { scope },
     );
     deployment = installed.find((d) => d.name === name)!;
   }

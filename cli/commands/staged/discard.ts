@@ -69,7 +69,7 @@ export async function run(
   const staged = records.map((r) => r.deployment);
   const names = options.deployment === undefined
     ? staged
-    : [chooseDeployment(options.deployment, staged, "staged")];
+    : [chooseDeployment(options.deployment, staged, "staged", { scope })];
   for (const name of names) {
     await Deno.remove(`${workDir}/staged/${name}`, { recursive: true });
     if (!options.json) {

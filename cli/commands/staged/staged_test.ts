@@ -79,12 +79,12 @@ Deno.test("staged list with nothing staged prints nothing for scripts, and 'Noth
   );
   match(
     fixture.output.stderr,
-    /Cannot choose a deployment: nothing is staged\n[\s\S]*\[ERR_DEPLOYMENT_NOT_FOUND\]/,
+    /Cannot choose a deployment in the user scope: nothing is staged\n[\s\S]*\[ERR_DEPLOYMENT_NOT_FOUND\]/,
   );
   fixture.clearOutput();
   strictEqual(await runProgram(["diff", "web"], fixture.deps), 1);
   match(
     fixture.output.stderr,
-    /Cannot find the staged deployment "web": nothing is staged\n/,
+    /Cannot find the staged deployment "web" in the user scope: nothing is staged\n/,
   );
 });
