@@ -23,23 +23,13 @@
 import { listPodmanContainers } from "../../lib/adapters/podman_ps.ts";
 import { resolveScope } from "../../lib/deploy/scope.ts";
 import { LegerError } from "../../lib/errors/leger_error.ts";
-import type { Scope } from "../../lib/state/paths.ts";
 import type { CommandDeps } from "../deps.ts";
 import { flag, scopeOption } from "../options.ts";
 import type { CommandLine } from "../spec.ts";
 import { podmanShows } from "./shared/podman_shows.ts";
+import type { StatusOptions } from "./shared/status_options.ts";
 
-/** The options of `leger status`. */
-export interface StatusOptions {
-  /** Only this deployment; every installed one when absent. */
-  deployment?: string;
-  /** Redraw every 2 seconds until Ctrl-C (a terminal only). */
-  watch: boolean;
-  /** `--scope`, or the default of the user running leger. */
-  scope?: Scope;
-  /** Print one JSON document. */
-  json: boolean;
-}
+export type { StatusOptions };
 
 /**
  * Reads the command line of `leger status`.

@@ -39,7 +39,7 @@ import {
   type TailscaleReport,
 } from "../auth/shared/gather_tailscale.ts";
 import { pathEnvOf } from "../auth/shared/auth_deps.ts";
-import type { StatusOptions } from "../status.ts";
+import type { StatusOptions } from "./status_options.ts";
 import { readInstalledServices } from "./installed_services.ts";
 import { podmanShows } from "./podman_shows.ts";
 
