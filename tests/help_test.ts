@@ -139,3 +139,29 @@ Deno.test("leger … -- --help passes --help on as an argument", async () => {
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
+
+Deno.test("leger <group> --help and leger help <group> show the group's examples, and leger --help ends with Get started", async (t) => {
+  for (
+    const argv of [["deploy", "--help"], ["help", "service"], ["backup", "-h"]]
+  ) {
+    await t.step(argv.join(" "), async () => {
+      await using box = await sandbox();
+      const result = await runLeger(argv, { env: box.env });
+      deepStrictEqual([result.code, result.stderr], [0, ""]);
+      match(
+        result.stdout,
+        /\nExamples:\n( {2}\$ leger [^\n]+\n)+\nRun `leger \w+ <subcommand> --help`/,
+      );
+      deepStrictEqual(await exists(box.marker), false, "a host tool ran");
+    });
+  }
+  await t.step("--help", async () => {
+    await using box = await sandbox();
+    const result = await runLeger(["--help"], { env: box.env });
+    deepStrictEqual([result.code, result.stderr], [0, ""]);
+    match(
+      result.stdout,
+      /\n\nGet started:\n {2}leger deploy install --source \.\/my-app {3}[^\n]+\n {2}leger status {3,}[^\n]+\n {2}leger doctor {3,}[^\n]+\n$/,
+    );
+  });
+});
