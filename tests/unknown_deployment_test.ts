@@ -58,6 +58,7 @@ Deno.test("every command names the deployments there are and the closest, for on
     { argv: ["diff", "wbe"], message: STAGED },
     { argv: ["config", "show", "wbe"], message: INSTALLED },
     { argv: ["backup", "create", "wbe"], message: INSTALLED },
+    { argv: ["status", "wbe"], message: INSTALLED },
   ];
   for (const { argv, message } of cases) {
     await t.step(argv.join(" "), async () => {

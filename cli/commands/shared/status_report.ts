@@ -197,6 +197,7 @@ async function gatherStatus(
       options.deployment,
       installed.map((d) => d.deployment.name),
       "installed",
+      { scope },
     );
     shown = installed.filter((d) => d.deployment.name === name);
   }
