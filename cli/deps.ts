@@ -6,7 +6,10 @@
  *
  * @module
  */
-import { streamJournal } from "../lib/adapters/journal.ts";
+import {
+  streamJournal,
+  type streamJournalEntries,
+} from "../lib/adapters/journal.ts";
 import type { QuadletSupport } from "../lib/adapters/quadlet_support.ts";
 import { run, type Runner } from "../lib/adapters/run.ts";
 import { type CliContext, processContext } from "./context.ts";
@@ -31,6 +34,12 @@ export interface CommandDeps {
   onSignal(signal: Deno.Signal, listener: () => void): () => void;
   /** Streams a service's journal to stdout (`leger service logs`). */
   streamJournal: typeof streamJournal;
+  /**
+   * Reads the journal of several services as entries (`leger service logs
+   * DEPLOYMENT`); `streamJournalEntries()` of lib/adapters/journal.ts when
+   * absent (tests pass one that hands over recorded entries).
+   */
+  streamJournalEntries?: typeof streamJournalEntries;
   /**
    * How the host installs quadlets; detected from Podman and systemd when
    * absent (tests pass a fixed answer).

@@ -253,6 +253,36 @@ const IN_PROCESS: Record<string, Run[]> = {
         ]),
     },
     {
+      // A deployment: one journalctl for its services, its entries as given.
+      argv: ["service", "logs", "pair", "--json"],
+      given: async (f) => {
+        await installPair(f);
+        f.deps.streamJournalEntries = (scope, units, options) => {
+          for (const unit of units) {
+            const line = JSON.stringify({
+              MESSAGE: `hello from ${unit}`,
+              _SYSTEMD_USER_UNIT: unit,
+              scope,
+            });
+            options.onEntry({
+              service: unit,
+              message: `hello from ${unit}`,
+              realtimeMicros: null,
+              priority: null,
+              line,
+            });
+          }
+          return Promise.resolve(0);
+        };
+      },
+      code: 0,
+      check: (lines) =>
+        deepStrictEqual(lines.map((l: Json) => l._SYSTEMD_USER_UNIT), [
+          "pair-a.service",
+          "pair-b.service",
+        ]),
+    },
+    {
       argv: ["service", "logs", "nosuch", "--json"],
       given: install,
       code: 1,
@@ -290,6 +320,22 @@ const IN_PROCESS: Record<string, Run[]> = {
             scope: "user",
             active_state: active,
             sub_state: sub,
+          }),
+      },
+      {
+        // A deployment: the deployment and each service's state.
+        argv: ["service", verb, "pair", "--json"],
+        given: installPair,
+        code: 0,
+        check: (doc: Json) =>
+          deepStrictEqual(doc, {
+            deployment: "pair",
+            scope: "user",
+            services: ["pair-a.service", "pair-b.service"].map((service) => ({
+              service,
+              active_state: active,
+              sub_state: sub,
+            })),
           }),
       },
       {
@@ -918,6 +964,20 @@ function assertJsonOutcome(
 
 async function install(fixture: CommandFixture): Promise<void> {
   const source = `${fixture.home}/src/web`;
+  const code = await runProgram(
+    ["deploy", "install", "--source", source, "--yes"],
+    fixture.deps,
+  );
+  strictEqual(code, 0, fixture.output.stderr);
+}
+
+/** Installs the deployment "pair" of two services, pair-a and pair-b. */
+async function installPair(fixture: CommandFixture): Promise<void> {
+  const container = "[Container]\nImage=localhost/bb:latest\n";
+  const source = await fixture.writeSource("pair", {
+    "pair-a.container": container,
+    "pair-b.container": container,
+  });
   const code = await runProgram(
     ["deploy", "install", "--source", source, "--yes"],
     fixture.deps,

@@ -1,3 +1,4 @@
+import { LegerError } from "../errors/leger_error.ts";
 import type { Scope } from "./scope.ts";
 import { run, type Runner } from "./run.ts";
 
@@ -16,6 +17,13 @@ export interface StreamJournalOptions {
    * @default {false}
    */
   json?: boolean;
+  /**
+   * Stops journalctl (SIGTERM) when aborted: how `--follow` ends when leger
+   * is signalled; the result is then 0.
+   *
+   * @default {undefined}
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -25,7 +33,13 @@ export interface StreamJournalOptions {
  *
  * Requires `--allow-run=journalctl`.
  *
- * @returns 0 when journalctl succeeded, else 1.
+ * @param scope `user` reads the user's journal (`journalctl --user`).
+ * @param unit The unit, such as `web.service`.
+ * @param options How many lines, since when, whether to follow, JSON, and
+ * the signal that stops it.
+ * @returns 0 when journalctl succeeded or was stopped by `signal`, else 1.
+ * @throws {LegerError} `ERR_COMMAND_NOT_FOUND` when journalctl is not
+ * installed.
  *
  * @example Usage
  * ```ts ignore
@@ -38,7 +52,7 @@ export async function streamJournal(
   unit: string,
   options: StreamJournalOptions,
 ): Promise<number> {
-  const { lines, since, follow, json = false } = options;
+  const { lines, since, follow, json = false, signal } = options;
   const args = [
     ...journalArgs(scope, unit, lines),
     ...(since === undefined ? [] : ["--since", since]),
@@ -46,13 +60,221 @@ export async function streamJournal(
     ...(json ? ["--output", "json"] : []),
   ];
   // Not through run(): the output is the user's to read as it comes, not ours to capture.
-  const { code } = await new Deno.Command("journalctl", {
-    args,
-    stdin: "null",
-    stdout: "inherit",
-    stderr: "inherit",
-  }).output();
-  return code === 0 ? 0 : 1;
+  const child = spawnJournalctl("journalctl", args, "inherit");
+  const stop = () => kill(child);
+  signal?.addEventListener("abort", stop, { once: true });
+  try {
+    const { code } = await child.status;
+    return code === 0 || signal?.aborted ? 0 : 1;
+  } finally {
+    signal?.removeEventListener("abort", stop);
+  }
+}
+
+/** One journal entry of {@linkcode streamJournalEntries}. */
+export interface JournalEntry {
+  /**
+   * The service, among those asked for, that the entry is about: the unit
+   * that logged it (`_SYSTEMD_UNIT`, or `_SYSTEMD_USER_UNIT` in the user
+   * scope: a container's output, which conmon logs with `SYSLOG_IDENTIFIER`
+   * the container's name, and Podman's own lines), else the unit systemd
+   * logged it about (`UNIT`, `USER_UNIT`: "Started web.service."), else a
+   * coredump's or an object's unit; `null` when no field names one of them.
+   */
+  service: string | null;
+  /**
+   * `MESSAGE` as text, without its final newline: journald keeps a message
+   * that is not UTF-8 as bytes, which journal JSON writes as an array of
+   * numbers, decoded here with U+FFFD for the bytes that are not UTF-8; empty
+   * when the entry has none.
+   */
+  message: string;
+  /**
+   * When journald received it (`__REALTIME_TIMESTAMP`), in microseconds
+   * since 1970; `null` when the entry does not say.
+   */
+  realtimeMicros: number | null;
+  /** The syslog priority (`PRIORITY`: 0 emergency … 7 debug), or `null`. */
+  priority: number | null;
+  /** The entry's JSON as journalctl printed it, unchanged (one line). */
+  line: string;
+}
+
+/**
+ * The fields that name an entry's unit, most direct first: the unit whose
+ * process logged it, then the unit systemd logged it about.
+ */
+const UNIT_FIELDS = [
+  "_SYSTEMD_UNIT",
+  "_SYSTEMD_USER_UNIT",
+  "UNIT",
+  "USER_UNIT",
+  "OBJECT_SYSTEMD_UNIT",
+  "OBJECT_SYSTEMD_USER_UNIT",
+  "COREDUMP_UNIT",
+  "COREDUMP_USER_UNIT",
+] as const;
+
+/**
+ * Reads one line of `journalctl --output json`: an entry, with the service
+ * it is about among `services` (see {@linkcode JournalEntry.service}).
+ *
+ * In the system scope a container's lines carry `_SYSTEMD_UNIT=web.service`
+ * and systemd's own lines `UNIT=web.service` (with `_SYSTEMD_UNIT=init.scope`);
+ * in the user scope they carry `_SYSTEMD_USER_UNIT` and `USER_UNIT`
+ * (`_SYSTEMD_UNIT` is then `user@1000.service`). The first field whose value
+ * is one of `services` decides.
+ *
+ * @param line One line journalctl printed.
+ * @param services The services asked for.
+ * @returns The entry.
+ * @throws {SyntaxError} When the line is not a JSON object.
+ *
+ * @example Usage
+ * ```ts
+ * import { parseJournalEntry } from "./journal.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const entry = parseJournalEntry(
+ *   '{"_SYSTEMD_UNIT":"user@1000.service","_SYSTEMD_USER_UNIT":"web.service",' +
+ *     '"MESSAGE":[98,255,10],"__REALTIME_TIMESTAMP":"1796064222014288","PRIORITY":"6"}',
+ *   ["web.service", "db.service"],
+ * );
+ * strictEqual(entry.service, "web.service");
+ * strictEqual(entry.message, "b\uFFFD");
+ * strictEqual(entry.realtimeMicros, 1796064222014288);
+ * strictEqual(entry.priority, 6);
+ * ```
+ */
+export function parseJournalEntry(
+  line: string,
+  services: readonly string[],
+): JournalEntry {
+  const fields: unknown = JSON.parse(line);
+  if (typeof fields !== "object" || fields === null || Array.isArray(fields)) {
+    throw new SyntaxError(
+      `Cannot read a journal entry: expected a JSON object, got ${
+        line.slice(0, 80)
+      }`,
+    );
+  }
+  const record = fields as Record<string, unknown>;
+  let service: string | null = null;
+  for (const field of UNIT_FIELDS) {
+    const value = fieldValues(record[field]).find((v) => services.includes(v));
+    if (value !== undefined) {
+      service = value;
+      break;
+    }
+  }
+  return {
+    service,
+    message: fieldText(record.MESSAGE).replace(/\n$/, ""),
+    realtimeMicros: numberOf(record.__REALTIME_TIMESTAMP),
+    priority: numberOf(record.PRIORITY),
+    line,
+  };
+}
+
+/** Options for {@linkcode streamJournalEntries}. */
+export interface StreamJournalEntriesOptions {
+  /** How many of the last entries of all the units together to read first. */
+  lines: number;
+  /** Only entries since then, in journalctl's forms (`1h ago`, `2026-11-27 10:00`). */
+  since?: string;
+  /** Keep reading new entries until `signal` aborts. */
+  follow: boolean;
+  /** Called with each entry, in journalctl's order (the order of time). */
+  onEntry(entry: JournalEntry): void;
+  /**
+   * Stops journalctl (SIGTERM) when aborted; the result is then 0.
+   *
+   * @default {undefined}
+   */
+  signal?: AbortSignal;
+  /**
+   * The journalctl to run (tests pass a script).
+   *
+   * @default {"journalctl"}
+   */
+  command?: string;
+}
+
+/**
+ * Reads the journal of several units of a scope with one `journalctl
+ * --output json --all` (`--unit X…`, or `--user --user-unit X…`),
+ * interleaved in the order of time, and hands each entry to `onEntry` as it
+ * comes (with `follow`, until `signal` aborts). journalctl's own messages
+ * (a bad `--since`) go straight to stderr.
+ *
+ * Requires `--allow-run=journalctl`.
+ *
+ * @param scope `user` reads the user's journal and user units.
+ * @param units The units, such as `["web.service", "db.service"]`.
+ * @param options How many entries, since when, whether to follow, the
+ * callback and the signal that stops it.
+ * @returns 0 when journalctl succeeded or was stopped by `signal`, else 1.
+ * @throws {LegerError} `ERR_COMMAND_NOT_FOUND` when journalctl is not
+ * installed.
+ * @throws {SyntaxError} When journalctl prints a line that is no JSON object
+ * (journalctl is stopped first).
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { streamJournalEntries } from "./journal.ts";
+ * await streamJournalEntries("user", ["web.service", "db.service"], {
+ *   lines: 100,
+ *   follow: false,
+ *   onEntry: (entry) => console.log(entry.service, entry.message),
+ * });
+ * ```
+ */
+export async function streamJournalEntries(
+  scope: Scope,
+  units: readonly string[],
+  options: StreamJournalEntriesOptions,
+): Promise<number> {
+  const { lines, since, follow, onEntry, signal, command = "journalctl" } =
+    options;
+  const unitFlag = scope === "user" ? "--user-unit" : "--unit";
+  const args = [
+    ...(scope === "user" ? ["--user"] : []),
+    ...units.flatMap((unit) => [unitFlag, unit]),
+    "--lines",
+    String(lines),
+    ...(since === undefined ? [] : ["--since", since]),
+    ...(follow ? ["--follow"] : []),
+    "--output",
+    "json",
+    // Without it, journalctl writes null for a field over 4096 bytes.
+    "--all",
+    "--no-pager",
+  ];
+  const child = spawnJournalctl(command, args, "piped");
+  const stop = () => kill(child);
+  signal?.addEventListener("abort", stop, { once: true });
+  try {
+    let rest = "";
+    const text = child.stdout!.pipeThrough(new TextDecoderStream());
+    for await (const chunk of text) {
+      const parts = (rest + chunk).split("\n");
+      rest = parts.pop()!;
+      for (const line of parts) {
+        if (line.trim() !== "") onEntry(parseJournalEntry(line, units));
+      }
+    }
+    if (rest.trim() !== "") onEntry(parseJournalEntry(rest, units));
+    const { code } = await child.status;
+    return code === 0 || signal?.aborted ? 0 : 1;
+  } catch (error) {
+    // A line that is no entry, or output that cannot be written: journalctl
+    // must not outlive leger.
+    kill(child);
+    await child.status;
+    throw error;
+  } finally {
+    signal?.removeEventListener("abort", stop);
+  }
 }
 
 /**
@@ -90,4 +312,67 @@ function journalArgs(scope: Scope, unit: string, lines: number): string[] {
     String(lines),
     "--no-pager",
   ];
+}
+
+/** Starts journalctl, stdout inherited or piped to leger, stderr inherited. */
+function spawnJournalctl(
+  command: string,
+  args: readonly string[],
+  stdout: "inherit" | "piped",
+): Deno.ChildProcess {
+  try {
+    return new Deno.Command(command, {
+      args: [...args],
+      stdin: "null",
+      stdout,
+      stderr: "inherit",
+    }).spawn();
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new LegerError(
+        "ERR_COMMAND_NOT_FOUND",
+        `Cannot run "${command}": it is not installed or not in PATH`,
+        {
+          remedy:
+            "Install systemd's journalctl, or add the folder that holds it to PATH",
+        },
+      );
+    }
+    throw error;
+  }
+}
+
+/** Stops journalctl; it may have ended already. */
+function kill(child: Deno.ChildProcess): void {
+  try {
+    child.kill("SIGTERM");
+  } catch (error) {
+    // Deno throws a TypeError for a child that has already ended.
+    if (!(error instanceof TypeError)) throw error;
+  }
+}
+
+/** A field's values: journal JSON writes a repeated field as an array. */
+function fieldValues(value: unknown): string[] {
+  if (typeof value === "string") return [value];
+  if (!Array.isArray(value) || value.every((v) => typeof v === "number")) {
+    return [];
+  }
+  return value.filter((v): v is string => typeof v === "string");
+}
+
+/** A field as text: a string, or bytes (an array of numbers) as UTF-8. */
+function fieldText(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (Array.isArray(value) && value.every((v) => typeof v === "number")) {
+    return new TextDecoder().decode(new Uint8Array(value));
+  }
+  // A repeated field: its values, one per line.
+  if (Array.isArray(value)) return value.map(fieldText).join("\n");
+  return "";
+}
+
+function numberOf(value: unknown): number | null {
+  if (typeof value !== "string" || !/^[0-9]+$/.test(value)) return null;
+  return Number(value);
 }

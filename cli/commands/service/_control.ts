@@ -1,26 +1,35 @@
 import { CommandError } from "../../../lib/adapters/command_error.ts";
 import type { Scope } from "../../../lib/adapters/scope.ts";
+import {
+  showUnits,
+  systemctl,
+  type UnitState,
+} from "../../../lib/adapters/systemctl.ts";
 import { hostOf } from "../../../lib/deploy/context.ts";
 import { explainStartFailure } from "../../../lib/deploy/explain_start_failure.ts";
-import { showUnits, systemctl } from "../../../lib/adapters/systemctl.ts";
 import { resolveScope } from "../../../lib/deploy/scope.ts";
+import { LegerError } from "../../../lib/errors/mod.ts";
 import type { CommandDeps } from "../../deps.ts";
 import { deployContextOf } from "../../deploy_context_of.ts";
 import { flag, scopeOption } from "../../options.ts";
 import type { CommandLine } from "../../spec.ts";
-import { findService } from "./_find_service.ts";
+import { findTarget, noteAmbiguity } from "./_find_service.ts";
+import { waitActive } from "./_wait_active.ts";
 
 /** The options of `leger service start|stop|restart`. */
 export interface ControlOptions {
-  /** `web`, `web.service` or `web.container`. */
-  service: string;
+  /**
+   * A service (`web`, `web.service`, `web.container`, `worker@one`) or an
+   * installed deployment (all its services).
+   */
+  name: string;
   /** `--scope`, or the default of the user running leger. */
   scope?: Scope;
-  /** Print one JSON document: the service and its new state. */
+  /** Print one JSON document: the service or services and their new state. */
   json: boolean;
 }
 
-/** What `leger service start|stop|restart --json` prints. */
+/** What `leger service start|stop|restart SERVICE --json` prints. */
 export interface ControlDocument {
   /** The systemd service (`web.service`). */
   service: string;
@@ -32,6 +41,16 @@ export interface ControlDocument {
   sub_state: string;
 }
 
+/** What `leger service start|stop|restart DEPLOYMENT --json` prints. */
+export interface DeploymentControlDocument {
+  /** The deployment. */
+  deployment: string;
+  /** The scope it is installed in. */
+  scope: Scope;
+  /** Each of its services and its new state, in `deploy list` order. */
+  services: Omit<ControlDocument, "scope">[];
+}
+
 /**
  * Reads the command line of `leger service start|stop|restart`.
  *
@@ -41,23 +60,28 @@ export interface ControlDocument {
  * import { strictEqual } from "node:assert/strict";
  *
  * const options = parseControl({ args: ["web"], options: { json: true } });
- * strictEqual(options.service, "web");
+ * strictEqual(options.name, "web");
  * strictEqual(options.json, true);
  * ```
  */
 export function parseControl(line: CommandLine): ControlOptions {
   return {
-    service: line.args[0],
+    name: line.args[0],
     scope: scopeOption(line),
     json: flag(line, "json"),
   };
 }
 
 /**
- * `leger service start|stop|restart <service> [--json]`: asks systemd, waits
- * for the job (systemctl blocks until it is done), then prints the new state.
+ * `leger service start|stop|restart <service|deployment> [--json]`: one
+ * `systemctl start|stop|restart` of the service, or of all the deployment's
+ * services (systemd orders them by their dependencies), which blocks until
+ * the job is done; for start and restart, a wait for the services still
+ * `activating` ({@linkcode waitActive}); then each service's new state. A
+ * start that fails says which unit failed and why ({@linkcode
+ * explainStartFailure}), after the states.
  *
- * @returns 0 when the service reached the wanted state, else 1.
+ * @returns 0 when every service reached the wanted state, else 1.
  */
 export async function controlService(
   verb: "start" | "stop" | "restart",
@@ -66,30 +90,83 @@ export async function controlService(
 ): Promise<number> {
   const { context, runner } = deps;
   const scope = resolveScope(options.scope, context);
-  const service = await findService(options.service, { scope, context });
+  const target = await findTarget(options.name, { scope, context });
+  noteAmbiguity(target, context);
+  const { services } = target;
+  let jobFailed = false;
   try {
-    await systemctl(scope, [verb, "--", service], { runner });
+    await systemctl(scope, [verb, "--", ...services], { runner });
   } catch (error) {
     if (!(error instanceof CommandError) || verb === "stop") throw error;
-    // systemctl says only that the job failed: say which unit failed, and why
-    // (a missing secret, a port taken, an image that cannot be pulled…).
-    const ops = await hostOf(deployContextOf(deps, scope));
-    throw await explainStartFailure(service, ops, {
-      retry: `run \`leger service ${verb} ${options.service}\` again`,
-    });
+    // systemctl says only that a job failed: the states and the journal
+    // say which unit, and why (a missing secret, a port taken…).
+    jobFailed = true;
   }
-  const [state] = await showUnits(scope, [service], { runner });
-  if (options.json) {
-    const document: ControlDocument = {
-      service,
+  // A wait for health checks (start, restart) goes after waitActive, from
+  // the services it found active.
+  const states = verb === "stop"
+    ? await showUnits(scope, services, { runner })
+    : await waitActive(scope, services, deps);
+  if (!options.json) {
+    context.out(
+      states.map((s) => `${s.id}: ${s.activeState} (${s.subState})\n`).join(
+        "",
+      ),
+    );
+  }
+  if (verb !== "stop") {
+    const failure = await startFailure(states, jobFailed, {
+      retry: `run \`leger service ${verb} ${options.name}\` again`,
+      deps,
       scope,
-      active_state: state.activeState,
-      sub_state: state.subState,
-    };
+    });
+    if (failure !== null) throw failure;
+  }
+  if (options.json) {
+    const document: ControlDocument | DeploymentControlDocument =
+      target.deployment === null
+        ? { service: states[0].id, scope, ...stateFields(states[0]) }
+        : {
+          deployment: target.deployment,
+          scope,
+          services: states.map((s) => ({ service: s.id, ...stateFields(s) })),
+        };
     context.out(JSON.stringify(document, null, 2) + "\n");
-  } else {
-    context.out(`${service}: ${state.activeState} (${state.subState})\n`);
   }
   const wanted = verb === "stop" ? "inactive" : "active";
-  return state.activeState === wanted ? 0 : 1;
+  return states.every((s) => s.activeState === wanted) ? 0 : 1;
+}
+
+function stateFields(state: UnitState) {
+  return { active_state: state.activeState, sub_state: state.subState };
+}
+
+/**
+ * Why a start or restart failed, when it did: the first failed service (or,
+ * when the job failed, the first that is not active) explained, the others
+ * that are not active named in a detail line; `null` when none failed.
+ */
+async function startFailure(
+  states: readonly UnitState[],
+  jobFailed: boolean,
+  options: { retry: string; deps: CommandDeps; scope: Scope },
+): Promise<LegerError | null> {
+  const { retry, deps, scope } = options;
+  const notActive = states.filter((s) => s.activeState !== "active");
+  const first = notActive.find((s) => s.activeState === "failed") ??
+    (jobFailed ? notActive[0] : undefined);
+  if (first === undefined) return null;
+  const ops = await hostOf(deployContextOf(deps, scope));
+  const error = await explainStartFailure(first.id, ops, { retry });
+  const others = notActive.filter((s) => s.id !== first.id);
+  if (others.length === 0) return error;
+  return new LegerError(error.code, error.message, {
+    details: [
+      ...error.details,
+      `not active either: ${
+        others.map((s) => `${s.id} (${s.activeState})`).join(", ")
+      }`,
+    ],
+    remedy: error.remedy,
+  });
 }

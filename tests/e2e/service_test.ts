@@ -1,0 +1,312 @@
+/**
+ * Whole-deployment service commands on the real host (issue 13, item 4),
+ * both scopes: `leger service logs DEPLOYMENT` interleaves the journal of
+ * all its services in the order of time, each line prefixed by its service
+ * (`-n`, `--json`, `-f` until SIGINT), and `leger service
+ * stop|start|restart DEPLOYMENT` act on all of them; an unknown name lists
+ * the known ones.
+ *
+ * @module
+ */
+import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
+import {
+  activeState,
+  cleanup,
+  describe,
+  e2eTest,
+  hostExec,
+  installDeployment,
+  leger,
+  legerCommandLine,
+  scopeOf,
+  shellQuote,
+  USERS,
+  waitInside,
+  writeSource,
+} from "./_host.ts";
+import type { User } from "./_host.ts";
+
+/** The deployment's services: each prints one line as it starts, then waits. */
+const PARTS = ["a", "b", "c"] as const;
+
+function files(name: string): Record<string, string> {
+  return Object.fromEntries([
+    [".leger.yaml", `name: ${name}\nversion: "1"\n`],
+    ...PARTS.map((part) => [
+      `${name}-${part}.container`,
+      [
+        "[Container]",
+        "Image=localhost/bb:latest",
+        // busybox sh as PID 1 ignores SIGTERM without the trap.
+        `Exec=/bin/busybox sh -c "trap 'exit 0' TERM; echo started-${part}; while :; do sleep 1; done & wait"`,
+        "",
+        "[Service]",
+        "Restart=no",
+        "",
+        "[Install]",
+        "WantedBy=default.target",
+        "",
+      ].join("\n"),
+    ]),
+  ]);
+}
+
+/** `journalctl [--user]` reading one of the deployment's services. */
+function journalOf(user: User, service: string): string {
+  return user === "root"
+    ? `journalctl --unit ${service}`
+    : `journalctl --user --user-unit ${service}`;
+}
+
+/**
+ * Writes a line to a container's stdout, as its own process would (conmon
+ * logs it to the journal of its service), and waits until the journal has
+ * it, so that the next line is later.
+ */
+async function say(
+  user: User,
+  name: string,
+  part: string,
+  line: string,
+): Promise<void> {
+  const written = await hostExec(
+    `podman exec systemd-${name}-${part} /bin/busybox sh -c ${
+      shellQuote(`echo ${line} > /proc/1/fd/1`)
+    }`,
+    { user },
+  );
+  strictEqual(written.code, 0, describe(written));
+  const seen = await waitInside(
+    `${
+      journalOf(user, `${name}-${part}.service`)
+    } --output cat --no-pager | grep -qx ${shellQuote(line)}`,
+    { user, attempts: 50, intervalSeconds: 0.1 },
+  );
+  strictEqual(seen.code, 0, `${line} never reached the journal`);
+}
+
+/** The id of each service's container, to tell a restart. */
+async function containerIds(user: User, name: string): Promise<string[]> {
+  const ids = [];
+  for (const part of PARTS) {
+    const result = await hostExec(
+      `podman inspect --format '{{.Id}}' systemd-${name}-${part}`,
+      { user },
+    );
+    strictEqual(result.code, 0, describe(result));
+    ids.push(result.stdout.trim());
+  }
+  return ids;
+}
+
+e2eTest(
+  "leger service logs|stop|start|restart DEPLOYMENT act on all its services (issue 13, item 4)",
+  async (t) => {
+    for (const user of USERS) {
+      await t.step(`${user} (${scopeOf(user)} scope)`, async (t) => {
+        const name = `e2e-svc-${user}`;
+        const services = PARTS.map((part) => `${name}-${part}.service`);
+        await cleanup(name, user);
+        try {
+          const source = await writeSource(name, files(name));
+          const install = await installDeployment(name, source, { user });
+          strictEqual(install.code, 0, describe(install));
+          for (const service of services) {
+            strictEqual(await activeState(service, user), "active", service);
+          }
+          for (const part of PARTS) {
+            const started = await waitInside(
+              `${
+                journalOf(user, `${name}-${part}.service`)
+              } --output cat --no-pager | grep -qx started-${part}`,
+              { user, attempts: 50, intervalSeconds: 0.1 },
+            );
+            strictEqual(started.code, 0, `${name}-${part} never said so`);
+          }
+          // Lines in a known order across the services.
+          const said = [
+            ["a", "line-1"],
+            ["b", "line-2"],
+            ["a", "line-3"],
+            ["c", "line-4"],
+            ["b", "line-5"],
+          ];
+          for (const [part, line] of said) await say(user, name, part, line);
+
+          await t.step("logs DEPLOYMENT: every service, prefixed", async () => {
+            const logs = await leger(["service", "logs", name], { user });
+            strictEqual(logs.code, 0, describe(logs));
+            for (const part of PARTS) {
+              match(
+                logs.stdout,
+                new RegExp(`^${name}-${part} \\| started-${part}$`, "m"),
+              );
+            }
+            // systemd's own lines are there too, under their service.
+            match(
+              logs.stdout,
+              new RegExp(`^${name}-a \\| Started ${name}-a\\.service`, "m"),
+            );
+            for (const line of logs.stdout.split("\n").slice(0, -1)) {
+              match(line, new RegExp(`^${name}-[abc] \\| `), line);
+            }
+          });
+
+          await t.step(
+            "-n 5: the last five of all, in the order of time",
+            async () => {
+              const logs = await leger(["service", "logs", name, "-n", "5"], {
+                user,
+              });
+              strictEqual(logs.code, 0, describe(logs));
+              strictEqual(
+                logs.stdout,
+                said.map(([part, line]) => `${name}-${part} | ${line}\n`).join(
+                  "",
+                ),
+              );
+            },
+          );
+
+          await t.step(
+            "--json: journal entries as JSON lines, with the unit",
+            async () => {
+              const logs = await leger(
+                ["service", "logs", name, "-n", "5", "--json"],
+                { user },
+              );
+              strictEqual(logs.code, 0, describe(logs));
+              const entries = logs.stdout.split("\n").slice(0, -1).map((l) =>
+                JSON.parse(l)
+              );
+              const unitField = user === "root"
+                ? "_SYSTEMD_UNIT"
+                : "_SYSTEMD_USER_UNIT";
+              deepStrictEqual(
+                entries.map((
+                  e,
+                ) => [e.MESSAGE, e[unitField], e.SYSLOG_IDENTIFIER]),
+                said.map(([part, line]) => [
+                  `${line}\n`,
+                  `${name}-${part}.service`,
+                  `systemd-${name}-${part}`,
+                ]),
+              );
+              const times = entries.map((e) => Number(e.__REALTIME_TIMESTAMP));
+              deepStrictEqual(times, [...times].sort((x, y) => x - y));
+            },
+          );
+
+          await t.step(
+            "-f prints a line written after it started, and ends on SIGINT",
+            async () => {
+              const out = `/tmp/${name}-follow.out`;
+              const script = [
+                `rm -f ${out}`,
+                `(${
+                  legerCommandLine(["service", "logs", name, "-f", "-n", "1"], {
+                    timeoutSeconds: 60,
+                  })
+                }) > ${out} 2>&1 &`,
+                // timeout's pid; leger (deno) is its child.
+                "leger=$!",
+                // The last line of the past, once printed, says journalctl
+                // is done with the past and follows.
+                `for i in $(seq 200); do grep -q 'line-5' ${out} 2>/dev/null && break; sleep 0.05; done`,
+                `grep -q 'line-5' ${out} || { echo "nothing printed"; cat ${out}; exit 99; }`,
+                `podman exec systemd-${name}-c /bin/busybox sh -c 'echo line-6 > /proc/1/fd/1'`,
+                `for i in $(seq 200); do grep -q 'line-6' ${out} && break; sleep 0.05; done`,
+                "deno=$(pgrep -P $leger)",
+                "journal=$(pgrep -P $deno -x journalctl)",
+                'echo "journalctl=$journal"',
+                'kill -INT "$deno"',
+                'wait $leger; echo "exit=$?"',
+                // journalctl went with it.
+                'if kill -0 "$journal" 2>/dev/null; then echo "journalctl still runs"; fi',
+                `cat ${out}`,
+              ].join("\n");
+              const result = await hostExec(script, { user });
+              match(result.stdout, /^journalctl=\d+$/m, describe(result));
+              match(result.stdout, /^exit=0$/m, describe(result));
+              strictEqual(result.stdout.includes("still runs"), false);
+              match(result.stdout, new RegExp(`^${name}-b \\| line-5$`, "m"));
+              match(result.stdout, new RegExp(`^${name}-c \\| line-6$`, "m"));
+            },
+          );
+
+          await t.step("stop DEPLOYMENT stops them all", async () => {
+            const stop = await leger(["service", "stop", name], { user });
+            strictEqual(stop.code, 0, describe(stop));
+            strictEqual(
+              stop.stdout,
+              services.map((s) => `${s}: inactive (dead)\n`).join(""),
+            );
+            for (const service of services) {
+              strictEqual(await activeState(service, user), "inactive");
+            }
+          });
+
+          await t.step("start DEPLOYMENT starts them all", async () => {
+            const start = await leger(["service", "start", name, "--json"], {
+              user,
+            });
+            strictEqual(start.code, 0, describe(start));
+            deepStrictEqual(JSON.parse(start.stdout), {
+              deployment: name,
+              scope: scopeOf(user),
+              services: services.map((service) => ({
+                service,
+                active_state: "active",
+                sub_state: "running",
+              })),
+            });
+            for (const service of services) {
+              strictEqual(await activeState(service, user), "active");
+            }
+          });
+
+          await t.step("restart DEPLOYMENT restarts them all", async () => {
+            const before = await containerIds(user, name);
+            const restart = await leger(["service", "restart", name], {
+              user,
+            });
+            strictEqual(restart.code, 0, describe(restart));
+            strictEqual(
+              restart.stdout,
+              services.map((s) => `${s}: active (running)\n`).join(""),
+            );
+            const after = await containerIds(user, name);
+            after.forEach((id, i) =>
+              ok(id !== before[i], `${services[i]}: a new container`)
+            );
+          });
+
+          await t.step("an unknown name lists the known ones", async () => {
+            const result = await leger(["service", "logs", `${name}-q`], {
+              user,
+            });
+            strictEqual(result.code, 1, describe(result));
+            strictEqual(result.stdout, "");
+            match(
+              result.stderr,
+              new RegExp(
+                `Cannot find a service or deployment "${name}-q" in the ${
+                  scopeOf(user)
+                } scope`,
+              ),
+            );
+            match(result.stderr, new RegExp(`deployments: ${name}\\n`));
+            match(
+              result.stderr,
+              new RegExp(`services: ${services.join(", ")}\\n`),
+            );
+            match(result.stderr, /Did you mean `[^`]+`\?/);
+            match(result.stderr, /\[ERR_SERVICE_NOT_FOUND\]/);
+          });
+        } finally {
+          await cleanup(name, user);
+        }
+      });
+    }
+  },
+);
