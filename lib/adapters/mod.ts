@@ -41,3 +41,4 @@ export * from "./podman_secrets.ts";
 export * from "./podman_volumes.ts";
 export * from "./systemctl_services.ts";
 export * from "./podman_ps.ts";
+export * from "./podman_info.ts";
