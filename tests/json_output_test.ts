@@ -17,6 +17,7 @@ import {
   commandFixture,
   FIXTURE_USER_UUID,
 } from "./fakes/command_fixture.ts";
+import { fakeDoctorHost } from "./fakes/fake_doctor_host.ts";
 import { healthyLegerd, syncResult } from "./fakes/fake_legerd.ts";
 import { fakeVolumes } from "./fakes/fake_volumes.ts";
 import { LegerRunServer } from "./leger_run_server.ts";
@@ -669,6 +670,51 @@ const IN_PROCESS: Record<string, Run[]> = {
       error: "ERR_DEPLOYMENT_NOT_FOUND",
     },
     { argv: ["status", "--watch", "--json"], code: 2, error: "ERR_USAGE" },
+  ],
+  "doctor": [
+    {
+      argv: ["doctor", "--json"],
+      given: async (fixture) => {
+        await install(fixture);
+        await fakeDoctorHost(fixture);
+      },
+      code: 0,
+      check: (doc) => {
+        deepStrictEqual([doc.scope, doc.summary.ok], ["user", true]);
+        deepStrictEqual(
+          doc.checks.map((c: Json) => [c.id, c.group, c.status]),
+          [
+            ["podman", "podman", "pass"],
+            ["secrets-driver", "podman", "warn"],
+            ["systemd", "systemd", "pass"],
+            ["linger", "systemd", "pass"],
+            ["sub-ids", "host", "pass"],
+            ["cgroups", "host", "pass"],
+            ["folders", "leger", "pass"],
+            ["tailscale", "leger", "warn"],
+            ["legerd", "leger", "warn"],
+            ["ports:web", "deployments", "pass"],
+            ["drift:web", "deployments", "pass"],
+          ],
+        );
+        for (const c of doc.checks) {
+          deepStrictEqual(Object.keys(c), [
+            "id",
+            "group",
+            "title",
+            "status",
+            "detail",
+            "fix",
+          ]);
+        }
+      },
+    },
+    {
+      // Root's Podman and systemd are not the user's to check.
+      argv: ["doctor", "--scope", "system", "--json"],
+      code: 2,
+      error: "ERR_USAGE",
+    },
   ],
   "validate": [
     {

@@ -1,0 +1,116 @@
+import type { Scope } from "../adapters/scope.ts";
+import { shellWord } from "./_shell_word.ts";
+import type { DoctorCheck } from "./types.ts";
+
+/** What {@linkcode checkDrift} judges. */
+export interface DriftFacts {
+  /** The deployment. */
+  deployment: string;
+  /** The scope (`systemctl --user` or not; `--scope` when it is not the user's default). */
+  scope: Scope;
+  /** Whether `--scope` must be given: the scope is not the default of the user running leger. */
+  scopeFlag: boolean;
+  /** The files leger installed (`deployments.yaml`), by path in the quadlet folder, with their SHA-256. */
+  installed: readonly { name: string; sha256: string }[];
+  /** The SHA-256 of each of those files in the quadlet folder now; `null` for one that is gone. */
+  actual: ReadonlyMap<string, string | null>;
+  /** The quadlet folder. */
+  quadletDir: string;
+  /** leger's copy of what it installed (`active/<name>/`). */
+  activeDir: string;
+}
+
+/** How many changed files the fix compares, one `diff` each. */
+const MAX_DIFFS = 3;
+
+/**
+ * Checks that what leger installed is still there as it installed it: every
+ * file of the deployment in the quadlet folder has the SHA-256 leger
+ * recorded. A file edited behind leger's back runs as edited (and the next
+ * update, which compares with leger's copy, does not restore it); a file
+ * removed outside leger leaves its service gone.
+ *
+ * @param facts The recorded and the actual checksums.
+ * @returns `pass`, or `fail` naming each changed and each removed file, with
+ * the `diff` that shows a change and the commands that put back leger's
+ * copy of each file (`active/<name>/`), reload systemd and restart the
+ * deployment's services. (Installing it again from its source would not do:
+ * a `.network` or `.volume` removed outside leger leaves its network or
+ * volume behind, which the install then refuses as someone else's.)
+ *
+ * @example Usage
+ * ```ts
+ * import { checkDrift } from "./check_drift.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const check = checkDrift({
+ *   deployment: "web", scope: "user", scopeFlag: false,
+ *   installed: [{ name: "web.container", sha256: "aa" }],
+ *   actual: new Map([["web.container", null]]),
+ *   quadletDir: "/home/a/.config/containers/systemd",
+ *   activeDir: "/home/a/.local/share/bluebuild-quadlets/active/web",
+ * });
+ * strictEqual(check.status, "fail");
+ * strictEqual(check.fix?.split("\n")[0], "install -D -m 644 /home/a/.local/share/bluebuild-quadlets/active/web/web.container /home/a/.config/containers/systemd/web.container   # puts back what leger installed");
+ * ```
+ */
+export function checkDrift(facts: DriftFacts): DoctorCheck {
+  const { deployment, installed, actual, quadletDir, activeDir } = facts;
+  const base = { id: `drift:${deployment}`, group: "deployments" } as const;
+  const removed = installed.filter((f) => actual.get(f.name) === null);
+  const changed = installed.filter((f) => {
+    const sha = actual.get(f.name);
+    return sha !== null && sha !== undefined && sha !== f.sha256;
+  });
+  if (removed.length === 0 && changed.length === 0) {
+    return {
+      ...base,
+      title: `${deployment}: its ${installed.length} file${
+        installed.length === 1 ? " is" : "s are"
+      } as leger installed ${installed.length === 1 ? "it" : "them"}`,
+      status: "pass",
+      detail: `In ${quadletDir}.`,
+      fix: null,
+    };
+  }
+  const names = (files: readonly { name: string }[]) =>
+    files.map((f) => f.name).join(", ");
+  const detail = [
+    ...(changed.length === 0 ? [] : [
+      `Changed outside leger: ${
+        names(changed)
+      }. systemd runs the edit from its next daemon-reload, and \`leger deploy update\` keeps it (it compares with leger's copy in ${activeDir}).`,
+    ]),
+    ...(removed.length === 0 ? [] : [
+      `Removed outside leger: ${names(removed)} (from ${quadletDir}).`,
+    ]),
+  ];
+  const systemctl = facts.scope === "user" ? "systemctl --user" : "systemctl";
+  const restart = ["leger", "service", "restart", deployment];
+  if (facts.scopeFlag) restart.push("--scope", facts.scope);
+  return {
+    ...base,
+    title: `${deployment}: ${
+      [
+        changed.length === 0 ? "" : `${changed.length} changed`,
+        removed.length === 0 ? "" : `${removed.length} removed`,
+      ].filter((s) => s !== "").join(", ")
+    } outside leger`,
+    status: "fail",
+    detail: detail.join("\n"),
+    fix: [
+      ...changed.slice(0, MAX_DIFFS).map((f) =>
+        `diff -u ${shellWord(`${activeDir}/${f.name}`)} ${
+          shellWord(`${quadletDir}/${f.name}`)
+        }   # what changed`
+      ),
+      ...[...changed, ...removed].map((f) =>
+        `install -D -m 644 ${shellWord(`${activeDir}/${f.name}`)} ${
+          shellWord(`${quadletDir}/${f.name}`)
+        }   # puts back what leger installed`
+      ),
+      `${systemctl} daemon-reload`,
+      `${restart.map(shellWord).join(" ")}   # runs it as installed`,
+    ].join("\n"),
+  };
+}

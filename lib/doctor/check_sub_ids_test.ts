@@ -1,0 +1,77 @@
+import { deepStrictEqual, match, strictEqual } from "node:assert/strict";
+import { checkSubIds, type SubIdFacts } from "./check_sub_ids.ts";
+
+const FULL = "alice:100000:65536\n";
+const FACTS: SubIdFacts = {
+  user: "alice",
+  uid: 1000,
+  subuid: FULL,
+  subgid: FULL,
+  podmanUidMap: [
+    { containerId: 0, hostId: 1000, size: 1 },
+    { containerId: 1, hostId: 100000, size: 65536 },
+  ],
+};
+
+Deno.test("checkSubIds() passes with 65536 ids of each, named by user or by uid", () => {
+  strictEqual(checkSubIds(FACTS).status, "pass");
+  const byUid = checkSubIds({
+    ...FACTS,
+    subuid: "# comment\n1000:100000:30000\n1000:200000:35536\n",
+  });
+  deepStrictEqual([byUid.status, byUid.title], [
+    "pass",
+    "alice has 65536 subordinate uids and 65536 gids",
+  ]);
+});
+
+Deno.test("checkSubIds() fails without a range, with a usermod range no one else has", () => {
+  const check = checkSubIds({
+    ...FACTS,
+    user: "bob",
+    uid: 1001,
+    subuid: "alice:100000:65536\ncarol:165536:65536\n",
+    subgid: "alice:100000:65536\n",
+    podmanUidMap: [{ containerId: 0, hostId: 1001, size: 1 }],
+  });
+  strictEqual(check.status, "fail");
+  match(check.detail, /^\/etc\/subuid and \/etc\/subgid give bob no range/);
+  strictEqual(
+    check.fix,
+    "sudo usermod --add-subuids 231072-296607 --add-subgids 231072-296607 bob\n" +
+      "podman system migrate   # so that Podman uses them",
+  );
+  // No file at all: from 100000, as useradd does.
+  const none = checkSubIds({
+    ...FACTS,
+    subuid: null,
+    subgid: null,
+    podmanUidMap: null,
+  });
+  match(
+    none.fix!,
+    /--add-subuids 100000-165535 --add-subgids 100000-165535 alice/,
+  );
+});
+
+Deno.test("checkSubIds() asks only for what is missing, and warns of too few", () => {
+  const gidsOnly = checkSubIds({ ...FACTS, subgid: "" });
+  strictEqual(gidsOnly.status, "fail");
+  match(gidsOnly.detail, /^\/etc\/subgid gives alice no range/);
+  match(gidsOnly.fix!, /^sudo usermod --add-subgids 165536-231071 alice\n/);
+  const few = checkSubIds({ ...FACTS, subuid: "alice:100000:1000\n" });
+  strictEqual(few.status, "warn");
+  match(few.title, /1000 subordinate uids/);
+});
+
+Deno.test("checkSubIds() warns when Podman does not use the ranges yet, and trusts Podman's map without files", () => {
+  const stale = checkSubIds({
+    ...FACTS,
+    podmanUidMap: [{ containerId: 0, hostId: 1000, size: 1 }],
+  });
+  strictEqual(stale.status, "warn");
+  strictEqual(stale.fix, "podman system migrate   # so that Podman uses them");
+  const nss = checkSubIds({ ...FACTS, subuid: null, subgid: null });
+  strictEqual(nss.status, "pass");
+  match(nss.detail, /NSS/);
+});
