@@ -145,7 +145,10 @@ export function usageLine(target: HelpTarget): string {
 function renderProgramHelp(version: string): string {
   const rows: [string, string][] = [
     ...GROUPS.map((g): [string, string] => [g.name, g.summary]),
-    ...TOP_COMMANDS.map((c): [string, string] => [c.name, c.summary]),
+    ...TOP_COMMANDS.filter((c) => !c.hidden).map((c): [string, string] => [
+      c.name,
+      c.summary,
+    ]),
   ];
   return [
     `leger ${version}: deploy Podman Quadlet services and keep their secrets current`,

@@ -33,6 +33,13 @@ export async function main(args: readonly string[]): Promise<number> {
     writeStdout(`leger ${VERSION}\n`);
     return 0;
   }
+  // The completion scripts run `leger __complete` on every TAB: straight to
+  // its module, without the parser and the other commands' dependencies.
+  if (args[0] === "__complete") {
+    const { completeWords }: typeof import("./commands/complete.ts") =
+      await import(new URL("./commands/complete.ts", import.meta.url).href);
+    return await completeWords(args.slice(1));
+  }
   // Lexing would cost node:util's first use (~5 ms, more than leger's own
   // start-up): the common help requests need none.
   const help = findPlainHelp(args);

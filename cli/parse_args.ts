@@ -359,7 +359,10 @@ function findCommand(
   }
   const group = table.groups.find((g) => g.name === first);
   if (group === undefined) {
-    const names = [...table.groups, ...table.topCommands].map((c) => c.name);
+    const names = [
+      ...table.groups,
+      ...table.topCommands.filter((c) => !c.hidden),
+    ].map((c) => c.name);
     throw new UsageError(
       `unknown command '${first}'${suggest(first, names)}`,
       [],

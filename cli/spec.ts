@@ -68,7 +68,38 @@ export interface OptionSpec {
    * @default {false}
    */
   multiple?: boolean;
+  /**
+   * What a shell offers for the value of a flag that takes one and has no
+   * `choices` (which the shells offer themselves).
+   */
+  complete?: readonly CompletionKind[];
 }
+
+/**
+ * A kind of value a shell completes for an argument or a flag's value
+ * (cli/completion/): read from leger's state by the hidden
+ * `leger __complete` (`deployments`: installed ones; `services`: the
+ * services of installed deployments; `staged`: staged deployments;
+ * `backups`: backup ids; `scopes`; `shells`), or `folders`, which the shell
+ * completes itself.
+ *
+ * @example Usage
+ * ```ts
+ * import type { CompletionKind } from "./spec.ts";
+ * import { ok } from "node:assert/strict";
+ *
+ * const kinds: CompletionKind[] = ["services", "deployments"];
+ * ok(kinds.includes("deployments"));
+ * ```
+ */
+export type CompletionKind =
+  | "deployments"
+  | "services"
+  | "staged"
+  | "backups"
+  | "scopes"
+  | "shells"
+  | "folders";
 
 /** A command that runs (a leaf of the tree). */
 export interface CommandSpec {
@@ -76,6 +107,11 @@ export interface CommandSpec {
   summary: string;
   /** Positional arguments in commander syntax: `<name>` required, `[name]` optional. */
   args?: readonly string[];
+  /**
+   * For each of `args`, in order, the kinds of value a shell offers for it
+   * (`[["services", "deployments"]]`); an argument without one gets none.
+   */
+  complete?: readonly (readonly CompletionKind[])[];
   /**
    * Said instead of the extra arguments when there are more than `args`,
    * which are then not shown: for a command where a user may type a
@@ -100,6 +136,13 @@ export interface CommandSpec {
    * @default {"document"}
    */
   jsonOutput?: "document" | "lines";
+  /**
+   * A command for leger's own use (`__complete`, which the completion
+   * scripts run): left out of help's lists, suggestions and completions.
+   *
+   * @default {false}
+   */
+  hidden?: boolean;
 }
 
 /** A noun that groups verbs (`leger deploy …`). */
@@ -123,6 +166,7 @@ const SOURCE_OPTION: OptionSpec = {
   flags: "--source <source>",
   description:
     "a folder, a Git repository folder URL, or a leger.run version URL (default: your leger.run space)",
+  complete: ["folders"],
 };
 
 const WAIT_OPTION: OptionSpec = {
@@ -236,6 +280,7 @@ export const GROUPS: readonly GroupSpec[] = [
         summary:
           "Stop a deployment's services and remove its units (volumes are kept)",
         args: ["<deployment>"],
+        complete: [["deployments"]],
         options: [
           {
             flags: "--keep-volumes",
@@ -273,6 +318,7 @@ export const GROUPS: readonly GroupSpec[] = [
         summary:
           "Fetch a deployment again, back it up, and restart only what changed; roll back if any step fails",
         args: ["[deployment]"],
+        complete: [["deployments"]],
         options: [
           {
             flags: "--all",
@@ -283,6 +329,7 @@ export const GROUPS: readonly GroupSpec[] = [
             flags: "--source <source>",
             description:
               "fetch from this folder, Git repository folder URL or leger.run version URL instead of the recorded source",
+            complete: ["folders"],
           },
           {
             flags: "--version <version>",
@@ -338,6 +385,7 @@ export const GROUPS: readonly GroupSpec[] = [
         summary:
           "Show the journal of a service, or of all of a deployment's services",
         args: ["<service|deployment>"],
+        complete: [["services", "deployments"]],
         options: [
           { flags: "-f, --follow", description: "keep printing new lines" },
           {
@@ -375,6 +423,7 @@ export const GROUPS: readonly GroupSpec[] = [
           verb.slice(1)
         } a service, or all of a deployment's, and wait for the new state`,
         args: ["<service|deployment>"],
+        complete: [["services", "deployments"]],
         options: [SCOPE_OPTION, JSON_OPTION],
         examples: [
           `leger service ${verb} web`,
@@ -401,11 +450,13 @@ export const GROUPS: readonly GroupSpec[] = [
         summary:
           "Fetch a deployment again and stage it without applying it (leger diff shows it)",
         args: ["<deployment>"],
+        complete: [["deployments"]],
         options: [
           {
             flags: "--source <source>",
             description:
               "fetch from this folder, Git repository folder URL or leger.run version URL instead of the recorded source",
+            complete: ["folders"],
           },
           {
             flags: "--version <version>",
@@ -427,6 +478,7 @@ export const GROUPS: readonly GroupSpec[] = [
         summary:
           "Apply a staged update as leger deploy update does: backed up, only what changed restarted, rolled back on failure",
         args: ["[deployment]"],
+        complete: [["staged"]],
         options: [
           {
             flags: "--no-backup",
@@ -464,6 +516,7 @@ export const GROUPS: readonly GroupSpec[] = [
         name: "discard",
         summary: "Remove staged updates (all of them, or one deployment's)",
         args: ["[deployment]"],
+        complete: [["staged"]],
         options: [WAIT_OPTION, SCOPE_OPTION, JSON_OPTION],
         examples: [
           "leger staged discard myapp",
@@ -490,6 +543,7 @@ export const GROUPS: readonly GroupSpec[] = [
         summary:
           "Back up a deployment: its files and its volumes (services stopped meanwhile unless --live)",
         args: ["[deployment]"],
+        complete: [["deployments"]],
         options: [
           {
             flags: "--live",
@@ -515,6 +569,7 @@ export const GROUPS: readonly GroupSpec[] = [
         name: "list",
         summary: "List the backups (of one deployment), oldest first",
         args: ["[deployment]"],
+        complete: [["deployments"]],
         options: [SCOPE_OPTION, JSON_OPTION],
         examples: [
           "leger backup list",
@@ -527,6 +582,7 @@ export const GROUPS: readonly GroupSpec[] = [
         summary:
           "Show a backup's files and volumes with their sizes and checksums, and the version it holds",
         args: ["<id>"],
+        complete: [["backups"]],
         options: [SCOPE_OPTION, JSON_OPTION],
         examples: [
           "leger backup info 20261130T163000Z-myapp-ab12",
@@ -539,6 +595,7 @@ export const GROUPS: readonly GroupSpec[] = [
         summary:
           "Restore a deployment and its volumes' data from a backup, after checking every checksum; undone on failure",
         args: ["<id>"],
+        complete: [["backups"]],
         options: [
           { flags: "-y, --yes", description: "do not ask for confirmation" },
           WAIT_OPTION,
@@ -566,6 +623,7 @@ export const GROUPS: readonly GroupSpec[] = [
         summary:
           "Show a deployment's name, version, source, services, secrets and volumes",
         args: ["[deployment]"],
+        complete: [["deployments"]],
         options: [SCOPE_OPTION, JSON_OPTION],
         examples: ["leger config show myapp", "leger config show myapp --json"],
         module: "config/show",
@@ -589,6 +647,7 @@ export const GROUPS: readonly GroupSpec[] = [
         summary:
           "Have legerd bring Podman's secrets up to date with leger.run now, restarting what uses a changed one",
         args: ["[service]"],
+        complete: [["services"]],
         options: [
           {
             flags: "--force",
@@ -734,6 +793,7 @@ export const TOP_COMMANDS: readonly CommandSpec[] = [
     summary:
       "Show Tailscale, legerd, the leger.run login and each deployment's services with their health",
     args: ["[deployment]"],
+    complete: [["deployments"]],
     options: [
       {
         flags: "-w, --watch",
@@ -762,6 +822,7 @@ export const TOP_COMMANDS: readonly CommandSpec[] = [
     name: "diff",
     summary: "Show what a staged update changes, file by file",
     args: ["[deployment]"],
+    complete: [["staged"]],
     options: [SCOPE_OPTION, JSON_OPTION],
     examples: ["leger diff myapp", "leger diff myapp --json | jq .summary"],
     module: "diff",
@@ -770,6 +831,7 @@ export const TOP_COMMANDS: readonly CommandSpec[] = [
     name: "validate",
     summary: "Check a deployment folder: syntax, keys, references, conflicts",
     args: ["<folder>"],
+    complete: [["folders"]],
     options: [TIMEOUT_OPTION, SCOPE_OPTION, JSON_OPTION],
     examples: ["leger validate ./my-app", "leger validate ./my-app --json"],
     module: "validate",
@@ -778,11 +840,21 @@ export const TOP_COMMANDS: readonly CommandSpec[] = [
     name: "completion",
     summary: "Print the shell completion script for bash, zsh or fish",
     args: ["<shell>"],
+    complete: [["shells"]],
     examples: [
       "source <(leger completion bash)",
       'leger completion zsh > "${fpath[1]}/_leger"',
       "leger completion fish > ~/.config/fish/completions/leger.fish",
     ],
     module: "completion",
+  },
+  {
+    name: "__complete",
+    summary:
+      "Print the values of some kinds (deployments,services,…) one a line, for the completion scripts; nothing on any error",
+    args: ["<kinds>"],
+    options: [SCOPE_OPTION],
+    module: "complete",
+    hidden: true,
   },
 ];

@@ -25,7 +25,7 @@ Deno.test("leger --help lists every command group and command", async () => {
   for (
     const name of [
       ...GROUPS.map((g) => g.name),
-      ...TOP_COMMANDS.map((c) => c.name),
+      ...TOP_COMMANDS.filter((c) => !c.hidden).map((c) => c.name),
     ]
   ) {
     match(result.stdout, new RegExp(`^  ${name} `, "m"));
