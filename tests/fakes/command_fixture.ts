@@ -102,10 +102,6 @@ export async function commandFixture(
   const { deps, output } = fakeDeps({ home, host, signals });
   const legerdSocket = (scope: Scope = "user") =>
     `${home}/run/${scope}/leger/legerd.sock`;
-  // Like streamJournal in fakeDeps: a test that reads a deployment's
-  // journal says what it holds, and never reads the machine's.
-  deps.streamJournalEntries = () =>
-    Promise.reject(new Error("Unexpected journal stream"));
   deps.legerd = (scope, options = {}) =>
     new LegerdClient(legerdSocket(scope), { scope, signal: options.signal });
   const cleanups: (() => unknown)[] = [];

@@ -930,6 +930,8 @@ export function fakeDeps(
       return () => signals.delete(signal);
     },
     streamJournal: () => Promise.reject(new Error("Unexpected journal stream")),
+    streamJournalEntries: () =>
+      Promise.reject(new Error("Unexpected journal stream")),
     detectSupport: () =>
       Promise.resolve({
         podman: { major: 5, minor: 8, patch: 6, text: "5.8.6" },

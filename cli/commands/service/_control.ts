@@ -15,6 +15,7 @@ import { flag, scopeOption } from "../../options.ts";
 import type { CommandLine } from "../../spec.ts";
 import { findTarget, noteAmbiguity } from "./_find_service.ts";
 import { waitActive } from "./_wait_active.ts";
+import { waitHealthy } from "./_wait_healthy.ts";
 
 /** The options of `leger service start|stop|restart`. */
 export interface ControlOptions {
@@ -79,7 +80,9 @@ export function parseControl(line: CommandLine): ControlOptions {
  * the job is done; for start and restart, a wait for the services still
  * `activating` ({@linkcode waitActive}); then each service's new state. A
  * start that fails says which unit failed and why ({@linkcode
- * explainStartFailure}), after the states.
+ * explainStartFailure}), after the states; then, for the services with a
+ * health check, a wait until it passes ({@linkcode waitHealthy}: at most
+ * 60 s, `ERR_SERVICE_UNHEALTHY` when it does not).
  *
  * @returns 0 when every service reached the wanted state, else 1.
  */
@@ -102,8 +105,6 @@ export async function controlService(
     // say which unit, and why (a missing secret, a port taken…).
     jobFailed = true;
   }
-  // A wait for health checks (start, restart) goes after waitActive, from
-  // the services it found active.
   const states = verb === "stop"
     ? await showUnits(scope, services, { runner })
     : await waitActive(scope, services, deps);
@@ -121,6 +122,8 @@ export async function controlService(
       scope,
     });
     if (failure !== null) throw failure;
+    // Active is not enough where a health check says whether it serves.
+    await waitHealthy(scope, states, deps);
   }
   if (options.json) {
     const document: ControlDocument | DeploymentControlDocument =

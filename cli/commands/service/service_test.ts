@@ -1,4 +1,4 @@
-import { deepStrictEqual, match, strictEqual } from "node:assert/strict";
+import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import {
   type JournalEntry,
   parseJournalEntry,
@@ -630,4 +630,75 @@ Deno.test("service logs DEPLOYMENT interleaves its services, each line prefixed 
       );
     },
   );
+});
+
+Deno.test("service restart waits until a service's health check passes, and fails with ERR_SERVICE_UNHEALTHY when it does not", async (t) => {
+  await using fixture = await commandFixture();
+  // A real HTTP server on loopback answers web's check: 503, then 200.
+  let healthy = false;
+  let requests = 0;
+  await using server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    () => {
+      requests++;
+      return new Response(null, { status: healthy ? 200 : 503 });
+    },
+  );
+  const source = await fixture.writeSource("hc", {
+    "web.container":
+      `${CONTAINER}[X-Leger]\nHealthURL=http://127.0.0.1:${server.addr.port}/health\n`,
+    "job.container": `${CONTAINER}HealthCmd=true\n`,
+    "plain.container": CONTAINER,
+  });
+  strictEqual(
+    await runProgram(
+      ["deploy", "install", "--source", source, "--yes"],
+      fixture.deps,
+    ),
+    0,
+    fixture.output.stderr,
+  );
+  fixture.host.containerHealth.set("job.service", "healthy");
+  fixture.deps.fetch = globalThis.fetch;
+
+  await t.step("until the HTTP check passes", async () => {
+    fixture.clearOutput();
+    let pauses = 0;
+    fixture.deps.settlePause = () => {
+      if (++pauses === 2) healthy = true;
+      return Promise.resolve();
+    };
+    strictEqual(
+      await runProgram(["service", "restart", "hc"], fixture.deps),
+      0,
+      fixture.output.stderr,
+    );
+    strictEqual(pauses, 2);
+    ok(requests >= 2, `${requests} requests`);
+  });
+
+  await t.step("Podman's unhealthy check fails the restart", async () => {
+    fixture.clearOutput();
+    fixture.host.containerHealth.set("job.service", "unhealthy");
+    fixture.deps.settlePause = () => Promise.resolve();
+    strictEqual(
+      await runProgram(["service", "restart", "job", "--json"], fixture.deps),
+      1,
+    );
+    const document = JSON.parse(fixture.output.stdout);
+    strictEqual(document.error.code, "ERR_SERVICE_UNHEALTHY");
+    match(document.error.message, /job\.service/);
+    match(fixture.output.stderr, /leger service logs job/);
+  });
+
+  await t.step("a service without a check is not waited for", async () => {
+    fixture.clearOutput();
+    const before = requests;
+    strictEqual(
+      await runProgram(["service", "restart", "plain"], fixture.deps),
+      0,
+      fixture.output.stderr,
+    );
+    strictEqual(requests, before);
+  });
 });
