@@ -34,13 +34,12 @@
 import { webDeployment, webNames } from "./_deployments.ts";
 import {
   cleanup,
-  hostExec,
   INSIDE,
   legerCommandLine,
   prepareHost,
-  SHARE,
   writeSource,
 } from "./_host.ts";
+import { inside as insideHost, median, parseTimes } from "./_measure.ts";
 
 const ROUNDS = Number(Deno.env.get("ROUNDS") ?? 3);
 const SIZE_MB = Number(Deno.env.get("SIZE_MB") ?? 500);
@@ -51,31 +50,9 @@ const MEMORY_SIZES = [
   3 * SIZE_MB,
 ];
 
-/** Runs a script inside the host from a file in the share (long scripts do not fit a command line). */
-async function inside(script: string): Promise<string> {
-  const file = `bench-script-${crypto.randomUUID()}.sh`;
-  await Deno.writeTextFile(`${SHARE}/${file}`, script, { mode: 0o644 });
-  const result = await hostExec(
-    `bash ${Deno.env.get("BENCH_TRACE") ? "-x " : ""}${INSIDE}/${file}`,
-  ).finally(() => Deno.remove(`${SHARE}/${file}`));
-  if (result.code !== 0) {
-    throw new Error(
-      `bench script failed (${result.code}):\n${result.stdout}\n${result.stderr}`,
-    );
-  }
-  return result.stdout;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-function times(output: string, label: string): number[] {
-  return output.split("\n").filter((l) => l.startsWith(`${label} `)).map((l) =>
-    Number(l.split(" ")[1])
-  );
-}
+/** Runs a script inside the host; `BENCH_TRACE=1` traces it (`bash -x`). */
+const inside = (script: string) =>
+  insideHost(script, { trace: Boolean(Deno.env.get("BENCH_TRACE")) });
 
 await prepareHost();
 const name = "benchbak";
@@ -236,7 +213,7 @@ const ms = (label: string) =>
 const cpu = (label: string) =>
   Math.round(median(runs(label).map((r) => r.cpu)));
 const ratio = (a: string, b: string) => (ms(a) / ms(b)).toFixed(2);
-const kb = (label: string) => times(memory, label)[0];
+const kb = (label: string) => parseTimes(memory, label)[0];
 const without = (label: string) => ms(label) - 1000;
 const report = [
   `Backup and restore of a ${SIZE_MB} MB volume (root, median of ${ROUNDS}; wall time, and CPU time with the processes waited for):`,

@@ -25,14 +25,20 @@
  */
 import {
   cleanup,
-  hostExec,
   INSIDE,
-  legerCommandLine,
   prepareHost,
   PROJECT_INSIDE,
   SHARE,
   writeSource,
 } from "./_host.ts";
+import {
+  inside,
+  leger,
+  median,
+  now,
+  parseTimes,
+  sleepers,
+} from "./_measure.ts";
 
 const ROUNDS = Number(Deno.env.get("ROUNDS") ?? 5);
 
@@ -52,47 +58,9 @@ function webUnits(prefix: string, port: number): Record<string, string> {
   };
 }
 
-function sleepers(prefix: string, count: number): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (let i = 0; i < count; i++) {
-    files[`${prefix}-${i}.container`] =
-      `[Container]\nImage=localhost/bb:latest\nExec=/bin/busybox sleep 100000\nStopTimeout=1\n`;
-  }
-  return files;
-}
-
-/** Runs a script inside the host from a file in the share (long scripts do not fit a command line). */
-async function inside(script: string): Promise<string> {
-  const name = `bench-script-${crypto.randomUUID()}.sh`;
-  await Deno.writeTextFile(`${SHARE}/${name}`, script, { mode: 0o644 });
-  const result = await hostExec(`bash ${INSIDE}/${name}`).finally(() =>
-    Deno.remove(`${SHARE}/${name}`)
-  );
-  if (result.code !== 0) {
-    throw new Error(
-      `bench script failed (${result.code}):\n${result.stdout}\n${result.stderr}`,
-    );
-  }
-  return result.stdout;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-function parseTimes(output: string, label: string): number[] {
-  return output.split("\n").filter((l) => l.startsWith(`${label} `)).map((l) =>
-    Number(l.split(" ")[1])
-  );
-}
-
 await prepareHost();
 // A run that was interrupted may have left its deployments behind.
 await cleanup("bench", "root");
-// Each in a subshell: the command line ends by exec-ing deno.
-const leger = (args: string[]) => `(${legerCommandLine(args)})`;
-const now = "echo $(( $(date +%s%N) / 1000000 ))";
 
 // 1. Install and start: leger against the same steps by hand.
 const bySource = await writeSource(

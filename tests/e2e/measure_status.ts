@@ -20,61 +20,22 @@
  *
  * @module
  */
+import { cleanup, prepareHost, writeSource } from "./_host.ts";
 import {
-  cleanup,
-  hostExec,
-  INSIDE,
-  legerCommandLine,
-  prepareHost,
-  SHARE,
-  writeSource,
-} from "./_host.ts";
+  inside,
+  leger,
+  median,
+  now,
+  parseTimes,
+  sleepers,
+} from "./_measure.ts";
 
 const ROUNDS = Number(Deno.env.get("ROUNDS") ?? 7);
-
-function sleepers(prefix: string, count: number): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (let i = 0; i < count; i++) {
-    files[`${prefix}-${i}.container`] =
-      `[Container]\nImage=localhost/bb:latest\nExec=/bin/busybox sleep 100000\nStopTimeout=1\n`;
-  }
-  return files;
-}
-
-/** Runs a script inside the host from a file in the share. */
-async function inside(script: string): Promise<string> {
-  const name = `bench-script-${crypto.randomUUID()}.sh`;
-  await Deno.writeTextFile(`${SHARE}/${name}`, script, { mode: 0o644 });
-  const result = await hostExec(`bash ${INSIDE}/${name}`).finally(() =>
-    Deno.remove(`${SHARE}/${name}`)
-  );
-  if (result.code !== 0) {
-    throw new Error(
-      `bench script failed (${result.code}):\n${result.stdout}\n${result.stderr}`,
-    );
-  }
-  return result.stdout;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-function parseTimes(output: string, label: string): number[] {
-  return output.split("\n").filter((l) => l.startsWith(`${label} `)).map((l) =>
-    Number(l.split(" ")[1])
-  );
-}
 
 function line(output: string, label: string): string {
   return output.split("\n").find((l) => l.startsWith(`${label} `))
     ?.slice(label.length + 1) ?? "?";
 }
-
-// Each in a subshell: the command line ends by exec-ing deno.
-const leger = (args: string[]) => `(${legerCommandLine(args)})`;
-const now = "echo $(( $(date +%s%N) / 1000000 ))";
 
 const SHIMS = `
 mkdir -p /tmp/bench-shims
