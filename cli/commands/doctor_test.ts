@@ -7,16 +7,18 @@ import {
 } from "node:assert/strict";
 import type { DoctorReport } from "../../lib/doctor/types.ts";
 import { legerCommands } from "../../tests/_shell_commands.ts";
-import { commandFixture } from "../../tests/fakes/command_fixture.ts";
+import {
+  type CommandFixture,
+  commandFixture,
+  installDeployment,
+} from "../../tests/fakes/command_fixture.ts";
 import { fakeDoctorHost } from "../../tests/fakes/fake_doctor_host.ts";
 import { parseArgs } from "../parse_args.ts";
 import { runProgram } from "../program.ts";
 
-const INSTALL = ["deploy", "install", "--source", "SOURCE", "--yes"];
-
 /** Runs `leger doctor …` (after installing `names`) and reads its JSON report. */
 async function doctor(
-  fixture: Awaited<ReturnType<typeof commandFixture>>,
+  fixture: CommandFixture,
   args: string[] = [],
 ): Promise<{ code: number; report: DoctorReport }> {
   fixture.clearOutput();
@@ -30,14 +32,7 @@ function statuses(report: DoctorReport): Record<string, string> {
 
 Deno.test("leger doctor passes a healthy rootless host with a deployment, in a few spawns whatever the deployments", async () => {
   await using fixture = await commandFixture();
-  const web = await fixture.writeSource("web");
-  strictEqual(
-    await runProgram(
-      INSTALL.map((w) => w === "SOURCE" ? web : w),
-      fixture.deps,
-    ),
-    0,
-  );
+  await installDeployment(fixture, "web");
   await fakeDoctorHost(fixture);
   fixture.host.calls.length = 0;
   const { code, report } = await doctor(fixture);
@@ -70,17 +65,10 @@ Deno.test("leger doctor passes a healthy rootless host with a deployment, in a f
   ]);
 
   // A second deployment adds checks, not processes.
-  const api = await fixture.writeSource("api", {
+  await installDeployment(fixture, "api", {
     "api.container":
       "[Container]\nImage=localhost/bb:latest\nPublishPort=18081:8080\n",
   });
-  strictEqual(
-    await runProgram(
-      INSTALL.map((w) => w === "SOURCE" ? api : w),
-      fixture.deps,
-    ),
-    0,
-  );
   fixture.host.calls.length = 0;
   const two = await doctor(fixture);
   deepStrictEqual([...fixture.host.calls].sort(), calls);
@@ -89,14 +77,7 @@ Deno.test("leger doctor passes a healthy rootless host with a deployment, in a f
 
 Deno.test("leger doctor fails what is broken, each with its fix: linger, subordinate ids, a port taken, files changed and removed", async () => {
   await using fixture = await commandFixture();
-  const web = await fixture.writeSource("web");
-  strictEqual(
-    await runProgram(
-      INSTALL.map((w) => w === "SOURCE" ? web : w),
-      fixture.deps,
-    ),
-    0,
-  );
+  await installDeployment(fixture, "web");
   // Behind leger's back: web.container edited, the volume unit deleted,
   // the service stopped and its port taken by another program.
   const unit = `${fixture.quadletDir}/web.container`;

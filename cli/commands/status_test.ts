@@ -1,5 +1,8 @@
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
-import { commandFixture } from "../../tests/fakes/command_fixture.ts";
+import {
+  commandFixture,
+  installDeployment,
+} from "../../tests/fakes/command_fixture.ts";
 import { healthyLegerd } from "../../tests/fakes/fake_legerd.ts";
 import { runProgram } from "../program.ts";
 
@@ -49,16 +52,7 @@ Deno.test("status with nothing installed says how to install, and exits 0", asyn
 Deno.test("status shows Tailscale, legerd, the login and each service's state, since, image, ports and health", async () => {
   await using fixture = await commandFixture({ tailscaleStatus: RUNNING });
   await fixture.startLegerd({ health: () => healthyLegerd() });
-  await runProgram(
-    [
-      "deploy",
-      "install",
-      "--source",
-      await fixture.writeSource("web"),
-      "--yes",
-    ],
-    fixture.deps,
-  );
+  await installDeployment(fixture, "web");
   fixture.clearOutput();
   strictEqual(await runProgram(["status", "--json"], fixture.deps), 0);
   const doc = JSON.parse(fixture.output.stdout);
@@ -118,16 +112,7 @@ Deno.test("status spawns the same processes for 1 service and for 30", async () 
   const spawnsFor = async (name: string, count: number) => {
     const files: Record<string, string> = {};
     for (let i = 0; i < count; i++) files[`${name}-${i}.container`] = unit();
-    await runProgram(
-      [
-        "deploy",
-        "install",
-        "--source",
-        await fixture.writeSource(name, files),
-        "--yes",
-      ],
-      fixture.deps,
-    );
+    await installDeployment(fixture, name, files);
     const before = fixture.host.calls.length;
     fixture.clearOutput();
     strictEqual(await runProgram(["status", name, "--json"], fixture.deps), 0);
@@ -154,22 +139,13 @@ Deno.test("status exits 1 and says why for an unhealthy HTTP check, a refused on
   fixture.deps.fetch = globalThis.fetch;
   const good = healthServer(fixture, 204);
   const failing = healthServer(fixture, 500);
-  await runProgram(
-    [
-      "deploy",
-      "install",
-      "--source",
-      await fixture.writeSource("app", {
-        "good.container": unit("", good),
-        "bad.container": unit("", failing),
-        "far.container": unit("", "http://app.internal:8080/health"),
-        "db.container": unit("HealthCmd=pg_isready"),
-        "idle.container": unit(),
-      }),
-      "--yes",
-    ],
-    fixture.deps,
-  );
+  await installDeployment(fixture, "app", {
+    "good.container": unit("", good),
+    "bad.container": unit("", failing),
+    "far.container": unit("", "http://app.internal:8080/health"),
+    "db.container": unit("HealthCmd=pg_isready"),
+    "idle.container": unit(),
+  });
   await t.step("all but good and idle count against it", async () => {
     fixture.host.containerHealth.set("db.service", "unhealthy");
     fixture.clearOutput();
@@ -235,19 +211,10 @@ Deno.test("status exits 1 and says why for an unhealthy HTTP check, a refused on
 Deno.test("status exits 0 once every service is active and healthy", async () => {
   await using fixture = await commandFixture();
   fixture.deps.fetch = globalThis.fetch;
-  await runProgram(
-    [
-      "deploy",
-      "install",
-      "--source",
-      await fixture.writeSource("ok", {
-        "web.container": unit("", healthServer(fixture, 200)),
-        "db.container": unit("HealthCmd=pg_isready"),
-      }),
-      "--yes",
-    ],
-    fixture.deps,
-  );
+  await installDeployment(fixture, "ok", {
+    "web.container": unit("", healthServer(fixture, 200)),
+    "db.container": unit("HealthCmd=pg_isready"),
+  });
   fixture.host.containerHealth.set("db.service", "starting");
   strictEqual(await runProgram(["status"], fixture.deps), 0);
   fixture.host.containerHealth.set("db.service", "healthy");
@@ -256,16 +223,7 @@ Deno.test("status exits 0 once every service is active and healthy", async () =>
 
 Deno.test("status NAME of a deployment that is not installed names those that are", async () => {
   await using fixture = await commandFixture();
-  await runProgram(
-    [
-      "deploy",
-      "install",
-      "--source",
-      await fixture.writeSource("web"),
-      "--yes",
-    ],
-    fixture.deps,
-  );
+  await installDeployment(fixture, "web");
   fixture.clearOutput();
   strictEqual(await runProgram(["status", "nosuch"], fixture.deps), 1);
   match(
@@ -294,16 +252,7 @@ Deno.test("status --watch refuses --json and a stdout that is no terminal", asyn
 
 Deno.test("status --watch redraws on a terminal until Ctrl-C", async () => {
   await using fixture = await commandFixture();
-  await runProgram(
-    [
-      "deploy",
-      "install",
-      "--source",
-      await fixture.writeSource("web"),
-      "--yes",
-    ],
-    fixture.deps,
-  );
+  await installDeployment(fixture, "web");
   fixture.clearOutput();
   let frames = 0;
   const out = fixture.deps.context.out;

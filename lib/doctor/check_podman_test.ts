@@ -23,6 +23,13 @@ const FACTS: PodmanFacts = {
   osRelease: 'PRETTY_NAME="Debian GNU/Linux forky/sid"\nID=debian\n',
 };
 
+/** The check when `podman info` exits 125 with `stderr`. */
+const podmanInfoFailed = (stderr: string) =>
+  checkPodman({
+    ...FACTS,
+    info: new CommandError("podman", ["info", "--format", "json"], 125, stderr),
+  });
+
 Deno.test("checkPodman() names the way leger installs units, by Podman's version", () => {
   const cases: [Partial<PodmanFacts>, string, RegExp][] = [
     [
@@ -96,15 +103,9 @@ Deno.test("checkPodman() gives the command that installs Podman on this distribu
 });
 
 Deno.test("checkPodman() fails with Podman's own words when podman info fails", () => {
-  const check = checkPodman({
-    ...FACTS,
-    info: new CommandError(
-      "podman",
-      ["info", "--format", "json"],
-      125,
-      'time="…" level=warning msg="…"\nError: database configuration mismatch\ntime="…" level=warning msg="Failed to add pause process to systemd sandbox cgroup"\n',
-    ),
-  });
+  const check = podmanInfoFailed(
+    'time="…" level=warning msg="…"\nError: database configuration mismatch\ntime="…" level=warning msg="Failed to add pause process to systemd sandbox cgroup"\n',
+  );
   strictEqual(check.status, "fail");
   strictEqual(
     check.detail,
@@ -114,16 +115,10 @@ Deno.test("checkPodman() fails with Podman's own words when podman info fails", 
 });
 
 Deno.test("checkPodman() sends a rootless Podman without a user session to the systemd check", () => {
-  const check = checkPodman({
-    ...FACTS,
-    info: new CommandError(
-      "podman",
-      ["info", "--format", "json"],
-      125,
-      'time="…" level=warning msg="The cgroupv2 manager is set to systemd but there is no systemd user session available"\n' +
-        "Error: getting host info: getting available cgroup controllers: failed while reading controllers for cgroup v2: open /sys/fs/cgroup.controllers: no such file or directory\n",
-    ),
-  });
+  const check = podmanInfoFailed(
+    'time="…" level=warning msg="The cgroupv2 manager is set to systemd but there is no systemd user session available"\n' +
+      "Error: getting host info: getting available cgroup controllers: failed while reading controllers for cgroup v2: open /sys/fs/cgroup.controllers: no such file or directory\n",
+  );
   strictEqual(check.status, "fail");
   match(
     check.detail,

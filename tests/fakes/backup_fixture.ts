@@ -6,11 +6,13 @@
  *
  * @module
  */
-import { strictEqual } from "node:assert/strict";
-import { runProgram } from "../../cli/program.ts";
 import { deployContextOf } from "../../cli/deploy_context_of.ts";
 import type { DeployContext } from "../../lib/deploy/context.ts";
-import { type CommandFixture, commandFixture } from "./command_fixture.ts";
+import {
+  type CommandFixture,
+  commandFixture,
+  installDeployment,
+} from "./command_fixture.ts";
 import {
   type FakeVolumes,
   fakeVolumes,
@@ -62,15 +64,7 @@ export async function installedWeb(
   const fixture = await commandFixture();
   const volumes = fakeVolumes(fixture.host, options);
   fixture.deps.runner = volumes.runner;
-  const source = await fixture.writeSource("web", options.files);
-  strictEqual(
-    await runProgram(
-      ["deploy", "install", "--source", source, "--yes"],
-      fixture.deps,
-    ),
-    0,
-    fixture.output.stderr,
-  );
+  await installDeployment(fixture, "web", options.files);
   volumes.data.set("systemd-web-data", "precious data\n");
   fixture.clearOutput();
   const lines: string[] = [];

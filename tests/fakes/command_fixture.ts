@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { strictEqual } from "node:assert/strict";
 import {
   fakeDeps,
   type FakeHost,
@@ -19,6 +20,7 @@ import {
   startFakeLegerd,
 } from "./fake_legerd.ts";
 import { LegerRunServer } from "../leger_run_server.ts";
+import { runProgram } from "../../cli/program.ts";
 
 /** The leger.run user of {@linkcode CommandFixture.useLegerRun}. */
 export const FIXTURE_USER_UUID = "f44a09fc-90d1-5f2b-bf2c-7380100ec435";
@@ -184,4 +186,31 @@ export async function commandFixture(
       await Deno.remove(home, { recursive: true });
     },
   };
+}
+
+/**
+ * Installs a deployment as `leger deploy install --source <folder> --yes`,
+ * from `files` written as the source folder `name` ({@linkcode WEB_FILES} by
+ * default), and checks that the install exits 0.
+ *
+ * @example Usage
+ * ```ts ignore
+ * await using fixture = await commandFixture();
+ * await installDeployment(fixture, "web");
+ * ```
+ */
+export async function installDeployment(
+  fixture: CommandFixture,
+  name: string,
+  files?: Record<string, string>,
+): Promise<void> {
+  const source = await fixture.writeSource(name, files);
+  strictEqual(
+    await runProgram(
+      ["deploy", "install", "--source", source, "--yes"],
+      fixture.deps,
+    ),
+    0,
+    fixture.output.stderr,
+  );
 }

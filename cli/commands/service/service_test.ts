@@ -7,6 +7,7 @@ import type { RunOptions } from "../../../lib/adapters/run.ts";
 import {
   type CommandFixture,
   commandFixture,
+  installDeployment,
 } from "../../../tests/fakes/command_fixture.ts";
 import { runProgram } from "../../program.ts";
 
@@ -18,22 +19,11 @@ const CONTAINER = "[Container]\nImage=localhost/bb:latest\n";
  * service `xp.service` has the deployment's name.
  */
 async function installXp(fixture: CommandFixture): Promise<void> {
-  for (
-    const [name, files] of [
-      ["xp", { "xp-a.container": CONTAINER, "xp-b.container": CONTAINER }],
-      ["other", { "xp.container": CONTAINER }],
-    ] as const
-  ) {
-    const source = await fixture.writeSource(name, files);
-    strictEqual(
-      await runProgram(
-        ["deploy", "install", "--source", source, "--yes"],
-        fixture.deps,
-      ),
-      0,
-      fixture.output.stderr,
-    );
-  }
+  await installDeployment(fixture, "xp", {
+    "xp-a.container": CONTAINER,
+    "xp-b.container": CONTAINER,
+  });
+  await installDeployment(fixture, "other", { "xp.container": CONTAINER });
   fixture.clearOutput();
 }
 
@@ -49,11 +39,7 @@ async function callsDuring(
 
 Deno.test("service start|stop|restart change a service and print its new state", async (t) => {
   await using fixture = await commandFixture();
-  const source = await fixture.writeSource("web");
-  await runProgram(
-    ["deploy", "install", "--source", source, "--yes"],
-    fixture.deps,
-  );
+  await installDeployment(fixture, "web");
   const cases = [
     {
       // The deployment `web` is only `web.service`: the service, as before.
@@ -363,18 +349,10 @@ Deno.test("service start DEPLOYMENT says which service failed and why, after the
       ],
     },
   });
-  const source = await fixture.writeSource("xp", {
+  await installDeployment(fixture, "xp", {
     "xp-a.container": CONTAINER,
     "xp-b.container": `${CONTAINER}Secret=api_token,type=env,target=TOKEN\n`,
   });
-  strictEqual(
-    await runProgram(
-      ["deploy", "install", "--source", source, "--yes"],
-      fixture.deps,
-    ),
-    0,
-    fixture.output.stderr,
-  );
   await runProgram(["service", "stop", "xp"], fixture.deps);
   fixture.clearOutput();
   strictEqual(await runProgram(["service", "start", "xp"], fixture.deps), 1);
@@ -400,19 +378,11 @@ Deno.test("service start names a missing secret as the cause, with the fix", asy
       ],
     },
   });
-  const source = await fixture.writeSource("api", {
+  // The secret is missing: the install leaves the service stopped.
+  await installDeployment(fixture, "api", {
     "api.container":
       "[Container]\nImage=localhost/bb:latest\nSecret=api_token,type=env,target=TOKEN\n",
   });
-  // The secret is missing: the install leaves the service stopped.
-  strictEqual(
-    await runProgram(
-      ["deploy", "install", "--source", source, "--yes"],
-      fixture.deps,
-    ),
-    0,
-    fixture.output.stderr,
-  );
   fixture.clearOutput();
   strictEqual(await runProgram(["service", "start", "api"], fixture.deps), 1);
   match(
@@ -512,14 +482,10 @@ Deno.test("service logs DEPLOYMENT interleaves its services, each line prefixed 
   await t.step(
     "the prefix is padded to the longest name, coloured on a terminal",
     async () => {
-      const source = await fixture.writeSource("mix", {
+      await installDeployment(fixture, "mix", {
         "mix-web.container": CONTAINER,
         "mix-database.container": CONTAINER,
       });
-      await runProgram(
-        ["deploy", "install", "--source", source, "--yes"],
-        fixture.deps,
-      );
       fixture.deps.streamJournalEntries = (_scope, units, options) => {
         for (const unit of units) {
           options.onEntry({ ...entries[0], service: unit, message: "hi" });
@@ -644,20 +610,12 @@ Deno.test("service restart waits until a service's health check passes, and fail
       return new Response(null, { status: healthy ? 200 : 503 });
     },
   );
-  const source = await fixture.writeSource("hc", {
+  await installDeployment(fixture, "hc", {
     "web.container":
       `${CONTAINER}[X-Leger]\nHealthURL=http://127.0.0.1:${server.addr.port}/health\n`,
     "job.container": `${CONTAINER}HealthCmd=true\n`,
     "plain.container": CONTAINER,
   });
-  strictEqual(
-    await runProgram(
-      ["deploy", "install", "--source", source, "--yes"],
-      fixture.deps,
-    ),
-    0,
-    fixture.output.stderr,
-  );
   fixture.host.containerHealth.set("job.service", "healthy");
   fixture.deps.fetch = globalThis.fetch;
 
