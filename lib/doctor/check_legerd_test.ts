@@ -1,27 +1,11 @@
 import { match, strictEqual } from "node:assert/strict";
 import { LegerError } from "../errors/leger_error.ts";
-import type { LegerdHealthAnswer } from "../secrets/legerd_client.ts";
+import { healthyLegerd } from "../../tests/fakes/fake_legerd.ts";
 import { checkLegerd } from "./check_legerd.ts";
 
-const HEALTH: LegerdHealthAnswer = {
-  status: "ok",
-  version: "0.1.0",
-  scope: "user",
-  pid: 4242,
-  tailscale: { state: "Running", error: null },
-  leger_run: {
-    api_url: "https://api.leger.run",
-    reachable: true,
-    auth: "ok",
-    last_error: null,
-  },
-  podman: { reachable: true, secrets: 3, last_error: null },
+const HEALTH = healthyLegerd({
   last_successful_sync_at: "2026-11-30T18:00:00Z",
-  next_poll_at: "2026-11-30T18:05:00Z",
-  poll_interval_ms: 300000,
-  restart: "on-rotation",
-  last_poll: null,
-};
+});
 const NOT_RUNNING = new LegerError(
   "ERR_LEGERD_NOT_RUNNING",
   "Cannot reach legerd: nothing listens on /run/user/1000/leger/legerd.sock",
