@@ -1,6 +1,13 @@
 import { type CompletionModel, completionModel } from "./completion_model.ts";
-import { flagNames, flagPatterns, quote } from "./_shell_words.ts";
-import type { CompletionKind } from "../spec.ts";
+import { flagNames } from "./_shell_words.ts";
+import {
+  argumentArms,
+  caseLabel,
+  type CaseStyle,
+  commandPatterns,
+  expectArms,
+  flagValueArms,
+} from "./_case_arms.ts";
 
 /**
  * Writes the bash completion script of `leger` from the command table:
@@ -73,11 +80,7 @@ _leger() {
         # After --, no word is a command: before one, nothing fits.
         --) [[ -z $ran ]] && return 0; dashdash=1 ;;
         --scope=*) scope=\${word#--scope=} ;;
-${
-    model.valueFlags.map((flag) =>
-      `        ${flagPatterns(flag).join("|")}) expect=${flag.long} ;;`
-    ).join("\n")
-  }
+${expectArms(model, BASH)}
       esac
       continue
     fi
@@ -87,20 +90,14 @@ ${
     fi
     case "$path\${path:+ }$word" in
       ${groups.join("|")}) path=$word ;;
-      ${
-    model.commands.map((c) => caseLabel(c.path)).join("|")
-  }) path="$path\${path:+ }$word" ran=1 ;;
+      ${commandPatterns(model)}) path="$path\${path:+ }$word" ran=1 ;;
       *) return 0 ;;
     esac
   done
   [[ $cur == = && -n $expect ]] && cur=
   if [[ -n $expect ]]; then
     case $expect in
-${
-    model.valueFlags.map((flag) =>
-      `      ${flag.long}) ${values(flag.choices, flag.kinds) || ":"} ;;`
-    ).join("\n")
-  }
+${flagValueArms(model, BASH)}
     esac
     return 0
   fi
@@ -128,16 +125,7 @@ ${
     return 0
   fi
   case "$path:$npos" in
-${
-    model.commands.flatMap((c) =>
-      c.args.flatMap((arg, index) => {
-        const action = values(arg.values, arg.kinds);
-        return action === ""
-          ? []
-          : [`    ${caseLabel(`${c.path}:${index}`)}) ${action} ;;`];
-      })
-    ).join("\n")
-  }
+${argumentArms(model, BASH)}
   esac
   return 0
 }
@@ -146,23 +134,9 @@ complete -F _leger leger
 `;
 }
 
-function caseLabel(text: string): string {
-  return /^[\w-]+$/.test(text) ? text : quote(text);
-}
-
 function offer(words: readonly string[]): string {
   return `_leger_offer ${words.map(caseLabel).join(" ")}`;
 }
 
-/** The commands that offer static values and kinds; empty when there are none. */
-function values(
-  words: readonly string[],
-  kinds: readonly CompletionKind[],
-): string {
-  const read = kinds.filter((kind) => kind !== "folders");
-  return [
-    ...(words.length > 0 ? [offer(words)] : []),
-    ...(read.length > 0 ? [`_leger_dynamic ${read.join(",")}`] : []),
-    ...(kinds.includes("folders") ? ["_leger_folders"] : []),
-  ].join("; ");
-}
+/** bash's arms (`PATTERN)`), words offered through `_leger_offer`. */
+const BASH: CaseStyle = { open: "", offer, folders: "_leger_folders" };

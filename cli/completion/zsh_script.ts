@@ -1,11 +1,18 @@
-import type { CompletionKind } from "../spec.ts";
 import {
   type CompletionFlag,
   type CompletionModel,
   completionModel,
   type CompletionWord,
 } from "./completion_model.ts";
-import { flagPatterns, quote } from "./_shell_words.ts";
+import { quote } from "./_shell_words.ts";
+import {
+  argumentArms,
+  caseLabel,
+  type CaseStyle,
+  commandPatterns,
+  expectArms,
+  flagValueArms,
+} from "./_case_arms.ts";
 
 /**
  * Writes the zsh completion script of `leger` from the command table. It
@@ -60,11 +67,7 @@ _leger() {
         # After --, no word is a command: before one, nothing fits.
         (--) [[ -z $ran ]] && return 1; dashdash=1 ;;
         (--scope=*) scope=\${word#--scope=} ;;
-${
-    model.valueFlags.map((flag) =>
-      `        (${flagPatterns(flag).join("|")}) expect=${flag.long} ;;`
-    ).join("\n")
-  }
+${expectArms(model, ZSH)}
       esac
       continue
     fi
@@ -74,9 +77,7 @@ ${
     fi
     case "$at\${at:+ }$word" in
       (${groups.join("|")}) at=$word ;;
-      (${
-    model.commands.map((c) => caseLabel(c.path)).join("|")
-  }) at="$at\${at:+ }$word" ran=1 ;;
+      (${commandPatterns(model)}) at="$at\${at:+ }$word" ran=1 ;;
       (*) return 1 ;;
     esac
   done
@@ -93,11 +94,7 @@ ${
   fi
   if [[ -n $expect ]]; then
     case $expect in
-${
-    model.valueFlags.map((flag) =>
-      `      (${flag.long}) ${values(flag.choices, flag.kinds) || ":"} ;;`
-    ).join("\n")
-  }
+${flagValueArms(model, ZSH)}
     esac
     return 0
   fi
@@ -127,16 +124,7 @@ ${
     return 0
   fi
   case "$at:$npos" in
-${
-    model.commands.flatMap((c) =>
-      c.args.flatMap((arg, index) => {
-        const action = values(arg.values, arg.kinds);
-        return action === ""
-          ? []
-          : [`    (${caseLabel(`${c.path}:${index}`)}) ${action} ;;`];
-      })
-    ).join("\n")
-  }
+${argumentArms(model, ZSH)}
   esac
   return 0
 }
@@ -148,10 +136,6 @@ elif (( $+functions[compdef] )); then
   compdef _leger leger
 fi
 `;
-}
-
-function caseLabel(text: string): string {
-  return /^[\w-]+$/.test(text) ? text : quote(text);
 }
 
 /** `'name:summary'` for `_describe` (a colon in a name is escaped). */
@@ -171,17 +155,9 @@ function flagSpecs(flags: readonly CompletionFlag[]): string {
   ).join(" ");
 }
 
-/** The commands that offer static values and kinds; empty when there are none. */
-function values(
-  words: readonly string[],
-  kinds: readonly CompletionKind[],
-): string {
-  const read = kinds.filter((kind) => kind !== "folders");
-  return [
-    ...(words.length > 0
-      ? [`compadd -- ${words.map(caseLabel).join(" ")}`]
-      : []),
-    ...(read.length > 0 ? [`_leger_dynamic ${read.join(",")}`] : []),
-    ...(kinds.includes("folders") ? ["_files -/"] : []),
-  ].join("; ");
-}
+/** zsh's arms (`(PATTERN)`), words offered through `compadd`. */
+const ZSH: CaseStyle = {
+  open: "(",
+  offer: (words) => `compadd -- ${words.map(caseLabel).join(" ")}`,
+  folders: "_files -/",
+};
