@@ -27,6 +27,7 @@ import { acquireLock } from "../lib/state/lock.ts";
 import { legerPaths } from "../lib/state/paths.ts";
 import { DENO_DIR, permissionFlags, ROOT, runLeger } from "./_leger.ts";
 import { spawnCaptured } from "./_spawn.ts";
+import { installedDeployment } from "./fakes/installed_deployment.ts";
 
 function onPath(bin: string): boolean {
   return (Deno.env.get("PATH") ?? "").split(":").some((dir) => {
@@ -64,19 +65,6 @@ const BACKUP_IDS = [
   "20261130T163000Z-blog-ab12",
 ];
 
-function installed(name: string, services: string[]): InstalledDeployment {
-  return {
-    name,
-    scope: "user",
-    source: { type: "local", location: `/srv/${name}` },
-    installed_at: "2026-11-30T12:00:00.000Z",
-    files: [],
-    units: services.map((s) => s.replace(/\.service$/, ".container")),
-    services,
-    volumes: [],
-  };
-}
-
 /** A HOME with two installed deployments, a staged one, backups and a `leger` on PATH. */
 interface Fixture extends AsyncDisposable {
   dir: string;
@@ -96,13 +84,13 @@ async function fixture(): Promise<Fixture> {
   });
   await Deno.mkdir(stateDir, { recursive: true });
   await writeDeployments(stateDir, [
-    installed("reader", [
+    installedDeployment("reader", [
       "caddy.service",
       "miniflux.service",
       "postgres.service",
       "worker@.service",
     ]),
-    installed("blog", ["web.service"]),
+    installedDeployment("blog", ["web.service"]),
   ]);
   await writeDeploymentFolder(`${workDir}/staged/blog`, {
     deployment: "blog",

@@ -1,23 +1,8 @@
 import { deepStrictEqual } from "node:assert/strict";
-import {
-  type InstalledDeployment,
-  writeDeployments,
-} from "../../lib/state/deployments_file.ts";
+import { writeDeployments } from "../../lib/state/deployments_file.ts";
 import { legerPaths, type PathEnv } from "../../lib/state/paths.ts";
+import { installedDeployment } from "../../tests/fakes/installed_deployment.ts";
 import { completeValues } from "./complete_values.ts";
-
-function installed(name: string, services: string[]): InstalledDeployment {
-  return {
-    name,
-    scope: "user",
-    source: { type: "local", location: `/srv/${name}` },
-    installed_at: "2026-11-30T12:00:00.000Z",
-    files: [],
-    units: [],
-    services,
-    volumes: [],
-  };
-}
 
 async function withHome(
   fn: (
@@ -39,13 +24,13 @@ async function withHome(
 Deno.test("completeValues() reads deployments and their services as leger service takes them", async () => {
   await withHome(async (pathEnv, { stateDir }) => {
     await writeDeployments(stateDir, [
-      installed("reader", [
+      installedDeployment("reader", [
         "miniflux.service",
         "caddy.service",
         "worker@.service",
         "worker@one.service",
       ]),
-      installed("blog", ["web.service", "caddy.service"]),
+      installedDeployment("blog", ["web.service", "caddy.service"]),
     ]);
     const options = { scopes: ["user"] as const, pathEnv };
     deepStrictEqual(await completeValues(["deployments"], options), [
@@ -120,7 +105,9 @@ Deno.test("completeValues() gives nothing for what it cannot read, and still the
 
 Deno.test("completeValues() reads each scope it is given, values once", async () => {
   await withHome(async (pathEnv, { stateDir }) => {
-    await writeDeployments(stateDir, [installed("blog", ["web.service"])]);
+    await writeDeployments(stateDir, [
+      installedDeployment("blog", ["web.service"]),
+    ]);
     // The same folders twice stand for two scopes that name one deployment.
     deepStrictEqual(
       await completeValues(["deployments", "scopes"], {
