@@ -12,6 +12,7 @@
  */
 import { match, ok, rejects, strictEqual } from "node:assert/strict";
 import { dump } from "js-yaml";
+import { pathExists } from "../lib/state/_path_exists.ts";
 import { writeFileAtomic } from "../lib/state/write_file_atomic.ts";
 import { DENO_DIR, permissionFlags, ROOT, runLeger } from "./_leger.ts";
 import { spawnCaptured } from "./_spawn.ts";
@@ -128,7 +129,7 @@ Deno.test("leger names the path when a file stands where its state folder should
 
 Deno.test("leger says ERR_PERMISSION_DENIED, naming the file or folder, for what the user may not read", async (t) => {
   const asRoot = Deno.uid() === 0;
-  const canDrop = asRoot && await exists(SETPRIV);
+  const canDrop = asRoot && await pathExists(SETPRIV);
   if (asRoot && !canDrop) {
     await t.step({
       name: `needs ${SETPRIV} to run leger as an unprivileged user`,
@@ -280,16 +281,6 @@ Deno.test("writeFileAtomic() names the folder of a full or read-only disk", asyn
     });
   }
 });
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}
 
 /** Copies a folder tree, readable to all. */
 async function copyTree(from: string, to: string): Promise<void> {

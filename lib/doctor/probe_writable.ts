@@ -1,4 +1,5 @@
 import { checkWritable } from "../state/check_writable.ts";
+import { pathExists } from "../state/_path_exists.ts";
 
 /**
  * Checks that leger can write to `dir` without making it: a small probe
@@ -21,18 +22,8 @@ import { checkWritable } from "../state/check_writable.ts";
  */
 export async function probeWritable(dir: string): Promise<void> {
   let existing = dir;
-  while (existing !== "/" && !(await exists(existing))) {
+  while (existing !== "/" && !(await pathExists(existing))) {
     existing = existing.slice(0, existing.lastIndexOf("/")) || "/";
   }
   await checkWritable([existing], { bytes: 4096 });
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
 }

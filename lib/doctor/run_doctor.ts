@@ -10,6 +10,7 @@ import { LegerError } from "../errors/leger_error.ts";
 import { loadUnits } from "../quadlet/load_units.ts";
 import type { LegerdHealthAnswer } from "../secrets/legerd_client.ts";
 import { sha256Hex } from "../source/sha256_hex.ts";
+import { pathExists } from "../state/_path_exists.ts";
 import { readDeploymentFolder } from "../state/deployment_folder.ts";
 import {
   type InstalledDeployment,
@@ -241,7 +242,7 @@ export async function runDoctor(
           if (error instanceof LegerError) return error;
           throw error;
         }),
-        exists(authFilePath({ home, env })),
+        pathExists(authFilePath({ home, env })),
       ]);
       return checkTailscale({ identity, needed });
     }),
@@ -454,16 +455,6 @@ async function firstExisting(
 ): Promise<string | null> {
   for (const path of paths) if (await files.exists(path)) return path;
   return null;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
 }
 
 /** The SHA-256 of a file, or `null` when it is gone. */

@@ -1,0 +1,30 @@
+/**
+ * Whether something is at `path`, following a symbolic link (a link whose
+ * target is gone is not).
+ *
+ * Requires `--allow-read` for the path.
+ *
+ * @param path The path.
+ * @returns `true` when it exists, `false` when it does not.
+ * @throws {Error} Any other error of `Deno.stat` (permission denied, …).
+ *
+ * @example Usage
+ * ```ts
+ * import { pathExists } from "./_path_exists.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const dir = await Deno.makeTempDir();
+ * strictEqual(await pathExists(dir), true);
+ * strictEqual(await pathExists(`${dir}/nothing`), false);
+ * await Deno.remove(dir);
+ * ```
+ */
+export async function pathExists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
