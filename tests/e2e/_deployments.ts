@@ -56,6 +56,30 @@ export function webNames(name: string): WebDeploymentNames {
   };
 }
 
+/**
+ * A busybox container unit that systemd does not restart and starts at
+ * boot: `lines` (`Exec=`, ports, volumes…) in its [Container] section after
+ * the image, `install` after `WantedBy=` in its [Install] section.
+ */
+export function containerUnit(
+  lines: readonly string[],
+  install: readonly string[] = [],
+): string {
+  return [
+    "[Container]",
+    "Image=localhost/bb:latest",
+    ...lines,
+    "",
+    "[Service]",
+    "Restart=no",
+    "",
+    "[Install]",
+    "WantedBy=default.target",
+    ...install,
+    "",
+  ].join("\n");
+}
+
 // busybox httpd as PID 1 ignores SIGTERM: without the trap every stop waits
 // 10 s and ends "failed". -v logs each request to stderr, hence the journal.
 const HTTPD_EXEC =
@@ -75,24 +99,14 @@ export function webDeployment(
   const exec = broken ? "Exec=/bin/busybox false" : HTTPD_EXEC;
   return {
     ".leger.yaml": `name: ${name}\nversion: "${version}"\n`,
-    [names.container]: [
-      "[Unit]",
-      `Description=leger e2e web server of ${name}`,
-      "",
-      "[Container]",
-      "Image=localhost/bb:latest",
-      exec,
-      `Volume=${names.volume}:/data`,
-      `Network=${names.network}`,
-      `PublishPort=127.0.0.1:${port}:8080`,
-      "",
-      "[Service]",
-      "Restart=no",
-      "",
-      "[Install]",
-      "WantedBy=default.target",
-      "",
-    ].join("\n"),
+    [names.container]:
+      `[Unit]\nDescription=leger e2e web server of ${name}\n\n` +
+      containerUnit([
+        exec,
+        `Volume=${names.volume}:/data`,
+        `Network=${names.network}`,
+        `PublishPort=127.0.0.1:${port}:8080`,
+      ]),
     [names.volume]: "[Volume]\n",
     [names.network]: "[Network]\n",
   };

@@ -660,6 +660,23 @@ export function describe(result: ExecResult): string {
   return `exit ${result.code}\n--- stdout\n${result.stdout}--- stderr\n${result.stderr}`;
 }
 
+/**
+ * The JSON document a command printed on stdout; throws with the whole
+ * result ("`what` printed no JSON") when it printed something else.
+ */
+export function parseJsonOutput<T = unknown>(
+  result: ExecResult,
+  what: string,
+): T {
+  try {
+    return JSON.parse(result.stdout);
+  } catch (error) {
+    throw new Error(`${what} printed no JSON:\n${describe(result)}`, {
+      cause: error,
+    });
+  }
+}
+
 /** Options for {@linkcode installDeployment}. */
 export interface InstallOptions {
   user: User;

@@ -19,6 +19,7 @@ import {
   installDeployment,
   leger,
   legerCommandLine,
+  parseJsonOutput,
   quadletDir,
   scopeOf,
   shellQuote,
@@ -67,17 +68,7 @@ function timed(command: string): string {
 }
 
 function parseDoctor(result: ExecResult): Doctor {
-  let doc: Json;
-  try {
-    doc = JSON.parse(result.stdout);
-  } catch (error) {
-    throw new Error(
-      `leger doctor --json printed no JSON:\n${describe(result)}`,
-      {
-        cause: error,
-      },
-    );
-  }
+  const doc = parseJsonOutput<Json>(result, "leger doctor --json");
   const ms = Number(/doctor-ms=(\d+)/.exec(result.stderr)?.[1] ?? NaN);
   return {
     result,

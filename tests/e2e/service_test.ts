@@ -9,6 +9,7 @@
  * @module
  */
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
+import { containerUnit } from "./_deployments.ts";
 import {
   activeState,
   cleanup,
@@ -34,19 +35,10 @@ function files(name: string): Record<string, string> {
     [".leger.yaml", `name: ${name}\nversion: "1"\n`],
     ...PARTS.map((part) => [
       `${name}-${part}.container`,
-      [
-        "[Container]",
-        "Image=localhost/bb:latest",
+      containerUnit([
         // busybox sh as PID 1 ignores SIGTERM without the trap.
         `Exec=/bin/busybox sh -c "trap 'exit 0' TERM; echo started-${part}; while :; do sleep 1; done & wait"`,
-        "",
-        "[Service]",
-        "Restart=no",
-        "",
-        "[Install]",
-        "WantedBy=default.target",
-        "",
-      ].join("\n"),
+      ]),
     ]),
   ]);
 }

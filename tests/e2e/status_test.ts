@@ -13,6 +13,7 @@ import {
   hostExec,
   installDeployment,
   leger,
+  parseJsonOutput,
   scopeOf,
   systemctl,
   type User,
@@ -43,18 +44,7 @@ async function statusJson(
   user: User,
 ): Promise<{ result: ExecResult; doc: Json }> {
   const result = await leger(["status", ...args, "--json"], { user });
-  let doc: Json;
-  try {
-    doc = JSON.parse(result.stdout);
-  } catch (error) {
-    throw new Error(
-      `leger status --json printed no JSON:\n${describe(result)}`,
-      {
-        cause: error,
-      },
-    );
-  }
-  return { result, doc };
+  return { result, doc: parseJsonOutput<Json>(result, "leger status --json") };
 }
 
 function byService(doc: Json): Record<string, Json> {

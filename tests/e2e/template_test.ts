@@ -1,4 +1,5 @@
 import { deepStrictEqual, match, strictEqual } from "node:assert/strict";
+import { containerUnit } from "./_deployments.ts";
 import {
   activeState,
   cleanup,
@@ -31,19 +32,9 @@ e2eTest(
         try {
           const source = await writeSource(name, {
             ".leger.yaml": `name: ${name}\nversion: "1"\n`,
-            [`${worker}@.container`]: [
-              "[Container]",
-              "Image=localhost/bb:latest",
-              WORKER_EXEC,
-              "",
-              "[Service]",
-              "Restart=no",
-              "",
-              "[Install]",
-              "WantedBy=default.target",
+            [`${worker}@.container`]: containerUnit([WORKER_EXEC], [
               "DefaultInstance=one",
-              "",
-            ].join("\n"),
+            ]),
             [`${idle}@.container`]:
               `[Container]\nImage=localhost/bb:latest\n${WORKER_EXEC}\n`,
           });

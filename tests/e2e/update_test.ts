@@ -7,6 +7,7 @@
  * @module
  */
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
+import { containerUnit } from "./_deployments.ts";
 import {
   activeState,
   cleanup,
@@ -41,32 +42,21 @@ function files(
   options: { api?: string[]; worker?: boolean } = {},
 ): Record<string, string> {
   const { api = [], worker = true } = options;
-  const unit = (lines: string[]) =>
-    [
-      "[Container]",
-      "Image=localhost/bb:latest",
-      ...lines,
-      "",
-      "[Service]",
-      "Restart=no",
-      "",
-      "[Install]",
-      "WantedBy=default.target",
-      "",
-    ].join("\n");
   return {
     ".leger.yaml": `name: ${name}\n`,
-    [`${name}-web.container`]: unit([
+    [`${name}-web.container`]: containerUnit([
       `Exec=/bin/busybox sh -c "trap 'exit 0' TERM; /bin/busybox httpd -f -p 8080 -h /data & wait"`,
       `Volume=${name}-data.volume:/data`,
       `Network=${name}-net.network`,
       `PublishPort=127.0.0.1:${port}:8080`,
     ]),
-    [`${name}-api.container`]: unit([
+    [`${name}-api.container`]: containerUnit([
       ...(api.length > 0 ? api : [SLEEPER]),
       `Network=${name}-net.network`,
     ]),
-    ...(worker ? { [`${name}-worker.container`]: unit([SLEEPER]) } : {}),
+    ...(worker
+      ? { [`${name}-worker.container`]: containerUnit([SLEEPER]) }
+      : {}),
     [`${name}-data.volume`]: "[Volume]\n",
     [`${name}-net.network`]: "[Network]\n",
   };
