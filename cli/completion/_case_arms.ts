@@ -24,16 +24,56 @@ export function caseLabel(text: string): string {
   return /^[\w-]+$/.test(text) ? text : quote(text);
 }
 
-/** Every command's words as one `case` pattern (`a|'deploy install'|…`). */
-export function commandPatterns(model: CompletionModel): string {
-  return model.commands.map((c) => caseLabel(c.path)).join("|");
+/** The arms and patterns of {@linkcode caseArms}. */
+export interface CaseArms {
+  /** Every command's words as one `case` pattern (`a|'deploy install'|…`). */
+  commands: string;
+  /**
+   * The arms that note a flag taking a value, the next word being its
+   * value: `PATTERNS) expect=--flag ;;`, a line each.
+   */
+  expect: string;
+  /**
+   * The arms that offer a flag's values: `--flag) ACTIONS ;;` (`:` for a
+   * flag whose values cannot be offered), a line each.
+   */
+  flagValues: string;
+  /**
+   * The arms that offer the values of an argument: `'COMMAND:INDEX')
+   * ACTIONS ;;` for each argument that has some, a line each.
+   */
+  args: string;
+}
+
+/** The `case` arms of the command table, in a script's style. */
+export function caseArms(model: CompletionModel, style: CaseStyle): CaseArms {
+  const { open } = style;
+  return {
+    commands: model.commands.map((c) => caseLabel(c.path)).join("|"),
+    expect: model.valueFlags.map((flag) =>
+      `        ${open}${flagPatterns(flag).join("|")}) expect=${flag.long} ;;`
+    ).join("\n"),
+    flagValues: model.valueFlags.map((flag) =>
+      `      ${open}${flag.long}) ${
+        valueActions(style, flag.choices, flag.kinds) || ":"
+      } ;;`
+    ).join("\n"),
+    args: model.commands.flatMap((c) =>
+      c.args.flatMap((arg, index) => {
+        const action = valueActions(style, arg.values, arg.kinds);
+        return action === ""
+          ? []
+          : [`    ${open}${caseLabel(`${c.path}:${index}`)}) ${action} ;;`];
+      })
+    ).join("\n"),
+  };
 }
 
 /**
  * The commands that offer static values and kinds; empty when there are
  * none.
  */
-export function valueActions(
+function valueActions(
   style: CaseStyle,
   words: readonly string[],
   kinds: readonly CompletionKind[],
@@ -44,46 +84,4 @@ export function valueActions(
     ...(read.length > 0 ? [`_leger_dynamic ${read.join(",")}`] : []),
     ...(kinds.includes("folders") ? [style.folders] : []),
   ].join("; ");
-}
-
-/**
- * The arms that note a flag taking a value, the next word being its value:
- * `PATTERNS) expect=--flag ;;`, a line each.
- */
-export function expectArms(model: CompletionModel, style: CaseStyle): string {
-  return model.valueFlags.map((flag) =>
-    `        ${style.open}${
-      flagPatterns(flag).join("|")
-    }) expect=${flag.long} ;;`
-  ).join("\n");
-}
-
-/**
- * The arms that offer a flag's values: `--flag) ACTIONS ;;` (`:` for a flag
- * whose values cannot be offered), a line each.
- */
-export function flagValueArms(
-  model: CompletionModel,
-  style: CaseStyle,
-): string {
-  return model.valueFlags.map((flag) =>
-    `      ${style.open}${flag.long}) ${
-      valueActions(style, flag.choices, flag.kinds) || ":"
-    } ;;`
-  ).join("\n");
-}
-
-/**
- * The arms that offer the values of an argument: `'COMMAND:INDEX') ACTIONS
- * ;;` for each argument that has some, a line each.
- */
-export function argumentArms(model: CompletionModel, style: CaseStyle): string {
-  return model.commands.flatMap((c) =>
-    c.args.flatMap((arg, index) => {
-      const action = valueActions(style, arg.values, arg.kinds);
-      return action === ""
-        ? []
-        : [`    ${style.open}${caseLabel(`${c.path}:${index}`)}) ${action} ;;`];
-    })
-  ).join("\n");
 }

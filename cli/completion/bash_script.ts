@@ -1,13 +1,6 @@
 import { type CompletionModel, completionModel } from "./completion_model.ts";
 import { flagNames } from "./_shell_words.ts";
-import {
-  argumentArms,
-  caseLabel,
-  type CaseStyle,
-  commandPatterns,
-  expectArms,
-  flagValueArms,
-} from "./_case_arms.ts";
+import { caseArms, caseLabel, type CaseStyle } from "./_case_arms.ts";
 
 /**
  * Writes the bash completion script of `leger` from the command table:
@@ -33,6 +26,7 @@ import {
  */
 export function bashScript(model: CompletionModel = completionModel()): string {
   const groups = Object.keys(model.verbs);
+  const arms = caseArms(model, BASH);
   const groupFlags = offer(model.globalFlags.flatMap(flagNames));
   return `# bash completion for leger, written by \`leger completion bash\` from its command table.
 # Load it with: source <(leger completion bash)
@@ -80,7 +74,7 @@ _leger() {
         # After --, no word is a command: before one, nothing fits.
         --) [[ -z $ran ]] && return 0; dashdash=1 ;;
         --scope=*) scope=\${word#--scope=} ;;
-${expectArms(model, BASH)}
+${arms.expect}
       esac
       continue
     fi
@@ -90,14 +84,14 @@ ${expectArms(model, BASH)}
     fi
     case "$path\${path:+ }$word" in
       ${groups.join("|")}) path=$word ;;
-      ${commandPatterns(model)}) path="$path\${path:+ }$word" ran=1 ;;
+      ${arms.commands}) path="$path\${path:+ }$word" ran=1 ;;
       *) return 0 ;;
     esac
   done
   [[ $cur == = && -n $expect ]] && cur=
   if [[ -n $expect ]]; then
     case $expect in
-${flagValueArms(model, BASH)}
+${arms.flagValues}
     esac
     return 0
   fi
@@ -125,7 +119,7 @@ ${
     return 0
   fi
   case "$path:$npos" in
-${argumentArms(model, BASH)}
+${arms.args}
   esac
   return 0
 }

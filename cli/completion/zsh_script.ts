@@ -5,14 +5,7 @@ import {
   type CompletionWord,
 } from "./completion_model.ts";
 import { quote } from "./_shell_words.ts";
-import {
-  argumentArms,
-  caseLabel,
-  type CaseStyle,
-  commandPatterns,
-  expectArms,
-  flagValueArms,
-} from "./_case_arms.ts";
+import { caseArms, caseLabel, type CaseStyle } from "./_case_arms.ts";
 
 /**
  * Writes the zsh completion script of `leger` from the command table. It
@@ -36,6 +29,7 @@ import {
  */
 export function zshScript(model: CompletionModel = completionModel()): string {
   const groups = Object.keys(model.verbs);
+  const arms = caseArms(model, ZSH);
   return `#compdef leger
 # zsh completion for leger, written by \`leger completion zsh\` from its command table.
 # Save it as _leger in a folder of $fpath, before compinit runs:
@@ -67,7 +61,7 @@ _leger() {
         # After --, no word is a command: before one, nothing fits.
         (--) [[ -z $ran ]] && return 1; dashdash=1 ;;
         (--scope=*) scope=\${word#--scope=} ;;
-${expectArms(model, ZSH)}
+${arms.expect}
       esac
       continue
     fi
@@ -77,7 +71,7 @@ ${expectArms(model, ZSH)}
     fi
     case "$at\${at:+ }$word" in
       (${groups.join("|")}) at=$word ;;
-      (${commandPatterns(model)}) at="$at\${at:+ }$word" ran=1 ;;
+      (${arms.commands}) at="$at\${at:+ }$word" ran=1 ;;
       (*) return 1 ;;
     esac
   done
@@ -94,7 +88,7 @@ ${
   fi
   if [[ -n $expect ]]; then
     case $expect in
-${flagValueArms(model, ZSH)}
+${arms.flagValues}
     esac
     return 0
   fi
@@ -124,7 +118,7 @@ ${
     return 0
   fi
   case "$at:$npos" in
-${argumentArms(model, ZSH)}
+${arms.args}
   esac
   return 0
 }
