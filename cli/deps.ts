@@ -14,6 +14,7 @@ import type { QuadletSupport } from "../lib/adapters/quadlet_support.ts";
 import { run, type Runner } from "../lib/adapters/run.ts";
 import { type CliContext, processContext } from "./context.ts";
 import type { LegerdFactory } from "./legerd.ts";
+import { type Prefetched, withPrefetched } from "./prefetch.ts";
 import type { SecretInput } from "./read_secret_value.ts";
 
 /** The dependencies of every command. */
@@ -69,7 +70,8 @@ export interface CommandDeps {
  *
  * Requires `--allow-env` and `--allow-sys=uid`.
  *
- * @param options `--debug`.
+ * @param options `--debug`, and the processes main.ts started ahead
+ * (prefetch.ts), which the runner hands to the command that asks for them.
  * @returns The real streams, runner, clock, `fetch`, signals and journal.
  *
  * @example Usage
@@ -79,10 +81,13 @@ export interface CommandDeps {
  * deps.context.out("hello\n");
  * ```
  */
-export function processDeps(options: { debug: boolean }): CommandDeps {
+export function processDeps(
+  options: { debug: boolean; prefetched?: readonly Prefetched[] },
+): CommandDeps {
+  const { prefetched = [] } = options;
   return {
     context: processContext(options),
-    runner: run,
+    runner: prefetched.length === 0 ? run : withPrefetched(run, prefetched),
     now: () => new Date(),
     fetch: globalThis.fetch,
     onSignal(signal, listener) {

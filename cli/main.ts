@@ -40,6 +40,13 @@ export async function main(args: readonly string[]): Promise<number> {
       await import(new URL("./commands/complete.ts", import.meta.url).href);
     return await completeWords(args.slice(1));
   }
+  // `leger status` waits mostly for `podman ps`: start it now, while the
+  // parser and the command's modules load.
+  const prefetched = args[0] === "status"
+    ? (await import(
+      new URL("./prefetch.ts", import.meta.url).href
+    ) as typeof import("./prefetch.ts")).prefetchFor(args)
+    : null;
   // Lexing would cost node:util's first use (~5 ms, more than leger's own
   // start-up): the common help requests need none.
   const help = findPlainHelp(args);
@@ -51,7 +58,7 @@ export async function main(args: readonly string[]): Promise<number> {
   const { runProgram }: typeof import("./program.ts") = await import(
     new URL("./program.ts", import.meta.url).href
   );
-  return await runProgram(args);
+  return await runProgram(args, undefined, prefetched ? [prefetched] : []);
 }
 
 function writeStdout(text: string): void {

@@ -10,6 +10,7 @@
  */
 import { type CommandDeps, processDeps } from "./deps.ts";
 import { printJsonError } from "./json_error.ts";
+import type { Prefetched } from "./prefetch.ts";
 import { HelpRequested, parseArgs, UsageError } from "./parse_args.ts";
 import { printError, toLegerError } from "./print_error.ts";
 import type { CommandModule } from "./spec.ts";
@@ -28,6 +29,8 @@ import { printUsage, usageLegerError } from "./usage_error.ts";
  *
  * @param args The command-line words after `leger`.
  * @param deps What touches the host; the process's own when absent.
+ * @param prefetched Processes main.ts started ahead (prefetch.ts), for the
+ * process's own `deps`.
  * @returns The exit code: 0 success, 1 failure, 2 usage, 4 login needed,
  * 130 interrupted.
  *
@@ -40,8 +43,9 @@ import { printUsage, usageLegerError } from "./usage_error.ts";
 export async function runProgram(
   args: readonly string[],
   deps?: CommandDeps,
+  prefetched: readonly Prefetched[] = [],
 ): Promise<number> {
-  deps ??= processDeps({ debug: args.includes("--debug") });
+  deps ??= processDeps({ debug: args.includes("--debug"), prefetched });
   const { context } = deps;
   let json = wordsAskForJson(args);
   let oneLine = false;

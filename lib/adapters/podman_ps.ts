@@ -45,7 +45,13 @@ export interface PodmanContainer {
   isInfra: boolean;
 }
 
-const ARGS = ["ps", "--all", "--format", "json"] as const;
+/** The arguments of the one `podman ps` leger runs. */
+export const PODMAN_PS_ARGS: readonly string[] = [
+  "ps",
+  "--all",
+  "--format",
+  "json",
+];
 const HEALTH_REGEXP = /\(([a-z ]+)\)$/;
 
 /**
@@ -84,7 +90,7 @@ export async function listPodmanContainers(
   options: { runner?: Runner } = {},
 ): Promise<PodmanContainer[]> {
   const { runner = run } = options;
-  const { stdout } = await runner("podman", ARGS);
+  const { stdout } = await runner("podman", PODMAN_PS_ARGS);
   return parsePodmanPs(stdout);
 }
 
@@ -194,7 +200,9 @@ export function formatContainerPort(port: ContainerPort): string {
 
 function invalid(problem: string, cause?: unknown): SyntaxError {
   return new SyntaxError(
-    `Cannot read the output of "podman ${ARGS.join(" ")}": ${problem}`,
+    `Cannot read the output of "podman ${
+      PODMAN_PS_ARGS.join(" ")
+    }": ${problem}`,
     { cause },
   );
 }
