@@ -221,16 +221,19 @@ export async function runDoctor(
     }),
     guard("folders", "leger", "leger's folders", async () => {
       const dirs = [paths.quadletDir, paths.stateDir, paths.workDir];
-      const folders = await Promise.all(dirs.map(async (dir) => ({
-        dir,
-        error: await probe(dir).then(() => null, (error) => {
+      const folders = await Promise.all(dirs.map(async (dir) => {
+        const error = await probe(dir).then(() => null, (error) => {
           if (error instanceof LegerError) return error;
           throw error;
-        }),
-      })));
+        });
+        return error === null
+          ? { dir, error }
+          : { dir, error, ...await ownerAndMode(dir) };
+      }));
       return checkFolders({
         folders,
         owner: scope === "user" ? await facts.user : "root",
+        uid,
       });
     }),
     guard("tailscale", "leger", "Tailscale", async () => {
@@ -455,6 +458,29 @@ async function firstExisting(
 ): Promise<string | null> {
   for (const path of paths) if (await files.exists(path)) return path;
   return null;
+}
+
+/**
+ * The folder a write probe of `dir` tried (`dir`, or the nearest folder
+ * above it that exists), with its owner and mode; `null` when unreadable.
+ */
+async function ownerAndMode(
+  dir: string,
+): Promise<
+  { probed: string; stat: { uid: number | null; mode: number | null } | null }
+> {
+  let probed = dir;
+  for (;;) {
+    try {
+      const info = await Deno.stat(probed);
+      return { probed, stat: { uid: info.uid, mode: info.mode } };
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound) || probed === "/") {
+        return { probed, stat: null };
+      }
+      probed = probed.slice(0, probed.lastIndexOf("/")) || "/";
+    }
+  }
 }
 
 /** The SHA-256 of a file, or `null` when it is gone. */
