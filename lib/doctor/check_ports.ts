@@ -61,7 +61,10 @@ export function checkPorts(facts: PortFacts): DoctorCheck {
     if (match === null) return [];
     const first = Number(match[1]);
     return [{ ...p, first, last: Number(match[2] ?? match[1]) }];
-  });
+  }).sort((a, b) =>
+    a.first - b.first || a.last - b.last ||
+    a.port.protocol.localeCompare(b.port.protocol)
+  );
   if (ports.length === 0) {
     return {
       ...base,

@@ -134,3 +134,18 @@ Deno.test("checkPorts() warns when the sockets cannot be read", () => {
   strictEqual(check.status, "warn");
   match(check.detail, /Permission denied/);
 });
+
+Deno.test("checkPorts() lists ports in numerical order, whatever the units' order", () => {
+  const check = checkPorts({
+    deployment: "web",
+    ports: ["23102:80", "9999:80/udp", "23101:80", "23103:80", "9999:80"].map(
+      (spec) => ({ service: "web.service", port: port(spec) }),
+    ),
+    sockets: [],
+    containers: [],
+  });
+  strictEqual(
+    check.title,
+    "web: ports 9999/tcp, 9999/udp, 23101/tcp, 23102/tcp, 23103/tcp are free or its own",
+  );
+});
