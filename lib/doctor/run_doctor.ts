@@ -7,25 +7,30 @@ import type { Scope } from "../adapters/scope.ts";
 import type { TailscaleStatusReading } from "../adapters/tailscale.ts";
 import { authFilePath } from "../auth/auth_file_path.ts";
 import { LegerError } from "../errors/leger_error.ts";
-import { loadUnits } from "../quadlet/load_units.ts";
 import type { LegerdHealthAnswer } from "../secrets/legerd_client.ts";
 import { sha256Hex } from "../source/sha256_hex.ts";
 import { pathExists } from "../state/_path_exists.ts";
-import { readDeploymentFolder } from "../state/deployment_folder.ts";
+import {
+  type DeploymentFolder,
+  readDeploymentFolder,
+  RECORD_FILE,
+} from "../state/deployment_folder.ts";
 import {
   type InstalledDeployment,
   readDeployments,
 } from "../state/deployments_file.ts";
 import { legerPaths } from "../state/paths.ts";
 import { tailscaleIdentity } from "../tailscale/tailscale_identity.ts";
-import { fixFromRemedy } from "./_fix_from_remedy.ts";
+import { fixForDamagedFile, fixFromRemedy } from "./_fix_from_remedy.ts";
 import { checkCgroups } from "./check_cgroups.ts";
 import { checkDrift } from "./check_drift.ts";
 import { checkFolders } from "./check_folders.ts";
 import { checkLegerd } from "./check_legerd.ts";
 import { checkLinger } from "./check_linger.ts";
 import { checkPodman } from "./check_podman.ts";
-import { checkPorts, type DeploymentPort } from "./check_ports.ts";
+import { checkPorts } from "./check_ports.ts";
+import { installedPorts } from "./_installed_ports.ts";
+import { shellWord } from "./_shell_word.ts";
 import { checkSecretsDriver } from "./check_secrets_driver.ts";
 import { checkSubIds } from "./check_sub_ids.ts";
 import { checkSystemd } from "./check_systemd.ts";
@@ -312,7 +317,8 @@ async function deploymentChecks(
       title: "leger's record of deployments cannot be read",
       status: "fail",
       detail: deployments.message,
-      fix: fixFromRemedy(deployments.remedy),
+      fix: fixForDamagedFile(deployments) ??
+        fixFromRemedy(deployments.remedy),
     }];
   }
   if (deployments.length === 0) {
@@ -324,11 +330,21 @@ async function deploymentChecks(
       fix: null,
     }];
   }
-  const ports = await Promise.all(
+  const scopeFlag = scope !== (uid === 0 ? "system" : "user");
+  const copies = await Promise.all(
     deployments.map((d) =>
-      settle(publishedPorts(`${paths.workDir}/active/${d.name}`, paths))
+      settle(readCopy(`${paths.workDir}/active/${d.name}`))
     ),
   );
+  const ports = copies.map((copy) => {
+    if (copy instanceof Error) return copy;
+    try {
+      return installedPorts(copy, paths.quadletDir);
+    } catch (error) {
+      if (!(error instanceof LegerError)) throw error;
+      return error;
+    }
+  });
   const publishes = ports.some((p) => p instanceof Error || p.length > 0);
   const [sockets, containers] = publishes
     ? await Promise.all([
@@ -336,9 +352,13 @@ async function deploymentChecks(
       settle(listPodmanContainers({ runner: host.runner })),
     ])
     : [[], []];
-  const scopeFlag = scope !== (uid === 0 ? "system" : "user");
   return (await Promise.all(deployments.map(async (d, index) => {
     const own = ports[index];
+    const copy = copies[index];
+    const activeDir = `${paths.workDir}/active/${d.name}`;
+    const copyFix = copy instanceof Error
+      ? await reinstallFix(d, paths.workDir, scope, scopeFlag)
+      : null;
     const portCheck = own instanceof Error
       ? {
         id: `ports:${d.name}`,
@@ -346,9 +366,25 @@ async function deploymentChecks(
         title: `${d.name}: its ports cannot be read`,
         status: "warn" as const,
         detail: own.message,
-        fix: own instanceof LegerError ? fixFromRemedy(own.remedy) : null,
+        fix: copyFix ??
+          (own instanceof LegerError ? fixFromRemedy(own.remedy) : null),
       }
       : checkPorts({ deployment: d.name, ports: own, sockets, containers });
+    if (copy instanceof Error) {
+      return [portCheck, {
+        id: `drift:${d.name}`,
+        group: "deployments" as const,
+        title: `${d.name}: leger's copy of what it installed is ${
+          await pathExists(activeDir) ? "damaged" : "missing"
+        }`,
+        status: "fail" as const,
+        detail: [
+          copy.message,
+          `leger compares the quadlet folder with that copy (${activeDir}), and \`leger deploy update\` starts from it: neither works until it is written again.`,
+        ].join("\n"),
+        fix: copyFix,
+      }];
+    }
     const actual = new Map(
       await Promise.all(
         d.files.map(async (f) =>
@@ -365,37 +401,64 @@ async function deploymentChecks(
         installed: d.files,
         actual,
         quadletDir: paths.quadletDir,
-        activeDir: `${paths.workDir}/active/${d.name}`,
+        activeDir,
       }),
     ];
   }))).flat();
 }
 
 /**
- * The host ports an installed deployment's units publish, from leger's copy
- * of them (`active/<name>/`): a template without `DefaultInstance=` runs
- * only as its instances, which publish their own.
+ * leger's copy of an installed deployment (`active/<name>/`); a copy that is
+ * gone is an error too (never "nothing to check").
  */
-async function publishedPorts(
-  activeDir: string,
-  paths: { quadletDir: string },
-): Promise<DeploymentPort[]> {
+async function readCopy(activeDir: string): Promise<DeploymentFolder> {
   const folder = await readDeploymentFolder(activeDir);
-  if (folder === null) return [];
-  const { units } = loadUnits(
-    folder.record.files.map((f) => ({
-      path: f.name,
-      sha256: f.sha256,
-      bytes: folder.files.get(f.name)!,
-    })),
-    { unitDir: paths.quadletDir },
+  if (folder !== null) return folder;
+  throw new LegerError(
+    "ERR_STATE_INVALID",
+    `Cannot read leger's copy of what it installed: ${activeDir} is missing (or holds no ${RECORD_FILE})`,
+    { file: activeDir },
   );
-  return units.flatMap(({ quadlet }) =>
-    quadlet.template && quadlet.instance === null &&
-      quadlet.defaultInstance === null
-      ? []
-      : quadlet.ports.map((port) => ({ service: quadlet.serviceName, port }))
-  );
+}
+
+/**
+ * What brings back a damaged or missing copy of an installed deployment, as
+ * tried on a real host: the damaged folder moved out of `active/` (leger
+ * reads that folder as a whole, so a copy left there as `NAME.damaged` is
+ * refused in turn), then the deployment installed again from its source
+ * over what runs, which writes a new copy (`leger deploy update` cannot: it
+ * starts from the copy).
+ */
+async function reinstallFix(
+  deployment: InstalledDeployment,
+  workDir: string,
+  scope: Scope,
+  scopeFlag: boolean,
+): Promise<string> {
+  const activeDir = `${workDir}/active/${deployment.name}`;
+  const install = [
+    "leger",
+    "deploy",
+    "install",
+    deployment.name,
+    "--source",
+    deployment.source.location,
+    ...(scopeFlag ? ["--scope", scope] : []),
+  ];
+  return [
+    ...(await pathExists(activeDir)
+      ? [
+        `mkdir -p ${shellWord(`${workDir}/damaged`)} && mv ${
+          shellWord(activeDir)
+        } ${
+          shellWord(`${workDir}/damaged/`)
+        }   # takes the damaged copy out of active/, which leger reads as a whole`,
+      ]
+      : []),
+    `${
+      install.map(shellWord).join(" ")
+    }   # installs it again over what runs (its services restart), writing a new copy`,
+  ].join("\n");
 }
 
 /**

@@ -1,4 +1,14 @@
-import { deepStrictEqual, rejects, strictEqual } from "node:assert/strict";
+import {
+  deepStrictEqual,
+  match,
+  rejects,
+  strictEqual,
+} from "node:assert/strict";
+import type { Runner } from "../adapters/run.ts";
+import { sha256Hex } from "../source/sha256_hex.ts";
+import { writeDeploymentFolder } from "../state/deployment_folder.ts";
+import { writeDeployments } from "../state/deployments_file.ts";
+import { installedDeployment } from "../../tests/fakes/installed_deployment.ts";
 import { fakeRunner } from "../adapters/fake_runner.ts";
 import { LegerError } from "../errors/leger_error.ts";
 import type { HostFiles } from "./host_files.ts";
@@ -150,4 +160,132 @@ Deno.test("runDoctor() turns a fact it cannot read into a warning, and a bug int
     TypeError,
   );
   await Deno.remove(home, { recursive: true });
+});
+
+/** A user-scope doctor over a temporary home, with one deployment installed. */
+async function userDoctor(
+  setup: (paths: { work: string; quadlet: string; state: string }) => Promise<
+    void
+  >,
+  units: Record<string, string>,
+) {
+  const home = await Deno.makeTempDir();
+  const paths = {
+    work: `${home}/.local/share/bluebuild-quadlets`,
+    quadlet: `${home}/.config/containers/systemd`,
+    state: `${home}/.local/share/leger`,
+  };
+  const files = [...Object.entries(units)].map(([name, text]) => ({
+    name,
+    bytes: new TextEncoder().encode(text),
+  }));
+  const entries = await Promise.all(files.map(async (f) => ({
+    name: f.name,
+    sha256: await sha256Hex(f.bytes),
+  })));
+  await Deno.mkdir(paths.quadlet, { recursive: true });
+  for (const f of files) {
+    await Deno.writeFile(`${paths.quadlet}/${f.name}`, f.bytes);
+  }
+  await writeDeploymentFolder(
+    `${paths.work}/active/hz`,
+    {
+      deployment: "hz",
+      source: { type: "local", location: "/srv/h z" },
+      fetched_at: "2026-11-30T12:00:00.000Z",
+      files: entries,
+      normalisations: [],
+    },
+    new Map(files.map((f) => [f.name, f.bytes])),
+  );
+  await writeDeployments(paths.state, [{
+    ...installedDeployment("hz", ["web.service"]),
+    source: { type: "local", location: "/srv/h z" },
+    files: entries,
+  }]);
+  await setup(paths);
+  const runner: Runner = (bin, args) => {
+    const stdout = bin === "podman" && args[0] === "info"
+      ? INFO
+      : bin === "podman"
+      ? "[]"
+      : bin === "cat"
+      ? "  sl  local_address rem_address   st\n"
+      : "running\n";
+    return Promise.resolve({ code: 0, stdout, stderr: "" });
+  };
+  const report = await runDoctor(
+    { scope: "user", uid: 1000, home, env: () => undefined },
+    { ...(await rootHost()).host, runner },
+  );
+  await Deno.remove(home, { recursive: true });
+  return new Map(report.checks.map((c) => [c.id, c]));
+}
+
+const WEB = "[Container]\nImage=localhost/bb:latest\nPublishPort=23181:80\n";
+
+Deno.test("runDoctor() never passes a deployment whose copy is damaged or gone, and its fix moves the copy out of active/", async () => {
+  const damaged = await userDoctor(
+    ({ work }) => Deno.remove(`${work}/active/hz/web.container`),
+    { "web.container": WEB },
+  );
+  const drift = damaged.get("drift:hz")!;
+  deepStrictEqual(
+    [drift.status, drift.title, damaged.get("ports:hz")!.status],
+    ["fail", "hz: leger's copy of what it installed is damaged", "warn"],
+  );
+  const [move, install] = drift.fix!.split("\n");
+  match(
+    move,
+    /^mkdir -p \S+\/bluebuild-quadlets\/damaged && mv \S+\/bluebuild-quadlets\/active\/hz \S+\/bluebuild-quadlets\/damaged\/ {3}#/,
+  );
+  match(install, /^leger deploy install hz --source '\/srv\/h z' {3}#/);
+  strictEqual(damaged.get("ports:hz")!.fix, drift.fix);
+  // After the move: still no pass, and only the install is left to do.
+  const moved = await userDoctor(
+    ({ work }) => Deno.rename(`${work}/active/hz`, `${work}/hz-elsewhere`),
+    { "web.container": WEB },
+  );
+  const after = moved.get("drift:hz")!;
+  deepStrictEqual([after.status, after.title, moved.get("ports:hz")!.status], [
+    "fail",
+    "hz: leger's copy of what it installed is missing",
+    "warn",
+  ]);
+  strictEqual(after.fix, install);
+});
+
+Deno.test("runDoctor() fixes a corrupt deployments.yaml at the line that is wrong, not with an install", async () => {
+  const checks = await userDoctor(
+    ({ state }) =>
+      Deno.writeTextFile(
+        `${state}/deployments.yaml`,
+        "deployments: [oops\n  - : :\n",
+      ),
+    {},
+  );
+  const check = checks.get("deployments")!;
+  strictEqual(check.status, "fail");
+  const [edit, comment] = check.fix!.split("\n");
+  match(edit, /^\$\{EDITOR:-vi\} \+\d+ \S+\/deployments\.yaml {3}# correct/);
+  match(comment, /^# Correct the entry by hand/);
+  strictEqual(
+    check.fix!.split("\n").some((l) => l.startsWith("leger ")),
+    false,
+  );
+});
+
+Deno.test("runDoctor() checks the ports of every instance a template runs as, %i resolved", async () => {
+  const checks = await userDoctor(() => Promise.resolve(), {
+    "w@.container":
+      "[Container]\nImage=localhost/bb:latest\nPublishPort=127.0.0.1:2317%i:8080\n\n[Install]\nDefaultInstance=1\n",
+    "w@2.container":
+      "[Container]\nImage=localhost/bb:latest\nPublishPort=127.0.0.1:2317%i:8080\n",
+    "late.container":
+      "[Unit]\nWants=w@3.container\n\n[Container]\nImage=localhost/bb:latest\n",
+  });
+  strictEqual(
+    checks.get("ports:hz")!.title,
+    "hz: ports 23171/tcp, 23172/tcp, 23173/tcp are free or its own",
+  );
 });
