@@ -72,7 +72,13 @@ export function checkSubIds(facts: SubIdFacts): DoctorCheck {
   const podmanCount = podmanUidMap === null
     ? null
     : podmanUidMap.slice(1).reduce((sum, m) => sum + m.size, 0);
-  const migrate = "podman system migrate   # so that Podman uses them";
+  // `podman system migrate` stops every running container (podman-system-
+  // migrate(1)), leger's services among them, and nothing starts them again.
+  const migrate = [
+    `running=$(podman ps --format '{{index .Labels "PODMAN_SYSTEMD_UNIT"}}' | sort -u)   # the services running now`,
+    "podman system migrate   # so that Podman uses them: it stops every running container",
+    '[ -z "$running" ] || systemctl --user start $running   # starts those services again',
+  ].join("\n");
   if (uidCount >= SUB_IDS_NEEDED && gidCount >= SUB_IDS_NEEDED) {
     if (podmanCount === 0) {
       return {

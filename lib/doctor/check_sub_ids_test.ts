@@ -39,7 +39,7 @@ Deno.test("checkSubIds() fails without a range, with a usermod range no one else
   strictEqual(
     check.fix,
     "sudo usermod --add-subuids 231072-296607 --add-subgids 231072-296607 bob\n" +
-      "podman system migrate   # so that Podman uses them",
+      MIGRATE,
   );
   // No file at all: from 100000, as useradd does.
   const none = checkSubIds({
@@ -70,8 +70,38 @@ Deno.test("checkSubIds() warns when Podman does not use the ranges yet, and trus
     podmanUidMap: [{ containerId: 0, hostId: 1000, size: 1 }],
   });
   strictEqual(stale.status, "warn");
-  strictEqual(stale.fix, "podman system migrate   # so that Podman uses them");
+  strictEqual(stale.fix, MIGRATE);
   const nss = checkSubIds({ ...FACTS, subuid: null, subgid: null });
   strictEqual(nss.status, "pass");
   match(nss.detail, /NSS/);
+});
+
+const MIGRATE =
+  `running=$(podman ps --format '{{index .Labels "PODMAN_SYSTEMD_UNIT"}}' | sort -u)   # the services running now\n` +
+  "podman system migrate   # so that Podman uses them: it stops every running container\n" +
+  '[ -z "$running" ] || systemctl --user start $running   # starts those services again';
+
+Deno.test("checkSubIds()'s migrate fix, run in a shell, starts again the services it stops", async () => {
+  const dir = await Deno.makeTempDir();
+  const log = `${dir}/log`;
+  // Fakes of podman and systemctl that record what they are asked.
+  await Deno.writeTextFile(
+    `${dir}/podman`,
+    `#!/bin/sh\necho "podman $*" >> ${log}\n[ "$1" = ps ] && printf 'web.service\\nweb.service\\n\\ndb.service\\n'\nexit 0\n`,
+  );
+  await Deno.writeTextFile(
+    `${dir}/systemctl`,
+    `#!/bin/sh\necho "systemctl $*" >> ${log}\n`,
+  );
+  await Deno.chmod(`${dir}/podman`, 0o755);
+  await Deno.chmod(`${dir}/systemctl`, 0o755);
+  const { code } = await new Deno.Command("sh", {
+    args: ["-c", MIGRATE],
+    env: { PATH: `${dir}:/usr/bin:/bin` },
+  }).output();
+  strictEqual(code, 0);
+  const lines = (await Deno.readTextFile(log)).trim().split("\n");
+  strictEqual(lines[1], "podman system migrate");
+  strictEqual(lines[2], "systemctl --user start db.service web.service");
+  await Deno.remove(dir, { recursive: true });
 });
