@@ -16,6 +16,13 @@ export interface TailscaleFacts {
    * (`auth.json`), whose sign-in and secrets go over Tailscale.
    */
   needed: boolean;
+  /**
+   * leger.run's API URL (`LEGER_API_URL`): at a loopback address (a local
+   * leger.run, as in tests) it is reached without Tailscale.
+   *
+   * @default {"https://api.leger.run"}
+   */
+  apiUrl?: string;
 }
 
 /**
@@ -44,7 +51,9 @@ export interface TailscaleFacts {
  * ```
  */
 export function checkTailscale(facts: TailscaleFacts): DoctorCheck {
-  const { identity, needed } = facts;
+  const { identity, apiUrl = "https://api.leger.run" } = facts;
+  const local = isLoopback(apiUrl);
+  const needed = facts.needed && !local;
   const base = { id: "tailscale", group: "leger" } as const;
   if (!(identity instanceof LegerError)) {
     return {
@@ -74,8 +83,23 @@ export function checkTailscale(facts: TailscaleFacts): DoctorCheck {
       ...identity.details,
       needed
         ? "You are logged in to leger.run: leger cannot reach it, and legerd cannot fetch secrets, without Tailscale."
+        : local
+        ? `leger.run is at ${apiUrl}, on this machine: it is reached without Tailscale.`
         : "Deployments from a local folder or Git do not need it; leger.run sign-in and secrets do.",
     ].join("\n"),
     fix: fixFromRemedy(identity.remedy, /^leger /),
   };
+}
+
+/** Whether a URL's host is this machine (`127.0.0.0/8`, `localhost`, `::1`). */
+function isLoopback(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname;
+  } catch (error) {
+    if (error instanceof TypeError) return false;
+    throw error;
+  }
+  return host === "localhost" || host === "[::1]" ||
+    /^127\.\d+\.\d+\.\d+$/.test(host);
 }

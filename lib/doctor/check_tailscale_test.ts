@@ -59,3 +59,22 @@ Deno.test("checkTailscale() fails only when leger.run is in use, with the comman
   ]);
   match(loggedOut.detail, /Log in at: https:\/\/login.tailscale.com\/a\/1/);
 });
+
+Deno.test("checkTailscale() does not need Tailscale for a leger.run at a loopback address", () => {
+  const down = new LegerError(
+    "ERR_TAILSCALE_NOT_RUNNING",
+    "Cannot read the Tailscale status: tailscaled is not running",
+    { remedy: "Run `sudo systemctl start tailscaled`" },
+  );
+  for (const apiUrl of ["http://127.0.0.1:8787", "http://localhost:9/api"]) {
+    const check = checkTailscale({ identity: down, needed: true, apiUrl });
+    strictEqual(check.status, "warn", apiUrl);
+    match(check.detail, /on this machine: it is reached without Tailscale/);
+  }
+  const remote = checkTailscale({
+    identity: down,
+    needed: true,
+    apiUrl: "https://api.leger.run",
+  });
+  strictEqual(remote.status, "fail");
+});

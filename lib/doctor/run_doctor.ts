@@ -252,7 +252,12 @@ export async function runDoctor(
         }),
         pathExists(authFilePath({ home, env })),
       ]);
-      return checkTailscale({ identity, needed });
+      const apiUrl = env("LEGER_API_URL");
+      return checkTailscale({
+        identity,
+        needed,
+        ...(apiUrl ? { apiUrl } : {}),
+      });
     }),
     guard("legerd", "leger", "legerd", async () => {
       const config = env("XDG_CONFIG_HOME")?.startsWith("/")
