@@ -402,7 +402,16 @@ e2eTest(
       // the subordinate ids, then the session's variables and Podman.
       await runFixAsNewUser(linger.fix!);
       await waitInside(`test -S /run/user/${NEW_UID}/bus`, { attempts: 30 });
-      const [usermod, migrate] = subIds.fix!.split("\n");
+      const [usermod, ...migrateLines] = subIds.fix!.split("\n");
+      // Pasted together: the line that notes the running services, the
+      // migrate that stops them, and the line that starts them again.
+      deepStrictEqual(migrateLines.map((l) => l.split(" ")[0]), [
+        "running=$(podman",
+        "podman",
+        "[",
+      ]);
+      const migrate = migrateLines.map((l) => l.replace(/\s+#.*$/, ""))
+        .join("; ");
       match(
         usermod,
         new RegExp(
