@@ -180,7 +180,7 @@ Deno.test("status exits 1 and says why for an unhealthy HTTP check, a refused on
     );
     match(
       text,
-      /^ {2}far\.service is refused \(http:\/\/app\.internal:8080\/health\): not checked: leger may connect only to .*, not to "app\.internal"\n {4}Publish the port on 127\.0\.0\.1 \(PublishPort=127\.0\.0\.1:8080:PORT\) and check http:\/\/127\.0\.0\.1:8080\/health$/m,
+      /^ {2}far\.service is refused \(http:\/\/app\.internal:8080\/health\): not checked: health checks reach only 127\.0\.0\.1, localhost, \[::1\], not "app\.internal"\n {4}Publish the port on 127\.0\.0\.1 \(PublishPort=127\.0\.0\.1:8080:PORT\) and check http:\/\/127\.0\.0\.1:8080\/health$/m,
     );
     match(
       text,

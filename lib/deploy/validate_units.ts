@@ -55,15 +55,18 @@ export async function validateUnits(
   context: DeployContext,
   options: ValidateUnitsOptions,
 ): Promise<Finding[]> {
-  const [installedUnits, generator] = await Promise.all([
+  const [installedUnits, generator, manifestText] = await Promise.all([
     options.installedUnits,
     runGenerator(deployment, units, context, options.generatorTimeoutMs),
+    legerYamlText(deployment),
   ]);
   const own = [
     ...options.loadFindings,
     ...validateDeployment(units, {
       deploymentFiles: deployment.files.map((file) => file.path),
       installedUnits,
+      manifestHealth: deployment.manifest.health,
+      manifestText,
     }),
   ];
   return [...own, ...onlyNewFiles(generator, own)];
@@ -113,6 +116,21 @@ async function runGenerator(
     }];
   } finally {
     if (!local) await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** A local source's `.leger.yaml`, to name the line of a `health:` key. */
+async function legerYamlText(
+  deployment: LoadedDeployment,
+): Promise<string | undefined> {
+  if (
+    deployment.source.type !== "local" ||
+    Object.keys(deployment.manifest.health ?? {}).length === 0
+  ) return undefined;
+  try {
+    return await Deno.readTextFile(`${deployment.source.location}/.leger.yaml`);
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,13 +1,13 @@
-import { ALLOWED_NET_HOSTS } from "../api/allowed_net_hosts.ts";
 import { redactUrl } from "../errors/redact_url.ts";
+import { healthUrlProblem } from "../quadlet/health_url.ts";
 
 /** What an HTTP health check found. */
 export interface HttpHealthResult {
   /**
    * `healthy`: an attempt answered 2xx or 3xx (redirects are not followed);
    * `unhealthy`: every attempt answered something else, timed out or could
-   * not connect; `refused`: leger may not connect to the URL's host, or it
-   * is no http(s) URL, and nothing was fetched.
+   * not connect; `refused`: the URL's host is not loopback, its port is out
+   * of range, or it is no http(s) URL, and nothing was fetched.
    */
   state: "healthy" | "unhealthy" | "refused";
   /** The HTTP status of the last answer; `null` when there was none. */
@@ -57,13 +57,18 @@ export interface CheckHttpHealthOptions {
 /**
  * Checks a service's health over HTTP: a `GET` of `url` that must answer
  * 2xx or 3xx (a redirect is an answer: it is not followed) within the
- * timeout, tried up to `retries` more times when it does not. A URL whose
- * host leger may not connect to (its network allow-list: loopback and
- * leger.run's hosts) is not fetched: the check is `refused`, and says how to
- * make it one leger can run. Nothing here throws for the service's sake: a
- * failure is a result.
+ * timeout, tried up to `retries` more times when it does not. Health checks
+ * reach loopback only (`HEALTH_CHECK_HOSTS`: 127.0.0.1, localhost and
+ * [::1], not the rest of leger's network allow-list); a URL to another host,
+ * with a port outside 1-65535 or no http(s) URL is not fetched: the check is
+ * `refused`, and says how to make it one leger can run (`healthUrlProblem`).
+ * `localhost` is fetched at 127.0.0.1, so that a host without `/etc/hosts`
+ * checks it too (Deno's fetch then sends `Host: 127.0.0.1:PORT`). A fetch
+ * failure is worded plainly: "connection refused", "no answer within 5 s",
+ * "name not resolved". Nothing here throws for the service's sake: a
+ * failure is a result, and its text never holds the URL's credentials.
  *
- * Requires `--allow-net` for the URL's host.
+ * Requires `--allow-net` for 127.0.0.1 and [::1].
  *
  * @param url The health URL, such as `http://127.0.0.1:8080/health`.
  * @param options `fetch`, the timeout, the retries and their pause.
@@ -96,12 +101,16 @@ export async function checkHttpHealth(
   } = options;
   const refusal = refuse(url);
   if (refusal !== null) return refusal;
+  const target = new URL(url.trim());
+  if (target.hostname.toLowerCase() === "localhost") {
+    target.hostname = "127.0.0.1";
+  }
   let last = { status: null as number | null, problem: "" };
   let attempts = 0;
   while (attempts <= retries) {
     if (attempts > 0 && retryDelayMs > 0) await pause(retryDelayMs, signal);
     attempts++;
-    last = await attempt(url, { fetch, timeoutMs, signal });
+    last = await attempt(target.href, { fetch, timeoutMs, signal });
     if (last.status !== null && last.status >= 200 && last.status < 400) {
       return {
         state: "healthy",
@@ -163,35 +172,14 @@ async function attempt(
 }
 
 function refuse(url: string): HttpHealthResult | null {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    parsed = new URL("about:blank");
-  }
-  const port = parsed.port || (parsed.protocol === "https:" ? "443" : "80");
-  const remedy =
-    `Publish the port on 127.0.0.1 (PublishPort=127.0.0.1:${port}:PORT) and check http://127.0.0.1:${port}${
-      parsed.protocol.startsWith("http") ? parsed.pathname : "/"
-    }`;
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    return {
-      state: "refused",
-      status: null,
-      attempts: 0,
-      detail: `not checked: "${redactUrl(url)}" is not an http(s) URL`,
-      remedy,
-    };
-  }
-  if (ALLOWED_NET_HOSTS.includes(parsed.hostname)) return null;
+  const problem = healthUrlProblem(url);
+  if (problem === null) return null;
   return {
     state: "refused",
     status: null,
     attempts: 0,
-    detail: `not checked: leger may connect only to ${
-      ALLOWED_NET_HOSTS.join(", ")
-    }, not to "${parsed.hostname}"`,
-    remedy,
+    detail: `not checked: ${problem.reason}`,
+    remedy: problem.remedy,
   };
 }
 
@@ -202,13 +190,17 @@ function describe(error: unknown): string {
     : String(error);
   if (/connection refused/i.test(text)) return "connection refused";
   if (/connection reset/i.test(text)) return "connection reset";
-  if (/certificate|tls|ssl/i.test(text)) {
-    return `TLS failed: ${firstLine(text)}`;
+  if (/dns error|failed to lookup|name or service not known/i.test(text)) {
+    return "name not resolved";
   }
+  if (/timed out/i.test(text)) return "timed out";
+  if (/network is unreachable/i.test(text)) return "network unreachable";
+  if (/certificate|tls|ssl/i.test(text)) return "TLS handshake failed";
   if (error instanceof Deno.errors.NotCapable) {
     return "leger's permissions do not allow connecting to it";
   }
-  return firstLine(text);
+  // Deno's message repeats the URL: never its credentials.
+  return redactUrl(firstLine(text));
 }
 
 function firstLine(text: string): string {

@@ -1,9 +1,4 @@
-import {
-  deepStrictEqual,
-  match,
-  rejects,
-  strictEqual,
-} from "node:assert/strict";
+import { deepStrictEqual, rejects, strictEqual } from "node:assert/strict";
 import { checkHttpHealth } from "./check_http_health.ts";
 
 /** A loopback server answering each request with `answer`, counting them. */
@@ -129,7 +124,7 @@ Deno.test("checkHttpHealth() says connection refused when nothing listens", asyn
   strictEqual(result.detail, "connection refused (3 attempts)");
 });
 
-Deno.test("checkHttpHealth() refuses a host outside leger's allow-list without fetching, and says the fix", async () => {
+Deno.test("checkHttpHealth() reaches loopback only, not the rest of leger's allow-list, and says the fix without fetching", async () => {
   let fetched = 0;
   const fetch = () => {
     fetched++;
@@ -139,7 +134,10 @@ Deno.test("checkHttpHealth() refuses a host outside leger's allow-list without f
     const url of [
       "http://web.internal:8080/health",
       "http://10.88.0.5/health",
+      "https://api.leger.run/health",
+      "https://static.leger.run/health",
       "ftp://127.0.0.1/x",
+      "http://127.0.0.1:99999/",
     ]
   ) {
     const result = await checkHttpHealth(url, { fetch });
@@ -147,17 +145,73 @@ Deno.test("checkHttpHealth() refuses a host outside leger's allow-list without f
     strictEqual(result.attempts, 0);
   }
   strictEqual(fetched, 0);
-  const result = await checkHttpHealth("http://web.internal:8080/health", {
+  const result = await checkHttpHealth("https://api.leger.run:8080/health", {
     fetch,
   });
-  match(
+  strictEqual(
     result.detail,
-    /^not checked: leger may connect only to .*127\.0\.0\.1.*, not to "web\.internal"$/,
+    'not checked: health checks reach only 127.0.0.1, localhost, [::1], not "api.leger.run"',
   );
   strictEqual(
     result.remedy,
     "Publish the port on 127.0.0.1 (PublishPort=127.0.0.1:8080:PORT) and check http://127.0.0.1:8080/health",
   );
+  strictEqual(
+    (await checkHttpHealth("http://127.0.0.1:99999/", { fetch })).detail,
+    "not checked: its port 99999 is outside 1-65535",
+  );
+  strictEqual(
+    (await checkHttpHealth("http://[::1]:8080/", { fetch })).state,
+    "healthy",
+  );
+});
+
+Deno.test("checkHttpHealth() fetches localhost at 127.0.0.1, so that a host without /etc/hosts checks it", async () => {
+  const { url, server } = serve(() => new Response("ok"));
+  const port = new URL(url).port;
+  const asked: string[] = [];
+  const fetch = (input: string | URL | Request, init?: RequestInit) => {
+    asked.push(String(input));
+    return globalThis.fetch(input, init);
+  };
+  const result = await checkHttpHealth(`http://localhost:${port}/health`, {
+    fetch: fetch as typeof globalThis.fetch,
+  });
+  await server.shutdown();
+  strictEqual(result.state, "healthy");
+  deepStrictEqual(asked, [`http://127.0.0.1:${port}/health`]);
+});
+
+Deno.test("checkHttpHealth() words fetch failures plainly and never shows the URL's credentials", async () => {
+  const failing = (message: string) => () =>
+    Promise.reject(
+      new TypeError(
+        `error sending request for url (http://admin:hunter2SECRET@127.0.0.1:8/): ${message}`,
+      ),
+    );
+  const cases: [string, string][] = [
+    [
+      "client error (Connect): dns error: failed to lookup address information",
+      "name not resolved",
+    ],
+    [
+      "tcp connect error: Connection refused (os error 111)",
+      "connection refused",
+    ],
+    ["operation timed out", "timed out"],
+    [
+      "something new",
+      "error sending request for url (http://127.0.0.1:8/): something new",
+    ],
+  ];
+  for (const [message, said] of cases) {
+    const result = await checkHttpHealth(
+      "http://admin:hunter2SECRET@127.0.0.1:8/",
+      { fetch: failing(message), retries: 0 },
+    );
+    strictEqual(result.detail, `${said} (1 attempt)`);
+    strictEqual(JSON.stringify(result).includes("hunter2SECRET"), false);
+  }
 });
 
 Deno.test("checkHttpHealth() stops when its signal aborts", async () => {

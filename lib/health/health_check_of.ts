@@ -1,6 +1,7 @@
 import type { QuadletUnit } from "../quadlet/types.ts";
 import type { UnitFile } from "../unit/types.ts";
 import { healthUrlEntry } from "./health_url_entry.ts";
+import { healthKeysOf } from "../quadlet/health_url.ts";
 
 /**
  * How leger tells whether a service is healthy: an HTTP check of a URL
@@ -33,8 +34,9 @@ export type HealthCheck =
 /** Options for {@linkcode healthCheckOf}. */
 export interface HealthCheckOfOptions {
   /**
-   * The deployment's `health:` of `.leger.yaml`: a URL by unit base name
-   * (`web` for `web.container`).
+   * The deployment's `health:` of `.leger.yaml`: a URL by unit, named by its
+   * base name (`web`), its file name (`web.container`) or its service
+   * (`web.service`), see `healthKeysOf`.
    *
    * @default {{}}
    */
@@ -44,7 +46,8 @@ export interface HealthCheckOfOptions {
 /**
  * The health check of a unit's service, in leger's order: the unit's own
  * `[X-Leger] HealthURL=` (drop-ins merged, the last wins), then the
- * deployment's `.leger.yaml` `health:` entry for the unit's base name, then
+ * deployment's `.leger.yaml` `health:` entry for the unit (by base name,
+ * file name or service name: `healthKeysOf`), then
  * Podman's health check when the unit has a `HealthCmd=` (other than
  * `none`); otherwise none.
  *
@@ -83,11 +86,13 @@ export function healthCheckOf(
       line: entry.line,
     };
   }
-  const stem = quadlet.file.slice(0, quadlet.file.lastIndexOf("."));
-  if (Object.hasOwn(manifestHealth, stem)) {
+  const key = healthKeysOf(quadlet).find((k) =>
+    Object.hasOwn(manifestHealth, k)
+  );
+  if (key !== undefined) {
     return {
       type: "http",
-      url: manifestHealth[stem],
+      url: manifestHealth[key],
       file: ".leger.yaml",
       line: null,
     };

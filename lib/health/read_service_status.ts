@@ -9,6 +9,7 @@ import type { Scope } from "../adapters/scope.ts";
 import { listUnits, showUnits, type UnitState } from "../adapters/systemctl.ts";
 import { checkHttpHealth } from "./check_http_health.ts";
 import type { HealthCheck } from "./health_check_of.ts";
+import { resolveHealthUrl, shownHealthUrl } from "../quadlet/health_url.ts";
 
 /** A service to read, with its health check (see `healthCheckOf`). */
 export interface ServiceToRead {
@@ -43,7 +44,10 @@ export interface ServiceHealth {
   state: HealthState;
   /** Which check: an HTTP check, Podman's, or none. */
   check: "http" | "podman" | null;
-  /** The URL of an HTTP check; `null` otherwise. */
+  /**
+   * The URL of an HTTP check, its specifiers (`%i`) resolved for the
+   * service and its credentials left out; `null` otherwise.
+   */
   url: string | null;
   /** Why, for a person: the last answer, or why there was no check. */
   detail: string | null;
@@ -283,7 +287,7 @@ async function statusOf(
     image: main?.image || service.image || null,
     ports: main === undefined ? [...service.ports ?? []] : ports,
     container: main?.names[0] ?? null,
-    health: await healthOf(service.check, {
+    health: await healthOf(service.service, service.check, {
       state,
       containers,
       own,
@@ -293,6 +297,7 @@ async function statusOf(
 }
 
 async function healthOf(
+  service: string,
   check: HealthCheck | null,
   found: {
     state: UnitState;
@@ -311,9 +316,12 @@ async function healthOf(
       remedy: null,
     };
   }
+  const url = check.type === "http"
+    ? resolveHealthUrl(check.url, service)
+    : null;
   const base = {
     check: check.type,
-    url: check.type === "http" ? check.url : null,
+    url: url === null ? null : shownHealthUrl(url),
     remedy: null,
   };
   if (state.activeState !== "active") {
@@ -325,7 +333,7 @@ async function healthOf(
     };
   }
   if (check.type === "http") {
-    const result = await checkHttpHealth(check.url, {
+    const result = await checkHttpHealth(url!, {
       fetch: options.fetch,
       timeoutMs: options.timeoutMs,
       retries: options.retries,

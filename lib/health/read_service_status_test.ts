@@ -314,3 +314,44 @@ Deno.test("readServiceStatus() uses a podman ps already under way, and its failu
     [],
   );
 });
+
+Deno.test("readServiceStatus() resolves %i per instance and shows a URL without its credentials", async () => {
+  const fetched: string[] = [];
+  const fetch = (url: string | URL | Request) => {
+    fetched.push(String(url));
+    return Promise.resolve(new Response(null, { status: 500 }));
+  };
+  const { runner } = host({
+    "worker@81.service": { active: "active", sub: "running" },
+    "web.service": { active: "active", sub: "running" },
+  });
+  const statuses = await readServiceStatus("user", [
+    {
+      service: "worker@81.service",
+      check: {
+        type: "http",
+        url: "http://127.0.0.1:80%i/%p",
+        file: "worker@.container",
+        line: 4,
+      },
+    },
+    {
+      service: "web.service",
+      check: {
+        type: "http",
+        url: "http://admin:hunter2SECRET@127.0.0.1:23109/",
+        file: "web.container",
+        line: 4,
+      },
+    },
+  ], { runner, fetch: fetch as typeof globalThis.fetch, retries: 0 });
+  deepStrictEqual(statuses.map((s) => s.health.url), [
+    "http://127.0.0.1:8081/worker",
+    "http://127.0.0.1:23109/",
+  ]);
+  strictEqual(JSON.stringify(statuses).includes("hunter2SECRET"), false);
+  deepStrictEqual(fetched.sort(), [
+    "http://127.0.0.1:8081/worker",
+    "http://admin:hunter2SECRET@127.0.0.1:23109/",
+  ]);
+});

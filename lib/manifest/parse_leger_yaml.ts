@@ -6,6 +6,8 @@ import {
   YAMLException,
 } from "js-yaml";
 import { LegerError } from "../errors/mod.ts";
+import { redactUrl } from "../errors/redact_url.ts";
+import { healthUrlProblem } from "../quadlet/health_url.ts";
 import type { Manifest } from "./types.ts";
 import { lineIndex } from "./_line_column.ts";
 import { ManifestFields } from "./_manifest_fields.ts";
@@ -107,7 +109,11 @@ export function parseLegerYaml(
   return manifest;
 }
 
-/** `health:`: an http(s) URL by unit base name. */
+/**
+ * `health:`: an http(s) URL by unit (base name, file name or service; the
+ * units are checked against the keys by `leger validate`, which knows them).
+ * The value shown in an error has its credentials removed.
+ */
 function readHealth(
   value: unknown,
   fields: ManifestFields,
@@ -125,11 +131,19 @@ function readHealth(
     const url = fields.string(entries, key, "health");
     if (url === undefined) continue;
     const path = ManifestFields.join("health", key);
+    if (healthUrlProblem(url)?.kind === "port") {
+      throw fields.invalid(
+        path,
+        `must have a port in 1-65535, such as http://127.0.0.1:8080/health: current value is ${
+          JSON.stringify(redactUrl(url))
+        }`,
+      );
+    }
     if (!/^https?:\/\/[^/\s]+/i.test(url) || !URL.canParse(url)) {
       throw fields.invalid(
         path,
         `must be an http(s) URL such as http://127.0.0.1:8080/health: current value is ${
-          JSON.stringify(url)
+          JSON.stringify(redactUrl(url))
         }`,
       );
     }

@@ -243,6 +243,13 @@ Deno.test("parseLegerYaml() names the field and its line when a key has the wron
         line: 3,
       },
       {
+        name: "health URL with credentials not parsed",
+        text: "health:\n  web: http://u:hunter2SECRET@127.0.0.1:99999/\n",
+        message:
+          'Cannot read .leger.yaml: health.web must have a port in 1-65535, such as http://127.0.0.1:8080/health: current value is "http://127.0.0.1:99999/"',
+        line: 2,
+      },
+      {
         name: "two documents",
         text: "name: a\n---\nname: b\n",
         message:

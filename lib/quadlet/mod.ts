@@ -54,3 +54,4 @@ export * from "./to_quadlet_unit.ts";
 export * from "./unit_dependency_keys.ts";
 export * from "./resolve_in_deployment.ts";
 export * from "./kind_section.ts";
+export * from "./health_url.ts";

@@ -42,6 +42,7 @@ export * from "./check_drop_in_folders.ts";
 export * from "./check_control_characters.ts";
 export * from "./check_environment.ts";
 export * from "./check_health_url.ts";
+export * from "./check_manifest_health.ts";
 export * from "./check_secret_names.ts";
 export * from "./check_byte_order_marks.ts";
 export * from "./resolve_variables.ts";

@@ -6,6 +6,7 @@ import { checkDropInFolders } from "./check_drop_in_folders.ts";
 import { checkDuplicates } from "./check_duplicates.ts";
 import { checkEnvironment } from "./check_environment.ts";
 import { checkHealthUrl } from "./check_health_url.ts";
+import { checkManifestHealth } from "./check_manifest_health.ts";
 import { checkReferences } from "./check_references.ts";
 import { checkRequiredKeys } from "./check_required_keys.ts";
 import { checkSecretNames } from "./check_secret_names.ts";
@@ -33,6 +34,19 @@ export interface ValidateDeploymentOptions {
    * @default {new Set()}
    */
   installedUnits?: ReadonlySet<string>;
+  /**
+   * The manifest's `health:` (`.leger.yaml`), checked against the units
+   * ({@linkcode checkManifestHealth}).
+   *
+   * @default {{}}
+   */
+  manifestHealth?: Readonly<Record<string, string>>;
+  /**
+   * The manifest's text, to name the line of a `health:` key.
+   *
+   * @default {undefined}
+   */
+  manifestText?: string;
 }
 
 /**
@@ -60,7 +74,9 @@ export interface ValidateDeploymentOptions {
  * - Podman secrets whose names leger.run cannot hold, so that legerd can
  *   never bring them ({@linkcode checkSecretNames}, warnings);
  * - `[X-Leger] HealthURL=` that is no http(s) URL, or (a warning) one leger
- *   may not fetch ({@linkcode checkHealthUrl}).
+ *   may not fetch ({@linkcode checkHealthUrl}), unknown `[X-Leger]` keys;
+ * - `.leger.yaml` `health:` keys that name no unit, and their URLs as
+ *   `HealthURL=`'s ({@linkcode checkManifestHealth}).
  *
  * Values that `toQuadletUnit` cannot convert (a malformed `PublishPort=`…)
  * are its errors, reported before this runs. Pure: the caller reads the files
@@ -95,7 +111,12 @@ export function validateDeployment(
   units: readonly DeploymentUnit[],
   options: ValidateDeploymentOptions,
 ): Finding[] {
-  const { deploymentFiles, installedUnits = new Set<string>() } = options;
+  const {
+    deploymentFiles,
+    installedUnits = new Set<string>(),
+    manifestHealth = {},
+    manifestText,
+  } = options;
   const quadlets = units.map(({ quadlet }) => quadlet);
   const findings = [
     ...units.flatMap(({ unit, quadlet }) => [
@@ -107,7 +128,7 @@ export function validateDeployment(
       units.flatMap(({ unit, quadlet }) => [
         ...checkControlCharacters(unit),
         ...checkEnvironment(unit, quadlet.kind),
-        ...checkHealthUrl(unit),
+        ...checkHealthUrl(unit, quadlet.kind),
       ]),
     ),
     // A drop-in's Secret= merged into several units is one line to fix.
@@ -117,6 +138,7 @@ export function validateDeployment(
     ...checkDuplicates(quadlets),
     ...checkUnitNames(deploymentFiles),
     ...checkDropInFolders(deploymentFiles),
+    ...checkManifestHealth(manifestHealth, quadlets, { text: manifestText }),
   ];
   // A stable sort: findings of one line keep the order of the checks above.
   return findings.sort((a, b) =>

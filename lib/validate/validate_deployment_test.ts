@@ -130,3 +130,28 @@ Deno.test("validateDeployment() reports a unit file name systemd refuses, parsed
     ["wéb.volume", "ERR_UNIT_NAME_INVALID"],
   ]);
 });
+
+Deno.test("validateDeployment() checks .leger.yaml health: against the units, as HealthURL=", () => {
+  const unit = parseUnit("[Container]\nImage=docker.io/nginx\n", {
+    file: "k1.container",
+  });
+  const findings = validateDeployment(
+    [{ unit, quadlet: toQuadletUnit(unit) }],
+    {
+      deploymentFiles: ["k1.container"],
+      manifestHealth: {
+        nosuch: "http://127.0.0.1:8080/",
+        "k1.container": "http://example.com/",
+      },
+      manifestText:
+        "health:\n  nosuch: http://127.0.0.1:8080/\n  k1.container: http://example.com/\n",
+    },
+  );
+  deepStrictEqual(
+    findings.map((f) => [f.code, f.file, f.line, f.severity]),
+    [
+      ["ERR_MANIFEST_INVALID", ".leger.yaml", 2, undefined],
+      ["ERR_UNIT_INVALID_VALUE", ".leger.yaml", 3, "warning"],
+    ],
+  );
+});

@@ -103,8 +103,11 @@ e2eTest(
           });
           const install = await installDeployment(name, source, { user });
           strictEqual(install.code, 0, describe(install));
-          // A URL outside the allow-list is only a warning for validation.
-          match(install.stderr, /leger may connect only to/);
+          // A URL that is not loopback is only a warning for validation.
+          match(
+            install.stderr,
+            /health checks reach only 127\.0\.0\.1, localhost, \[::1\]/,
+          );
 
           await u.step(
             "Podman's generator keeps [X-Leger] in the service, and systemd ignores it",
@@ -180,7 +183,7 @@ e2eTest(
             );
             match(
               s[`${name}-far.service`].health.detail,
-              /^not checked: leger may connect only to .*, not to "app\.internal"$/,
+              /^not checked: health checks reach only 127\.0\.0\.1, localhost, \[::1\], not "app\.internal"$/,
             );
             strictEqual(doc.legerd.running, false);
           });
