@@ -42,6 +42,12 @@ export interface CommandDeps {
    */
   streamJournalEntries?: typeof streamJournalEntries;
   /**
+   * Whether this process may read the system journal (`leger service logs
+   * --scope system` as a user other than root); `readsSystemJournal()` of
+   * lib/adapters/journal.ts when absent.
+   */
+  readsSystemJournal?: () => Promise<boolean>;
+  /**
    * How the host installs quadlets; detected from Podman and systemd when
    * absent (tests pass a fixed answer).
    */

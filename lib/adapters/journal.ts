@@ -24,6 +24,12 @@ export interface StreamJournalOptions {
    * @default {undefined}
    */
   signal?: AbortSignal;
+  /**
+   * The journalctl to run (tests pass a script).
+   *
+   * @default {"journalctl"}
+   */
+  command?: string;
 }
 
 /**
@@ -52,7 +58,14 @@ export async function streamJournal(
   unit: string,
   options: StreamJournalOptions,
 ): Promise<number> {
-  const { lines, since, follow, json = false, signal } = options;
+  const {
+    lines,
+    since,
+    follow,
+    json = false,
+    signal,
+    command = "journalctl",
+  } = options;
   const args = [
     ...journalArgs(scope, unit, lines),
     ...(since === undefined ? [] : ["--since", since]),
@@ -60,12 +73,12 @@ export async function streamJournal(
     ...(json ? ["--output", "json"] : []),
   ];
   // Not through run(): the output is the user's to read as it comes, not ours to capture.
-  const child = spawnJournalctl("journalctl", args, "inherit");
+  const child = spawnJournalctl(command, args, "inherit");
+  const relay = relayStderr(child);
   const stop = () => kill(child);
   signal?.addEventListener("abort", stop, { once: true });
   try {
-    const { code } = await child.status;
-    return code === 0 || signal?.aborted ? 0 : 1;
+    return await finish(child, relay, { since, signal });
   } finally {
     signal?.removeEventListener("abort", stop);
   }
@@ -251,6 +264,7 @@ export async function streamJournalEntries(
     "--no-pager",
   ];
   const child = spawnJournalctl(command, args, "piped");
+  const relay = relayStderr(child);
   const stop = () => kill(child);
   signal?.addEventListener("abort", stop, { once: true });
   try {
@@ -264,17 +278,88 @@ export async function streamJournalEntries(
       }
     }
     if (rest.trim() !== "") onEntry(parseJournalEntry(rest, units));
-    const { code } = await child.status;
-    return code === 0 || signal?.aborted ? 0 : 1;
+    return await finish(child, relay, { since, signal });
   } catch (error) {
     // A line that is no entry, or output that cannot be written: journalctl
     // must not outlive leger.
     kill(child);
-    await child.status;
+    await Promise.allSettled([child.status, relay]);
     throw error;
   } finally {
     signal?.removeEventListener("abort", stop);
   }
+}
+
+/** Options for {@linkcode readsSystemJournal}. */
+export interface ReadsSystemJournalOptions {
+  /**
+   * The system journal's files, the persistent one first.
+   *
+   * @default {`/var/log/journal/ID/system.journal`, `/run/log/journal/ID/system.journal` (ID from `/etc/machine-id`)}
+   */
+  files?: readonly string[];
+  /**
+   * Opens a file for reading, and closes it (tests pass a fake).
+   *
+   * @default {Deno.open, then close}
+   */
+  open?: (path: string) => Promise<void>;
+}
+
+/**
+ * Whether this process may read the system journal, as journalctl decides
+ * whether to show a user the system's entries: by whether it can open the
+ * journal's files (root, and the groups their ACLs name: `systemd-journal`,
+ * `adm`, `wheel`). Without it, journalctl shows a user none of a system
+ * service's entries and still exits 0 (`-- No entries --`, or nothing at
+ * all with `--output json`).
+ *
+ * Requires `--allow-read`.
+ *
+ * @param options The files, and how to open them.
+ * @returns `false` when a system journal file exists and opening it is
+ * refused; `true` otherwise (also when there is none: journalctl then says
+ * what it finds).
+ *
+ * @example Usage
+ * ```ts
+ * import { readsSystemJournal } from "./journal.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const denied = () => Promise.reject(new Deno.errors.PermissionDenied("denied"));
+ * strictEqual(await readsSystemJournal({ files: ["/j/system.journal"], open: denied }), false);
+ * ```
+ */
+export async function readsSystemJournal(
+  options: ReadsSystemJournalOptions = {},
+): Promise<boolean> {
+  const {
+    open = async (path: string) => (await Deno.open(path)).close(),
+  } = options;
+  const files = options.files ?? await systemJournalFiles();
+  for (const file of files) {
+    try {
+      await open(file);
+      return true;
+    } catch (error) {
+      if (error instanceof Deno.errors.PermissionDenied) return false;
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+  }
+  return true;
+}
+
+async function systemJournalFiles(): Promise<string[]> {
+  let id: string;
+  try {
+    id = (await Deno.readTextFile("/etc/machine-id")).trim();
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return [];
+    throw error;
+  }
+  return ["/var/log/journal", "/run/log/journal"].map((dir) =>
+    `${dir}/${id}/system.journal`
+  );
 }
 
 /**
@@ -314,7 +399,7 @@ function journalArgs(scope: Scope, unit: string, lines: number): string[] {
   ];
 }
 
-/** Starts journalctl, stdout inherited or piped to leger, stderr inherited. */
+/** Starts journalctl, stdout inherited or piped to leger, stderr piped. */
 function spawnJournalctl(
   command: string,
   args: readonly string[],
@@ -325,7 +410,7 @@ function spawnJournalctl(
       args: [...args],
       stdin: "null",
       stdout,
-      stderr: "inherit",
+      stderr: "piped",
     }).spawn();
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
@@ -340,6 +425,62 @@ function spawnJournalctl(
     }
     throw error;
   }
+}
+
+const TIMESTAMP_REGEXP = /^Failed to parse timestamp: /;
+
+/**
+ * Passes journalctl's stderr on to leger's as it comes, line by line,
+ * except its refusal of `--since`, which is kept for the error that says
+ * it in leger's words: resolves to that line, or `null`.
+ */
+async function relayStderr(child: Deno.ChildProcess): Promise<string | null> {
+  let refusal: string | null = null;
+  let rest = "";
+  const encoder = new TextEncoder();
+  const pass = async (line: string) => {
+    if (TIMESTAMP_REGEXP.test(line)) {
+      refusal ??= line;
+      return;
+    }
+    const bytes = encoder.encode(`${line}\n`);
+    let written = 0;
+    while (written < bytes.length) {
+      written += await Deno.stderr.write(bytes.subarray(written));
+    }
+  };
+  for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
+    const parts = (rest + chunk).split("\n");
+    rest = parts.pop()!;
+    for (const line of parts) await pass(line);
+  }
+  if (rest !== "") await pass(rest);
+  return refusal;
+}
+
+/**
+ * The end of a journalctl run: its code as leger's (0 when it was stopped),
+ * or `ERR_USAGE` when it refused `--since`.
+ */
+async function finish(
+  child: Deno.ChildProcess,
+  relay: Promise<string | null>,
+  options: { since?: string; signal?: AbortSignal },
+): Promise<number> {
+  const { since, signal } = options;
+  const [{ code }, refusal] = await Promise.all([child.status, relay]);
+  if (refusal !== null && code !== 0 && !signal?.aborted) {
+    throw new LegerError(
+      "ERR_USAGE",
+      `Cannot use --since "${since}": journalctl cannot read it as a time`,
+      {
+        details: [`journalctl: ${refusal}`],
+        remedy:
+          "Pass a time journalctl reads: `2026-11-27 10:00[:00]`, `2026-11-27`, `today`, `yesterday`, `now`, `-1h`, `1h ago`, `@1764500000`",
+      },
+    );
+  }
+  return code === 0 || signal?.aborted ? 0 : 1;
 }
 
 /** Stops journalctl; it may have ended already. */

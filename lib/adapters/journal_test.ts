@@ -13,11 +13,18 @@
 // them.
 import {
   deepStrictEqual,
+  match,
   rejects,
   strictEqual,
   throws,
 } from "node:assert/strict";
-import { parseJournalEntry, streamJournalEntries } from "./journal.ts";
+import type { LegerError } from "../errors/leger_error.ts";
+import {
+  parseJournalEntry,
+  readsSystemJournal,
+  streamJournal,
+  streamJournalEntries,
+} from "./journal.ts";
 import type { JournalEntry } from "./journal.ts";
 
 const TESTDATA = new URL("./testdata/", import.meta.url);
@@ -220,6 +227,91 @@ Deno.test("streamJournalEntries returns 1 when journalctl fails, and says a miss
     }),
     { code: "ERR_COMMAND_NOT_FOUND" },
   );
+});
+
+Deno.test("a --since journalctl cannot read is ERR_USAGE naming --since and the forms it reads, for one service and for several", async () => {
+  await using dir = await tempDir();
+  // journalctl's own refusal (systemd 262), on stderr, exit 1.
+  const refusing = `${dir.path}/refusing`;
+  await Deno.writeTextFile(
+    refusing,
+    "#!/bin/sh\necho 'Failed to parse timestamp: garbage' >&2\nexit 1\n",
+    { mode: 0o755 },
+  );
+  const expected = (error: unknown) => {
+    const e = error as LegerError;
+    strictEqual(e.code, "ERR_USAGE");
+    strictEqual(
+      e.message,
+      'Cannot use --since "garbage": journalctl cannot read it as a time',
+    );
+    match(e.remedy, /`1h ago`/);
+    match(e.remedy, /`yesterday`/);
+    deepStrictEqual(e.details, [
+      "journalctl: Failed to parse timestamp: garbage",
+    ]);
+    return true;
+  };
+  await rejects(
+    streamJournal("user", "web.service", {
+      lines: 1,
+      since: "garbage",
+      follow: true,
+      command: refusing,
+    }),
+    expected,
+  );
+  await rejects(
+    streamJournalEntries("user", SERVICES, {
+      lines: 1,
+      since: "garbage",
+      follow: false,
+      onEntry: () => {},
+      command: refusing,
+    }),
+    expected,
+  );
+  // Another failure stays journalctl's: its message passed on, exit 1.
+  const failing = `${dir.path}/failing`;
+  await Deno.writeTextFile(failing, "#!/bin/sh\nexit 1\n", { mode: 0o755 });
+  strictEqual(
+    await streamJournal("user", "web.service", {
+      lines: 1,
+      since: "1h ago",
+      follow: false,
+      command: failing,
+    }),
+    1,
+  );
+});
+
+Deno.test("readsSystemJournal() says whether the system journal's files open, as journalctl decides", async () => {
+  const calls: string[] = [];
+  const opening = (outcome: "ok" | "denied" | "missing") => (path: string) => {
+    calls.push(path);
+    if (outcome === "ok") return Promise.resolve();
+    return Promise.reject(
+      outcome === "denied"
+        ? new Deno.errors.PermissionDenied(path)
+        : new Deno.errors.NotFound(path),
+    );
+  };
+  const files = [
+    "/var/log/journal/id/system.journal",
+    "/run/log/journal/id/system.journal",
+  ];
+  strictEqual(
+    await readsSystemJournal({ files, open: opening("denied") }),
+    false,
+  );
+  strictEqual(await readsSystemJournal({ files, open: opening("ok") }), true);
+  calls.length = 0;
+  // No file at all: journalctl says what it finds.
+  strictEqual(
+    await readsSystemJournal({ files, open: opening("missing") }),
+    true,
+  );
+  deepStrictEqual(calls, files);
 });
 
 async function tempDir(): Promise<{ path: string } & AsyncDisposable> {

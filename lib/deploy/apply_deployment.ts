@@ -4,6 +4,7 @@ import type { UnitState } from "../adapters/systemctl.ts";
 import { LegerError } from "../errors/mod.ts";
 import type { IntentJournal } from "../state/intent_journal.ts";
 import { explainStartFailure } from "./explain_start_failure.ts";
+import { watchStayUp } from "./watch_stay_up.ts";
 
 /** Options for {@linkcode applyDeployment}. */
 export interface ApplyDeploymentOptions {
@@ -110,11 +111,13 @@ export async function applyDeployment(
       () => startOrFail(ops, services, signal),
     );
     progress("Checking that they stay up");
-    for (let check = 0; check < settleChecks; check++) {
-      await pause();
-      if (signal?.aborted) throw interrupted();
-      await failIfNotActive(ops, await ops.states(services));
-    }
+    const states = await watchStayUp(ops, services, {
+      checks: settleChecks,
+      pause,
+      signal,
+    });
+    if (signal?.aborted) throw interrupted();
+    await failIfNotActive(ops, states);
   } catch (error) {
     // A signal also ends the processes in flight (Ctrl-C reaches the whole
     // process group): whatever they reported, the cause is the signal.

@@ -4,6 +4,7 @@ import type { UnitState } from "../adapters/systemctl.ts";
 import { LegerError } from "../errors/mod.ts";
 import type { IntentJournal } from "../state/intent_journal.ts";
 import { explainStartFailure } from "./explain_start_failure.ts";
+import { watchStayUp } from "./watch_stay_up.ts";
 
 /** Options for {@linkcode applyUpdate}. */
 export interface ApplyUpdateOptions {
@@ -149,11 +150,13 @@ export async function applyUpdate(
     }
     if (watched.length === 0) return;
     progress("Checking that they stay up");
-    for (let check = 0; check < settleChecks; check++) {
-      await pause();
-      if (signal?.aborted) throw interrupted();
-      await failIfNotActive(ops, await ops.states(watched));
-    }
+    const states = await watchStayUp(ops, watched, {
+      checks: settleChecks,
+      pause,
+      signal,
+    });
+    if (signal?.aborted) throw interrupted();
+    await failIfNotActive(ops, states);
   } catch (error) {
     // A signal also ends the processes in flight (Ctrl-C reaches the whole
     // process group): whatever they reported, the cause is the signal.

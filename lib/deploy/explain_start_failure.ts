@@ -179,6 +179,17 @@ export async function explainStartFailure(
   }
   const diagnosis = diagnose(journal, failed);
   const read = `Read the whole log with \`${ops.journalCommand(unit)}\``;
+  if (failed.result === "start-limit-hit") {
+    // systemd refuses every start until its failures are forgotten: the
+    // retry alone would fail the same way.
+    const user = ops.journalCommand(unit).includes("--user") ? "--user " : "";
+    diagnosis.reason =
+      `it failed too often in a row, and systemd no longer starts it (${failed.activeState}, start-limit-hit)`;
+    diagnosis.fix = [
+      diagnosis.fix === "" ? "Fix the cause its journal gives" : diagnosis.fix,
+      `run \`systemctl ${user}reset-failed ${unit}\``,
+    ].join(", then ");
+  }
   return new LegerError(
     diagnosis.code,
     `Cannot start "${unit}": ${diagnosis.reason}`,

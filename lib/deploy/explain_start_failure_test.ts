@@ -407,3 +407,37 @@ Deno.test("explainStartFailure() reads the journal once, of the failed unit, wit
     "  3",
   ]);
 });
+
+Deno.test("explainStartFailure() says a service in start-limit-hit is failed and gives `systemctl reset-failed` in the fix", async (t) => {
+  for (const [scope, flag] of [["user", "--user "], ["system", ""]]) {
+    await t.step(`${scope} scope`, async () => {
+      const ops: StartFailureHost = {
+        states: (units) =>
+          Promise.resolve(units.map((id) => ({
+            id,
+            loadState: "loaded",
+            activeState: "failed",
+            subState: "failed",
+            result: "start-limit-hit",
+          }))),
+        dependencies: () => Promise.resolve([]),
+        journalTail: () =>
+          Promise.resolve(["ff1.service: Start request repeated too quickly."]),
+        journalCommand: (unit) =>
+          `journalctl ${scope === "user" ? "--user " : ""}-u ${unit}`,
+      };
+      const error = await explainStartFailure("ff1.service", ops, {
+        retry: "run `leger service start ff1` again",
+      });
+      strictEqual(error.code, "ERR_SERVICE_START_FAILED");
+      strictEqual(
+        error.message,
+        'Cannot start "ff1.service": it failed too often in a row, and systemd no longer starts it (failed, start-limit-hit)',
+      );
+      strictEqual(
+        error.remedy,
+        `Fix the cause its journal gives, then run \`systemctl ${flag}reset-failed ff1.service\`, then run \`leger service start ff1\` again. Read the whole log with \`journalctl ${flag}-u ff1.service\``,
+      );
+    });
+  }
+});

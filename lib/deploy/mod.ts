@@ -88,3 +88,4 @@ export * from "./unit_roles.ts";
 export * from "./unit_start.ts";
 export * from "./unit_services.ts";
 export * from "./explain_start_failure.ts";
+export * from "./watch_stay_up.ts";

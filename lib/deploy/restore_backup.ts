@@ -38,6 +38,8 @@ import { servicesToStart } from "./unit_roles.ts";
 import { unitServices } from "./unit_services.ts";
 import { isRecorded } from "./_change_bookkeeping.ts";
 import { unitStart } from "./unit_start.ts";
+import { watchStayUp } from "./watch_stay_up.ts";
+import type { UnitState } from "../adapters/systemctl.ts";
 
 /** Options for {@linkcode restoreBackup}. */
 export interface RestoreBackupOptions {
@@ -446,17 +448,15 @@ async function startAndWatch(
   } = options;
   if (services.length === 0) return;
   progress(`Starting ${services.join(", ")}…`);
-  const failIfDown = async () => {
-    const down = (await ops.states(services)).find((s) =>
-      s.activeState !== "active"
-    );
+  const failIfDown = async (states: readonly UnitState[]) => {
+    const down = states.find((s) => s.activeState !== "active");
     if (down !== undefined) throw await explainStartFailure(down.id, ops);
   };
   try {
     await ops.start(services, signal);
   } catch (error) {
     if (!(error instanceof CommandError)) throw error;
-    await failIfDown();
+    await failIfDown(await ops.states(services));
     throw new LegerError(
       "ERR_SERVICE_START_FAILED",
       `Cannot start the services: systemctl exited with code ${error.code}`,
@@ -464,11 +464,13 @@ async function startAndWatch(
     );
   }
   progress("Checking that they stay up…");
-  for (let check = 0; check < settleChecks; check++) {
-    await pause();
-    if (signal?.aborted) return;
-    await failIfDown();
-  }
+  const states = await watchStayUp(ops, services, {
+    checks: settleChecks,
+    pause,
+    signal,
+  });
+  if (signal?.aborted) return;
+  await failIfDown(states);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { ErrorCode } from "./codes.ts";
 import { LegerError } from "./leger_error.ts";
+import { SYSTEM_SCOPE_SUDO_REMEDY } from "./system_scope_denied.ts";
 
 /** Options for {@linkcode fromSystemError}. */
 export interface FromSystemErrorOptions {
@@ -48,8 +49,7 @@ interface Wording {
   remedy?: string;
 }
 
-const SUDO_REMEDY =
-  "Run the command with sudo (`sudo leger …`), or leave out --scope system to work on your own deployments";
+const SUDO_REMEDY = SYSTEM_SCOPE_SUDO_REMEDY;
 const OS_ERROR_REGEXP = /\(os error (\d+)\)/;
 const QUOTED_PATH_REGEXP = /'(\/[^']*)'/;
 const NOT_CAPABLE_REGEXP = /^Requires (\w+) access to "(.*?)"/;

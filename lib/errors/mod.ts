@@ -15,3 +15,4 @@ export * from "./finding.ts";
 export * from "./leger_error.ts";
 export * from "./redact_url.ts";
 export * from "./from_system_error.ts";
+export * from "./system_scope_denied.ts";

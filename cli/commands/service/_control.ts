@@ -8,7 +8,7 @@ import {
 import { hostOf } from "../../../lib/deploy/context.ts";
 import { explainStartFailure } from "../../../lib/deploy/explain_start_failure.ts";
 import { resolveScope } from "../../../lib/deploy/scope.ts";
-import { LegerError } from "../../../lib/errors/mod.ts";
+import { LegerError, systemScopeDenied } from "../../../lib/errors/mod.ts";
 import type { CommandDeps } from "../../deps.ts";
 import { deployContextOf } from "../../deploy_context_of.ts";
 import { flag, scopeOption } from "../../options.ts";
@@ -16,6 +16,7 @@ import type { CommandLine } from "../../spec.ts";
 import { findTarget, noteAmbiguity } from "./_find_service.ts";
 import { waitActive } from "./_wait_active.ts";
 import { waitHealthy } from "./_wait_healthy.ts";
+import { watchStayUp } from "../../../lib/deploy/watch_stay_up.ts";
 
 /** The options of `leger service start|stop|restart`. */
 export interface ControlOptions {
@@ -40,6 +41,13 @@ export interface ControlDocument {
   active_state: string;
   /** systemd's `SubState` (`running`, `dead`, `exited`). */
   sub_state: string;
+  /**
+   * After a start or restart, the result of its health check: `healthy`;
+   * `null` when it has none, or for a stop. (When a check does not pass,
+   * the command fails with `ERR_SERVICE_UNHEALTHY` naming each such
+   * service instead.)
+   */
+  health: "healthy" | "unhealthy" | null;
 }
 
 /** What `leger service start|stop|restart DEPLOYMENT --json` prints. */
@@ -100,44 +108,95 @@ export async function controlService(
   try {
     await systemctl(scope, [verb, "--", ...services], { runner });
   } catch (error) {
-    if (!(error instanceof CommandError) || verb === "stop") throw error;
+    if (!(error instanceof CommandError)) throw error;
+    throwIfDenied(error, {
+      scope,
+      uid: context.uid,
+      action: `${verb} ${services.map((s) => `"${s}"`).join(", ")}`,
+    });
+    if (verb === "stop") throw error;
     // systemctl says only that a job failed: the states and the journal
     // say which unit, and why (a missing secret, a port taken…).
     jobFailed = true;
   }
-  const states = verb === "stop"
+  let states = verb === "stop"
     ? await showUnits(scope, services, { runner })
     : await waitActive(scope, services, deps);
-  if (!options.json) {
-    context.out(
-      states.map((s) => `${s.id}: ${s.activeState} (${s.subState})\n`).join(
-        "",
-      ),
-    );
-  }
+  const health = new Map<string, "healthy" | "unhealthy">();
+  let failure: LegerError | null = null;
   if (verb !== "stop") {
-    const failure = await startFailure(states, jobFailed, {
+    if (!jobFailed && states.every((s) => s.activeState === "active")) {
+      // Active when systemctl returns is not up: a container whose command
+      // exits at once fails a moment later. Watched as an install does.
+      states = await watchStayUp(
+        { states: (units) => showUnits(scope, units, { runner }) },
+        services,
+        deps.settlePause === undefined ? {} : { pause: deps.settlePause },
+      );
+    }
+    failure = await startFailure(states, jobFailed, {
       retry: `run \`leger service ${verb} ${options.name}\` again`,
       deps,
       scope,
     });
-    if (failure !== null) throw failure;
-    // Active is not enough where a health check says whether it serves.
-    await waitHealthy(scope, states, deps);
+    if (failure === null) {
+      // Active is not enough where a health check says whether it serves.
+      const say = (line: string) => context.err(`${line}\n`);
+      const wait = await waitHealthy(scope, states, deps, {
+        progress: context.stderrIsTerminal ? say : undefined,
+        early: say,
+      });
+      for (const service of wait.healthy) health.set(service, "healthy");
+      for (const { service } of wait.unhealthy) {
+        health.set(service, "unhealthy");
+      }
+      failure = wait.error;
+    }
   }
   if (options.json) {
+    if (failure !== null) throw failure;
+    const fields = (s: UnitState) => ({
+      ...stateFields(s),
+      health: health.get(s.id) ?? null,
+    });
     const document: ControlDocument | DeploymentControlDocument =
       target.deployment === null
-        ? { service: states[0].id, scope, ...stateFields(states[0]) }
+        ? { service: states[0].id, scope, ...fields(states[0]) }
         : {
           deployment: target.deployment,
           scope,
-          services: states.map((s) => ({ service: s.id, ...stateFields(s) })),
+          services: states.map((s) => ({ service: s.id, ...fields(s) })),
         };
     context.out(JSON.stringify(document, null, 2) + "\n");
+  } else {
+    context.out(
+      states.map((s) =>
+        `${s.id}: ${s.activeState} (${s.subState})${
+          health.has(s.id) ? `, ${health.get(s.id)}` : ""
+        }\n`
+      ).join(""),
+    );
+    if (failure !== null) throw failure;
   }
   const wanted = verb === "stop" ? "inactive" : "active";
   return states.every((s) => s.activeState === wanted) ? 0 : 1;
+}
+
+const DENIED_REGEXP = /Access denied|Interactive authentication required/;
+
+/**
+ * systemd refuses a user other than root the system scope's services
+ * ("Access denied", or polkit's "Interactive authentication required"):
+ * said as `leger status` says the system scope's files are root's.
+ */
+function throwIfDenied(
+  error: CommandError,
+  facts: { scope: Scope; uid: number; action: string },
+): void {
+  const { scope, uid, action } = facts;
+  if (scope !== "system" || uid === 0) return;
+  if (!DENIED_REGEXP.test(`${error.stderrTail}\n${error.message}`)) return;
+  throw systemScopeDenied(action, "systemd refused it");
 }
 
 function stateFields(state: UnitState) {

@@ -15,17 +15,22 @@
  */
 import {
   type JournalEntry,
+  readsSystemJournal,
   streamJournalEntries,
 } from "../../../lib/adapters/journal.ts";
 import type { Scope } from "../../../lib/adapters/scope.ts";
 import { resolveScope } from "../../../lib/deploy/scope.ts";
-import { LegerError } from "../../../lib/errors/mod.ts";
+import { LegerError, systemScopeDenied } from "../../../lib/errors/mod.ts";
 import { UNDO_SIGNALS } from "../../abort_on_signals.ts";
 import type { CliContext } from "../../context.ts";
 import type { CommandDeps } from "../../deps.ts";
 import { flag, scopeOption, text } from "../../options.ts";
 import type { CommandLine } from "../../spec.ts";
-import { findTarget, noteAmbiguity } from "./_find_service.ts";
+import {
+  findTarget,
+  noteAmbiguity,
+  type ServiceTarget,
+} from "./_find_service.ts";
 
 /** The options of `leger service logs`. */
 export interface LogsOptions {
@@ -80,6 +85,16 @@ export async function run(
   const target = await findTarget(options.name, { scope, context });
   noteAmbiguity(target, context);
   const { services } = target;
+  if (
+    scope === "system" && context.uid !== 0 &&
+    !await (deps.readsSystemJournal ?? readsSystemJournal)()
+  ) {
+    // journalctl would show nothing and exit 0: say why, as status does.
+    throw systemScopeDenied(
+      `read the journal of ${describeTarget(target)}`,
+      "only root and the groups systemd-journal and adm read the system journal",
+    );
+  }
   const controller = new AbortController();
   // Following ends with a signal: stop journalctl, end with 0 as it does.
   const removers = options.follow
@@ -120,9 +135,7 @@ export async function run(
   if (code !== 0 && options.json) {
     // journalctl said why on stderr; a script reading stdout gets an error
     // line instead of nothing.
-    const what = target.deployment === null
-      ? `"${services[0]}"`
-      : `the deployment "${target.deployment}" (${services.join(", ")})`;
+    const what = describeTarget(target);
     const flag = scope === "user" ? "--user-unit" : "--unit";
     throw new LegerError(
       "ERR_COMMAND_FAILED",
@@ -135,6 +148,13 @@ export async function run(
     );
   }
   return code;
+}
+
+/** `"web.service"`, or `the deployment "app" (app-web.service, app-db.service)`. */
+function describeTarget(target: ServiceTarget): string {
+  return target.deployment === null
+    ? `"${target.services[0]}"`
+    : `the deployment "${target.deployment}" (${target.services.join(", ")})`;
 }
 
 /** The colours of the prefixes, one per service in turn (as docker compose does). */

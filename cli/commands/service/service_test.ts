@@ -159,10 +159,13 @@ Deno.test("service start|stop|restart DEPLOYMENT act on all its services with on
         code = await runProgram(["service", c.verb, "xp"], fixture.deps);
       });
       strictEqual(code, 0, fixture.output.stderr);
-      // One job for all (systemd orders them), one read of their states.
+      // One job for all (systemd orders them), one read of their states;
+      // after a start, four more while they are watched staying up.
+      const show = ["systemctl", "--user", "show"];
       deepStrictEqual(calls.map((call) => call.split(" ").slice(0, 3)), [
         ["systemctl", "--user", c.verb],
-        ["systemctl", "--user", "show"],
+        show,
+        ...(c.verb === "stop" ? [] : [show, show, show, show]),
       ]);
       strictEqual(
         calls[0],
@@ -212,11 +215,13 @@ Deno.test("service start|stop|restart DEPLOYMENT act on all its services with on
             service: "xp-a.service",
             active_state: "inactive",
             sub_state: "dead",
+            health: null,
           },
           {
             service: "xp-b.service",
             active_state: "inactive",
             sub_state: "dead",
+            health: null,
           },
         ],
       });
@@ -314,11 +319,15 @@ Deno.test("service restart waits for services still activating, with a bound", a
       fixture.output.stdout,
       "xp-a.service: active (running)\nxp-b.service: active (running)\n",
     );
-    // The first read is of both; the later ones only of xp-b.
+    // The first read is of both; the later ones only of xp-b; then four
+    // of both, watching that they stay up.
     const shows = calls.filter((c) => c.includes(" show "));
-    strictEqual(shows.length, 4);
+    strictEqual(shows.length, 8);
     match(shows[0], / -- xp-a\.service xp-b\.service$/);
-    for (const show of shows.slice(1)) match(show, / -- xp-b\.service$/);
+    for (const show of shows.slice(1, 4)) match(show, / -- xp-b\.service$/);
+    for (const show of shows.slice(4)) {
+      match(show, / -- xp-a\.service xp-b\.service$/);
+    }
   });
 
   await t.step("and no longer than the bound: then it fails", async () => {
@@ -622,8 +631,9 @@ Deno.test("service restart waits until a service's health check passes, and fail
   await t.step("until the HTTP check passes", async () => {
     fixture.clearOutput();
     let pauses = 0;
+    // Four pauses watching that they stay up, then the health checks.
     fixture.deps.settlePause = () => {
-      if (++pauses === 2) healthy = true;
+      if (++pauses === 5) healthy = true;
       return Promise.resolve();
     };
     strictEqual(
@@ -631,8 +641,13 @@ Deno.test("service restart waits until a service's health check passes, and fail
       0,
       fixture.output.stderr,
     );
-    strictEqual(pauses, 2);
+    strictEqual(pauses, 5);
     ok(requests >= 2, `${requests} requests`);
+    // Success says so, in the state line of each service with a check.
+    strictEqual(
+      fixture.output.stdout,
+      "job.service: active (running), healthy\nplain.service: active (running)\nweb.service: active (running), healthy\n",
+    );
   });
 
   await t.step("Podman's unhealthy check fails the restart", async () => {
@@ -659,4 +674,121 @@ Deno.test("service restart waits until a service's health check passes, and fail
     );
     strictEqual(requests, before);
   });
+});
+
+Deno.test("service start|restart fail with ERR_SERVICE_START_FAILED when a service dies right after starting (issue 13 finding 1)", async (t) => {
+  for (const [verb, word] of [["restart", "xp-a"], ["start", "xp"]]) {
+    await t.step(`service ${verb} ${word}`, async () => {
+      await using fixture = await commandFixture({
+        journals: { "xp-a.service": ["busybox false: exited 1"] },
+      });
+      await installXp(fixture);
+      if (verb === "start") {
+        await runProgram(["service", "stop", "xp"], fixture.deps);
+      }
+      fixture.clearOutput();
+      // Active when systemctl returns, failed at the first look after.
+      fixture.deps.settlePause = () => {
+        fixture.host.services.set("xp-a.service", {
+          activeState: "failed",
+          subState: "failed",
+        });
+        return Promise.resolve();
+      };
+      strictEqual(
+        await runProgram(["service", verb, word], fixture.deps),
+        1,
+      );
+      match(fixture.output.stdout, /^xp-a\.service: failed \(failed\)$/m);
+      match(
+        fixture.output.stderr,
+        /Cannot start "xp-a\.service": it is failed/,
+      );
+      match(fixture.output.stderr, /busybox false: exited 1/);
+      match(fixture.output.stderr, /\[ERR_SERVICE_START_FAILED\]/);
+    });
+  }
+});
+
+Deno.test("service restart DEPLOYMENT names every service whose check fails, and a refused check at once (issue 13 findings 12, 26)", async () => {
+  await using fixture = await commandFixture();
+  let requests = 0;
+  await using server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    () => {
+      requests++;
+      return new Response(null, { status: 404 });
+    },
+  );
+  await installDeployment(fixture, "hz", {
+    "api.container":
+      `${CONTAINER}[X-Leger]\nHealthURL=http://127.0.0.1:${server.addr.port}/health\n`,
+    "hcbad.container": `${CONTAINER}HealthCmd=false\n`,
+    "ext.container":
+      `${CONTAINER}[X-Leger]\nHealthURL=http://example.com/health\n`,
+    "ok.container": `${CONTAINER}HealthCmd=true\n`,
+  });
+  fixture.host.containerHealth.set("hcbad.service", "unhealthy");
+  fixture.host.containerHealth.set("ok.service", "healthy");
+  fixture.deps.fetch = globalThis.fetch;
+  fixture.deps.context = { ...fixture.deps.context, stderrIsTerminal: true };
+  fixture.clearOutput();
+  // When ext's refusal is said, api's check is still being waited for.
+  let pauses = 0;
+  let saidWhileWaiting = false;
+  // Each pause of the health wait is 20 s of the fixture's clock.
+  let clock = fixture.deps.now().getTime();
+  fixture.deps.now = () => new Date(clock);
+  fixture.deps.settlePause = () => {
+    pauses++;
+    clock += 20_000;
+    if (/ext\.service.*still waiting/.test(fixture.output.stderr)) {
+      saidWhileWaiting = true;
+    }
+    return Promise.resolve();
+  };
+  strictEqual(
+    await runProgram(["service", "restart", "hz", "--json"], fixture.deps),
+    1,
+  );
+  ok(saidWhileWaiting, fixture.output.stderr);
+  ok(requests >= 2, `${requests} requests`);
+  const { error } = JSON.parse(fixture.output.stdout);
+  strictEqual(error.code, "ERR_SERVICE_UNHEALTHY");
+  strictEqual(
+    error.message,
+    "Cannot confirm that 3 services are healthy: api.service, ext.service, hcbad.service",
+  );
+  for (const service of ["api", "ext", "hcbad"]) {
+    ok(
+      error.details.some((d: string) => d.startsWith(`${service}.service: `)),
+      JSON.stringify(error.details),
+    );
+  }
+  ok(!error.details.some((d: string) => d.startsWith("ok.service")));
+  // On a terminal, each wait is announced.
+  match(
+    fixture.output.stderr,
+    new RegExp(
+      `Waiting for api\\.service's health check \\(http://127\\.0\\.0\\.1:${server.addr.port}/health\\)…`,
+    ),
+  );
+  match(fixture.output.stderr, /Waiting for ok\.service's health check/);
+  ok(pauses > 4);
+});
+
+Deno.test("service restart without a terminal does not announce the wait", async () => {
+  await using fixture = await commandFixture();
+  await installDeployment(fixture, "hj", {
+    "job.container": `${CONTAINER}HealthCmd=true\n`,
+  });
+  fixture.host.containerHealth.set("job.service", "healthy");
+  fixture.deps.settlePause = () => Promise.resolve();
+  fixture.clearOutput();
+  strictEqual(await runProgram(["service", "restart", "job"], fixture.deps), 0);
+  strictEqual(
+    fixture.output.stdout,
+    "job.service: active (running), healthy\n",
+  );
+  strictEqual(fixture.output.stderr, "");
 });
