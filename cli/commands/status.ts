@@ -16,7 +16,13 @@
  * has a refused check (`isServiceOk`: a check still `starting`, one Podman
  * cannot tell, and none at all are fine), and 1 otherwise, so that it can
  * gate a script. `--watch` redraws every 2 seconds on a terminal until
- * Ctrl-C, and exits as its last refresh would.
+ * Ctrl-C, and then exits 130, as every interrupted leger command does.
+ * When stdout is not a terminal, it holds the service rows alone
+ * (tab-separated, led by the deployment, as `deploy list`'s), and the
+ * Tailscale, legerd and login lines and the notes under each deployment go
+ * to stderr. The login is read, not checked: "logged in (not checked; `leger
+ * auth status` checks it)". When `podman ps` fails, a note under the table
+ * gives Podman's error for each health that is so `unknown`.
  *
  * @module
  */

@@ -35,8 +35,10 @@ const unit = (extra = "", healthUrl?: string) =>
 Deno.test("status with nothing installed says how to install, and exits 0", async () => {
   await using fixture = await commandFixture();
   strictEqual(await runProgram(["status"], fixture.deps), 0);
+  // Without a terminal, notes go to stderr and stdout holds rows alone.
+  strictEqual(fixture.output.stdout, "");
   match(
-    fixture.output.stdout,
+    fixture.output.stderr,
     /No deployments installed in the user scope\. Install one with `leger deploy install --source <folder>`\./,
   );
   fixture.clearOutput();
@@ -168,7 +170,11 @@ Deno.test("status exits 1 and says why for an unhealthy HTTP check, a refused on
   await t.step("the text says why under the table, with the fix", async () => {
     fixture.clearOutput();
     strictEqual(await runProgram(["status"], fixture.deps), 1);
-    const text = fixture.output.stdout;
+    const text = fixture.output.stderr;
+    // stdout holds the service rows alone, tab-separated, as deploy list's.
+    for (const line of fixture.output.stdout.trimEnd().split("\n")) {
+      match(line, /^app\t\S+\.service\t/);
+    }
     match(
       text,
       new RegExp(
@@ -188,7 +194,7 @@ Deno.test("status exits 1 and says why for an unhealthy HTTP check, a refused on
     );
     // Without a terminal, the rows are tab-separated and led by the deployment.
     match(
-      text,
+      fixture.output.stdout,
       /^app\tgood\.service\tactive\/running\t\S+Z\tlocalhost\/bb:latest\t-\thealthy$/m,
     );
   });
@@ -265,10 +271,39 @@ Deno.test("status --watch redraws on a terminal until Ctrl-C", async () => {
       if (++frames === 1) fixture.signals.get("SIGINT")!();
     },
   };
-  strictEqual(await runProgram(["status", "--watch"], fixture.deps), 0);
+  // Ctrl-C ends it as it ends every leger command: 130.
+  strictEqual(await runProgram(["status", "--watch"], fixture.deps), 130);
   strictEqual(frames, 1);
   ok(fixture.output.stdout.startsWith("\x1b[H\x1b[2JEvery 2 s: leger status"));
   match(fixture.output.stdout, /^ {2}web\.service +active\/running/m);
   // It stopped listening.
   strictEqual(fixture.signals.has("SIGINT"), false);
+});
+
+Deno.test("status never shows a health URL's credentials, in text or JSON, and deploy list neither", async () => {
+  await using fixture = await commandFixture();
+  fixture.deps.fetch = globalThis.fetch;
+  const failing = healthServer(fixture, 500).replace(
+    "http://",
+    "http://admin:hunter2SECRET@",
+  );
+  await installDeployment(fixture, "w", { "w9.container": unit("", failing) });
+  for (
+    const args of [["status"], ["status", "--json"], [
+      "deploy",
+      "list",
+      "--json",
+    ], ["deploy", "list"]]
+  ) {
+    fixture.clearOutput();
+    await runProgram(args, fixture.deps);
+    const all = fixture.output.stdout + fixture.output.stderr;
+    strictEqual(all.includes("hunter2SECRET"), false, args.join(" "));
+  }
+  fixture.clearOutput();
+  await runProgram(["status"], fixture.deps);
+  match(
+    fixture.output.stderr,
+    /w9\.service is unhealthy \(http:\/\/127\.0\.0\.1:\d+\/health\)/,
+  );
 });

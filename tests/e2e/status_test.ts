@@ -199,21 +199,21 @@ e2eTest(
               ),
             );
             match(
-              result.stdout,
+              result.stderr,
               new RegExp(
                 `^ {2}${name}-sick\\.service is unhealthy: Podman's health check of systemd-${name}-sick: unhealthy$`,
                 "m",
               ),
             );
             match(
-              result.stdout,
+              result.stderr,
               new RegExp(
                 `^ {2}${name}-far\\.service is refused \\(http://app\\.internal:8080/health\\): .*\\n {4}Publish the port on 127\\.0\\.0\\.1`,
                 "m",
               ),
             );
             match(
-              result.stdout,
+              result.stderr,
               /^legerd {6}not running: start it with `systemctl (--user )?enable --now legerd\.service`$/m,
             );
           });
@@ -288,7 +288,7 @@ e2eTest(
             );
             const text = await leger(["status", solo], { user });
             match(
-              text.stdout,
+              text.stderr,
               new RegExp(
                 `^ {2}${solo}-web\\.service is inactive \\(dead\\): see why with \`leger service logs ${solo}-web\`$`,
                 "m",

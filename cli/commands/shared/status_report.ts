@@ -110,20 +110,26 @@ export async function runStatus(
   const { context } = deps;
   if (!options.watch) {
     const document = await gatherStatus(options, deps, { started });
-    context.out(
-      options.json
-        ? JSON.stringify(document, null, 2) + "\n"
-        : renderStatus(document, {
-          terminal: context.stdoutIsTerminal,
-          now: deps.now(),
-        }),
-    );
+    if (options.json) {
+      context.out(JSON.stringify(document, null, 2) + "\n");
+    } else {
+      const text = renderStatusParts(document, {
+        terminal: context.stdoutIsTerminal,
+        now: deps.now(),
+      });
+      // Without a terminal, the rows alone go to stdout, as deploy list's.
+      if (text.stderr !== "") context.err(text.stderr);
+      context.out(text.stdout);
+    }
     return document.ok ? 0 : 1;
   }
   return await watch(options, deps, started);
 }
 
-/** Redraws the status every 2 seconds until SIGINT (or SIGTERM). */
+/**
+ * Redraws the status every 2 seconds until SIGINT (or SIGTERM), then exits
+ * 130, as every interrupted leger command does.
+ */
 async function watch(
   options: StatusOptions,
   deps: CommandDeps,
@@ -134,7 +140,6 @@ async function watch(
   const removers = (["SIGINT", "SIGTERM"] as const).map((signal) =>
     deps.onSignal(signal, () => stop.abort())
   );
-  let code = 0;
   try {
     while (!stop.signal.aborted) {
       const document = await gatherStatus(options, deps, {
@@ -147,7 +152,6 @@ async function watch(
       // Later frames run their own podman ps.
       started = undefined;
       if (document === null) break;
-      code = document.ok ? 0 : 1;
       const now = deps.now();
       context.out(
         // Home, clear the screen: as watch(1) does.
@@ -164,7 +168,7 @@ async function watch(
   } finally {
     removers.forEach((remove) => remove());
   }
-  return code;
+  return 130;
 }
 
 /**
@@ -323,9 +327,10 @@ export interface RenderStatusOptions {
 /**
  * Renders the status for a person: one line each for Tailscale, legerd and
  * leger.run, then each deployment with a table of its services, and under
- * it why a service is unhealthy or its check refused. Without a terminal,
- * the service rows are tab-separated, led by the deployment's name, with
- * RFC 3339 times.
+ * it why a service is unhealthy, its check refused or its health unknown
+ * (Podman's error). Without a terminal, the service rows are tab-separated,
+ * led by the deployment's name, with RFC 3339 times (see
+ * {@linkcode renderStatusParts} to split rows from notes).
  *
  * @param document What `gatherStatus` found.
  * @param options Terminal or not, and the clock.
@@ -340,10 +345,38 @@ export function renderStatus(
   document: StatusDocument,
   options: RenderStatusOptions,
 ): string {
+  const { stdout, stderr } = renderStatusParts(document, options);
+  return stderr + stdout;
+}
+
+/**
+ * Renders the status as {@linkcode renderStatus} does, split for a script:
+ * on a terminal everything is `stdout`; otherwise `stdout` holds the service
+ * rows alone (tab-separated, as `deploy list`'s) and `stderr` the rest:
+ * Tailscale, legerd and leger.run, each deployment's line, and the notes
+ * about its services.
+ *
+ * @param document What `gatherStatus` found.
+ * @param options Terminal or not, and the clock.
+ * @returns The text for stdout and the text for stderr (either may be "").
+ *
+ * @example Usage
+ * ```ts ignore
+ * const { stdout, stderr } = renderStatusParts(document, { terminal: false, now: new Date() });
+ * ```
+ */
+export function renderStatusParts(
+  document: StatusDocument,
+  options: RenderStatusOptions,
+): { stdout: string; stderr: string } {
   const { terminal, now } = options;
   const ok = terminal ? "✓ " : "";
   const bad = terminal ? "✗ " : "";
-  const lines: string[] = [];
+  const shown: string[] = [];
+  const notes: string[] = [];
+  const lines = {
+    push: (...l: string[]) => (terminal ? shown : notes).push(...l),
+  };
   const { tailscale, leger_run } = document;
   const id = tailscale.identity;
   lines.push(
@@ -359,7 +392,7 @@ export function renderStatus(
   lines.push(
     `leger.run   ${
       leger_run.state === "logged_in"
-        ? `${ok}logged in as ${leger_run.login_name} until ${leger_run.expires_at}`
+        ? `${ok}logged in as ${leger_run.login_name} until ${leger_run.expires_at} (not checked; \`leger auth status\` checks it)`
         : leger_run.state === "expired"
         ? `${bad}the login of ${leger_run.login_name} expired at ${leger_run.expires_at}: run \`leger auth login\``
         : leger_run.state === "missing"
@@ -394,7 +427,7 @@ export function renderStatus(
       terminal,
       indent: 2,
     });
-    lines.push(table.trimEnd());
+    shown.push(...table.trimEnd().split("\n").filter((l) => l !== ""));
     for (const s of d.services) {
       const { health } = s;
       if (s.active_state !== "active") {
@@ -415,10 +448,17 @@ export function renderStatus(
               }\``
           }`,
         );
+      } else if (health.state === "unknown" && health.detail !== null) {
+        // Podman could not tell (podman ps failed): say why.
+        lines.push(
+          `  ${bad}${s.service}'s health is unknown: ${health.detail}`,
+        );
       }
     }
   }
-  return lines.join("\n") + "\n";
+  const text = (list: string[]) =>
+    list.length === 0 ? "" : list.join("\n") + "\n";
+  return { stdout: text(shown), stderr: text(notes) };
 }
 
 function legerdLine(
