@@ -4,6 +4,9 @@ import {
   installDeployment,
 } from "../../tests/fakes/command_fixture.ts";
 import { healthyLegerd } from "../../tests/fakes/fake_legerd.ts";
+import { writeDeployments } from "../../lib/state/deployments_file.ts";
+import { legerPaths } from "../../lib/state/paths.ts";
+import { installedDeployment } from "../../tests/fakes/installed_deployment.ts";
 import { runProgram } from "../program.ts";
 
 const RUNNING = await Deno.readTextFile(
@@ -236,6 +239,44 @@ Deno.test("status NAME of a deployment that is not installed names those that ar
     fixture.output.stderr,
     /Cannot find the installed deployment "nosuch"[^\n]*: installed are web\n[\s\S]*\[ERR_DEPLOYMENT_NOT_FOUND\]/,
   );
+});
+
+Deno.test("status NAME of a service, or of a deployment of the other scope, says where it is", async (t) => {
+  await using fixture = await commandFixture();
+  await installDeployment(fixture, "hz", {
+    "web.container": unit(),
+    "db.container": unit(),
+  });
+  const system = legerPaths("system", fixture.deps.context).stateDir;
+  await Deno.mkdir(system, { recursive: true });
+  await writeDeployments(system, [
+    { ...installedDeployment("rhz", ["rweb.service"]), scope: "system" },
+  ]);
+  for (
+    const [name, remedy] of [
+      [
+        "web",
+        /`web` is a service of the deployment `hz`: run `leger status hz`/,
+      ],
+      ["db.service", /`db\.service` is a service of the deployment `hz`/],
+      [
+        "rhz",
+        /`rhz` is installed in the system scope: run `sudo leger status rhz`/,
+      ],
+      ["hzz", /Did you mean `hz`\?/],
+    ] as const
+  ) {
+    await t.step(name, async () => {
+      fixture.clearOutput();
+      strictEqual(
+        await runProgram(["status", name, "--json"], fixture.deps),
+        1,
+      );
+      const { error } = JSON.parse(fixture.output.stdout);
+      strictEqual(error.code, "ERR_DEPLOYMENT_NOT_FOUND");
+      match(error.remedy, remedy);
+    });
+  }
 });
 
 Deno.test("status --watch refuses --json and a stdout that is no terminal", async () => {

@@ -27,7 +27,8 @@ import {
 } from "../../../lib/health/read_service_status.ts";
 import type { LegerdHealthAnswer } from "../../../lib/secrets/legerd_client.ts";
 import type { SourceInfo } from "../../../lib/source/types.ts";
-import { chooseDeployment } from "../../../lib/state/choose_deployment.ts";
+import { deploymentNotFound } from "../../../lib/state/deployment_not_found.ts";
+import { readDeployments } from "../../../lib/state/deployments_file.ts";
 import { legerPaths, type Scope } from "../../../lib/state/paths.ts";
 import type { CommandDeps } from "../../deps.ts";
 import { legerdOf, legerdStartCommand } from "../../legerd.ts";
@@ -40,7 +41,10 @@ import {
 } from "../auth/shared/gather_tailscale.ts";
 import { pathEnvOf } from "../auth/shared/auth_deps.ts";
 import type { StatusOptions } from "./status_options.ts";
-import { readInstalledServices } from "./installed_services.ts";
+import {
+  type InstalledDeploymentServices,
+  readInstalledServices,
+} from "./installed_services.ts";
 import { podmanShows } from "./podman_shows.ts";
 
 /** How often `--watch` redraws, in milliseconds. */
@@ -197,13 +201,14 @@ async function gatherStatus(
   ]);
   let shown = installed;
   if (options.deployment !== undefined) {
-    const name = chooseDeployment(
-      options.deployment,
-      installed.map((d) => d.deployment.name),
-      "installed",
-      { scope },
-    );
-    shown = installed.filter((d) => d.deployment.name === name);
+    const known = installed.map((d) => d.deployment.name);
+    if (!known.includes(options.deployment)) {
+      throw await notInstalled(options.deployment, known, installed, {
+        scope,
+        deps,
+      });
+    }
+    shown = installed.filter((d) => d.deployment.name === options.deployment);
   }
   const statuses = await readServiceStatus(
     scope,
@@ -533,4 +538,45 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
     const timer = setTimeout(done, ms);
     signal.addEventListener("abort", done, { once: true });
   });
+}
+
+/**
+ * The error for `leger status NAME` when no deployment of the scope is
+ * NAME: when NAME is one of their services (`web`, `web.service`), or a
+ * deployment of the other scope (whose record leger can read), it says so
+ * and how to see it; otherwise it lists the deployments there are (and the
+ * closest name).
+ */
+async function notInstalled(
+  name: string,
+  known: readonly string[],
+  installed: readonly InstalledDeploymentServices[],
+  options: { scope: Scope; deps: CommandDeps },
+): Promise<LegerError> {
+  const { scope, deps } = options;
+  const error = deploymentNotFound(name, { known, scope });
+  const service = name.replace(/\.(service|container|kube|pod)$/, "");
+  const owner = installed.find((d) =>
+    d.deployment.services.some((s) => s.replace(/\.service$/, "") === service)
+  );
+  if (owner !== undefined) {
+    return new LegerError(error.code, error.message, {
+      remedy:
+        `\`${name}\` is a service of the deployment \`${owner.deployment.name}\`: run \`leger status ${owner.deployment.name}\``,
+    });
+  }
+  const other: Scope = scope === "system" ? "user" : "system";
+  const elsewhere = await readDeployments(
+    legerPaths(other, deps.context).stateDir,
+  ).catch(() => []);
+  if (elsewhere.some((d) => d.name === name)) {
+    const command = other === "system"
+      ? `sudo leger status ${name}`
+      : `leger status ${name} --scope user`;
+    return new LegerError(error.code, error.message, {
+      remedy:
+        `\`${name}\` is installed in the ${other} scope: run \`${command}\``,
+    });
+  }
+  return error;
 }
