@@ -8,7 +8,13 @@
  *
  * @module
  */
-import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
+import {
+  deepStrictEqual,
+  doesNotMatch,
+  match,
+  ok,
+  strictEqual,
+} from "node:assert/strict";
 import { containerUnit } from "./_deployments.ts";
 import {
   activeState,
@@ -19,8 +25,10 @@ import {
   installDeployment,
   leger,
   legerCommandLine,
+  quadletDir,
   scopeOf,
   shellQuote,
+  systemctl,
   USERS,
   waitInside,
   writeSource,
@@ -250,6 +258,8 @@ e2eTest(
                 service,
                 active_state: "active",
                 sub_state: "running",
+                // No health check: none to report.
+                health: null,
               })),
             });
             for (const service of services) {
@@ -299,6 +309,122 @@ e2eTest(
           await cleanup(name, user);
         }
       });
+    }
+  },
+);
+
+e2eTest(
+  "leger service restart|start of a service that dies at once fails, up to start-limit-hit; a bad --since is ERR_USAGE (issue 13 findings 1, 13)",
+  async (t) => {
+    const user: User = "leger";
+    const name = "e2e-ff";
+    const service = `${name}1.service`;
+    await cleanup(name, user);
+    try {
+      const source = await writeSource(name, {
+        ".leger.yaml": `name: ${name}\nversion: "1"\n`,
+        [`${name}1.container`]: containerUnit([
+          `Exec=/bin/busybox sh -c "trap 'exit 0' TERM; while :; do sleep 1; done & wait"`,
+        ]),
+      });
+      const install = await installDeployment(name, source, { user });
+      strictEqual(install.code, 0, describe(install));
+      // The installed unit now runs a command that exits at once.
+      const broken = await hostExec(
+        `f=$(grep -rl 'sleep 1' ${
+          quadletDir(user)
+        } | grep '/${name}1\\.container$') && sed -i 's|^Exec=.*|Exec=/bin/busybox false|' "$f" && ${
+          systemctl(user)
+        } daemon-reload`,
+        { user },
+      );
+      strictEqual(broken.code, 0, describe(broken));
+
+      await t.step("every run fails, naming the service", async () => {
+        let limited = false;
+        for (let run = 0; run < 8 && !limited; run++) {
+          const verb = run % 2 === 0 ? "restart" : "start";
+          const result = await leger(["service", verb, `${name}1`], { user });
+          strictEqual(result.code, 1, describe(result));
+          match(
+            result.stderr,
+            /\[ERR_SERVICE_START_FAILED\]/,
+            describe(result),
+          );
+          match(result.stderr, new RegExp(`Cannot start "${name}1\\.service"`));
+          doesNotMatch(result.stdout, /active \(running\)/);
+          limited = /start-limit-hit/.test(result.stderr);
+          if (limited) {
+            match(
+              result.stderr,
+              new RegExp(`systemctl --user reset-failed ${name}1\\.service`),
+            );
+          }
+        }
+        ok(limited, "systemd's start limit was never reached");
+        strictEqual(await activeState(service, user), "failed");
+      });
+
+      await t.step("--since journalctl cannot read: ERR_USAGE", async () => {
+        for (const word of [`${name}1`, name]) {
+          const result = await leger(
+            ["service", "logs", word, "--since", "garbage", "--json"],
+            { user },
+          );
+          strictEqual(result.code, 2, describe(result));
+          const { error } = JSON.parse(result.stdout);
+          strictEqual(error.code, "ERR_USAGE");
+          match(error.message, /--since "garbage"/);
+          match(error.remedy, /`1h ago`/);
+        }
+        const fine = await leger(
+          ["service", "logs", `${name}1`, "--since", "1 hour ago"],
+          { user },
+        );
+        strictEqual(fine.code, 0, describe(fine));
+      });
+    } finally {
+      await hostExec(`${systemctl(user)} reset-failed ${service} || true`, {
+        user,
+      });
+      await cleanup(name, user);
+    }
+  },
+);
+
+e2eTest(
+  "leger service … --scope system as a user other than root is ERR_PERMISSION_DENIED, as leger status says it (issue 13 finding 14)",
+  async () => {
+    const name = "e2e-rweb";
+    await cleanup(name, "root");
+    try {
+      const source = await writeSource(name, {
+        ".leger.yaml": `name: ${name}\nversion: "1"\n`,
+        [`${name}.container`]: containerUnit([
+          `Exec=/bin/busybox sh -c "trap 'exit 0' TERM; while :; do sleep 1; done & wait"`,
+        ]),
+      });
+      const install = await installDeployment(name, source, { user: "root" });
+      strictEqual(install.code, 0, describe(install));
+      for (
+        const argv of [
+          ["service", "stop", name, "--scope", "system"],
+          ["service", "restart", name, "--scope", "system"],
+          ["service", "logs", name, "--scope", "system"],
+          ["status", name, "--scope", "system"],
+        ]
+      ) {
+        const result = await leger(argv, { user: "leger" });
+        strictEqual(result.code === 0, false, describe(result));
+        match(result.stderr, /\[ERR_PERMISSION_DENIED\]/, describe(result));
+        match(
+          result.stderr,
+          /Run the command with sudo \(`sudo leger …`\), or leave out --scope system/,
+        );
+      }
+      strictEqual(await activeState(`${name}.service`, "root"), "active");
+    } finally {
+      await cleanup(name, "root");
     }
   },
 );
