@@ -227,7 +227,7 @@ Deno.test("deploy install starts the instances of a template, and list and servi
       );
       match(
         fixture.output.stderr,
-        /services: worker@one\.service, worker@two\.service, worker@\.service\n[\s\S]*Did you mean `worker@one`\?[\s\S]*ERR_SERVICE_NOT_FOUND/,
+        /services: worker@one\.service, worker@two\.service, worker@NAME\.service\n[\s\S]*Did you mean `worker@one`\?[\s\S]*ERR_SERVICE_NOT_FOUND/,
       );
     },
   );

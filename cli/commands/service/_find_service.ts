@@ -173,14 +173,20 @@ function notFound(
   }
   const short = (service: string) =>
     service.replace(/@\.service$/, "@NAME").replace(/\.service$/, "");
-  const near = closestName(
-    name.replace(/\.(service|container|kube|pod)$/, ""),
-    [...deployments, ...services.map(short)],
-  );
+  const names = [...deployments, ...services.map(short)];
+  const base = withoutSuffix(name);
+  // `web.servic`: `web` itself is the suggestion.
+  const near = base !== name && names.includes(base)
+    ? base
+    : closestName(base, names);
   return new LegerError("ERR_SERVICE_NOT_FOUND", message, {
     details: [
       `deployments: ${deployments.join(", ")}`,
-      `services: ${services.join(", ") || "none"}`,
+      // A template is started as an instance: `worker@NAME.service`.
+      `services: ${
+        services.map((s) => s.replace(/@\.service$/, "@NAME.service"))
+          .join(", ") || "none"
+      }`,
     ],
     remedy: near !== undefined
       ? `Did you mean \`${near}\`?`
@@ -188,6 +194,22 @@ function notFound(
         services.length === 0 ? "" : ` or \`${short(services[0])}\``
       }`,
   });
+}
+
+const SUFFIXES = ["service", "container", "kube", "pod"];
+const SUFFIX_REGEXP = /^(.+)\.([a-z]+)$/;
+
+/**
+ * `name` without its suffix, also a misspelt one (`web.servic`,
+ * `web.contaner`), for suggesting the closest name.
+ */
+function withoutSuffix(name: string): string {
+  const match = SUFFIX_REGEXP.exec(name);
+  if (match === null) return name;
+  const [, base, suffix] = match;
+  const suffixLike = SUFFIXES.some((s) => s.startsWith(suffix)) ||
+    closestName(suffix, SUFFIXES) !== undefined;
+  return suffixLike ? base : name;
 }
 
 /** The service names `name` may stand for, most literal first. */

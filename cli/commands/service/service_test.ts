@@ -245,10 +245,20 @@ Deno.test("service start|stop|restart DEPLOYMENT act on all its services with on
     "a misspelt name lists the deployments and services and suggests the closest",
     async () => {
       for (
-        const [word, near] of [["xq", "xp"], ["xp-c", "xp-a"], [
-          "xp-b.service.x",
-          undefined,
-        ]]
+        const [word, near] of [
+          ["xq", "xp"],
+          ["xp-c", "xp-a"],
+          [
+            "xp-a.servic",
+            "xp-a",
+          ],
+          ["xp-b.contaner", "xp-b"],
+          ["xq.service", "xp"],
+          [
+            "xp-b.service.x",
+            undefined,
+          ],
+        ]
       ) {
         fixture.clearOutput();
         const calls = await callsDuring(fixture, async () => {
