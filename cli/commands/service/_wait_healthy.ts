@@ -3,6 +3,10 @@ import type { UnitState } from "../../../lib/adapters/systemctl.ts";
 import { LegerError } from "../../../lib/errors/mod.ts";
 import type { ServiceToRead } from "../../../lib/health/read_service_status.ts";
 import { waitUntilHealthy } from "../../../lib/health/wait_until_healthy.ts";
+import {
+  resolveHealthUrl,
+  shownHealthUrl,
+} from "../../../lib/quadlet/health_url.ts";
 import { legerPaths } from "../../../lib/state/paths.ts";
 import type { CommandDeps } from "../../deps.ts";
 import { readInstalledServices } from "../shared/installed_services.ts";
@@ -136,7 +140,10 @@ export async function waitHealthy(
 function describe(service: ServiceToRead): string {
   const check = service.check!;
   return `${service.service}'s health check (${
-    check.type === "http" ? check.url : "Podman's HealthCmd="
+    check.type === "http"
+      // Never a password the URL holds; an instance's own URL.
+      ? shownHealthUrl(resolveHealthUrl(check.url, service.service))
+      : "Podman's HealthCmd="
   })`;
 }
 

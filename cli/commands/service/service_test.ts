@@ -802,3 +802,39 @@ Deno.test("service restart without a terminal does not announce the wait", async
   );
   strictEqual(fixture.output.stderr, "");
 });
+
+Deno.test("service restart never shows a health URL's password, waiting or failing", async () => {
+  await using fixture = await commandFixture();
+  await using server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    () => new Response(null, { status: 500 }),
+  );
+  await installDeployment(fixture, "pw", {
+    "web.container":
+      `${CONTAINER}[X-Leger]\nHealthURL=http://admin:hunter2SECRET@127.0.0.1:${server.addr.port}/h\n`,
+  });
+  fixture.deps.fetch = globalThis.fetch;
+  fixture.deps.context = { ...fixture.deps.context, stderrIsTerminal: true };
+  let clock = fixture.deps.now().getTime();
+  fixture.deps.now = () => new Date(clock);
+  fixture.deps.settlePause = () => {
+    clock += 20_000;
+    return Promise.resolve();
+  };
+  fixture.clearOutput();
+  strictEqual(
+    await runProgram(["service", "restart", "web", "--json"], fixture.deps),
+    1,
+  );
+  match(fixture.output.stderr, /Waiting for web\.service's health check/);
+  strictEqual(
+    JSON.parse(fixture.output.stdout).error.code,
+    "ERR_SERVICE_UNHEALTHY",
+  );
+  ok(
+    !`${fixture.output.stdout}${fixture.output.stderr}`.includes(
+      "hunter2SECRET",
+    ),
+    fixture.output.stderr,
+  );
+});
