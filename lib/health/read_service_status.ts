@@ -285,7 +285,7 @@ async function statusOf(
         ? state.activeEnterTimestamp ?? main?.startedAt
         : state.stateChangeTimestamp) ?? null,
     image: main?.image || service.image || null,
-    ports: main === undefined ? [...service.ports ?? []] : ports,
+    ports: sortPorts(main === undefined ? [...service.ports ?? []] : ports),
     container: main?.names[0] ?? null,
     health: await healthOf(service.service, service.check, {
       state,
@@ -382,4 +382,19 @@ async function healthOf(
       worst.names[0] ?? worst.id
     }: ${worst.health}`,
   };
+}
+
+/**
+ * Ports in the order a person reads them (`8080->80/tcp` before
+ * `10000->443/tcp`): by host port, then container port, as numbers, then
+ * as text; Podman lists them in no stable order.
+ */
+function sortPorts(ports: string[]): string[] {
+  const numbers = (port: string) =>
+    (port.match(/(\d+)->(\d+)/) ?? [, "0", "0"]).slice(1).map(Number);
+  return ports.sort((a, b) => {
+    const [hostA, containerA] = numbers(a);
+    const [hostB, containerB] = numbers(b);
+    return hostA - hostB || containerA - containerB || a.localeCompare(b);
+  });
 }

@@ -355,3 +355,24 @@ Deno.test("readServiceStatus() resolves %i per instance and shows a URL without 
     "http://admin:hunter2SECRET@127.0.0.1:23109/",
   ]);
 });
+
+Deno.test("readServiceStatus() lists ports by host port, then container port, as numbers", async () => {
+  const units = { "web.service": { active: "active", sub: "running" } };
+  const [web] = await readServiceStatus("user", [{
+    service: "web.service",
+    check: null,
+    image: "localhost/web:1",
+    ports: [
+      "23102->80/tcp",
+      "127.0.0.1:9000->9000/tcp",
+      "23101->443/tcp",
+      "23101->80/udp",
+    ],
+  }], { runner: host(units).runner });
+  deepStrictEqual(web.ports, [
+    "127.0.0.1:9000->9000/tcp",
+    "23101->80/udp",
+    "23101->443/tcp",
+    "23102->80/tcp",
+  ]);
+});
