@@ -390,7 +390,8 @@ export const GROUPS: readonly GroupSpec[] = [
           { flags: "-f, --follow", description: "keep printing new lines" },
           {
             flags: "-n, --lines <count>",
-            description: "how many lines (default 100)",
+            description:
+              "how many lines (default 100; of a deployment's services together)",
           },
           {
             flags: "--since <time>",
