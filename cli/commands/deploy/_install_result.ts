@@ -320,6 +320,13 @@ export interface NextStepsOptions {
    * @default {"leger"}
    */
   program?: string;
+  /**
+   * Whether the deployment has services: one of only volumes and networks
+   * gets no service commands (`leger service logs` of it fails).
+   *
+   * @default {true}
+   */
+  hasServices?: boolean;
 }
 
 /**
@@ -328,7 +335,8 @@ export interface NextStepsOptions {
  * it, each command with the deployment's real name; first, when the install
  * left services waiting for secrets, what legerd needs to start them (to
  * run, if it is not, and the secrets `leger secrets list` names), and with
- * `--no-start`, how to start them.
+ * `--no-start`, how to start them. A deployment without services (only
+ * volumes and networks) gets no service commands: only status and remove.
  *
  * @param name The deployment just installed.
  * @param result What the install did.
@@ -364,6 +372,7 @@ export function nextSteps(
     defaultScope = scope,
     started = true,
     program = "leger",
+    hasServices = true,
   } = options;
   const scopeFlag = scope === defaultScope ? "" : ` --scope ${scope}`;
   const leger = (words: string) => `${program} ${words}${scopeFlag}`;
@@ -383,12 +392,22 @@ export function nextSteps(
         waiting.length === 1 ? waiting[0] : waiting.join(", ")
       } still ${waiting.length === 1 ? "waits" : "wait"} for`,
     ]);
-  } else if (!started) {
+  } else if (!started && hasServices) {
     rows.push([leger(`service start ${quoted}`), "start its services"]);
   }
   rows.push(
-    [leger(`status ${quoted}`), "its services and their health"],
-    [leger(`service logs ${quoted} -f`), "follow the logs of all its services"],
+    hasServices
+      ? [leger(`status ${quoted}`), "its services and their health"]
+      : [
+        leger(`status ${quoted}`),
+        "its source and version (it has no services)",
+      ],
+    ...(hasServices
+      ? [[
+        leger(`service logs ${quoted} -f`),
+        "follow the logs of all its services",
+      ] as [string, string]]
+      : []),
     [
       leger(`deploy remove ${quoted}`),
       "stop it and remove its units (its volumes are kept)",

@@ -189,6 +189,9 @@ export async function run(
       defaultScope: resolveScope(undefined, context),
       started: options.start,
       program: context.program,
+      hasServices: prepared.plan.services.some((s) =>
+        s.started_services.length > 0
+      ),
     }).map((line) => `${line}\n`).join(""),
   );
   return 0;

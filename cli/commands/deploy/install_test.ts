@@ -250,6 +250,32 @@ Deno.test("deploy install ends with what to do next, naming the deployment", asy
   }
 });
 
+Deno.test("deploy install of a deployment without services suggests no service command", async (t) => {
+  for (const argv of [[], ["--no-start"]]) {
+    await t.step(argv.join(" ") || "started", async () => {
+      await using fixture = await commandFixture();
+      const source = await fixture.writeSource("vonly", {
+        "vonly-data.volume": "[Volume]\n",
+      });
+      const code = await runProgram(
+        ["deploy", "install", "--source", source, "--yes", ...argv],
+        fixture.deps,
+      );
+      const { stdout, stderr } = fixture.output;
+      strictEqual(code, 0, stderr);
+      strictEqual(stdout, "Installed vonly\n");
+      const next = [
+        "Next:",
+        "  leger status vonly          its source and version (it has no services)",
+        "  leger deploy remove vonly   stop it and remove its units (its volumes are kept)",
+        "",
+      ].join("\n");
+      ok(stderr.endsWith(`\n${next}`), stderr);
+      ok(!stderr.includes("leger service"), stderr);
+    });
+  }
+});
+
 Deno.test("deploy install --json prints no next steps", async () => {
   await using fixture = await commandFixture();
   const source = await fixture.writeSource("web");

@@ -159,12 +159,14 @@ export async function run(
   }
   context.out(formatTable(
     listed.flatMap((d) =>
-      d.services.map((s) => [
+      // A deployment without services (only volumes and networks) is one
+      // row all the same, `-` in the service columns.
+      (d.services.length === 0 ? [null] : d.services).map((s) => [
         d.deployment,
-        s.service,
-        `${s.active_state}/${s.sub_state}`,
-        s.health.state === "none" ? "-" : s.health.state,
-        s.ports.map((p) =>
+        s === null ? "-" : s.service,
+        s === null ? "-" : `${s.active_state}/${s.sub_state}`,
+        s === null || s.health.state === "none" ? "-" : s.health.state,
+        (s?.ports ?? []).map((p) =>
           `${p.host_ip ?? ""}${p.host_ip ? ":" : ""}${
             p.host_port ?? ""
           }->${p.container_port}/${p.protocol}`

@@ -1,5 +1,8 @@
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
-import { commandFixture } from "../../../tests/fakes/command_fixture.ts";
+import {
+  commandFixture,
+  installDeployment,
+} from "../../../tests/fakes/command_fixture.ts";
 import { runProgram } from "../../program.ts";
 
 Deno.test("deploy list shows installed deployments and their services' states", async (t) => {
@@ -128,5 +131,31 @@ Deno.test("deploy list shows each service's health: an HTTP check, Podman's, and
   strictEqual(
     fixture.output.stderr,
     'Note: api.service of "app" is unhealthy: HTTP 500 Internal Server Error (3 attempts).\n',
+  );
+});
+
+Deno.test("deploy list shows a deployment without services as one row, `-` in the service columns", async () => {
+  await using fixture = await commandFixture();
+  await installDeployment(fixture, "vonly", {
+    "vonly-data.volume": "[Volume]\n",
+  });
+  await installDeployment(fixture, "web");
+  fixture.clearOutput();
+  strictEqual(await runProgram(["deploy", "list"], fixture.deps), 0);
+  const rows = fixture.output.stdout.trim().split("\n").map((line) =>
+    line.split("\t")
+  );
+  deepStrictEqual(rows.map((row) => row.slice(0, 5)), [
+    ["vonly", "-", "-", "-", "-"],
+    ["web", "web.service", "active/running", "-", "18080->8080/tcp"],
+  ]);
+  // The same deployment, as --json shows it: no services.
+  fixture.clearOutput();
+  strictEqual(await runProgram(["deploy", "list", "--json"], fixture.deps), 0);
+  deepStrictEqual(
+    JSON.parse(fixture.output.stdout).map((
+      d: { deployment: string; services: unknown[] },
+    ) => [d.deployment, d.services.length]),
+    [["vonly", 0], ["web", 1]],
   );
 });

@@ -79,11 +79,12 @@ export async function findTarget(
   if (deployment.services.length === 0) {
     throw new LegerError(
       "ERR_SERVICE_NOT_FOUND",
-      `Cannot act on the services of the deployment "${name}" (${scope} scope): it has none`,
+      `${name} is installed but has no services (only volumes/networks: ${
+        deployment.units.join(", ") || "none"
+      }), so there is nothing to start, stop, restart or follow the logs of (${scope} scope)`,
       {
-        details: [`its units: ${deployment.units.join(", ") || "none"}`],
         remedy:
-          "Its volumes and networks are made when a service that uses them starts; `leger deploy list` shows every deployment's services",
+          `Its volumes and networks are made when a service of another deployment that uses them starts: act on that service instead (\`leger deploy list\` shows every deployment's services), or add a .container to ${name}'s source and \`leger deploy update ${name}\``,
       },
     );
   }

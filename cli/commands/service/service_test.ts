@@ -838,3 +838,33 @@ Deno.test("service restart never shows a health URL's password, waiting or faili
     fixture.output.stderr,
   );
 });
+
+Deno.test("service logs|start|stop|restart of a deployment without services says it has none, and what to do", async (t) => {
+  await using fixture = await commandFixture();
+  await installDeployment(fixture, "vonly", {
+    "vonly-data.volume": "[Volume]\n",
+  });
+  for (const verb of ["logs", "start", "stop", "restart"]) {
+    await t.step(verb, async () => {
+      fixture.clearOutput();
+      const calls = await callsDuring(fixture, async () => {
+        strictEqual(
+          await runProgram(["service", verb, "vonly"], fixture.deps),
+          1,
+        );
+      });
+      // Nothing is run against systemd or the journal.
+      deepStrictEqual(calls, []);
+      const { stderr } = fixture.output;
+      match(
+        stderr,
+        /^Error: vonly is installed but has no services \(only volumes\/networks: vonly-data\.volume\)/m,
+      );
+      match(
+        stderr,
+        /act on that service instead[\s\S]*or add a \.container to vonly's source and `leger deploy update vonly`/,
+      );
+      match(stderr, /\[ERR_SERVICE_NOT_FOUND\]/);
+    });
+  }
+});
