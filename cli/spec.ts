@@ -73,6 +73,14 @@ export interface OptionSpec {
    * `choices` (which the shells offer themselves).
    */
   complete?: readonly CompletionKind[];
+  /**
+   * Whether the flag takes the place of the command's arguments
+   * (`deploy update --all` names no deployment): once it is on the line,
+   * the completion scripts offer no argument.
+   *
+   * @default {false}
+   */
+  replacesArgs?: boolean;
 }
 
 /**
@@ -324,6 +332,7 @@ export const GROUPS: readonly GroupSpec[] = [
             flags: "--all",
             description:
               "update every deployment of the scope, one after the other, each on its own",
+            replacesArgs: true,
           },
           {
             flags: "--source <source>",

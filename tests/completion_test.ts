@@ -424,6 +424,130 @@ Deno.test("a command and a flag added to the command table are completed without
   }
 });
 
+Deno.test("a flag that takes the place of the arguments (deploy update --all) leaves them unoffered in bash, zsh and fish", async (t) => {
+  await using fx = await fixture();
+  const deployments = sorted(["blog", "reader", ...SYSTEM_NAMES]);
+  await t.step("bash", async () => {
+    deepStrictEqual(
+      sorted(await bash(fx, ["leger", "deploy", "update", ""])),
+      deployments,
+    );
+    // Another flag keeps the arguments offered.
+    deepStrictEqual(
+      sorted(await bash(fx, ["leger", "deploy", "update", "--yes", ""])),
+      deployments,
+    );
+    deepStrictEqual(
+      await bash(fx, ["leger", "deploy", "update", "--all", ""]),
+      [],
+    );
+    deepStrictEqual(
+      await bash(fx, ["leger", "deploy", "update", "--all", "--yes", "bl"]),
+      [],
+    );
+    deepStrictEqual(
+      await bash(fx, [
+        "leger",
+        "--scope",
+        "user",
+        "deploy",
+        "update",
+        "--all",
+        "",
+      ]),
+      [],
+    );
+  });
+  await t.step({
+    name: "zsh",
+    ignore: !hasZsh,
+    async fn() {
+      deepStrictEqual(
+        sorted(await zsh(fx, ["leger", "deploy", "update", ""])),
+        deployments,
+      );
+      deepStrictEqual(
+        await zsh(fx, ["leger", "deploy", "update", "--all", ""]),
+        [],
+      );
+      deepStrictEqual(
+        await zsh(fx, ["leger", "deploy", "update", "--yes", "--all", "re"]),
+        [],
+      );
+    },
+  });
+  await t.step({
+    name: "fish",
+    ignore: !hasFish,
+    async fn() {
+      deepStrictEqual(
+        sorted(await fish(fx, "leger deploy update ")),
+        deployments,
+      );
+      deepStrictEqual(
+        sorted(await fish(fx, "leger deploy update --yes ")),
+        deployments,
+      );
+      deepStrictEqual(await fish(fx, "leger deploy update --all "), []);
+      deepStrictEqual(await fish(fx, "leger deploy update --all --yes bl"), []);
+    },
+  });
+  await t.step(
+    "any flag of the table marked replacesArgs, short form too",
+    async () => {
+      const model = completionModel({
+        groups: [{
+          name: "volume",
+          summary: "Volumes",
+          commands: [{
+            name: "prune",
+            summary: "Prune",
+            args: ["[deployment]"],
+            complete: [["deployments"]],
+            options: [
+              {
+                flags: "-e, --every",
+                description: "every one",
+                replacesArgs: true,
+              },
+              { flags: "--older-than <age>", description: "age" },
+            ],
+            module: "volume/prune",
+          }],
+        }],
+        topCommands: [],
+      });
+      const script = `${fx.dir}/replaces.bash`;
+      await Deno.writeTextFile(script, bashScript(model));
+      deepStrictEqual(
+        sorted(
+          await bash(
+            fx,
+            ["leger", "volume", "prune", "--older-than", "1d", ""],
+            { script },
+          ),
+        ),
+        deployments,
+      );
+      for (const flag of ["-e", "--every"]) {
+        deepStrictEqual(
+          await bash(fx, ["leger", "volume", "prune", flag, ""], { script }),
+          [],
+          flag,
+        );
+      }
+      match(
+        fishScript(model),
+        /__leger_arg 'volume prune' 0; and not __leger_given --every -e"/,
+      );
+      match(
+        zshScript(model),
+        /'volume prune:0'\) \[\[ "\$seen " == \*" --every "\* \|\| "\$seen " == \*" -e "\* \]\] \|\| \{ _leger_dynamic deployments; \} ;;/,
+      );
+    },
+  );
+});
+
 Deno.test({
   name: "fish completes commands, flags and leger's state (complete -C)",
   ignore: !hasFish,

@@ -40,7 +40,9 @@ export interface CaseArms {
   flagValues: string;
   /**
    * The arms that offer the values of an argument: `'COMMAND:INDEX')
-   * ACTIONS ;;` for each argument that has some, a line each.
+   * ACTIONS ;;` for each argument that has some, a line each; for a command
+   * with flags that take the place of its arguments, the actions run only
+   * when none of them is among the flags read (`$seen`, each after a space).
    */
   args: string;
 }
@@ -61,12 +63,25 @@ export function caseArms(model: CompletionModel, style: CaseStyle): CaseArms {
     args: model.commands.flatMap((c) =>
       c.args.flatMap((arg, index) => {
         const action = valueActions(style, arg.values, arg.kinds);
-        return action === ""
-          ? []
-          : [`    ${open}${caseLabel(`${c.path}:${index}`)}) ${action} ;;`];
+        return action === "" ? [] : [
+          `    ${open}${caseLabel(`${c.path}:${index}`)}) ${
+            unlessGiven(c.argsReplacedBy, action)
+          } ;;`,
+        ];
       })
     ).join("\n"),
   };
+}
+
+/**
+ * The action, run only when none of the flags was read on the line (`$seen`
+ * holds each flag read, after a space): `[[ " $seen " == *" --all "* ]] ||
+ * { ACTION; }`.
+ */
+function unlessGiven(flags: readonly string[], action: string): string {
+  if (flags.length === 0) return action;
+  const given = flags.map((flag) => `"$seen " == *" ${flag} "*`).join(" || ");
+  return `[[ ${given} ]] || { ${action}; }`;
 }
 
 /**

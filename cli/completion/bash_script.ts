@@ -58,7 +58,7 @@ _leger_folders() {
 }
 
 _leger() {
-  local cur=\${COMP_WORDS[COMP_CWORD]} path= ran= npos=0 scope= expect= dashdash= word i
+  local cur=\${COMP_WORDS[COMP_CWORD]} path= ran= npos=0 scope= expect= dashdash= seen= word i
   COMPREPLY=()
   for ((i = 1; i < COMP_CWORD; i++)); do
     word=\${COMP_WORDS[i]}
@@ -70,6 +70,8 @@ _leger() {
       continue
     fi
     if [[ -z $dashdash && $word == -?* ]]; then
+      # The flags read, each after a space (a flag may stand for the arguments).
+      seen+=" \${word%%=*}"
       case $word in
         # After --, no word is a command: before one, nothing fits.
         --) [[ -z $ran ]] && return 0; dashdash=1 ;;

@@ -26,6 +26,11 @@ export interface CompletionFlag {
   choices: readonly string[];
   /** The kinds read from leger's state or the shell (`folders`) for its value. */
   kinds: readonly CompletionKind[];
+  /**
+   * Whether it takes the place of the command's arguments (the table's
+   * `replacesArgs`): after it, no argument is offered.
+   */
+  replacesArgs: boolean;
 }
 
 /** A word a shell offers: a group, a command or a verb, with its summary. */
@@ -48,6 +53,11 @@ export interface CompletionCommand {
     values: readonly string[];
     kinds: readonly CompletionKind[];
   }[];
+  /**
+   * The names (`--all`, and a short form) of the flags that take the place
+   * of its arguments: once one is on the line, no argument is offered.
+   */
+  argsReplacedBy: readonly string[];
 }
 
 /** What a completion script needs to know of leger's command table. */
@@ -103,6 +113,7 @@ const VERSION_FLAG: CompletionFlag = {
   takesValue: false,
   choices: [],
   kinds: [],
+  replacesArgs: false,
 };
 
 /**
@@ -170,9 +181,13 @@ function commandOf(
   path: string,
   globalFlags: readonly CompletionFlag[],
 ): CompletionCommand {
+  const flags = [...(spec.options ?? []).map(flagOf), ...globalFlags];
   return {
     path,
-    flags: [...(spec.options ?? []).map(flagOf), ...globalFlags],
+    flags,
+    argsReplacedBy: flags.filter((flag) => flag.replacesArgs).flatMap((
+      flag,
+    ) => [flag.long, ...(flag.short === undefined ? [] : [flag.short])]),
     args: (spec.args ?? []).map((_, index) => {
       const kinds = spec.complete?.[index] ?? [];
       return {
@@ -202,6 +217,7 @@ function flagOf(spec: OptionSpec): CompletionFlag {
     kinds: spec.choices === undefined
       ? kinds.filter((kind) => STATIC_VALUES[kind] === undefined)
       : [],
+    replacesArgs: spec.replacesArgs ?? false,
   };
 }
 

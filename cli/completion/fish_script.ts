@@ -37,13 +37,15 @@ export function fishScript(model: CompletionModel = completionModel()): string {
 # Reads the words before the cursor as leger's parser does, into
 # __leger_path (the group and command words), __leger_ran (1 once they name
 # a command), __leger_npos (the arguments after them), __leger_scope (the
-# --scope given) and __leger_expect (the flag whose value is under the cursor).
+# --scope given), __leger_expect (the flag whose value is under the cursor)
+# and __leger_flags (the flags given, without their values).
 function __leger_read_line
     set -g __leger_path
     set -g __leger_ran 0
     set -g __leger_npos 0
     set -g __leger_scope
     set -g __leger_expect
+    set -g __leger_flags
     set -l dashdash 0
     for word in (commandline -opc)[2..-1]
         if test -n "$__leger_expect"
@@ -52,6 +54,7 @@ function __leger_read_line
             continue
         end
         if test $dashdash = 0; and string match -q -- '-?*' $word
+            set -a -g __leger_flags (string replace -r -- '=.*' '' $word)
             if test $word = --
                 # After --, no word is a command: before one, nothing fits.
                 if test $__leger_ran = 0
@@ -109,6 +112,14 @@ function __leger_arg
     __leger_in $argv[1]; and test -z "$__leger_expect" -a $__leger_npos = $argv[2]
 end
 
+# Whether one of the flags was given (a flag that takes the place of the arguments).
+function __leger_given
+    for flag in $argv
+        contains -- $flag $__leger_flags; and return 0
+    end
+    return 1
+end
+
 # Prints values read from leger's state by \`leger __complete KINDS\` (nothing on error).
 function __leger_values
     __leger_read_line
@@ -142,9 +153,11 @@ complete -c leger -f`,
       ...c.args.flatMap((arg, index) => {
         const action = values(arg.values, arg.kinds);
         return action === "" ? [] : [
-          `complete -c leger -n "__leger_arg ${
-            quote(c.path, "fish")
-          } ${index}" -a ${action}`,
+          `complete -c leger -n "__leger_arg ${quote(c.path, "fish")} ${index}${
+            c.argsReplacedBy.length === 0
+              ? ""
+              : `; and not __leger_given ${c.argsReplacedBy.join(" ")}`
+          }" -a ${action}`,
         ];
       }),
     ]),

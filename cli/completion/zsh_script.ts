@@ -47,7 +47,7 @@ _leger_dynamic() {
 }
 
 _leger() {
-  local cur=\${words[CURRENT]} at= ran= npos=0 scope= expect= dashdash= word i
+  local cur=\${words[CURRENT]} at= ran= npos=0 scope= expect= dashdash= seen= word i
   local -a specs
   for ((i = 2; i < CURRENT; i++)); do
     word=\${words[i]}
@@ -57,6 +57,8 @@ _leger() {
       continue
     fi
     if [[ -z $dashdash && $word == -?* ]]; then
+      # The flags read, each after a space (a flag may stand for the arguments).
+      seen+=" \${word%%=*}"
       case $word in
         # After --, no word is a command: before one, nothing fits.
         (--) [[ -z $ran ]] && return 1; dashdash=1 ;;
