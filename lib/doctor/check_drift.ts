@@ -18,6 +18,22 @@ export interface DriftFacts {
   quadletDir: string;
   /** leger's copy of what it installed (`active/<name>/`). */
   activeDir: string;
+  /**
+   * The drop-ins in the quadlet folder that leger did not install and that
+   * change units of this deployment (`web.container.d/zz.conf`, Podman's
+   * type-wide `container.d/zz.conf`, a prefix folder `web-.container.d/`),
+   * by path in the quadlet folder, each with the units it changes.
+   *
+   * @default {[]}
+   */
+  foreignDropIns?: readonly { path: string; units: readonly string[] }[];
+  /**
+   * Whether the deployment has services to restart (one of only volumes
+   * and networks has none).
+   *
+   * @default {true}
+   */
+  hasServices?: boolean;
 }
 
 /** How many changed files the fix compares, one `diff` each. */
@@ -37,6 +53,10 @@ const MAX_DIFFS = 3;
  * deployment's services. (Installing it again from its source would not do:
  * a `.network` or `.volume` removed outside leger leaves its network or
  * volume behind, which the install then refuses as someone else's.)
+ * Drop-ins leger did not install that change the deployment's units make a
+ * `warn` (a user may add one on purpose): each is named with the units it
+ * changes, and the fix is the line that removes it, reloads systemd and
+ * restarts the deployment, or keeping it.
  *
  * @example Usage
  * ```ts
@@ -56,13 +76,40 @@ const MAX_DIFFS = 3;
  */
 export function checkDrift(facts: DriftFacts): DoctorCheck {
   const { deployment, installed, actual, quadletDir, activeDir } = facts;
+  const { foreignDropIns = [], hasServices = true } = facts;
   const base = { id: `drift:${deployment}`, group: "deployments" } as const;
   const removed = installed.filter((f) => actual.get(f.name) === null);
   const changed = installed.filter((f) => {
     const sha = actual.get(f.name);
     return sha !== null && sha !== undefined && sha !== f.sha256;
   });
+  const systemctl = facts.scope === "user" ? "systemctl --user" : "systemctl";
+  const restart = ["leger", "service", "restart", deployment];
+  if (facts.scopeFlag) restart.push("--scope", facts.scope);
+  const dropIns = dropInReport(foreignDropIns, {
+    quadletDir,
+    reload: `${systemctl} daemon-reload`,
+    restart: hasServices ? restart.map(shellWord).join(" ") : null,
+  });
   if (removed.length === 0 && changed.length === 0) {
+    if (dropIns !== null) {
+      return {
+        ...base,
+        title: `${deployment}: ${foreignDropIns.length} drop-in${
+          foreignDropIns.length === 1 ? "" : "s"
+        } leger did not install change${
+          foreignDropIns.length === 1 ? "s" : ""
+        } its units`,
+        status: "warn",
+        detail: [
+          `Its ${installed.length} file${
+            installed.length === 1 ? " is" : "s are"
+          } as leger installed ${installed.length === 1 ? "it" : "them"}, but:`,
+          ...dropIns.detail,
+        ].join("\n"),
+        fix: dropIns.fix.join("\n"),
+      };
+    }
     return {
       ...base,
       title: `${deployment}: its ${installed.length} file${
@@ -85,9 +132,6 @@ export function checkDrift(facts: DriftFacts): DoctorCheck {
       `Removed outside leger: ${names(removed)} (from ${quadletDir}).`,
     ]),
   ];
-  const systemctl = facts.scope === "user" ? "systemctl --user" : "systemctl";
-  const restart = ["leger", "service", "restart", deployment];
-  if (facts.scopeFlag) restart.push("--scope", facts.scope);
   return {
     ...base,
     title: `${deployment}: ${
@@ -97,7 +141,7 @@ export function checkDrift(facts: DriftFacts): DoctorCheck {
       ].filter((s) => s !== "").join(", ")
     } outside leger`,
     status: "fail",
-    detail: detail.join("\n"),
+    detail: [...detail, ...(dropIns?.detail ?? [])].join("\n"),
     fix: [
       ...changed.slice(0, MAX_DIFFS).map((f) =>
         `diff -u ${shellWord(`${activeDir}/${f.name}`)} ${
@@ -111,6 +155,41 @@ export function checkDrift(facts: DriftFacts): DoctorCheck {
       ),
       `${systemctl} daemon-reload`,
       `${restart.map(shellWord).join(" ")}   # runs it as installed`,
+      ...(dropIns?.fix ?? []),
     ].join("\n"),
+  };
+}
+
+/**
+ * The detail lines naming each drop-in leger did not install and the units
+ * it changes, and the fix lines: remove it (then reload and restart), or
+ * keep it; `null` when there is none.
+ */
+function dropInReport(
+  dropIns: readonly { path: string; units: readonly string[] }[],
+  commands: { quadletDir: string; reload: string; restart: string | null },
+): { detail: string[]; fix: string[] } | null {
+  if (dropIns.length === 0) return null;
+  const { quadletDir, reload, restart } = commands;
+  return {
+    detail: dropIns.map((d) =>
+      `Drop-in not installed by leger: ${quadletDir}/${d.path} changes ${
+        d.units.join(", ")
+      } (systemd runs ${
+        d.units.length === 1 ? "it" : "them"
+      } with it from the next daemon-reload; \`leger deploy update\` leaves it alone).`
+    ),
+    fix: [
+      ...dropIns.map((d) =>
+        [
+          `rm ${shellWord(`${quadletDir}/${d.path}`)}`,
+          reload,
+          ...(restart === null ? [] : [restart]),
+        ].join(" && ") + "   # drops it"
+      ),
+      `# or keep ${
+        dropIns.length === 1 ? "it" : "them"
+      } (added on purpose): nothing to do`,
+    ],
   };
 }

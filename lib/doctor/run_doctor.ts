@@ -7,6 +7,7 @@ import type { Scope } from "../adapters/scope.ts";
 import type { TailscaleStatusReading } from "../adapters/tailscale.ts";
 import { authFilePath } from "../auth/auth_file_path.ts";
 import { LegerError } from "../errors/leger_error.ts";
+import { quadletKindOf } from "../quadlet/kind.ts";
 import type { LegerdHealthAnswer } from "../secrets/legerd_client.ts";
 import { sha256Hex } from "../source/sha256_hex.ts";
 import { pathExists } from "../state/_path_exists.ts";
@@ -21,6 +22,7 @@ import {
 } from "../state/deployments_file.ts";
 import { legerPaths } from "../state/paths.ts";
 import { tailscaleIdentity } from "../tailscale/tailscale_identity.ts";
+import { dropInSelector } from "../unit/drop_ins.ts";
 import { fixForDamagedFile, fixFromRemedy } from "./_fix_from_remedy.ts";
 import { checkCgroups } from "./check_cgroups.ts";
 import { checkDrift } from "./check_drift.ts";
@@ -336,6 +338,7 @@ async function deploymentChecks(
     }];
   }
   const scopeFlag = scope !== (uid === 0 ? "system" : "user");
+  const foreignDropInsOf = await foreignDropIns(paths.quadletDir, deployments);
   const copies = await Promise.all(
     deployments.map((d) =>
       settle(readCopy(`${paths.workDir}/active/${d.name}`))
@@ -407,9 +410,74 @@ async function deploymentChecks(
         actual,
         quadletDir: paths.quadletDir,
         activeDir,
+        foreignDropIns: foreignDropInsOf(d),
+        hasServices: d.services.length > 0,
       }),
     ];
   }))).flat();
+}
+
+/**
+ * The drop-ins in the quadlet folder that no deployment installed, as a
+ * function from a deployment to those that change its units (each with
+ * the units), by the rules of Podman's quadlet generator (lib/unit's
+ * `dropInSelector`: `web.container.d/`, a template's and the dash-prefix
+ * folders `web-.container.d/`, the type-wide `container.d/`; a file of the
+ * name of one leger installed in a more specific folder hides it).
+ */
+async function foreignDropIns(
+  quadletDir: string,
+  deployments: readonly InstalledDeployment[],
+): Promise<
+  (d: InstalledDeployment) => { path: string; units: string[] }[]
+> {
+  const found = await dropInFiles(quadletDir);
+  const ours = new Set(deployments.flatMap((d) => d.files.map((f) => f.name)));
+  const foreign = new Set(found.filter((path) => !ours.has(path)));
+  if (foreign.size === 0) return () => [];
+  const select = dropInSelector([...new Set([...found, ...ours])]);
+  return (d) => {
+    const byPath = new Map<string, string[]>();
+    for (const unit of d.files.map((f) => f.name)) {
+      if (quadletKindOf(unit) === null) continue;
+      for (const path of select(unit).filter((p) => foreign.has(p))) {
+        const units = byPath.get(path);
+        if (units === undefined) byPath.set(path, [unit]);
+        else units.push(unit);
+      }
+    }
+    return [...byPath].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map((
+      [path, units],
+    ) => ({ path, units }));
+  };
+}
+
+/**
+ * The `*.conf` files directly in a `*.d` folder anywhere in the quadlet
+ * folder (Podman does not descend below a `*.d` folder), by relative path;
+ * none when the folder is missing.
+ */
+async function dropInFiles(quadletDir: string, under = ""): Promise<string[]> {
+  const dir = under === "" ? quadletDir : `${quadletDir}/${under}`;
+  const entries: Deno.DirEntry[] = [];
+  try {
+    for await (const entry of Deno.readDir(dir)) entries.push(entry);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return [];
+    throw error;
+  }
+  const found = await Promise.all(entries.map(async (entry) => {
+    const path = under === "" ? entry.name : `${under}/${entry.name}`;
+    const isDir = entry.isDirectory ||
+      (entry.isSymlink &&
+        (await Deno.stat(`${quadletDir}/${path}`).catch(() => null))
+            ?.isDirectory === true);
+    if (!isDir) {
+      return under.endsWith(".d") && entry.name.endsWith(".conf") ? [path] : [];
+    }
+    return under.endsWith(".d") ? [] : await dropInFiles(quadletDir, path);
+  }));
+  return found.flat();
 }
 
 /**

@@ -185,7 +185,9 @@ async function userDoctor(
   })));
   await Deno.mkdir(paths.quadlet, { recursive: true });
   for (const f of files) {
-    await Deno.writeFile(`${paths.quadlet}/${f.name}`, f.bytes);
+    const path = `${paths.quadlet}/${f.name}`;
+    await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+    await Deno.writeFile(path, f.bytes);
   }
   await writeDeploymentFolder(
     `${paths.work}/active/hz`,
@@ -253,6 +255,106 @@ Deno.test("runDoctor() never passes a deployment whose copy is damaged or gone, 
     "warn",
   ]);
   strictEqual(after.fix, install);
+});
+
+Deno.test("runDoctor() warns of each drop-in leger did not install, naming the units it changes, as Podman applies it", async (t) => {
+  const units = {
+    "web.container": WEB,
+    "web.container.d/10-port.conf": "[Container]\nPublishPort=23182:81\n",
+    "web-db.container": "[Container]\nImage=localhost/bb:latest\n",
+    "data.volume": "[Volume]\n",
+  };
+  const cases: {
+    name: string;
+    add: Record<string, string>;
+    changes: [string, string][];
+  }[] = [
+    {
+      name: "none added: leger's own drop-in is no warning",
+      add: {},
+      changes: [],
+    },
+    {
+      name: "the unit's own folder",
+      add: { "web.container.d/zz.conf": "[Container]\nEnvironment=A=1\n" },
+      changes: [["web.container.d/zz.conf", "web.container"]],
+    },
+    {
+      name: "Podman's type-wide container.d applies to every .container",
+      add: { "container.d/zz.conf": "[Container]\nEnvironment=A=1\n" },
+      changes: [["container.d/zz.conf", "web.container, web-db.container"]],
+    },
+    {
+      name: "a dash-prefix folder applies to web-db, not web",
+      add: { "web-.container.d/zz.conf": "[Container]\nEnvironment=A=1\n" },
+      changes: [["web-.container.d/zz.conf", "web-db.container"]],
+    },
+    {
+      name: "volume.d applies to the .volume",
+      add: { "volume.d/zz.conf": "[Volume]\nLabel=a=1\n" },
+      changes: [["volume.d/zz.conf", "data.volume"]],
+    },
+    {
+      name:
+        "a type-wide file hidden by leger's of its name in web's folder changes only web-db",
+      add: { "container.d/10-port.conf": "[Container]\nEnvironment=A=1\n" },
+      changes: [["container.d/10-port.conf", "web-db.container"]],
+    },
+    {
+      name:
+        "another unit's folder, a file not .conf, a folder below a .d: none",
+      add: {
+        "db.container.d/zz.conf": "[Container]\n",
+        "web.container.d/README": "notes\n",
+        "web.container.d/old/zz.conf": "[Container]\n",
+      },
+      changes: [],
+    },
+  ];
+  for (const c of cases) {
+    await t.step(c.name, async () => {
+      const checks = await userDoctor(async ({ quadlet }) => {
+        for (const [name, text] of Object.entries(c.add)) {
+          const path = `${quadlet}/${name}`;
+          await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), {
+            recursive: true,
+          });
+          await Deno.writeTextFile(path, text);
+        }
+      }, units);
+      const drift = checks.get("drift:hz")!;
+      if (c.changes.length === 0) {
+        deepStrictEqual([drift.status, drift.title], [
+          "pass",
+          "hz: its 4 files are as leger installed them",
+        ]);
+        return;
+      }
+      deepStrictEqual([drift.status, drift.title], [
+        "warn",
+        "hz: 1 drop-in leger did not install changes its units",
+      ]);
+      const [path, changed] = c.changes[0];
+      match(
+        drift.detail,
+        new RegExp(
+          `Drop-in not installed by leger: \\S+/\\.config/containers/systemd/${
+            path.replaceAll(".", "\\.")
+          } changes ${changed.replaceAll(".", "\\.")} \\(`,
+        ),
+      );
+      const fix = drift.fix!.split("\n");
+      match(
+        fix[0],
+        new RegExp(
+          `^rm \\S+/containers/systemd/${
+            path.replaceAll(".", "\\.")
+          } && systemctl --user daemon-reload && leger service restart hz {3}# drops it$`,
+        ),
+      );
+      strictEqual(fix[1], "# or keep it (added on purpose): nothing to do");
+    });
+  }
 });
 
 Deno.test("runDoctor() fixes a corrupt deployments.yaml at the line that is wrong, not with an install", async () => {
