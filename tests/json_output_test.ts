@@ -321,6 +321,8 @@ const IN_PROCESS: Record<string, Run[]> = {
             scope: "user",
             active_state: active,
             sub_state: sub,
+            // No health check: nothing to wait for.
+            health: null,
           }),
       },
       {
@@ -336,6 +338,7 @@ const IN_PROCESS: Record<string, Run[]> = {
               service,
               active_state: active,
               sub_state: sub,
+              health: null,
             })),
           }),
       },

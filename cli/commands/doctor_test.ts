@@ -104,7 +104,7 @@ Deno.test("leger doctor fails what is broken, each with its fix: linger, subordi
   strictEqual(byId.get("linger")!.fix, "sudo loginctl enable-linger alice");
   match(
     byId.get("sub-ids")!.fix!,
-    /^sudo usermod --add-subuids 165536-231071 alice\npodman system migrate/,
+    /^sudo usermod --add-subuids 165536-231071 alice\nrunning=\$\(podman ps [^\n]*\npodman system migrate [^\n]*\n\[ -z "\$running" \] \|\| systemctl --user start \$running/,
   );
   match(
     byId.get("ports:web")!.detail,
