@@ -1,6 +1,6 @@
 import { LegerError } from "../errors/leger_error.ts";
 import type { Scope } from "./scope.ts";
-import { run, type Runner } from "./run.ts";
+import { commandNotFound, run, type Runner } from "./run.ts";
 
 /** Options for {@linkcode streamJournal}. */
 export interface StreamJournalOptions {
@@ -414,14 +414,7 @@ function spawnJournalctl(
     }).spawn();
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
-      throw new LegerError(
-        "ERR_COMMAND_NOT_FOUND",
-        `Cannot run "${command}": it is not installed or not in PATH`,
-        {
-          remedy:
-            "Install systemd's journalctl, or add the folder that holds it to PATH",
-        },
-      );
+      throw commandNotFound(command, "systemd's journalctl");
     }
     throw error;
   }

@@ -116,13 +116,7 @@ export async function run(
       stderr: "piped",
     }).spawn();
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) {
-      throw new LegerError(
-        "ERR_COMMAND_NOT_FOUND",
-        `Cannot run "${bin}": it is not installed or not in PATH`,
-        { remedy: `Install ${bin}, or add the folder that holds it to PATH` },
-      );
-    }
+    if (error instanceof Deno.errors.NotFound) throw commandNotFound(bin);
     throw error;
   }
   const readers = [child.stdout.getReader(), child.stderr.getReader()];
@@ -191,4 +185,30 @@ async function writeStdin(
   } catch (error) {
     if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
   }
+}
+
+/**
+ * The error for a program that cannot be started because it is not found
+ * (`Deno.errors.NotFound` from `Deno.Command#spawn`).
+ *
+ * @param bin The program, as leger named it.
+ * @param what What to install, for the remedy.
+ * @returns An `ERR_COMMAND_NOT_FOUND` error, to throw.
+ *
+ * @example Usage
+ * ```ts
+ * import { commandNotFound } from "./run.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const error = commandNotFound("journalctl", "systemd's journalctl");
+ * strictEqual(error.code, "ERR_COMMAND_NOT_FOUND");
+ * strictEqual(error.remedy, "Install systemd's journalctl, or add the folder that holds it to PATH");
+ * ```
+ */
+export function commandNotFound(bin: string, what: string = bin): LegerError {
+  return new LegerError(
+    "ERR_COMMAND_NOT_FOUND",
+    `Cannot run "${bin}": it is not installed or not in PATH`,
+    { remedy: `Install ${what}, or add the folder that holds it to PATH` },
+  );
 }
