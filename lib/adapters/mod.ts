@@ -42,3 +42,4 @@ export * from "./podman_volumes.ts";
 export * from "./systemctl_services.ts";
 export * from "./podman_ps.ts";
 export * from "./podman_info.ts";
+export * from "./shell_word.ts";

@@ -1,5 +1,5 @@
 import type { LegerError } from "../errors/leger_error.ts";
-import { shellWord } from "./_shell_word.ts";
+import { shellWord } from "../adapters/shell_word.ts";
 
 const CODE_REGEXP = /`([^`]+)`/g;
 const COMMAND_REGEXP = /^(sudo )?[a-z][\w.-]*( |$)/;

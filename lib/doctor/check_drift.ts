@@ -1,5 +1,5 @@
 import type { Scope } from "../adapters/scope.ts";
-import { shellWord } from "./_shell_word.ts";
+import { shellWord } from "../adapters/shell_word.ts";
 import type { DoctorCheck } from "./types.ts";
 
 /** What {@linkcode checkDrift} judges. */

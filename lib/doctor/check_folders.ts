@@ -1,5 +1,5 @@
 import type { LegerError } from "../errors/leger_error.ts";
-import { shellWord } from "./_shell_word.ts";
+import { shellWord } from "../adapters/shell_word.ts";
 import type { DoctorCheck } from "./types.ts";
 
 /** One of leger's folders, and whether leger can write to it. */

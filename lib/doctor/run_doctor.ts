@@ -32,7 +32,7 @@ import { checkLinger } from "./check_linger.ts";
 import { checkPodman } from "./check_podman.ts";
 import { checkPorts } from "./check_ports.ts";
 import { installedPorts } from "./_installed_ports.ts";
-import { shellWord } from "./_shell_word.ts";
+import { shellWord } from "../adapters/shell_word.ts";
 import { checkSecretsDriver } from "./check_secrets_driver.ts";
 import { checkSubIds } from "./check_sub_ids.ts";
 import { checkSystemd } from "./check_systemd.ts";
