@@ -20,6 +20,7 @@ import {
   type InstalledDeployment,
   readDeployments,
 } from "../state/deployments_file.ts";
+import { moveAsideCommand } from "../state/move_aside_command.ts";
 import { legerPaths } from "../state/paths.ts";
 import { tailscaleIdentity } from "../tailscale/tailscale_identity.ts";
 import { dropInSelector } from "../unit/drop_ins.ts";
@@ -521,10 +522,8 @@ async function reinstallFix(
   return [
     ...(await pathExists(activeDir)
       ? [
-        `mkdir -p ${shellWord(`${workDir}/damaged`)} && mv ${
-          shellWord(activeDir)
-        } ${
-          shellWord(`${workDir}/damaged/`)
+        `${
+          moveAsideCommand(activeDir)
         }   # takes the damaged copy out of active/, which leger reads as a whole`,
       ]
       : []),

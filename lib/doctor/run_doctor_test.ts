@@ -168,8 +168,9 @@ async function userDoctor(
     void
   >,
   units: Record<string, string>,
+  options: { home?: string } = {},
 ) {
-  const home = await Deno.makeTempDir();
+  const home = options.home ?? await Deno.makeTempDir();
   const paths = {
     work: `${home}/.local/share/bluebuild-quadlets`,
     quadlet: `${home}/.config/containers/systemd`,
@@ -220,7 +221,7 @@ async function userDoctor(
     { scope: "user", uid: 1000, home, env: () => undefined },
     { ...(await rootHost()).host, runner },
   );
-  await Deno.remove(home, { recursive: true });
+  if (options.home === undefined) await Deno.remove(home, { recursive: true });
   return new Map(report.checks.map((c) => [c.id, c]));
 }
 
@@ -239,7 +240,7 @@ Deno.test("runDoctor() never passes a deployment whose copy is damaged or gone, 
   const [move, install] = drift.fix!.split("\n");
   match(
     move,
-    /^mkdir -p \S+\/bluebuild-quadlets\/damaged && mv \S+\/bluebuild-quadlets\/active\/hz \S+\/bluebuild-quadlets\/damaged\/ {3}#/,
+    /^mkdir -p \S+\/bluebuild-quadlets\/damaged && mv \S+\/bluebuild-quadlets\/active\/hz "\$\(mktemp -d \S+\/bluebuild-quadlets\/damaged\/hz-\$\(date \+%Y%m%dT%H%M%S\)-XXXXXX\)" {3}#/,
   );
   match(install, /^leger deploy install hz --source '\/srv\/h z' {3}#/);
   strictEqual(damaged.get("ports:hz")!.fix, drift.fix);
@@ -255,6 +256,39 @@ Deno.test("runDoctor() never passes a deployment whose copy is damaged or gone, 
     "warn",
   ]);
   strictEqual(after.fix, install);
+});
+
+Deno.test("runDoctor()'s fix for a damaged copy, pasted in sh, works for the same deployment again", async () => {
+  const home = await Deno.makeTempDir({ prefix: "leger_" });
+  try {
+    for (const time of [1, 2]) {
+      const checks = await userDoctor(
+        ({ work }) => Deno.remove(`${work}/active/hz/web.container`),
+        { "web.container": WEB },
+        { home },
+      );
+      const fix = checks.get("drift:hz")!.fix!.split("\n");
+      // Every line but the install, which needs leger and a source.
+      const moves = fix.filter((line) => !line.startsWith("leger "));
+      strictEqual(moves.length, 1);
+      const { code, stderr } = await new Deno.Command("sh", {
+        args: ["-c", moves.join("\n")],
+        stderr: "piped",
+      }).output();
+      strictEqual(code, 0, new TextDecoder().decode(stderr));
+      const work = `${home}/.local/share/bluebuild-quadlets`;
+      strictEqual(
+        (await Array.fromAsync(Deno.readDir(`${work}/active`))).length,
+        0,
+      );
+      strictEqual(
+        (await Array.fromAsync(Deno.readDir(`${work}/damaged`))).length,
+        time,
+      );
+    }
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
 });
 
 Deno.test("runDoctor() warns of each drop-in leger did not install, naming the units it changes, as Podman applies it", async (t) => {

@@ -2,6 +2,7 @@ import { fromSystemError } from "../errors/from_system_error.ts";
 import type { Normalisation, SourceInfo } from "../source/types.ts";
 import { readStateFile } from "./_read_state_file.ts";
 import { StateFields } from "./_state_fields.ts";
+import { moveAsideCommand } from "./move_aside_command.ts";
 import { writeFileRaw } from "./_write_file_raw.ts";
 
 /** The name of the record kept beside the files of a staged or active deployment. */
@@ -161,18 +162,13 @@ export async function listDeploymentRecords(
 }
 
 function recordFields(dir: string): StateFields {
-  return new StateFields(`${dir}/${RECORD_FILE}`, moveAsideRemedy(dir));
-}
-
-/**
- * Moves a damaged folder out of `staged/` or `active/`, which leger reads
- * as a whole (a folder beside it there, `NAME.damaged`, would be read and
- * refused in turn), into `damaged/` beside them, which no command reads.
- */
-function moveAsideRemedy(dir: string): string {
   const parent = dir.slice(0, dir.lastIndexOf("/")) || "/";
-  const work = parent.slice(0, parent.lastIndexOf("/")) || "/";
-  return `leger wrote this record of the folder's files: move the folder out of ${parent} (\`mkdir -p ${work}/damaged && mv ${dir} ${work}/damaged/\`), then stage or install the deployment again`;
+  return new StateFields(
+    `${dir}/${RECORD_FILE}`,
+    `leger wrote this record of the folder's files: move the folder out of ${parent} (\`${
+      moveAsideCommand(dir)
+    }\`), then stage or install the deployment again`,
+  );
 }
 
 /** Checks a record field by field, and that it is the record of its folder. */

@@ -150,7 +150,7 @@ Deno.test("readDeploymentFolder() and listDeploymentRecords() refuse a damaged r
             `^Cannot read ${path}: ${RegExp.escape(problem)}`,
           ),
           remedy: new RegExp(
-            `^leger wrote this record of the folder's files: move the folder out of ${dir}/staged \\(\`mkdir -p ${dir}/damaged && mv ${dir}/staged/web ${dir}/damaged/\`\\)`,
+            `^leger wrote this record of the folder's files: move the folder out of ${dir}/staged \\(\`mkdir -p ${dir}/damaged && mv ${dir}/staged/web "\\$\\(mktemp -d ${dir}/damaged/web-\\$\\(date \\+%Y%m%dT%H%M%S\\)-XXXXXX\\)"\`\\)`,
           ),
         };
         await rejects(readDeploymentFolder(`${dir}/staged/web`), expected);
@@ -213,28 +213,36 @@ Deno.test("writeDeploymentFolder() names the path a file stands in", async () =>
   });
 });
 
-Deno.test("the remedy for a damaged folder, pasted, takes it out of the folder leger reads (no NAME.damaged loop)", async () => {
+Deno.test("the remedy for a damaged folder, pasted, takes it out of the folder leger reads (no NAME.damaged loop), again and again", async () => {
   await withDir(async (dir) => {
-    await writeDeploymentFolder(`${dir}/active/web`, record(), FILES);
     await writeDeploymentFolder(
       `${dir}/active/late`,
       { ...record(), deployment: "late" },
       FILES,
     );
-    await Deno.remove(`${dir}/active/web/${[...FILES.keys()][0]}`);
-    const error = await readDeploymentFolder(`${dir}/active/web`).then(
-      () => null,
-      (e) => e,
-    );
-    const command = /`([^`]+)`/.exec(error.remedy)![1];
-    const shell = new Deno.Command("sh", { args: ["-c", command] });
-    strictEqual((await shell.output()).code, 0, command);
-    // Nothing left in active/ that leger refuses: the other deployment reads.
-    deepStrictEqual(
-      (await listDeploymentRecords(`${dir}/active`)).map((r) => r.deployment),
-      ["late"],
-    );
-    strictEqual(await readDeploymentFolder(`${dir}/active/web`), null);
-    strictEqual((await Deno.stat(`${dir}/damaged/web`)).isDirectory, true);
+    // The same deployment damaged twice: the second move must not meet the first.
+    for (const time of [1, 2]) {
+      await writeDeploymentFolder(`${dir}/active/web`, record(), FILES);
+      await Deno.remove(`${dir}/active/web/${[...FILES.keys()][0]}`);
+      const error = await readDeploymentFolder(`${dir}/active/web`).then(
+        () => null,
+        (e) => e,
+      );
+      const command = /`([^`]+)`/.exec(error.remedy)![1];
+      const shell = new Deno.Command("sh", {
+        args: ["-c", command],
+        stderr: "piped",
+      });
+      const { code, stderr } = await shell.output();
+      strictEqual(code, 0, `${command}: ${new TextDecoder().decode(stderr)}`);
+      // Nothing left in active/ that leger refuses: the other deployment reads.
+      deepStrictEqual(
+        (await listDeploymentRecords(`${dir}/active`)).map((r) => r.deployment),
+        ["late"],
+      );
+      strictEqual(await readDeploymentFolder(`${dir}/active/web`), null);
+      const kept = await Array.fromAsync(Deno.readDir(`${dir}/damaged`));
+      strictEqual(kept.length, time);
+    }
   });
 });

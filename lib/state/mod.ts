@@ -27,3 +27,4 @@ export * from "./write_file_atomic.ts";
 export * from "./lock.ts";
 export * from "./check_writable.ts";
 export * from "./intent_journal.ts";
+export * from "./move_aside_command.ts";
