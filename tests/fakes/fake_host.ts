@@ -25,6 +25,8 @@ import type { CommandDeps } from "../../cli/deps.ts";
 export interface FakeService {
   activeState: string;
   subState: string;
+  /** systemd's `Result`: by default `exit-code` when failed, else `success`. */
+  result?: string;
 }
 
 /** A Podman secret of the fake host, as `podman secret inspect` knows it. */
@@ -837,7 +839,8 @@ export function fakeHost(options: FakeHostOptions): FakeHost {
               LoadState: state ? "loaded" : "not-found",
               ActiveState: state?.activeState ?? "inactive",
               SubState: state?.subState ?? "dead",
-              Result: state?.activeState === "failed" ? "exit-code" : "success",
+              Result: state?.result ??
+                (state?.activeState === "failed" ? "exit-code" : "success"),
               // An hour before the fake clock, plus the host's sequence.
               ActiveEnterTimestamp: host.activeEnter.has(unit)
                 ? `@${

@@ -122,7 +122,7 @@ export async function controlService(
   let states = verb === "stop"
     ? await showUnits(scope, services, { runner })
     : await waitActive(scope, services, deps);
-  const health = new Map<string, "healthy" | "unhealthy">();
+  const health = new Map<string, "healthy" | "unhealthy" | "refused">();
   let failure: LegerError | null = null;
   if (verb !== "stop") {
     if (!jobFailed && states.every((s) => s.activeState === "active")) {
@@ -147,17 +147,18 @@ export async function controlService(
         early: say,
       });
       for (const service of wait.healthy) health.set(service, "healthy");
-      for (const { service } of wait.unhealthy) {
-        health.set(service, "unhealthy");
+      for (const { service, refused } of wait.unhealthy) {
+        health.set(service, refused ? "refused" : "unhealthy");
       }
       failure = wait.error;
     }
   }
   if (options.json) {
     if (failure !== null) throw failure;
+    // Only healthy here: a check that did not pass failed the command.
     const fields = (s: UnitState) => ({
       ...stateFields(s),
-      health: health.get(s.id) ?? null,
+      health: health.has(s.id) ? "healthy" as const : null,
     });
     const document: ControlDocument | DeploymentControlDocument =
       target.deployment === null
@@ -171,7 +172,7 @@ export async function controlService(
   } else {
     context.out(
       states.map((s) =>
-        `${s.id}: ${s.activeState} (${s.subState})${
+        `${s.id}: ${s.activeState} (${how(s)})${
           health.has(s.id) ? `, ${health.get(s.id)}` : ""
         }\n`
       ).join(""),
@@ -197,6 +198,18 @@ function throwIfDenied(
   if (scope !== "system" || uid === 0) return;
   if (!DENIED_REGEXP.test(`${error.stderrTail}\n${error.message}`)) return;
   throw systemScopeDenied(action, "systemd refused it");
+}
+
+/**
+ * The sub-state, or for a failed service systemd's `Result` (`exit-code`,
+ * `start-limit-hit`), which says more than its sub-state `failed` and is
+ * what the error names.
+ */
+function how(state: UnitState): string {
+  const { activeState, subState, result } = state;
+  return activeState === "failed" && result !== "" && result !== "success"
+    ? result
+    : subState;
 }
 
 function stateFields(state: UnitState) {

@@ -4,6 +4,7 @@ import { LegerError } from "../../../lib/errors/mod.ts";
 import type { ServiceToRead } from "../../../lib/health/read_service_status.ts";
 import { waitUntilHealthy } from "../../../lib/health/wait_until_healthy.ts";
 import {
+  healthUrlProblem,
   resolveHealthUrl,
   shownHealthUrl,
 } from "../../../lib/quadlet/health_url.ts";
@@ -43,9 +44,10 @@ export interface HealthWait {
   healthy: string[];
   /**
    * The services whose check did not pass, each with its error
-   * (`ERR_SERVICE_UNHEALTHY`), in the order of the services.
+   * (`ERR_SERVICE_UNHEALTHY`) and whether the check was refused (not run:
+   * a URL leger does not check), in the order of the services.
    */
-  unhealthy: { service: string; error: LegerError }[];
+  unhealthy: { service: string; error: LegerError; refused: boolean }[];
   /**
    * The error naming every service of `unhealthy` (the one error itself
    * when there is one); `null` when every check passed.
@@ -130,10 +132,25 @@ export async function waitHealthy(
     const { service } = checked[index];
     if (result.status === "fulfilled") healthy.push(service);
     else if (result.reason instanceof LegerError) {
-      unhealthy.push({ service, error: result.reason });
+      unhealthy.push({
+        service,
+        error: result.reason,
+        refused: isRefused(checked[index]),
+      });
     } else throw result.reason;
   });
   return { healthy, unhealthy, error: combined(unhealthy) };
+}
+
+/**
+ * Whether the service's check is one leger refuses to run (an HTTP check
+ * of a URL that is not loopback: `healthUrlProblem`, which the check itself
+ * asks).
+ */
+function isRefused(service: ServiceToRead): boolean {
+  const check = service.check!;
+  return check.type === "http" &&
+    healthUrlProblem(resolveHealthUrl(check.url, service.service)) !== null;
 }
 
 /** `web.service's health check (http://127.0.0.1:8080/health)`. */

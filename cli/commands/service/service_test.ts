@@ -377,7 +377,7 @@ Deno.test("service start DEPLOYMENT says which service failed and why, after the
   strictEqual(await runProgram(["service", "start", "xp"], fixture.deps), 1);
   strictEqual(
     fixture.output.stdout,
-    "xp-a.service: active (running)\nxp-b.service: failed (failed)\n",
+    "xp-a.service: active (running)\nxp-b.service: failed (exit-code)\n",
   );
   match(fixture.output.stderr, /Cannot start "xp-b\.service"/);
   match(
@@ -709,7 +709,7 @@ Deno.test("service start|restart fail with ERR_SERVICE_START_FAILED when a servi
         await runProgram(["service", verb, word], fixture.deps),
         1,
       );
-      match(fixture.output.stdout, /^xp-a\.service: failed \(failed\)$/m);
+      match(fixture.output.stdout, /^xp-a\.service: failed \(exit-code\)$/m);
       match(
         fixture.output.stderr,
         /Cannot start "xp-a\.service": it is failed/,
@@ -718,6 +718,54 @@ Deno.test("service start|restart fail with ERR_SERVICE_START_FAILED when a servi
       match(fixture.output.stderr, /\[ERR_SERVICE_START_FAILED\]/);
     });
   }
+});
+
+Deno.test("service start's state line says start-limit-hit, as its error does", async () => {
+  await using fixture = await commandFixture();
+  await installXp(fixture);
+  fixture.deps.settlePause = () => {
+    fixture.host.services.set("xp-a.service", {
+      activeState: "failed",
+      subState: "failed",
+      result: "start-limit-hit",
+    });
+    return Promise.resolve();
+  };
+  strictEqual(
+    await runProgram(["service", "start", "xp-a"], fixture.deps),
+    1,
+  );
+  strictEqual(
+    fixture.output.stdout,
+    "xp-a.service: failed (start-limit-hit)\n",
+  );
+  match(fixture.output.stderr, /\(failed, start-limit-hit\)/);
+});
+
+Deno.test("service restart's state line says refused of a check it did not run, unhealthy of one that failed", async () => {
+  await using fixture = await commandFixture();
+  await installDeployment(fixture, "hz", {
+    "ext.container":
+      `${CONTAINER}[X-Leger]\nHealthURL=http://example.com/health\n`,
+    "hcbad.container": `${CONTAINER}HealthCmd=false\n`,
+  });
+  fixture.host.containerHealth.set("hcbad.service", "unhealthy");
+  let clock = fixture.deps.now().getTime();
+  fixture.deps.now = () => new Date(clock);
+  fixture.deps.settlePause = () => {
+    clock += 20_000;
+    return Promise.resolve();
+  };
+  fixture.clearOutput();
+  strictEqual(
+    await runProgram(["service", "restart", "hz"], fixture.deps),
+    1,
+  );
+  match(fixture.output.stdout, /^ext\.service: active \(running\), refused$/m);
+  match(
+    fixture.output.stdout,
+    /^hcbad\.service: active \(running\), unhealthy$/m,
+  );
 });
 
 Deno.test("service restart DEPLOYMENT names every service whose check fails, and a refused check at once (issue 13 findings 12, 26)", async () => {
