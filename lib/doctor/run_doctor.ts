@@ -346,7 +346,8 @@ async function deploymentChecks(
     ),
   );
   const ports = copies.map((copy) => {
-    if (copy instanceof Error) return copy;
+    // Not checked: the drift check says the copy is damaged.
+    if (copy instanceof Error) return [];
     try {
       return installedPorts(copy, paths.quadletDir);
     } catch (error) {
@@ -365,22 +366,9 @@ async function deploymentChecks(
     const own = ports[index];
     const copy = copies[index];
     const activeDir = `${paths.workDir}/active/${d.name}`;
-    const copyFix = copy instanceof Error
-      ? await reinstallFix(d, paths.workDir, scope, scopeFlag)
-      : null;
-    const portCheck = own instanceof Error
-      ? {
-        id: `ports:${d.name}`,
-        group: "deployments" as const,
-        title: `${d.name}: its ports cannot be read`,
-        status: "warn" as const,
-        detail: own.message,
-        fix: copyFix ??
-          (own instanceof LegerError ? fixFromRemedy(own.remedy) : null),
-      }
-      : checkPorts({ deployment: d.name, ports: own, sockets, containers });
     if (copy instanceof Error) {
-      return [portCheck, {
+      // The ports are read from that copy too: said once, here.
+      return [{
         id: `drift:${d.name}`,
         group: "deployments" as const,
         title: `${d.name}: leger's copy of what it installed is ${
@@ -389,11 +377,21 @@ async function deploymentChecks(
         status: "fail" as const,
         detail: [
           copy.message,
-          `leger compares the quadlet folder with that copy (${activeDir}), and \`leger deploy update\` starts from it: neither works until it is written again.`,
+          `leger compares the quadlet folder with that copy (${activeDir}), and \`leger deploy update\` starts from it: neither works until it is written again. Its ports are not checked either: doctor reads them from that copy.`,
         ].join("\n"),
-        fix: copyFix,
+        fix: await reinstallFix(d, paths.workDir, scope, scopeFlag),
       }];
     }
+    const portCheck = own instanceof Error
+      ? {
+        id: `ports:${d.name}`,
+        group: "deployments" as const,
+        title: `${d.name}: its ports cannot be read`,
+        status: "warn" as const,
+        detail: own.message,
+        fix: own instanceof LegerError ? fixFromRemedy(own.remedy) : null,
+      }
+      : checkPorts({ deployment: d.name, ports: own, sockets, containers });
     const actual = new Map(
       await Promise.all(
         d.files.map(async (f) =>

@@ -38,7 +38,9 @@ export interface DoctorCheck {
   /**
    * Which check: `podman`, `secrets-driver`, `systemd`, `linger`,
    * `sub-ids`, `cgroups`, `folders`, `tailscale`, `legerd`, `deployments`,
-   * and per installed deployment `ports:NAME` and `drift:NAME`.
+   * and per installed deployment `ports:NAME` and `drift:NAME` (only
+   * `drift:NAME` when leger's copy of it is damaged: its ports are read from
+   * that copy).
    */
   id: string;
   /** What it is about. */
