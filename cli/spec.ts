@@ -86,8 +86,10 @@ export interface OptionSpec {
 /**
  * A kind of value a shell completes for an argument or a flag's value
  * (cli/completion/): read from leger's state by the hidden
- * `leger __complete` (`deployments`: installed ones; `services`: the
- * services of installed deployments; `staged`: staged deployments;
+ * `leger __complete` (`deployments`: installed ones;
+ * `deployments-with-services`: those of them with services, which `leger
+ * service` acts on; `services`: the services of installed deployments;
+ * `staged`: staged deployments;
  * `backups`: backup ids; `scopes`; `shells`), or `folders`, which the shell
  * completes itself.
  *
@@ -102,6 +104,7 @@ export interface OptionSpec {
  */
 export type CompletionKind =
   | "deployments"
+  | "deployments-with-services"
   | "services"
   | "staged"
   | "backups"
@@ -394,7 +397,7 @@ export const GROUPS: readonly GroupSpec[] = [
         summary:
           "Show the journal of a service, or of all of a deployment's services",
         args: ["<service|deployment>"],
-        complete: [["services", "deployments"]],
+        complete: [["services", "deployments-with-services"]],
         options: [
           { flags: "-f, --follow", description: "keep printing new lines" },
           {
@@ -433,7 +436,7 @@ export const GROUPS: readonly GroupSpec[] = [
           verb.slice(1)
         } a service, or all of a deployment's, and wait for the new state`,
         args: ["<service|deployment>"],
-        complete: [["services", "deployments"]],
+        complete: [["services", "deployments-with-services"]],
         options: [SCOPE_OPTION, JSON_OPTION],
         examples: [
           `leger service ${verb} web`,

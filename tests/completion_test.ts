@@ -55,6 +55,9 @@ const SYSTEM: InstalledDeployment[] = Deno.uid() === 0
   ? await readDeployments("/var/lib/leger").catch(() => [])
   : [];
 const SYSTEM_NAMES = SYSTEM.map((d) => d.name);
+/** Those with services: what `leger service` is offered. */
+const SYSTEM_SERVED = SYSTEM.filter((d) => d.services.length > 0)
+  .map((d) => d.name);
 const SYSTEM_SERVICES = SYSTEM.flatMap((d) => d.services)
   .filter((s) => !s.endsWith("@.service")).map((s) =>
     s.replace(/\.service$/, "")
@@ -91,6 +94,8 @@ async function fixture(): Promise<Fixture> {
       "worker@.service",
     ]),
     installedDeployment("blog", ["web.service"]),
+    // Volumes only: no services for `leger service` to act on.
+    { ...installedDeployment("vols", []), units: ["data.volume"] },
   ]);
   await writeDeploymentFolder(`${workDir}/staged/blog`, {
     deployment: "blog",
@@ -258,7 +263,7 @@ const SERVICES_AND_DEPLOYMENTS = sorted([
   ...SYSTEM_SERVICES,
   "blog",
   "reader",
-  ...SYSTEM_NAMES,
+  ...SYSTEM_SERVED,
 ]);
 
 Deno.test("bash completes groups, commands and flags from the command table", async () => {
@@ -321,7 +326,7 @@ Deno.test("bash completes deployments, services, staged deployments and backup i
   await using fx = await fixture();
   deepStrictEqual(
     sorted(await bash(fx, ["leger", "deploy", "remove", ""])),
-    sorted(["blog", "reader", ...SYSTEM_NAMES]),
+    sorted(["blog", "reader", "vols", ...SYSTEM_NAMES]),
   );
   deepStrictEqual(
     sorted(await bash(fx, ["leger", "service", "logs", ""])),
@@ -336,6 +341,11 @@ Deno.test("bash completes deployments, services, staged deployments and backup i
     await bash(fx, ["leger", "service", "restart", "--json", "re"]),
     ["reader"],
   );
+  // vols has no services: `leger service` would refuse it.
+  deepStrictEqual(await bash(fx, ["leger", "service", "start", "v"]), []);
+  deepStrictEqual(await bash(fx, ["leger", "deploy", "remove", "v"]), [
+    "vols",
+  ]);
   // The line's --scope is the one read.
   deepStrictEqual(
     await bash(fx, ["leger", "service", "stop", "--scope", "user", ""]),
@@ -347,7 +357,7 @@ Deno.test("bash completes deployments, services, staged deployments and backup i
     sorted(
       await bash(fx, ["leger", "service", "stop", "--scope", "system", ""]),
     ),
-    sorted([...SYSTEM_SERVICES, ...SYSTEM_NAMES]),
+    sorted([...SYSTEM_SERVICES, ...SYSTEM_SERVED]),
   );
   deepStrictEqual(await bash(fx, ["leger", "staged", "apply", ""]), ["blog"]);
   deepStrictEqual(await bash(fx, ["leger", "diff", ""]), ["blog"]);
@@ -415,7 +425,7 @@ Deno.test("a command and a flag added to the command table are completed without
         script,
       }),
     ),
-    sorted(["blog", "reader", ...SYSTEM_NAMES]),
+    sorted(["blog", "reader", "vols", ...SYSTEM_NAMES]),
   );
   for (const text of [zshScript(model), fishScript(model)]) {
     match(text, /volume/);
@@ -426,7 +436,7 @@ Deno.test("a command and a flag added to the command table are completed without
 
 Deno.test("a flag that takes the place of the arguments (deploy update --all) leaves them unoffered in bash, zsh and fish", async (t) => {
   await using fx = await fixture();
-  const deployments = sorted(["blog", "reader", ...SYSTEM_NAMES]);
+  const deployments = sorted(["blog", "reader", "vols", ...SYSTEM_NAMES]);
   await t.step("bash", async () => {
     deepStrictEqual(
       sorted(await bash(fx, ["leger", "deploy", "update", ""])),
@@ -562,7 +572,7 @@ Deno.test({
     ]);
     deepStrictEqual(
       sorted(await fish(fx, "leger deploy remove ")),
-      sorted(["blog", "reader", ...SYSTEM_NAMES]),
+      sorted(["blog", "reader", "vols", ...SYSTEM_NAMES]),
     );
     deepStrictEqual(
       sorted(await fish(fx, "leger service logs -n 5 ")),
@@ -570,7 +580,7 @@ Deno.test({
     );
     deepStrictEqual(
       sorted(await fish(fx, "leger service logs --scope system ")),
-      sorted([...SYSTEM_SERVICES, ...SYSTEM_NAMES]),
+      sorted([...SYSTEM_SERVICES, ...SYSTEM_SERVED]),
     );
     deepStrictEqual(await fish(fx, "leger staged discard "), ["blog"]);
     deepStrictEqual(await fish(fx, "leger backup info "), BACKUP_IDS);
@@ -622,7 +632,7 @@ Deno.test({
     ok((await zsh(fx, ["leger", "deploy", ""])).includes("remove"));
     deepStrictEqual(
       sorted(await zsh(fx, ["leger", "deploy", "remove", ""])),
-      sorted(["blog", "reader", ...SYSTEM_NAMES]),
+      sorted(["blog", "reader", "vols", ...SYSTEM_NAMES]),
     );
     deepStrictEqual(
       sorted(await zsh(fx, ["leger", "service", "logs", "-fn", "5", ""])),
@@ -632,7 +642,7 @@ Deno.test({
       sorted(
         await zsh(fx, ["leger", "service", "logs", "--scope=system", ""]),
       ),
-      sorted([...SYSTEM_SERVICES, ...SYSTEM_NAMES]),
+      sorted([...SYSTEM_SERVICES, ...SYSTEM_SERVED]),
     );
     deepStrictEqual(await zsh(fx, ["leger", "backup", "restore", ""]), [
       ...BACKUP_IDS,
@@ -686,7 +696,7 @@ Deno.test("leger __complete prints values one a line, nothing on a damaged file,
   await using fx = await fixture();
   const env = { HOME: fx.home };
   const services = await runLeger(
-    ["__complete", "services,deployments", "--scope", "user"],
+    ["__complete", "services,deployments-with-services", "--scope", "user"],
     { env },
   );
   deepStrictEqual(services, {
@@ -701,7 +711,7 @@ Deno.test("leger __complete prints values one a line, nothing on a damaged file,
     });
     deepStrictEqual(
       await runLeger(["__complete", "deployments", "--scope", "user"], { env }),
-      { code: 0, stdout: "blog\nreader\n", stderr: "" },
+      { code: 0, stdout: "blog\nreader\nvols\n", stderr: "" },
     );
   }
   deepStrictEqual(

@@ -20,6 +20,8 @@ export interface CompleteValuesOptions {
  * every TAB and works while another leger holds the deploy lock.
  *
  * - `deployments`: the installed deployments (`deployments.yaml`);
+ * - `deployments-with-services`: those that have services (not one of
+ *   volumes or networks only, which `leger service` refuses);
  * - `services`: their services as `leger service` takes them (`web` for
  *   `web.service`; a template's `x@.service` is left out: it needs an
  *   instance name);
@@ -62,6 +64,11 @@ export async function completeValues(
     switch (kind as CompletionKind) {
       case "deployments":
         return sorted((await deployments()).map((d) => d.name));
+      case "deployments-with-services":
+        return sorted(
+          (await deployments()).filter((d) => d.services.length > 0)
+            .map((d) => d.name),
+        );
       case "services":
         return sorted(
           (await deployments()).flatMap((d) => d.services)

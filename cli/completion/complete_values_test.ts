@@ -31,12 +31,19 @@ Deno.test("completeValues() reads deployments and their services as leger servic
         "worker@one.service",
       ]),
       installedDeployment("blog", ["web.service", "caddy.service"]),
+      { ...installedDeployment("vols", []), units: ["data.volume"] },
     ]);
     const options = { scopes: ["user"] as const, pathEnv };
     deepStrictEqual(await completeValues(["deployments"], options), [
       "blog",
       "reader",
+      "vols",
     ]);
+    // vols has no services: `leger service` refuses it.
+    deepStrictEqual(
+      await completeValues(["deployments-with-services"], options),
+      ["blog", "reader"],
+    );
     // A template (worker@.service) needs an instance name: not offered.
     deepStrictEqual(await completeValues(["services"], options), [
       "caddy",
@@ -45,7 +52,10 @@ Deno.test("completeValues() reads deployments and their services as leger servic
       "worker@one",
     ]);
     deepStrictEqual(
-      await completeValues(["services", "deployments", "shells"], options),
+      await completeValues(
+        ["services", "deployments-with-services", "shells"],
+        options,
+      ),
       [
         "caddy",
         "miniflux",

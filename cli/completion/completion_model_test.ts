@@ -25,7 +25,7 @@ Deno.test("completionModel() gives each argument of the table its kinds, and sta
     model.commands.find((c) => c.path === path)!.args;
   deepStrictEqual(args("service logs"), [{
     values: [],
-    kinds: ["services", "deployments"],
+    kinds: ["services", "deployments-with-services"],
   }]);
   deepStrictEqual(args("completion"), [{
     values: ["bash", "zsh", "fish"],
