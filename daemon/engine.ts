@@ -612,11 +612,18 @@ export class SecretsEngine implements LegerdEngine {
     const all = requiredSecrets(units);
     const required = this.#select(request, units, all, now);
     const scoped = request.service !== null || request.secrets !== null;
-    const waiting = request.secrets !== null
+    // One list per deployment: a service there that uses no secret waits
+    // for those of its list that do (planReconcile's `stopped`).
+    const waitingGroups = request.secrets !== null
       ? []
-      : (await this.#readWaiting(stateDir)).filter((service) =>
-        request.service === null || matchesService(request.service, service)
-      );
+      : (await this.#readWaiting(stateDir)).map((group) =>
+        request.service === null ? group : this.#onlyAsked(
+          group,
+          request.service,
+          all,
+        )
+      ).filter((group) => group.length > 0);
+    const waiting = [...new Set(waitingGroups.flat())].sort(compare);
     let podman: Map<string, PodmanSecret>;
     try {
       podman = await this.#listPodman();
@@ -650,7 +657,7 @@ export class SecretsEngine implements LegerdEngine {
       backend,
       podman: [...podman.values()],
       restart: this.#restart,
-      stopped: waiting,
+      stopped: waitingGroups,
       digest: (secret) => digests.get(secret.name)!,
       force: request.force,
     };
@@ -1243,12 +1250,29 @@ export class SecretsEngine implements LegerdEngine {
     }
   }
 
-  async #readWaiting(stateDir: string): Promise<string[]> {
+  /**
+   * Of a deployment's waiting services, those a sync of one service is
+   * about: all of them when it names them all; else the named ones that
+   * use a secret (one that uses none waits for the others of its
+   * deployment, which this sync does not look at).
+   */
+  #onlyAsked(
+    group: readonly string[],
+    asked: string,
+    all: readonly RequiredSecret[],
+  ): string[] {
+    const named = group.filter((service) => matchesService(asked, service));
+    if (named.length === group.length) return named;
+    return named.filter((service) =>
+      all.some((need) => need.services.some((s) => matchesService(s, service)))
+    );
+  }
+
+  async #readWaiting(stateDir: string): Promise<string[][]> {
     try {
       const deployments = await readDeployments(stateDir);
-      return [
-        ...new Set(deployments.flatMap((d) => d.waiting_for_secrets ?? [])),
-      ].sort(compare);
+      return deployments.map((d) => [...d.waiting_for_secrets ?? []])
+        .filter((group) => group.length > 0);
     } catch (error) {
       if (!(error instanceof LegerError)) throw error;
       this.#say(

@@ -1453,3 +1453,32 @@ Deno.test("SecretsEngine does not replace a secret whose restart it cannot recor
     [],
   );
 });
+
+Deno.test("SecretsEngine.sync() starts a waiting service that uses no secret (it wants one that does) with the last of its deployment's, not before", async () => {
+  await using f = await engineFixture({
+    units: {
+      ...WEB,
+      "db.container": containerUsing("db_pass"),
+      "proxy.container":
+        "[Unit]\nWants=web.service\n[Container]\nImage=localhost/bb:latest\n",
+    },
+    backend: { api_token: "v" },
+    stopped: ["web.service", "db.service", "proxy.service"],
+    waiting: { app: ["web.service", "db.service", "proxy.service"] },
+  });
+  // db_pass is not in leger.run yet: web starts, proxy waits for db.
+  const first = await f.engine.sync({});
+  deepStrictEqual(first.applied.started, ["web.service"]);
+  strictEqual(f.host.services.get("proxy.service")!.activeState, "inactive");
+  deepStrictEqual((await readDeployments(f.stateDir))[0].waiting_for_secrets, [
+    "db.service",
+    "proxy.service",
+  ]);
+  f.server.putSecret(UUID, "db_pass", "w");
+  const second = await f.engine.sync({});
+  deepStrictEqual(second.applied.started, ["db.service", "proxy.service"]);
+  strictEqual(
+    (await readDeployments(f.stateDir))[0].waiting_for_secrets,
+    undefined,
+  );
+});

@@ -25,7 +25,7 @@ import {
   isRecorded,
   removeStaged,
 } from "./_change_bookkeeping.ts";
-import { unitStart } from "./unit_start.ts";
+import { waitingForSecrets } from "./waiting_for_secrets.ts";
 
 /** Options for {@linkcode installDeployment}. */
 export interface InstallDeploymentOptions {
@@ -148,14 +148,12 @@ export async function installDeployment(
   const stillMissing = start ? secrets.missing : missingSecrets;
   // A container whose secret is not in Podman yet cannot start: install it,
   // and leave its start to legerd when the secret arrives.
-  const waiting = units.filter((u) =>
-    u.secrets.some((s) => stillMissing.includes(s.name))
-  ).flatMap((u) => unitStart(u, units).services);
+  const waiting = waitingForSecrets(units, stillMissing);
   const startNow = services.filter((service) => !waiting.includes(service));
   if (start && waiting.length > 0) {
     context.progress(
       `Not starting ${waiting.join(", ")} until the secrets ${
-        waiting.length === 1 ? "it uses exist" : "they use exist"
+        waiting.length === 1 ? "it needs exist" : "they need exist"
       }`,
     );
   }

@@ -86,6 +86,7 @@ export * from "./lock_scope.ts";
 export * from "./scope.ts";
 export * from "./unit_roles.ts";
 export * from "./unit_start.ts";
+export * from "./waiting_for_secrets.ts";
 export * from "./unit_services.ts";
 export * from "./explain_start_failure.ts";
 export * from "./watch_stay_up.ts";

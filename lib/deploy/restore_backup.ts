@@ -37,7 +37,7 @@ import { syncMissingSecrets } from "./sync_missing_secrets.ts";
 import { servicesToStart } from "./unit_roles.ts";
 import { unitServices } from "./unit_services.ts";
 import { isRecorded } from "./_change_bookkeeping.ts";
-import { unitStart } from "./unit_start.ts";
+import { waitingForSecrets } from "./waiting_for_secrets.ts";
 import { watchStayUp } from "./watch_stay_up.ts";
 import type { UnitState } from "../adapters/systemctl.ts";
 
@@ -239,9 +239,7 @@ async function restoreChecked(
   const units = prepared.units.map((u) => u.quadlet);
   const services = servicesToStart(units);
   const secrets = await syncMissingSecrets(prepared.missingSecrets, context);
-  const waiting = units.filter((u) =>
-    u.secrets.some((s) => secrets.missing.includes(s.name))
-  ).flatMap((u) => unitStart(u, units).services);
+  const waiting = waitingForSecrets(units, secrets.missing);
   const startNow = services.filter((s) => !waiting.includes(s));
   const volumes = units.filter((u) => u.kind === "volume" && u.resourceName)
     .map((u) => u.resourceName!);

@@ -25,7 +25,7 @@ import {
 } from "./sync_missing_secrets.ts";
 import { servicesToStart } from "./unit_roles.ts";
 import { unitServices } from "./unit_services.ts";
-import { unitStart } from "./unit_start.ts";
+import { waitingForSecrets } from "./waiting_for_secrets.ts";
 import { UpdateRolledBackError } from "./update_rolled_back_error.ts";
 
 /** Options for {@linkcode updateDeployment}. */
@@ -170,9 +170,11 @@ export async function updateDeployment(
   // A changed or added container whose secret is not in Podman yet cannot
   // run: it is stopped (changed) or not started (added), and legerd starts
   // it when the secret arrives.
-  const waiting = touched.filter((u) =>
-    u.quadlet.secrets.some((s) => secrets.missing.includes(s.name))
-  ).flatMap((u) => unitStart(u.quadlet, units).services);
+  const waiting = waitingForSecrets(
+    units,
+    secrets.missing,
+    touched.map((u) => u.quadlet),
+  );
   // Unchanged units left waiting by the previous version wait still.
   const stillWaiting = (previous.waiting_for_secrets ?? []).filter((s) =>
     update.unchanged.includes(s)
@@ -180,7 +182,7 @@ export async function updateDeployment(
   if (waiting.length > 0) {
     context.progress(
       `Not starting ${waiting.join(", ")} until the secrets ${
-        waiting.length === 1 ? "it uses exist" : "they use exist"
+        waiting.length === 1 ? "it needs exist" : "they need exist"
       }`,
     );
   }

@@ -46,11 +46,14 @@ export interface PlanReconcileInput {
   running?: readonly string[];
   /**
    * The services an install left stopped because a secret they use was
-   * missing.
+   * missing, or because they start one that waits (`waitingForSecrets`),
+   * one list per deployment (`waiting_for_secrets`): a service of a list
+   * that uses no secret starts with the last of its list's services that
+   * do.
    *
    * @default {[]}
    */
-  stopped?: readonly string[];
+  stopped?: readonly (readonly string[])[];
   /**
    * The keyed digest of a backend secret's value (`secretDigest()`),
    * computed beforehand so that planning stays synchronous: typically a
@@ -289,14 +292,22 @@ export function planReconcile(input: PlanReconcileInput): ReconcilePlan {
     plan.restart = [...restarts].sort(compare);
   }
   const starts = new Set<string>();
-  for (const service of stopped) {
-    if (runningSet.has(service)) continue;
-    const uses = required.filter((need) =>
-      need.services.some((s) => matches(s, service))
-    );
-    if (uses.length > 0 && uses.every((need) => inPodman.has(need.name))) {
-      starts.add(service);
+  for (const group of stopped) {
+    // A service that uses no secret waited for one that does: it starts
+    // once none of those is left waiting.
+    const withoutSecrets: string[] = [];
+    let blocked = false;
+    for (const service of group) {
+      if (runningSet.has(service)) continue;
+      const uses = required.filter((need) =>
+        need.services.some((s) => matches(s, service))
+      );
+      if (uses.length === 0) withoutSecrets.push(service);
+      else if (uses.every((need) => inPodman.has(need.name))) {
+        starts.add(service);
+      } else blocked = true;
     }
+    if (!blocked) withoutSecrets.forEach((service) => starts.add(service));
   }
   plan.start = [...starts].sort(compare);
   return plan;

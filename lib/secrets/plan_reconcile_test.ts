@@ -445,7 +445,7 @@ const CASES: {
       required: [WEB],
       backend: [remote("api_token", "v1", 1)],
       podman: [],
-      stopped: ["web.service"],
+      stopped: [["web.service"]],
     },
     want: {
       create: [{
@@ -463,7 +463,7 @@ const CASES: {
       required: [WEB],
       backend: [remote("api_token", "v1", 1)],
       podman: [],
-      stopped: ["web.service"],
+      stopped: [["web.service"]],
       restart: "never",
     },
     want: {
@@ -486,7 +486,7 @@ const CASES: {
       ],
       backend: [remote("a", "v1", 1)],
       podman: [],
-      stopped: ["web.service"],
+      stopped: [["web.service"]],
     },
     want: {
       create: [{ name: "a", version: 1, created_at: T1, digest: DIGESTS.v1 }],
@@ -503,7 +503,7 @@ const CASES: {
       ],
       backend: [remote("a", "v1", 1)],
       podman: [managed("a", "v1", 1), unmanaged("b")],
-      stopped: ["web.service"],
+      stopped: [["web.service"]],
     },
     want: {
       unchanged: ["a"],
@@ -512,16 +512,53 @@ const CASES: {
     },
   },
   {
-    name:
-      "a stopped service already running again, or using no required secret, is not started",
+    name: "a stopped service already running again is not started",
     input: {
       required: [WEB],
       backend: [remote("api_token", "v1", 1)],
       podman: [managed("api_token", "v1", 1)],
       running: ["web.service"],
-      stopped: ["web.service", "other.service"],
+      stopped: [["web.service"]],
     },
     want: { unchanged: ["api_token"] },
+  },
+  {
+    // Caddy wants Miniflux, which uses the secret: Caddy waited with it.
+    name:
+      "a stopped service that uses no secret starts with the last of its deployment's that do",
+    input: {
+      required: [WEB, need("db_pass", ["db.container"], ["db.service"])],
+      backend: [remote("api_token", "v1", 1), remote("db_pass", "v1", 1)],
+      podman: [managed("api_token", "v1", 1)],
+      stopped: [["proxy.service", "web.service", "db.service"], [
+        "other.service",
+      ]],
+    },
+    want: {
+      unchanged: ["api_token"],
+      create: [{
+        name: "db_pass",
+        version: 1,
+        created_at: T1,
+        digest: DIGESTS.v1,
+      }],
+      start: ["db.service", "other.service", "proxy.service", "web.service"],
+    },
+  },
+  {
+    name:
+      "a stopped service that uses no secret waits while one of its deployment's still does",
+    input: {
+      required: [WEB, need("db_pass", ["db.container"], ["db.service"])],
+      backend: [remote("api_token", "v1", 1)],
+      podman: [managed("api_token", "v1", 1)],
+      stopped: [["proxy.service", "web.service", "db.service"]],
+    },
+    want: {
+      unchanged: ["api_token"],
+      start: ["web.service"],
+      missing: [{ name: "db_pass", units: ["db.container"], in_podman: false }],
+    },
   },
   {
     name: "a stopped template instance starts with its template's secret",
@@ -529,7 +566,7 @@ const CASES: {
       required: [need("tok", ["worker@.container"], ["worker@.service"])],
       backend: [remote("tok", "v1", 1)],
       podman: [],
-      stopped: ["worker@one.service"],
+      stopped: [["worker@one.service"]],
     },
     want: {
       create: [{ name: "tok", version: 1, created_at: T1, digest: DIGESTS.v1 }],
@@ -559,7 +596,7 @@ const CASES: {
         managed("orphan", "v1", 1),
       ],
       running: ["m.service", "a.service", "u.service"],
-      stopped: ["z.service", "g.service"],
+      stopped: [["z.service", "g.service"]],
     },
     want: {
       create: [{

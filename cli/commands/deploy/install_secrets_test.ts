@@ -147,7 +147,7 @@ Deno.test("deploy install leaves the units whose secret leger.run lacks stopped,
   strictEqual(result.stdout, "Installed app\n");
   match(
     result.stderr,
-    /Not starting db\.service until the secrets it uses exist\n/,
+    /Not starting db\.service until the secrets it needs exist\n/,
   );
   // Said once, in the report below, not also as a failed write.
   ok(!/legerd could not write/.test(result.stderr), result.stderr);
@@ -401,4 +401,56 @@ Deno.test("deploy install promises no start a step alone cannot bring: each serv
     / {2}An install asks legerd to create api_token, cache_key, db_password from leger\.run before it starts the units that use them;\n {2}a unit still missing a secret is installed but not started: legerd starts it once every secret it uses exists\.\n/,
   );
   strictEqual(stderr.split("`podman secret create my.key -`").length, 2);
+});
+
+Deno.test("deploy install leaves stopped a unit that would start one waiting for a secret (Wants=, Requires=), and records it", async () => {
+  await using fixture = await commandFixture();
+  await legerdWith(fixture, ["api_token"]);
+  const source = await fixture.writeSource("app", {
+    ...FILES,
+    // As the demo's Caddy wants Miniflux: starting it would start db.
+    "proxy.container": [
+      "[Unit]",
+      "Wants=db.service",
+      "After=db.service",
+      "[Container]",
+      "Image=localhost/bb:latest",
+      "",
+    ].join("\n"),
+    "cache.container": "[Container]\nImage=localhost/bb:latest\n",
+  });
+  fixture.clearOutput();
+  strictEqual(
+    await runProgram(
+      ["deploy", "install", "--source", source, "--yes"],
+      fixture.deps,
+    ),
+    0,
+    fixture.output.stderr,
+  );
+  match(
+    fixture.output.stderr,
+    /Not starting db\.service, proxy\.service until the secrets they need exist\n/,
+  );
+  // The fake host does not follow Wants=: proxy left stopped is what keeps
+  // systemd from starting db without its secret.
+  for (
+    const [service, active] of [
+      ["db.service", false],
+      ["proxy.service", false],
+      ["web.service", true],
+      ["cache.service", true],
+    ] as const
+  ) {
+    strictEqual(
+      fixture.host.services.get(service)?.activeState === "active",
+      active,
+      service,
+    );
+  }
+  const [recorded] = await readDeployments(fixture.stateDir);
+  deepStrictEqual(recorded.waiting_for_secrets?.toSorted(), [
+    "db.service",
+    "proxy.service",
+  ]);
 });

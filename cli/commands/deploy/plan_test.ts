@@ -571,7 +571,7 @@ Deno.test("a missing Podman secret is planned, and named before the prompt", asy
       strictEqual(result.code, 0, result.stderr);
       match(
         result.stderr,
-        /Not starting web\.service until the secrets it uses exist/,
+        /Not starting web\.service until the secrets it needs exist/,
       );
       strictEqual(
         fixture.host.services.get("web.service")?.activeState,
