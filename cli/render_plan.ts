@@ -39,6 +39,10 @@ export function renderPlan(
   options: RenderPlanOptions,
 ): string {
   const { terminal } = options;
+  // Services are what leger runs, as `deploy list` and `status` count them;
+  // a volume's, network's or image's service only runs for them.
+  const services = plan.services.filter((s) => s.start !== "dependency");
+  const dependencies = plan.services.filter((s) => s.start === "dependency");
   const out: string[] = [
     `Deployment "${plan.deployment}" from ${plan.source.type} ${plan.source.location} (${plan.scope} scope)`,
     "",
@@ -47,21 +51,10 @@ export function renderPlan(
       plan.files.map((file) => [file.name, file.sha256.slice(0, 12)]),
       { header: ["NAME", "SHA-256"], terminal, indent: 2 },
     ),
-    `Services (${plan.services.length}):`,
-    formatTable(
-      plan.services.map((service) => [
-        service.unit,
-        service.service,
-        service.image ?? "-",
-        service.ports.map(formatPort).join(", ") || "-",
-        service.secrets.map((secret) => secret.name).join(", ") || "-",
-      ]),
-      {
-        header: ["UNIT", "SERVICE", "IMAGE", "PORTS", "SECRETS"],
-        terminal,
-        indent: 2,
-      },
-    ),
+    ...renderUnits("Services", services, terminal),
+    ...(dependencies.length === 0
+      ? []
+      : renderUnits("Started with them", dependencies, terminal)),
     `Volumes: ${plan.volumes.join(", ") || "none"}`,
     `Networks: ${plan.networks.join(", ") || "none"}`,
     `Secrets required: ${plan.secrets_required.join(", ") || "none"}`,
@@ -218,6 +211,32 @@ function renderNotStarted(services: readonly PlanService[]): string[] {
       }`,
     ]),
     "",
+  ];
+}
+
+/** A titled table of units (then a blank line), `TITLE: none` without any. */
+function renderUnits(
+  title: string,
+  units: readonly PlanService[],
+  terminal: boolean,
+): string[] {
+  if (units.length === 0) return [`${title}: none`, ""];
+  return [
+    `${title} (${units.length}):`,
+    formatTable(
+      units.map((unit) => [
+        unit.unit,
+        unit.service,
+        unit.image ?? "-",
+        unit.ports.map(formatPort).join(", ") || "-",
+        unit.secrets.map((secret) => secret.name).join(", ") || "-",
+      ]),
+      {
+        header: ["UNIT", "SERVICE", "IMAGE", "PORTS", "SECRETS"],
+        terminal,
+        indent: 2,
+      },
+    ),
   ];
 }
 
