@@ -22,11 +22,14 @@ export interface DriftFacts {
    * The drop-ins in the quadlet folder that leger did not install and that
    * change units of this deployment (`web.container.d/zz.conf`, Podman's
    * type-wide `container.d/zz.conf`, a prefix folder `web-.container.d/`),
-   * by path in the quadlet folder, each with the units it changes.
+   * by path in the quadlet folder, each with the units it changes. One that
+   * changes units of other deployments too is reported once, by one of
+   * them: it lists their units too, names them (`deployments`), and the
+   * fix restarts each of them that has services (`restart`).
    *
    * @default {[]}
    */
-  foreignDropIns?: readonly { path: string; units: readonly string[] }[];
+  foreignDropIns?: readonly ForeignDropInFacts[];
   /**
    * Whether the deployment has services to restart (one of only volumes
    * and networks has none).
@@ -34,6 +37,26 @@ export interface DriftFacts {
    * @default {true}
    */
   hasServices?: boolean;
+}
+
+/** A drop-in leger did not install, for {@linkcode DriftFacts}. */
+export interface ForeignDropInFacts {
+  /** Its path in the quadlet folder. */
+  path: string;
+  /** The units it changes. */
+  units: readonly string[];
+  /**
+   * The deployments whose units it changes.
+   *
+   * @default {[the deployment checked]}
+   */
+  deployments?: readonly string[];
+  /**
+   * Those of them to restart once it is removed (those with services).
+   *
+   * @default {[the deployment checked], or none when it has no services}
+   */
+  restart?: readonly string[];
 }
 
 /** How many changed files the fix compares, one `diff` each. */
@@ -84,13 +107,25 @@ export function checkDrift(facts: DriftFacts): DoctorCheck {
     return sha !== null && sha !== undefined && sha !== f.sha256;
   });
   const systemctl = facts.scope === "user" ? "systemctl --user" : "systemctl";
-  const restart = ["leger", "service", "restart", deployment];
-  if (facts.scopeFlag) restart.push("--scope", facts.scope);
-  const dropIns = dropInReport(foreignDropIns, {
-    quadletDir,
-    reload: `${systemctl} daemon-reload`,
-    restart: hasServices ? restart.map(shellWord).join(" ") : null,
-  });
+  const restartOf = (name: string) =>
+    [
+      "leger",
+      "service",
+      "restart",
+      name,
+      ...(facts.scopeFlag ? ["--scope", facts.scope] : []),
+    ]
+      .map(shellWord).join(" ");
+  const restart = restartOf(deployment);
+  const dropIns = dropInReport(
+    foreignDropIns.map((d) => ({
+      path: d.path,
+      units: d.units,
+      deployments: d.deployments ?? [deployment],
+      restart: (d.restart ?? (hasServices ? [deployment] : [])).map(restartOf),
+    })),
+    { quadletDir, reload: `${systemctl} daemon-reload` },
+  );
   if (removed.length === 0 && changed.length === 0) {
     if (dropIns !== null) {
       return {
@@ -154,7 +189,7 @@ export function checkDrift(facts: DriftFacts): DoctorCheck {
         }   # puts back what leger installed`
       ),
       `${systemctl} daemon-reload`,
-      `${restart.map(shellWord).join(" ")}   # runs it as installed`,
+      `${restart}   # runs it as installed`,
       ...(dropIns?.fix ?? []),
     ].join("\n"),
   };
@@ -162,30 +197,38 @@ export function checkDrift(facts: DriftFacts): DoctorCheck {
 
 /**
  * The detail lines naming each drop-in leger did not install and the units
- * it changes, and the fix lines: remove it (then reload and restart), or
- * keep it; `null` when there is none.
+ * it changes, and the fix lines: remove it (then reload and restart each
+ * deployment it changes), or keep it; `null` when there is none.
  */
 function dropInReport(
-  dropIns: readonly { path: string; units: readonly string[] }[],
-  commands: { quadletDir: string; reload: string; restart: string | null },
+  dropIns: readonly {
+    path: string;
+    units: readonly string[];
+    deployments: readonly string[];
+    restart: readonly string[];
+  }[],
+  commands: { quadletDir: string; reload: string },
 ): { detail: string[]; fix: string[] } | null {
   if (dropIns.length === 0) return null;
-  const { quadletDir, reload, restart } = commands;
+  const { quadletDir, reload } = commands;
   return {
     detail: dropIns.map((d) =>
       `Drop-in not installed by leger: ${quadletDir}/${d.path} changes ${
         d.units.join(", ")
+      }${
+        d.deployments.length > 1
+          ? ` (of ${d.deployments.slice(0, -1).join(", ")} and ${
+            d.deployments.at(-1)
+          })`
+          : ""
       } (systemd runs ${
         d.units.length === 1 ? "it" : "them"
       } with it from the next daemon-reload; \`leger deploy update\` leaves it alone).`
     ),
     fix: [
       ...dropIns.map((d) =>
-        [
-          `rm ${shellWord(`${quadletDir}/${d.path}`)}`,
-          reload,
-          ...(restart === null ? [] : [restart]),
-        ].join(" && ") + "   # drops it"
+        [`rm ${shellWord(`${quadletDir}/${d.path}`)}`, reload, ...d.restart]
+          .join(" && ") + "   # drops it"
       ),
       `# or keep ${
         dropIns.length === 1 ? "it" : "them"

@@ -26,7 +26,7 @@ import { tailscaleIdentity } from "../tailscale/tailscale_identity.ts";
 import { dropInSelector } from "../unit/drop_ins.ts";
 import { fixForDamagedFile, fixFromRemedy } from "./_fix_from_remedy.ts";
 import { checkCgroups } from "./check_cgroups.ts";
-import { checkDrift } from "./check_drift.ts";
+import { checkDrift, type ForeignDropInFacts } from "./check_drift.ts";
 import { checkFolders } from "./check_folders.ts";
 import { checkLegerd } from "./check_legerd.ts";
 import { checkLinger } from "./check_linger.ts";
@@ -418,37 +418,48 @@ async function deploymentChecks(
 
 /**
  * The drop-ins in the quadlet folder that no deployment installed, as a
- * function from a deployment to those that change its units (each with
- * the units), by the rules of Podman's quadlet generator (lib/unit's
- * `dropInSelector`: `web.container.d/`, a template's and the dash-prefix
- * folders `web-.container.d/`, the type-wide `container.d/`; a file of the
- * name of one leger installed in a more specific folder hides it).
+ * function from a deployment to those it reports, by the rules of Podman's
+ * quadlet generator (lib/unit's `dropInSelector`: `web.container.d/`, a
+ * template's and the dash-prefix folders `web-.container.d/`, the type-wide
+ * `container.d/`; a file of the name of one leger installed in a more
+ * specific folder hides it). Each is reported once, by the first deployment
+ * whose units it changes, with the units of every deployment it changes,
+ * those deployments, and those of them to restart once it is removed.
  */
 async function foreignDropIns(
   quadletDir: string,
   deployments: readonly InstalledDeployment[],
-): Promise<
-  (d: InstalledDeployment) => { path: string; units: string[] }[]
-> {
+): Promise<(d: InstalledDeployment) => ForeignDropInFacts[]> {
   const found = await dropInFiles(quadletDir);
   const ours = new Set(deployments.flatMap((d) => d.files.map((f) => f.name)));
   const foreign = new Set(found.filter((path) => !ours.has(path)));
   if (foreign.size === 0) return () => [];
   const select = dropInSelector([...new Set([...found, ...ours])]);
-  return (d) => {
-    const byPath = new Map<string, string[]>();
+  const byPath = new Map<
+    string,
+    Record<"units" | "deployments" | "restart", string[]> & {
+      path: string;
+      by: InstalledDeployment;
+    }
+  >();
+  for (const d of deployments) {
     for (const unit of d.files.map((f) => f.name)) {
       if (quadletKindOf(unit) === null) continue;
       for (const path of select(unit).filter((p) => foreign.has(p))) {
-        const units = byPath.get(path);
-        if (units === undefined) byPath.set(path, [unit]);
-        else units.push(unit);
+        const seen = byPath.get(path) ??
+          { path, units: [], deployments: [], restart: [], by: d };
+        byPath.set(path, seen);
+        seen.units.push(unit);
+        if (seen.deployments.at(-1) === d.name) continue;
+        seen.deployments.push(d.name);
+        if (d.services.length > 0) seen.restart.push(d.name);
       }
     }
-    return [...byPath].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map((
-      [path, units],
-    ) => ({ path, units }));
-  };
+  }
+  const sorted = [...byPath.values()].sort((a, b) =>
+    a.path < b.path ? -1 : a.path > b.path ? 1 : 0
+  );
+  return (d) => sorted.filter((f) => f.by === d).map(({ by: _, ...f }) => f);
 }
 
 /**

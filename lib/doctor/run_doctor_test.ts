@@ -393,6 +393,61 @@ Deno.test("runDoctor() warns of each drop-in leger did not install, naming the u
   }
 });
 
+Deno.test("runDoctor() reports a drop-in that changes several deployments once, with one fix that restarts each", async () => {
+  const api = "[Container]\nImage=localhost/bb:latest\n";
+  const checks = await userDoctor(async ({ work, quadlet, state }) => {
+    const bytes = new TextEncoder().encode(api);
+    const files = [{ name: "api.container", sha256: await sha256Hex(bytes) }];
+    await Deno.writeFile(`${quadlet}/api.container`, bytes);
+    await writeDeploymentFolder(
+      `${work}/active/blog`,
+      {
+        deployment: "blog",
+        source: { type: "local", location: "/srv/blog" },
+        fetched_at: "2026-11-30T12:00:00.000Z",
+        files,
+        normalisations: [],
+      },
+      new Map([["api.container", bytes]]),
+    );
+    const hz = {
+      ...installedDeployment("hz", ["web.service"]),
+      source: { type: "local" as const, location: "/srv/h z" },
+      files: [{
+        name: "web.container",
+        sha256: await sha256Hex(new TextEncoder().encode(WEB)),
+      }],
+    };
+    await writeDeployments(state, [
+      hz,
+      { ...installedDeployment("blog", ["api.service"]), files },
+    ]);
+    await Deno.mkdir(`${quadlet}/container.d`);
+    await Deno.writeTextFile(
+      `${quadlet}/container.d/zz.conf`,
+      "[Container]\nEnvironment=A=1\n",
+    );
+  }, { "web.container": WEB });
+  const naming = [...checks.values()].filter((c) =>
+    `${c.detail}\n${c.fix}`.includes("container.d/zz.conf")
+  );
+  // By the first deployment it changes, in leger's order (by name).
+  deepStrictEqual(naming.map((c) => [c.id, c.status]), [[
+    "drift:blog",
+    "warn",
+  ]]);
+  match(
+    naming[0].detail,
+    /container\.d\/zz\.conf changes api\.container, web\.container \(of blog and hz\)/,
+  );
+  const [rm] = naming[0].fix!.split("\n");
+  match(
+    rm,
+    /^rm \S+\/container\.d\/zz\.conf && systemctl --user daemon-reload && leger service restart blog && leger service restart hz {3}# drops it$/,
+  );
+  strictEqual(checks.get("drift:hz")!.status, "pass");
+});
+
 Deno.test("runDoctor() fixes a corrupt deployments.yaml at the line that is wrong, not with an install", async () => {
   const checks = await userDoctor(
     ({ state }) =>
