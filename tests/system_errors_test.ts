@@ -12,7 +12,7 @@
  */
 import { match, ok, rejects, strictEqual } from "node:assert/strict";
 import { dump } from "js-yaml";
-import { pathExists } from "../lib/state/_path_exists.ts";
+import { pathExists } from "../lib/state/path_exists.ts";
 import { writeFileAtomic } from "../lib/state/write_file_atomic.ts";
 import { DENO_DIR, permissionFlags, ROOT, runLeger } from "./_leger.ts";
 import { spawnCaptured } from "./_spawn.ts";

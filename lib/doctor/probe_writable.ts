@@ -1,5 +1,5 @@
 import { checkWritable } from "../state/check_writable.ts";
-import { pathExists } from "../state/_path_exists.ts";
+import { pathExists } from "../state/path_exists.ts";
 
 /**
  * Checks that leger can write to `dir` without making it: a small probe

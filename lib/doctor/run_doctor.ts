@@ -10,7 +10,7 @@ import { LegerError } from "../errors/leger_error.ts";
 import { quadletKindOf } from "../quadlet/kind.ts";
 import type { LegerdHealthAnswer } from "../secrets/legerd_client.ts";
 import { sha256Hex } from "../source/sha256_hex.ts";
-import { pathExists } from "../state/_path_exists.ts";
+import { pathExists } from "../state/path_exists.ts";
 import {
   type DeploymentFolder,
   readDeploymentFolder,

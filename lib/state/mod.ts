@@ -28,3 +28,4 @@ export * from "./lock.ts";
 export * from "./check_writable.ts";
 export * from "./intent_journal.ts";
 export * from "./move_aside_command.ts";
+export * from "./path_exists.ts";

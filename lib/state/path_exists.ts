@@ -10,7 +10,7 @@
  *
  * @example Usage
  * ```ts
- * import { pathExists } from "./_path_exists.ts";
+ * import { pathExists } from "./path_exists.ts";
  * import { strictEqual } from "node:assert/strict";
  *
  * const dir = await Deno.makeTempDir();
