@@ -14,23 +14,12 @@ export interface IdMapping {
 export interface PodmanInfo {
   /** Podman's version (`version.Version`): `5.8.6`. */
   version: string;
-  /** Whether Podman runs rootless (`host.security.rootless`). */
-  rootless: boolean;
-  /** `v1` or `v2` (`host.cgroupVersion`). */
-  cgroupVersion: string;
-  /**
-   * The cgroup controllers Podman can use (`host.cgroupControllers`): for a
-   * rootless user, those systemd delegates to the user's manager.
-   */
-  cgroupControllers: string[];
   /**
    * The user namespace Podman runs rootless containers in
    * (`host.idMappings.uidmap`): the user's own id, then the ranges of
    * `/etc/subuid`; empty as root.
    */
   uidMap: IdMapping[];
-  /** The same for group ids (`host.idMappings.gidmap`, from `/etc/subgid`). */
-  gidMap: IdMapping[];
   /** Where Podman keeps images, containers and secrets (`store.graphRoot`). */
   graphRoot: string;
 }
@@ -38,9 +27,8 @@ export interface PodmanInfo {
 const ARGS = ["info", "--format", "json"] as const;
 
 /**
- * Asks Podman how it runs on this host: its version, rootless or not, the
- * cgroup version and controllers, the user namespace of rootless containers
- * and its storage folder. One `podman info --format json`.
+ * Asks Podman how it runs on this host: its version, the user namespace of
+ * rootless containers and its storage folder. One `podman info --format json`.
  *
  * Requires `--allow-run=podman`.
  *
@@ -59,14 +47,13 @@ const ARGS = ["info", "--format", "json"] as const;
  * const runner = fakeRunner([{
  *   bin: "podman", args: ["info", "--format", "json"],
  *   result: { stdout: JSON.stringify({
- *     host: { cgroupVersion: "v2", cgroupControllers: ["cpu", "memory", "pids"], security: { rootless: true } },
+ *     host: { security: { rootless: true } },
  *     store: { graphRoot: "/home/a/.local/share/containers/storage" },
  *     version: { Version: "5.8.6" },
  *   }) },
  * }]);
  * const info = await readPodmanInfo({ runner });
  * strictEqual(info.version, "5.8.6");
- * strictEqual(info.rootless, true);
  * ```
  */
 export async function readPodmanInfo(
@@ -93,13 +80,11 @@ export async function readPodmanInfo(
  *   host: {
  *     idMappings: {
  *       uidmap: [{ container_id: 0, host_id: 1000, size: 1 }, { container_id: 1, host_id: 100000, size: 65536 }],
- *       gidmap: null,
  *     },
  *   },
  *   version: { Version: "5.8.6" },
  * }));
  * deepStrictEqual(info.uidMap[1], { containerId: 1, hostId: 100000, size: 65536 });
- * deepStrictEqual(info.gidMap, []);
  * ```
  */
 export function parsePodmanInfo(stdout: string): PodmanInfo {
@@ -116,15 +101,7 @@ export function parsePodmanInfo(stdout: string): PodmanInfo {
   const mappings = record(host.idMappings);
   return {
     version,
-    rootless: record(host.security).rootless === true,
-    cgroupVersion: typeof host.cgroupVersion === "string"
-      ? host.cgroupVersion
-      : "",
-    cgroupControllers: Array.isArray(host.cgroupControllers)
-      ? host.cgroupControllers.filter((c): c is string => typeof c === "string")
-      : [],
     uidMap: idMap(mappings.uidmap),
-    gidMap: idMap(mappings.gidmap),
     graphRoot: typeof record(root.store).graphRoot === "string"
       ? record(root.store).graphRoot as string
       : "",

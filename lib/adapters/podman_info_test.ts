@@ -17,15 +17,7 @@ const ROOT = await Deno.readTextFile(
 Deno.test("parsePodmanInfo() reads Podman 5.8's real output as a rootless user", () => {
   deepStrictEqual(parsePodmanInfo(ROOTLESS), {
     version: "5.8.6",
-    rootless: true,
-    cgroupVersion: "v2",
-    // The e2e host delegates no controller: its kernel runs cgroup v1 beside.
-    cgroupControllers: [],
     uidMap: [
-      { containerId: 0, hostId: 1000, size: 1 },
-      { containerId: 1, hostId: 100000, size: 65536 },
-    ],
-    gidMap: [
       { containerId: 0, hostId: 1000, size: 1 },
       { containerId: 1, hostId: 100000, size: 65536 },
     ],
@@ -35,8 +27,7 @@ Deno.test("parsePodmanInfo() reads Podman 5.8's real output as a rootless user",
 
 Deno.test("parsePodmanInfo() reads Podman 5.8's real output as root: no id mappings", () => {
   const info = parsePodmanInfo(ROOT);
-  strictEqual(info.rootless, false);
-  deepStrictEqual([info.uidMap, info.gidMap], [[], []]);
+  deepStrictEqual(info.uidMap, []);
   strictEqual(info.graphRoot, "/var/lib/containers/storage");
 });
 

@@ -39,7 +39,7 @@ const VERSION_REGEXP = /^(\d+)\.(\d+)\.(\d+)/;
  * import { match, strictEqual } from "node:assert/strict";
  *
  * const check = checkPodman({
- *   info: { version: "4.3.1", rootless: true, cgroupVersion: "v2", cgroupControllers: [], uidMap: [], gidMap: [], graphRoot: "" },
+ *   info: { version: "4.3.1", uidMap: [], graphRoot: "" },
  *   scope: "user", quadletDir: "/home/a/.config/containers/systemd",
  *   generator: null, forceFallback: false, osRelease: "ID=debian\n",
  * });

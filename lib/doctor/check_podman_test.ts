@@ -6,11 +6,7 @@ import { checkPodman, type PodmanFacts } from "./check_podman.ts";
 
 const info = (version: string): PodmanInfo => ({
   version,
-  rootless: true,
-  cgroupVersion: "v2",
-  cgroupControllers: [],
   uidMap: [],
-  gidMap: [],
   graphRoot: "/home/a/.local/share/containers/storage",
 });
 
