@@ -20,6 +20,7 @@ import {
   describe,
   e2eTest,
   hostExec,
+  INSIDE,
   installDeployment,
   leger,
   loadedUnits,
@@ -27,6 +28,7 @@ import {
   quadletDir,
   quadletFiles,
   scopeOf,
+  SHARE,
   systemctl,
   type User,
   USERS,
@@ -50,6 +52,16 @@ const DEMO_IMAGES = [
   "docker.io/miniflux/miniflux:2.2.6",
   "docker.io/library/postgres:16-alpine",
 ];
+
+const DEMO_SECRETS = [
+  "reader_admin_password",
+  "reader_database_url",
+  "reader_db_password",
+];
+/** What legerd would do with the demo's secrets from leger.run. */
+const createDemoSecrets = DEMO_SECRETS.map((name) =>
+  `printf 'e2e-value' | podman secret create ${name} - >/dev/null`
+).join(" && ");
 
 /** Removes whatever a demo run left, by leger and by hand. */
 async function cleanDemo(user: User): Promise<void> {
@@ -102,6 +114,60 @@ async function assertNoDemo(user: User): Promise<void> {
   strictEqual(staged.stdout, "", "a staged copy was left");
 }
 
+/**
+ * Stand-ins for the demo's three images, built from the host's busybox
+ * (the host cannot pull): Caddy serves HTTP on port 80, Miniflux and
+ * PostgreSQL sleep, and their health commands (`/usr/bin/miniflux
+ * -healthcheck auto`, `pg_isready …`) pass, so that `Notify=healthy`
+ * reports them up. Tagged with the demo's image names, so that the demo
+ * finds them and pulls nothing.
+ */
+async function buildDemoStandIns(user: User): Promise<void> {
+  const dir = `demo-images-${user}`;
+  await Deno.mkdir(`${SHARE}/${dir}`, { recursive: true });
+  const health = "#!/bin/sh\nexit 0\n";
+  await Deno.writeTextFile(`${SHARE}/${dir}/healthy`, health);
+  const prepare = [
+    "FROM localhost/bb:latest",
+    "COPY --chmod=755 healthy /usr/bin/miniflux",
+    "COPY --chmod=755 healthy /usr/bin/pg_isready",
+    // No RUN (crun cannot set rlimits as root in the host): busybox as sh.
+    "COPY --from=localhost/bb:latest /bin/busybox /bin/sh",
+  ];
+  await Deno.writeTextFile(
+    `${SHARE}/${dir}/web`,
+    [...prepare, 'CMD ["/bin/busybox", "httpd", "-f", "-p", "80", "-h", "/"]']
+      .join("\n") + "\n",
+  );
+  await Deno.writeTextFile(
+    `${SHARE}/${dir}/sleep`,
+    [...prepare, 'CMD ["/bin/busybox", "sleep", "1000000"]'].join("\n") +
+      "\n",
+  );
+  const [caddy, miniflux, postgres] = DEMO_IMAGES;
+  const at = `${INSIDE}/${dir}`;
+  const result = await hostExec(
+    [
+      `podman build -q -f ${at}/web -t ${caddy} ${at} >/dev/null`,
+      `podman build -q -f ${at}/sleep -t ${miniflux} ${at} >/dev/null`,
+      `podman tag ${miniflux} ${postgres}`,
+    ].join(" && "),
+    { user },
+  );
+  strictEqual(result.code, 0, describe(result));
+}
+
+/** Whether the scope's services get the memory controller (cgroup v2). */
+async function hasMemoryController(user: User): Promise<boolean> {
+  const cgroup = user === "root"
+    ? "/sys/fs/cgroup"
+    : "/sys/fs/cgroup/user.slice/user-$(id -u).slice/user@$(id -u).service";
+  const result = await hostExec(`cat "${cgroup}/cgroup.subtree_control"`, {
+    user,
+  });
+  return result.stdout.split(/\s+/).includes("memory");
+}
+
 e2eTest(
   "deno task demo reaches the image pull and, offline, leaves nothing",
   async (t) => {
@@ -126,10 +192,68 @@ e2eTest(
       await t.step(
         `${user} (${
           scopeOf(user)
-        } scope), --no-pull: installs every unit, then undoes`,
+        } scope), with its images: starts nothing that waits for a secret, then all once they exist`,
+        async () => {
+          await cleanDemo(user);
+          await buildDemoStandIns(user);
+          try {
+            const result = await leger([], { user, entry: "cli/demo.ts" });
+            strictEqual(result.code, 0, describe(result));
+            match(
+              result.stderr,
+              /Not starting caddy\.service, miniflux\.service, postgres\.service until the secrets they need exist/,
+            );
+            // Caddy wants Miniflux, which requires PostgreSQL: starting
+            // Caddy would start both without their secrets.
+            for (const service of ["caddy", "miniflux", "postgres"]) {
+              strictEqual(
+                await activeState(`${service}.service`, user),
+                "inactive",
+                service,
+              );
+            }
+            const created = await hostExec(createDemoSecrets, { user });
+            strictEqual(created.code, 0, describe(created));
+            const started = await leger(["service", "start", DEMO], { user });
+            // Miniflux's drop-in limits its memory: without the memory
+            // controller (this host delegates none), crun cannot, and the
+            // start fails saying so.
+            if (!(await hasMemoryController(user))) {
+              strictEqual(started.code, 1, describe(started));
+              match(started.stderr, /miniflux\.service[\s\S]*memory\.max/);
+              match(started.stderr, /\[ERR_SERVICE_START_FAILED\]/);
+              return;
+            }
+            strictEqual(started.code, 0, describe(started));
+            const status = await leger(["status", DEMO, "--json"], { user });
+            strictEqual(status.code, 0, describe(status));
+            const served = await hostExec(
+              "curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8480/etc/hostname",
+              { user },
+            );
+            strictEqual(served.stdout, "200", describe(served));
+          } finally {
+            await cleanDemo(user);
+            await hostExec(
+              `podman secret rm ${DEMO_SECRETS.join(" ")}; podman rmi ${
+                DEMO_IMAGES.join(" ")
+              }`,
+              { user },
+            );
+          }
+        },
+      );
+      await t.step(
+        `${user} (${
+          scopeOf(user)
+        } scope), --no-pull with its secrets: installs every unit, systemd cannot pull at start, then undoes`,
         async () => {
           await cleanDemo(user);
           try {
+            // With the secrets there, every service starts, and systemd's
+            // pull at start fails offline.
+            const created = await hostExec(createDemoSecrets, { user });
+            strictEqual(created.code, 0, describe(created));
             const result = await leger(["--no-pull"], {
               user,
               entry: "cli/demo.ts",
@@ -143,6 +267,9 @@ e2eTest(
             await assertNoDemo(user);
           } finally {
             await cleanDemo(user);
+            await hostExec(`podman secret rm ${DEMO_SECRETS.join(" ")}`, {
+              user,
+            });
           }
         },
       );
