@@ -1,4 +1,5 @@
 import { redactUrl } from "../errors/redact_url.ts";
+import { resolveSpecifiers } from "./resolve_specifiers.ts";
 import type { QuadletUnit } from "./types.ts";
 
 /**
@@ -125,11 +126,9 @@ export function shownHealthUrl(url: string): string {
 }
 
 /**
- * Resolves the systemd specifiers of a health URL for one service, as
- * systemd resolves them in its unit (systemd.unit(5) "Specifiers"): `%i`
- * (the instance, as written), `%I` (unescaped), `%n` (the service), `%N`
- * (without its suffix), `%p` (the prefix: before `@`) and `%%`. A template's
- * URL (`HealthURL=http://127.0.0.1:80%i/`) is so checked per instance.
+ * Resolves the systemd specifiers of a health URL for one service (see
+ * `resolveSpecifiers`): a template's URL (`HealthURL=http://127.0.0.1:80%i/`)
+ * is so checked per instance.
  *
  * @param url The URL as written.
  * @param service The service, such as `worker@81.service`.
@@ -147,33 +146,7 @@ export function shownHealthUrl(url: string): string {
  * ```
  */
 export function resolveHealthUrl(url: string, service: string): string {
-  if (!url.includes("%")) return url;
-  const dot = service.lastIndexOf(".");
-  const name = dot > 0 ? service.slice(0, dot) : service;
-  const at = name.indexOf("@");
-  const prefix = at === -1 ? name : name.slice(0, at);
-  const instance = at === -1 ? "" : name.slice(at + 1);
-  const values: Record<string, string> = {
-    i: instance,
-    I: unescape(instance),
-    n: service,
-    N: name,
-    p: prefix,
-    P: unescape(prefix),
-    "%": "%",
-  };
-  return url.replace(
-    /%(.)/g,
-    (whole, letter: string) => values[letter] ?? whole,
-  );
-}
-
-/** systemd-escape --unescape: `\xNN` to its byte, `-` to `/`. */
-function unescape(text: string): string {
-  return text.replace(/-/g, "/").replace(
-    /\\x([0-9a-fA-F]{2})/g,
-    (_, hex: string) => String.fromCharCode(parseInt(hex, 16)),
-  );
+  return resolveSpecifiers(url, service);
 }
 
 /**

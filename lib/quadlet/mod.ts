@@ -55,3 +55,4 @@ export * from "./unit_dependency_keys.ts";
 export * from "./resolve_in_deployment.ts";
 export * from "./kind_section.ts";
 export * from "./health_url.ts";
+export * from "./resolve_specifiers.ts";
