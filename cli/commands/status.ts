@@ -12,10 +12,15 @@
  * Podman, the slowest part, runs while leger does the rest. It does not ask
  * leger.run (`leger auth status` does): the login is read from `auth.json`.
  *
- * It exits 0 when every service shown is active and none is unhealthy or
- * has a refused check (`isServiceOk`: a check still `starting`, one Podman
- * cannot tell, and none at all are fine), and 1 otherwise, so that it can
- * gate a script. `--watch` redraws every 2 seconds on a terminal until
+ * It exits 0 when every service shown is active and none is unhealthy, has
+ * a refused check or a health `podman ps` failed to read (`isServiceOk`: a
+ * check still `starting`, none at all, and a Podman check of a scope whose
+ * containers Podman does not list to this user are fine), and every
+ * deployment shown could be read, and 1 otherwise, so that it can gate a
+ * script. A deployment whose copy (`active/<name>/`) is damaged is shown
+ * with its services and their state, without their units' facts, and a note
+ * naming the problem and `leger doctor`; the others are shown as usual. A
+ * deployment without services says so, without a table. `--watch` redraws every 2 seconds on a terminal until
  * Ctrl-C, and then exits 130, as every interrupted leger command does.
  * When stdout is not a terminal, it holds the service rows alone
  * (tab-separated, led by the deployment, as `deploy list`'s), and the

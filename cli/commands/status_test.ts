@@ -3,6 +3,7 @@ import {
   commandFixture,
   installDeployment,
 } from "../../tests/fakes/command_fixture.ts";
+import { CommandError } from "../../lib/adapters/command_error.ts";
 import { healthyLegerd } from "../../tests/fakes/fake_legerd.ts";
 import { runProgram } from "../program.ts";
 
@@ -84,6 +85,7 @@ Deno.test("status shows Tailscale, legerd, the login and each service's state, s
       url: null,
       detail: null,
       remedy: null,
+      unreadable: false,
     },
   }]);
   match(
@@ -337,4 +339,150 @@ Deno.test("status never shows a health URL's credentials, in text or JSON, and d
     fixture.output.stderr,
     /w9\.service is unhealthy \(http:\/\/127\.0\.0\.1:\d+\/health\)/,
   );
+});
+
+Deno.test("status and deploy list show a deployment whose copy is damaged, with a note naming the problem and `leger doctor`, and the others as usual", async () => {
+  await using fixture = await commandFixture();
+  await installDeployment(fixture, "web");
+  await installDeployment(fixture, "app", { "app.container": unit() });
+  await Deno.remove(`${fixture.workDir}/active/app/app.container`);
+
+  fixture.clearOutput();
+  strictEqual(await runProgram(["status", "--json"], fixture.deps), 1);
+  const doc = JSON.parse(fixture.output.stdout);
+  strictEqual(doc.ok, false);
+  const [app, web] = doc.deployments;
+  deepStrictEqual(
+    [app.deployment, app.problem.code, web.deployment, web.problem],
+    ["app", "ERR_STATE_INVALID", "web", null],
+  );
+  // What can be known without the copy: the services, their state and
+  // their containers, no unit facts (no check).
+  deepStrictEqual(
+    app.services.map((
+      s: { service: string; active_state: string; health: { state: string } },
+    ) => [s.service, s.active_state, s.health.state]),
+    [["app.service", "active", "none"]],
+  );
+  strictEqual(web.services[0].image, "localhost/bb:latest");
+
+  fixture.clearOutput();
+  strictEqual(await runProgram(["status"], fixture.deps), 1);
+  match(
+    fixture.output.stderr,
+    /^ {2}leger's copy of app cannot be read: .*names a file that is not in the folder.*\n {4}`leger doctor` says how to fix it$/m,
+  );
+  match(fixture.output.stdout, /^app\tapp\.service\tactive\/running\t/m);
+
+  // Another deployment's status is not its concern.
+  fixture.clearOutput();
+  strictEqual(await runProgram(["status", "web"], fixture.deps), 0);
+
+  fixture.clearOutput();
+  strictEqual(await runProgram(["deploy", "list"], fixture.deps), 0);
+  deepStrictEqual(
+    fixture.output.stdout.trim().split("\n").map((l) =>
+      l.split("\t").slice(0, 3)
+    ),
+    [["app", "app.service", "active/running"], [
+      "web",
+      "web.service",
+      "active/running",
+    ]],
+  );
+  match(
+    fixture.output.stderr,
+    /^Note: leger's copy of "app" cannot be read: .*; `leger doctor` says how to fix it\.$/m,
+  );
+  fixture.clearOutput();
+  strictEqual(await runProgram(["deploy", "list", "--json"], fixture.deps), 0);
+  deepStrictEqual(
+    JSON.parse(fixture.output.stdout).map((
+      d: { deployment: string; problem: { code: string } | null },
+    ) => [d.deployment, d.problem?.code ?? null]),
+    [["app", "ERR_STATE_INVALID"], ["web", null]],
+  );
+});
+
+Deno.test("status exits 1 when podman ps fails and a HealthCmd= service's health is so unknown", async () => {
+  await using fixture = await commandFixture();
+  await installDeployment(fixture, "ok", {
+    "db.container": unit("HealthCmd=pg_isready"),
+  });
+  fixture.host.containerHealth.set("db.service", "healthy");
+  strictEqual(await runProgram(["status"], fixture.deps), 0);
+  const runner = fixture.deps.runner;
+  fixture.deps.runner = (bin, args, options) =>
+    bin === "podman" && args[0] === "ps"
+      ? Promise.reject(
+        new CommandError("podman", args, 125, "Error: database is locked\n"),
+      )
+      : runner(bin, args, options);
+  fixture.clearOutput();
+  strictEqual(await runProgram(["status", "--json"], fixture.deps), 1);
+  const { health } = JSON.parse(fixture.output.stdout).deployments[0]
+    .services[0];
+  deepStrictEqual([health.state, health.detail], [
+    "unknown",
+    "podman ps failed: Error: database is locked",
+  ]);
+});
+
+Deno.test("status and deploy list show a template instance's ports with %i resolved, its container running or not", async () => {
+  await using fixture = await commandFixture();
+  await installDeployment(fixture, "workers", {
+    "worker@.container": [
+      "[Container]",
+      "Image=localhost/bb:latest",
+      "PublishPort=127.0.0.1:2317%i:8080",
+      "",
+      "[Install]",
+      "WantedBy=default.target",
+      "DefaultInstance=1",
+      "",
+    ].join("\n"),
+  });
+  await runProgram(["service", "stop", "worker@1"], fixture.deps);
+  fixture.clearOutput();
+  await runProgram(["status", "--json"], fixture.deps);
+  deepStrictEqual(
+    JSON.parse(fixture.output.stdout).deployments[0].services[0].ports,
+    ["127.0.0.1:23171->8080/tcp"],
+  );
+  fixture.clearOutput();
+  strictEqual(await runProgram(["deploy", "list"], fixture.deps), 0);
+  strictEqual(
+    fixture.output.stdout.split("\t")[4],
+    "127.0.0.1:23171->8080/tcp",
+  );
+  fixture.clearOutput();
+  strictEqual(await runProgram(["deploy", "list", "--json"], fixture.deps), 0);
+  deepStrictEqual(JSON.parse(fixture.output.stdout)[0].services[0].ports, [{
+    host_ip: "127.0.0.1",
+    host_port: "23171",
+    container_port: "8080",
+    protocol: "tcp",
+  }]);
+});
+
+Deno.test("status of a deployment without services says so, with no empty table", async () => {
+  await using fixture = await commandFixture();
+  await installDeployment(fixture, "vonly", {
+    "vonly-data.volume": "[Volume]\n",
+  });
+  for (const terminal of [true, false]) {
+    fixture.clearOutput();
+    fixture.deps.context = {
+      ...fixture.deps.context,
+      stdoutIsTerminal: terminal,
+    };
+    strictEqual(await runProgram(["status", "vonly"], fixture.deps), 0);
+    const all = fixture.output.stdout + fixture.output.stderr;
+    strictEqual(all.includes("SERVICE"), false, `terminal: ${terminal}`);
+    strictEqual(fixture.output.stdout.includes("vonly\t"), false);
+    match(
+      all,
+      /^ {2}vonly has no services \(only volumes\/networks\)$/m,
+    );
+  }
 });

@@ -53,6 +53,13 @@ export interface ServiceHealth {
   detail: string | null;
   /** What to do, when leger knows (a refused check's fix); `null` otherwise. */
   remedy: string | null;
+  /**
+   * Whether leger looked and could not read it: `podman ps` failed (`detail`
+   * says why), so a Podman check is `unknown` though it may well be failing.
+   * `false` for every other `unknown` (a service that is not active, a
+   * scope whose containers Podman does not list to this user).
+   */
+  unreadable: boolean;
 }
 
 /** A service as {@linkcode readServiceStatus} found it. */
@@ -163,7 +170,8 @@ export interface ReadServiceStatusOptions {
  *
  * A service that is not active is not checked (`unknown`). When `podman ps`
  * fails, the services keep systemd's state and their units' image and
- * ports, and a Podman health check is `unknown` with Podman's error.
+ * ports, and a Podman health check is `unknown` with Podman's error and
+ * `unreadable`.
  *
  * Requires `--allow-run=systemctl,podman` and `--allow-net` for the URLs.
  *
@@ -314,6 +322,7 @@ async function healthOf(
       url: null,
       detail: null,
       remedy: null,
+      unreadable: false,
     };
   }
   const url = check.type === "http"
@@ -323,6 +332,7 @@ async function healthOf(
     check: check.type,
     url: url === null ? null : shownHealthUrl(url),
     remedy: null,
+    unreadable: false,
   };
   if (state.activeState !== "active") {
     return {
@@ -356,7 +366,12 @@ async function healthOf(
     };
   }
   if (!Array.isArray(containers)) {
-    return { ...base, state: "unknown", detail: containers.error };
+    return {
+      ...base,
+      state: "unknown",
+      detail: containers.error,
+      unreadable: true,
+    };
   }
   const checked = own.filter((c) => c.health !== null);
   if (checked.length === 0) {

@@ -258,16 +258,19 @@ Deno.test("readServiceStatus() falls back to the unit's image and ports without 
   const [failed] = await readServiceStatus("user", [service], {
     runner: failing.runner,
   });
-  deepStrictEqual([failed.health.state, failed.health.detail], [
-    "unknown",
-    "podman ps failed: Error: database is locked",
-  ]);
+  deepStrictEqual(
+    [failed.health.state, failed.health.detail, failed.health.unreadable],
+    ["unknown", "podman ps failed: Error: database is locked", true],
+  );
   const other = host(units);
   const [elsewhere] = await readServiceStatus("user", [service], {
     runner: other.runner,
     podman: false,
   });
-  strictEqual(elsewhere.health.state, "unknown");
+  deepStrictEqual(
+    [elsewhere.health.state, elsewhere.health.unreadable],
+    ["unknown", false],
+  );
   deepStrictEqual(other.calls.map((c) => c.split(" ")[0]), [
     "systemctl",
     "systemctl",

@@ -12,6 +12,7 @@
  * @module
  */
 import type { Runner } from "../../../lib/adapters/run.ts";
+import type { ErrorJson } from "../auth/shared/gather_auth_status.ts";
 import {
   readServiceStatus,
   type ServiceHealth,
@@ -71,6 +72,12 @@ export interface ListedDeployment {
   version: string | null;
   installed_at: string;
   services: ListedService[];
+  /**
+   * Why leger's copy of it (`active/<name>/`) cannot be read, or `null`:
+   * its services are then listed without their unit's ports and check
+   * (`leger doctor` says how to fix it).
+   */
+  problem: ErrorJson | null;
   /**
    * What the last run of the update timer (`leger-update.service`) did to
    * it, from `last-auto-updates.json`, or `null` when it never ran for it.
@@ -148,6 +155,12 @@ export async function run(
       );
     }
   }
+  for (const d of listed) {
+    if (d.problem === null) continue;
+    context.err(
+      `Note: leger's copy of "${d.deployment}" cannot be read: ${d.problem.message}; \`leger doctor\` says how to fix it.\n`,
+    );
+  }
   for (const d of listed.filter((d) => d.unfinished !== undefined)) {
     context.err(
       `Note: an ${
@@ -216,7 +229,7 @@ async function listScope(
     since: false,
   });
   let next = 0;
-  return installed.map(({ deployment: d, services }) => ({
+  return installed.map(({ deployment: d, services, problem }) => ({
     deployment: d.name,
     scope,
     source: d.source,
@@ -225,7 +238,8 @@ async function listScope(
     last_auto_update: Object.hasOwn(lastAutoUpdates, d.name)
       ? lastAutoUpdates[d.name]
       : null,
-    services: services.map(({ unit, toRead }) => {
+    problem: problem?.toJSON() ?? null,
+    services: services.map(({ unit, ports, toRead }) => {
       const state = statuses[next++];
       return {
         unit: unit?.file ?? toRead.service,
@@ -235,7 +249,7 @@ async function listScope(
         status: state.load_state === "not-found"
           ? "not installed"
           : `${state.active_state}/${state.sub_state}`,
-        ports: (unit?.ports ?? []).map((p) => ({
+        ports: ports.map((p) => ({
           host_ip: p.hostIp,
           host_port: p.hostPort,
           container_port: p.containerPort,
@@ -274,6 +288,7 @@ function markUnfinished(
     version: null,
     installed_at: journal.started_at,
     services: [],
+    problem: null,
     last_auto_update: null,
     unfinished,
   }];

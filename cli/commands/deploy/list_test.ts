@@ -48,6 +48,7 @@ Deno.test("deploy list shows installed deployments and their services' states", 
       url: null,
       detail: null,
       remedy: null,
+      unreadable: false,
     });
   });
   await t.step(

@@ -59,6 +59,12 @@ export interface StatusDeployment {
   version: string | null;
   installed_at: string;
   services: ServiceStatus[];
+  /**
+   * Why leger's copy of it (`active/<name>/`) cannot be read, or `null`:
+   * its services are then shown without their unit's image, ports and
+   * check, and the status is not ok (`leger doctor` says how to fix it).
+   */
+  problem: ErrorJson | null;
 }
 
 /** What `leger status --json` prints. */
@@ -66,8 +72,9 @@ export interface StatusDocument {
   /** The scope shown. */
   scope: Scope;
   /**
-   * Whether every service shown is active and none is unhealthy or has a
-   * refused check: the exit code is 0 when it is, 1 otherwise.
+   * Whether every service shown is fine (`isServiceOk`) and every
+   * deployment shown could be read: the exit code is 0 when it is, 1
+   * otherwise.
    */
   ok: boolean;
   /** Tailscale's state and identity, as `leger auth status` shows it. */
@@ -225,17 +232,19 @@ async function gatherStatus(
     },
   );
   let next = 0;
-  const deployments = shown.map(({ deployment: d, services }) => ({
+  const deployments = shown.map(({ deployment: d, services, problem }) => ({
     deployment: d.name,
     scope,
     source: d.source,
     version: versionOf(d.source),
     installed_at: d.installed_at,
     services: services.map(() => statuses[next++]),
+    problem: problem?.toJSON() ?? null,
   }));
   return {
     scope,
-    ok: statuses.every(isServiceOk),
+    ok: statuses.every(isServiceOk) &&
+      deployments.every((d) => d.problem === null),
     tailscale,
     legerd,
     leger_run,
@@ -418,6 +427,16 @@ export function renderStatusParts(
         d.version === null ? "" : `, version ${d.version}`
       }, installed ${d.installed_at}`,
     );
+    if (d.problem !== null) {
+      lines.push(
+        `  ${bad}leger's copy of ${d.deployment} cannot be read: ${d.problem.message}`,
+        "    `leger doctor` says how to fix it",
+      );
+    }
+    if (d.services.length === 0) {
+      lines.push(`  ${d.deployment} has no services (only volumes/networks)`);
+      continue;
+    }
     const rows = d.services.map((s) => [
       ...(terminal ? [] : [d.deployment]),
       s.service,
