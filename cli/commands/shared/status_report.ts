@@ -5,10 +5,7 @@
  *
  * @module
  */
-import {
-  listPodmanContainers,
-  type PodmanContainer,
-} from "../../../lib/adapters/podman_ps.ts";
+import type { PodmanContainer } from "../../../lib/adapters/podman_ps.ts";
 import {
   readTailscaleStatus,
   type TailscaleStatusReading,
@@ -224,10 +221,8 @@ async function gatherStatus(
       runner: deps.runner,
       fetch: deps.fetch,
       podman: podmanShows(scope, context),
-      containers: running.started ??
-        (podmanShows(scope, context)
-          ? listPodmanContainers({ runner: deps.runner })
-          : undefined),
+      // readServiceStatus starts its own podman ps when none is under way.
+      containers: running.started,
       signal,
     },
   );
