@@ -172,7 +172,11 @@ export async function explainStartFailure(
   let journal: string[] = [];
   let unreadable: string | undefined;
   try {
-    journal = await ops.journalTail(unit, journalLines);
+    journal = failed.result === "start-limit-hit"
+      // Its last lines are systemd's restart loop: the cause is before.
+      ? withoutRestartLoop(await ops.journalTail(unit, 5 * journalLines))
+        .slice(-journalLines)
+      : await ops.journalTail(unit, journalLines);
   } catch (error) {
     if (!(error instanceof CommandError)) throw error;
     unreadable = error.message;
@@ -337,4 +341,16 @@ function diagnose(journal: readonly string[], state: UnitState): Diagnosis {
     reason: `it is ${state.activeState} (${how})`,
     fix: "",
   };
+}
+
+/**
+ * systemd's own lines of a restart loop (Restart=), which say nothing of
+ * why the service failed, as journalctl prints them.
+ */
+const RESTART_LOOP_REGEXP =
+  /: (Scheduled restart job|Start request repeated too quickly|Failed with result '|Main process exited, code=|Failed to read pids\.max|Killing process \d+ .* with signal)|(^|: )(Stopped|Starting|Failed to start) \S+\.service( - .*)?$/;
+
+/** A journal without the lines of systemd's restart loop. */
+function withoutRestartLoop(lines: readonly string[]): string[] {
+  return lines.filter((line) => !RESTART_LOOP_REGEXP.test(line));
 }

@@ -441,3 +441,44 @@ Deno.test("explainStartFailure() says a service in start-limit-hit is failed and
     });
   }
 });
+
+Deno.test("explainStartFailure() shows, for a service in start-limit-hit, the journal lines before systemd's restart loop", async () => {
+  // As the e2e host's journal shows Miniflux's loop, its cause first.
+  const journal = [
+    "Nov 30 22:13:02 host systemd[71]: Starting miniflux.service - Miniflux...",
+    "Nov 30 22:13:02 host miniflux[1025]: Error: crun: open `memory.max` for writing: No such file or directory",
+    "Nov 30 22:13:02 host systemd[71]: miniflux.service: Main process exited, code=exited, status=127/n/a",
+    "Nov 30 22:13:02 host systemd[71]: miniflux.service: Failed to read pids.max for control group /user.slice/x, ignoring: No data available",
+    "Nov 30 22:13:02 host systemd[71]: miniflux.service: Failed with result 'exit-code'.",
+    "Nov 30 22:13:02 host systemd[71]: Failed to start miniflux.service - Miniflux.",
+    "Nov 30 22:13:02 host systemd[71]: miniflux.service: Scheduled restart job, restart counter is at 5.",
+    "Nov 30 22:13:02 host systemd[71]: miniflux.service: Start request repeated too quickly.",
+    "Nov 30 22:13:02 host systemd[71]: miniflux.service: Failed with result 'start-limit-hit'.",
+    "Nov 30 22:13:02 host systemd[71]: Failed to start miniflux.service - Miniflux.",
+  ];
+  const asked: number[] = [];
+  const ops: StartFailureHost = {
+    states: (units) =>
+      Promise.resolve(units.map((id) => ({
+        id,
+        loadState: "loaded",
+        activeState: "failed",
+        subState: "failed",
+        result: "start-limit-hit",
+      }))),
+    dependencies: () => Promise.resolve([]),
+    journalTail: (_unit, lines) => {
+      asked.push(lines);
+      return Promise.resolve(journal.slice(-lines));
+    },
+    journalCommand: (unit) => `journalctl --user -u ${unit}`,
+  };
+  const error = await explainStartFailure("miniflux.service", ops, {
+    journalLines: 3,
+  });
+  deepStrictEqual(asked, [15]);
+  deepStrictEqual(error.details, [
+    "last journal lines:",
+    `  ${journal[1]}`,
+  ]);
+});

@@ -157,6 +157,15 @@ async function buildDemoStandIns(user: User): Promise<void> {
   strictEqual(result.code, 0, describe(result));
 }
 
+/** The demo's Caddy (its stand-in) answers on its published port. */
+async function assertCaddyServes(user: User): Promise<void> {
+  const served = await hostExec(
+    "curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8480/etc/hostname",
+    { user },
+  );
+  strictEqual(served.stdout, "200", describe(served));
+}
+
 /** Whether the scope's services get the memory controller (cgroup v2). */
 async function hasMemoryController(user: User): Promise<boolean> {
   const cgroup = user === "root"
@@ -222,16 +231,22 @@ e2eTest(
               strictEqual(started.code, 1, describe(started));
               match(started.stderr, /miniflux\.service[\s\S]*memory\.max/);
               match(started.stderr, /\[ERR_SERVICE_START_FAILED\]/);
+              // The others started with their secrets: PostgreSQL (healthy,
+              // as Notify=healthy waits for) and Caddy, which serves.
+              for (const service of ["postgres", "caddy"]) {
+                strictEqual(
+                  await activeState(`${service}.service`, user),
+                  "active",
+                  service,
+                );
+              }
+              await assertCaddyServes(user);
               return;
             }
             strictEqual(started.code, 0, describe(started));
             const status = await leger(["status", DEMO, "--json"], { user });
             strictEqual(status.code, 0, describe(status));
-            const served = await hostExec(
-              "curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8480/etc/hostname",
-              { user },
-            );
-            strictEqual(served.stdout, "200", describe(served));
+            await assertCaddyServes(user);
           } finally {
             await cleanDemo(user);
             await hostExec(
