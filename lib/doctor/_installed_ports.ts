@@ -1,11 +1,10 @@
+import { resolveSpecifiers } from "../quadlet/resolve_specifiers.ts";
 import { instanceServiceName } from "../quadlet/instance_service_name.ts";
 import { loadUnits } from "../quadlet/load_units.ts";
 import { templateParts } from "../quadlet/template_parts.ts";
 import type { QuadletUnit } from "../quadlet/types.ts";
 import type { DeploymentFolder } from "../state/deployment_folder.ts";
 import type { DeploymentPort } from "./check_ports.ts";
-
-const SPECIFIER_REGEXP = /%(.)/g;
 
 /**
  * The host ports an installed deployment's units publish, from leger's copy
@@ -41,17 +40,17 @@ export function installedPorts(
         port,
       }));
     }
-    return instancesOf(quadlet, quadlets).flatMap(({ instance, service }) =>
+    return instancesOf(quadlet, quadlets).flatMap(({ service }) =>
       quadlet.ports.map((port) => ({
         service,
         port: {
           ...port,
           hostIp: port.hostIp === null
             ? null
-            : resolve(port.hostIp, quadlet.file, instance),
+            : resolveSpecifiers(port.hostIp, service),
           hostPort: port.hostPort === null
             ? null
-            : resolve(port.hostPort, quadlet.file, instance),
+            : resolveSpecifiers(port.hostPort, service),
         },
       }))
     );
@@ -89,20 +88,4 @@ function instancesOf(
     instance,
     service: instanceServiceName(unit.serviceName, instance),
   }));
-}
-
-/** `text` with the instance specifiers of systemd.unit(5) resolved. */
-function resolve(text: string, file: string, instance: string): string {
-  const prefix = file.slice(0, file.indexOf("@"));
-  return text.replace(
-    SPECIFIER_REGEXP,
-    (whole, letter: string) =>
-      letter === "i" || letter === "I"
-        ? instance
-        : letter === "p" || letter === "P"
-        ? prefix
-        : letter === "%"
-        ? "%"
-        : whole,
-  );
 }
