@@ -189,7 +189,8 @@ export function checkDrift(facts: DriftFacts): DoctorCheck {
         }   # puts back what leger installed`
       ),
       `${systemctl} daemon-reload`,
-      `${restart}   # runs it as installed`,
+      // A deployment of only volumes or networks has no service to restart.
+      ...(hasServices ? [`${restart}   # runs it as installed`] : []),
       ...(dropIns?.fix ?? []),
     ].join("\n"),
   };

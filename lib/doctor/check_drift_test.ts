@@ -167,3 +167,17 @@ Deno.test("checkDrift() warns of drop-ins leger did not install, with the line t
     });
   }
 });
+
+Deno.test("checkDrift() restarts nothing to fix a deployment without services", () => {
+  const check = checkDrift({
+    ...FACTS,
+    installed: [{ name: "web-data.volume", sha256: "cc" }],
+    actual: new Map([["web-data.volume", null]]),
+    hasServices: false,
+  });
+  strictEqual(check.status, "fail");
+  deepStrictEqual(check.fix!.split("\n"), [
+    "install -D -m 644 '/home/a/.local/share/bluebuild-quadlets/active/my web/web-data.volume' /home/a/.config/containers/systemd/web-data.volume   # puts back what leger installed",
+    "systemctl --user daemon-reload",
+  ]);
+});
