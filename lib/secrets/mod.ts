@@ -24,7 +24,7 @@
  *   backend,
  *   podman: [],
  *   restart: "on-rotation",
- *   stopped: ["web.service"],
+ *   stopped: [["web.service"]],
  *   digest: (secret) => digests.get(secret.name)!,
  * });
  * deepStrictEqual(plan.create.map((write) => write.name), ["api_token"]);
