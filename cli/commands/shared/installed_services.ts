@@ -149,7 +149,13 @@ async function activeUnits(
 ): Promise<LoadedUnit[] | LegerError> {
   const folder = await readDeploymentFolder(dir).catch(
     (error: unknown): LegerError => {
-      if (!(error instanceof LegerError)) throw error;
+      // Only a damaged copy is that deployment's own problem: a folder the
+      // user may not read (another scope's) is every deployment's.
+      if (
+        !(error instanceof LegerError) || error.code !== "ERR_STATE_INVALID"
+      ) {
+        throw error;
+      }
       return error;
     },
   );
