@@ -5,12 +5,15 @@
  * `systemd/system/legerd.service`); `deno task legerd` runs it with exactly
  * the permissions of the shipped binary.
  *
- * Its permissions (deno.json's `legerd` task): network to leger.run's API,
- * loopback, tailscaled's LocalAPI socket (to log in again) and its own
- * sockets; `podman` and `systemctl` as the only programs; `--unstable-net`
- * for sd_notify's datagram socket. Deno names unix sockets in `--allow-net`
- * by exact path, so the user scope's sockets are named through
- * `$XDG_RUNTIME_DIR`, which `deno task` expands when it starts legerd.
+ * Its permissions (deno.json's `legerd` task, compiled into the binary):
+ * `podman` and `systemctl` as the only programs, `uid` and `hostname` as
+ * the only system information, `--unstable-net` for sd_notify's datagram
+ * socket, and the network (leger.run's API, tailscaled's LocalAPI socket to
+ * log in again, its own sockets and systemd's notify socket) with no list:
+ * Deno names unix sockets in `--allow-net` by exact path only, and a user's
+ * are under `/run/user/UID`, which one binary for every user cannot name.
+ * Which hosts legerd talks to is leger's own rule (`checkAllowedUrl()`,
+ * `fetchAllowed()`).
  *
  * @module
  */

@@ -159,8 +159,9 @@ export interface LegerdRunOptions {
  * @param options `--scope` and `--config`.
  * @param host The process: environment, identity, log, engine, signals.
  * @returns A promise that settles when legerd has stopped cleanly.
- * @throws {LegerError} When it cannot start: a config or scope error, a
- * socket its permissions do not name (`ERR_NETWORK_NOT_ALLOWED`), another
+ * @throws {LegerError} When it cannot start: a config or scope error, the
+ * user scope outside a login session (no `XDG_RUNTIME_DIR`: `ERR_USAGE`), a
+ * socket its permissions do not allow (`ERR_NETWORK_NOT_ALLOWED`), another
  * legerd running (`ERR_LEGERD_RUNNING`), a socket folder it cannot make.
  *
  * @example Usage
@@ -445,30 +446,42 @@ function describeConfig(config: LegerdConfig): string {
 }
 
 /**
- * Refuses, before anything listens, a socket legerd's `--allow-net` does
- * not name: Deno would refuse it with a bare permission error.
+ * Refuses, before anything listens, a socket legerd cannot serve: a user's
+ * legerd outside a login session of its user (`XDG_RUNTIME_DIR` unset or
+ * not absolute), and a socket Deno's network permission does not allow
+ * (only a legerd run with a narrower `--allow-net` than its task's).
  */
 function checkSocketAllowed(
   socketPath: string,
   scope: Scope,
   host: LegerdHost,
 ): void {
-  if (host.netAllowed(`unix:${socketPath}`)) return;
   const runtime = host.env("XDG_RUNTIME_DIR");
-  const why = scope === "system"
-    ? "legerd's network permission does not name it"
-    : runtime === undefined || !runtime.startsWith("/")
-    ? `XDG_RUNTIME_DIR is ${
-      runtime === undefined ? "unset" : `"${runtime}"`
-    }, and legerd's network permission names only $XDG_RUNTIME_DIR/leger/legerd.sock`
-    : "legerd's network permission does not name it";
+  if (scope === "user" && (runtime === undefined || !runtime.startsWith("/"))) {
+    // The runtime folder holds legerd's socket, and `systemctl --user` and
+    // rootless Podman find the user's systemd and containers through it:
+    // without it legerd could answer leger but not restart a service.
+    throw new LegerError(
+      "ERR_USAGE",
+      `Cannot start legerd for the user scope: XDG_RUNTIME_DIR is ${
+        runtime === undefined ? "unset" : `"${runtime}", not an absolute path`
+      }, so this is not a login session of uid ${host.uid}`,
+      {
+        details: [
+          `legerd listens in the user's runtime folder (${socketPath}), and restarts services through the user's systemd, which is found there too`,
+        ],
+        remedy:
+          "Start legerd as a user service (`systemctl --user start legerd.service`); from `su` or `sudo -u`, run `loginctl enable-linger $USER` and set XDG_RUNTIME_DIR=/run/user/$(id -u)",
+      },
+    );
+  }
+  if (host.netAllowed(`unix:${socketPath}`)) return;
   throw new LegerError(
     "ERR_NETWORK_NOT_ALLOWED",
-    `Cannot listen on ${socketPath}: ${why}`,
+    `Cannot listen on ${socketPath}: legerd's network permission does not allow it`,
     {
-      remedy: scope === "user"
-        ? "Start legerd as a user service (`systemctl --user start legerd.service`), or with XDG_RUNTIME_DIR=/run/user/$(id -u) set"
-        : "Run the legerd binary leger ships, whose permissions name /run/leger/legerd.sock",
+      remedy:
+        "Run legerd with `--allow-net`, as the legerd binary leger ships and `deno task legerd` do",
     },
   );
 }

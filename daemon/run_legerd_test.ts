@@ -449,7 +449,7 @@ Deno.test("runLegerd() syncs when a unit appears in the quadlet folder", async (
   await running;
 });
 
-Deno.test("runLegerd() refuses to start with a bad config, a foreign scope or a socket its permission does not name", async (t) => {
+Deno.test("runLegerd() refuses to start with a bad config, a foreign scope, no login session or a socket its permission does not allow", async (t) => {
   await t.step("bad config", async () => {
     await using box = await sandbox();
     await Deno.writeTextFile(box.configFile, "restart: sometimes\n");
@@ -472,16 +472,58 @@ Deno.test("runLegerd() refuses to start with a bad config, a foreign scope or a 
       message: /it needs root/,
     });
   });
-  await t.step("XDG_RUNTIME_DIR unset", async () => {
-    await using box = await sandbox({ env: { XDG_RUNTIME_DIR: "" } });
+  for (
+    const [name, value, why] of [
+      ["XDG_RUNTIME_DIR unset", undefined, "unset"],
+      ["XDG_RUNTIME_DIR relative", "run", '"run", not an absolute path'],
+    ] as const
+  ) {
+    await t.step(name, async () => {
+      await using box = await sandbox();
+      if (value === undefined) delete box.env.XDG_RUNTIME_DIR;
+      else box.env.XDG_RUNTIME_DIR = value;
+      let asked = false;
+      box.host.netAllowed = () => asked = true;
+      await rejects(runLegerd({}, box.host), {
+        code: "ERR_USAGE",
+        message:
+          `Cannot start legerd for the user scope: XDG_RUNTIME_DIR is ${why}, so this is not a login session of uid 1000`,
+        details: [
+          "legerd listens in the user's runtime folder (/run/user/1000/leger/legerd.sock), and restarts services through the user's systemd, which is found there too",
+        ],
+        remedy:
+          /^Start legerd as a user service \(`systemctl --user start legerd\.service`\); from `su` or `sudo -u`, run `loginctl enable-linger \$USER`/,
+      });
+      strictEqual(asked, false);
+      strictEqual(box.engineOptions.length, 0);
+    });
+  }
+  await t.step("the system scope needs no XDG_RUNTIME_DIR", async () => {
+    await using box = await sandbox();
     delete box.env.XDG_RUNTIME_DIR;
+    // As root, but the permission refuses the socket: the check after it.
+    box.host.uid = 0;
+    await Deno.writeTextFile(box.configFile, "poll_interval: 2m\n");
     box.host.netAllowed = (descriptor) =>
-      descriptor !== "unix:/run/user/1000/leger/legerd.sock";
+      descriptor !== "unix:/run/leger/legerd.sock";
+    await rejects(runLegerd({ config: box.configFile }, box.host), {
+      code: "ERR_NETWORK_NOT_ALLOWED",
+      message:
+        "Cannot listen on /run/leger/legerd.sock: legerd's network permission does not allow it",
+    });
+  });
+  await t.step("a socket its network permission does not allow", async () => {
+    await using box = await sandbox();
+    box.host.netAllowed = (descriptor) =>
+      descriptor !== `unix:${box.socketPath}`;
     await rejects(runLegerd({}, box.host), {
       code: "ERR_NETWORK_NOT_ALLOWED",
       message:
-        "Cannot listen on /run/user/1000/leger/legerd.sock: XDG_RUNTIME_DIR is unset, and legerd's network permission names only $XDG_RUNTIME_DIR/leger/legerd.sock",
+        `Cannot listen on ${box.socketPath}: legerd's network permission does not allow it`,
+      remedy:
+        "Run legerd with `--allow-net`, as the legerd binary leger ships and `deno task legerd` do",
     });
+    strictEqual(box.engineOptions.length, 0);
   });
   await t.step("another legerd running", async () => {
     await using box = await sandbox();

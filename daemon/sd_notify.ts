@@ -11,9 +11,10 @@ export interface SdNotifierOptions {
   /** Reads an environment variable (`NOTIFY_SOCKET`, `WATCHDOG_USEC`, `WATCHDOG_PID`). */
   env(name: string): string | undefined;
   /**
-   * Where legerd binds its own end of the conversation: Deno can send a
-   * datagram only from a socket bound to a path its `--allow-net` names
-   * (`unix:<path>`); an unbound, autobound socket needs `--allow-all`.
+   * Where legerd binds its own end of the conversation: Deno sends a
+   * datagram only from a socket bound to a path `--allow-net` allows (plain
+   * `--allow-net`, as legerd has, or `unix:<path>`); an unbound, autobound
+   * socket needs `--allow-all`.
    */
   bindPath: string;
   /** legerd's process id, to tell whether `WATCHDOG_PID` means it. */
@@ -32,11 +33,11 @@ const encoder = new TextEncoder();
  * Sends sd_notify(3) messages to `NOTIFY_SOCKET`, when systemd set it
  * (`Type=notify`); otherwise every method does nothing.
  *
- * Requires `--unstable-net` (`Deno.listenDatagram`), `--allow-net` naming
+ * Requires `--unstable-net` (`Deno.listenDatagram`), `--allow-net` for
  * `unix:<NOTIFY_SOCKET>` and `unix:<bindPath>`, and read/write access to
  * both. Deno cannot send to an abstract socket (`NOTIFY_SOCKET=@…`, Deno
  * issue 31660): legerd then logs once and runs on without notifying, as it
- * does when its permissions do not name the socket. Under `Type=notify`
+ * does when its permissions do not allow the socket. Under `Type=notify`
  * systemd would then give up on the start after `TimeoutStartSec`, so the
  * line says so.
  *
@@ -222,7 +223,7 @@ async function removeStale(path: string): Promise<void> {
 
 function describe(error: unknown): string {
   if (error instanceof Deno.errors.NotCapable) {
-    return "legerd's permissions do not name it (--allow-net=unix:<path>)";
+    return "legerd's network permission does not allow it (run legerd with --allow-net)";
   }
   return error instanceof Error ? error.message : String(error);
 }

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import denoJson from "../deno.json" with { type: "json" };
+import { permissionFlags } from "../tools/permission_flags.ts";
 import { spawnCaptured } from "./_spawn.ts";
 
 /** The project root, as an absolute path. */
@@ -22,32 +22,14 @@ export const SHARED = `${ROOT}/../shared`;
 export const TESTDATA = `${ROOT}/tests/testdata`;
 
 /**
- * The `deno run` flags of a task in deno.json (`leger` or `legerd`): its
- * permissions and the unstable APIs it enables (`--unstable-net`).
- *
- * Both tasks' `--allow-net` name legerd's user-scope sockets under
- * `$XDG_RUNTIME_DIR`, which `deno task` expands from the environment. With
- * `env`, the flags are expanded the same way (an unset variable is empty);
- * without it, `$XDG_RUNTIME_DIR` stays as written.
+ * The `deno run` flags of deno.json's `leger` or `legerd` task: its
+ * permissions, the unstable APIs it enables (`--unstable-net`) and V8's
+ * flags, as `tools/permission_flags.ts` reads them for `deno task compile`.
+ * The tests run the programs with exactly these.
  */
-export function permissionFlags(
-  task: "leger" | "legerd",
-  env?: (name: string) => string | undefined,
-): string[] {
-  const words = denoJson.tasks[task].split(/\s+/);
-  return words
-    .filter((word) =>
-      word.startsWith("--allow-") || word.startsWith("--unstable-") ||
-      word.startsWith("--v8-flags=")
-    )
-    .map((word) =>
-      env === undefined
-        ? word
-        : word.replace(/\$([A-Z_][A-Z0-9_]*)/g, (_, name: string) =>
-          env(name) ?? "")
-    );
-}
+export { permissionFlags };
 
+/** Where Deno keeps its cache: a test's HOME is often a temporary folder. */
 export const DENO_DIR = Deno.env.get("DENO_DIR") ??
   `${Deno.env.get("XDG_CACHE_HOME") ?? `${Deno.env.get("HOME")}/.cache`}/deno`;
 
@@ -83,8 +65,7 @@ export async function runLeger(
   return await spawnCaptured(Deno.execPath(), [
     "run",
     "--quiet",
-    // As `deno task leger` would, from the child's own environment.
-    ...permissionFlags("leger", (name) => childEnv[name]),
+    ...permissionFlags("leger"),
     `${ROOT}/cli/main.ts`,
     ...args,
   ], { cwd, clearEnv: true, env: childEnv, stdin });

@@ -124,7 +124,7 @@ async function fixture(): Promise<Fixture> {
     Deno.execPath(),
     "run",
     "--quiet",
-    ...permissionFlags("leger", (name) => env[name]),
+    ...permissionFlags("leger"),
     `${ROOT}/cli/main.ts`,
   ];
   await Deno.writeTextFile(

@@ -546,8 +546,7 @@ Deno.test("leger removes the checkout of a Git source when SIGINT, SIGTERM or SI
         args: [
           "run",
           "--quiet",
-          // Its environment has no XDG_RUNTIME_DIR: `deno task` makes it empty.
-          ...permissionFlags("leger", () => undefined),
+          ...permissionFlags("leger"),
           `${LEGER_ROOT}/cli/main.ts`,
           ...words.map((word) => word === "URL" ? url : word),
           "--scope",

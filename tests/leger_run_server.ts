@@ -152,8 +152,8 @@ export type StaticFault =
   }
   /**
    * Redirects to `location` (status 302 when absent), as a misconfigured
-   * proxy or CDN in front of the service might: to a host outside leger's
-   * network permission, or to another loopback address.
+   * proxy or CDN in front of the service might: to a host leger does not
+   * connect to, or to another loopback address.
    */
   | { type: "redirect"; location: string; status?: 301 | 302 | 307 | 308 }
   /**

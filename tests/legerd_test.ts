@@ -227,7 +227,7 @@ Deno.test({
         ...(USER.prefix.length > 0 ? [Deno.execPath()] : []),
         "run",
         "--quiet",
-        ...permissionFlags("legerd", (name) => box.env[name]),
+        ...permissionFlags("legerd"),
         `${ROOT}/daemon/main.ts`,
       ],
       cwd: box.root,
@@ -327,7 +327,7 @@ Deno.test({
 
 Deno.test({
   name:
-    `legerd refuses to start when its permission does not name its socket (XDG_RUNTIME_DIR unset)${IGNORED}`,
+    `legerd refuses to serve the user scope outside a login session (XDG_RUNTIME_DIR unset)${IGNORED}`,
   ignore: "reason" in USER,
   fn: async () => {
     if ("reason" in USER) return;
@@ -345,11 +345,12 @@ Deno.test({
       ROOT,
       "legerd",
     ], { cwd: box.root, clearEnv: true, env });
-    strictEqual(result.code, 1, result.stderr);
+    strictEqual(result.code, 2, result.stderr);
     match(
       result.stderr,
-      /^Error: Cannot listen on \/run\/user\/\d+\/leger\/legerd\.sock: XDG_RUNTIME_DIR is unset, and legerd's network permission names only \$XDG_RUNTIME_DIR\/leger\/legerd\.sock\n/,
+      /^Error: Cannot start legerd for the user scope: XDG_RUNTIME_DIR is unset, so this is not a login session of uid \d+\n {2}legerd listens in the user's runtime folder \(\/run\/user\/\d+\/leger\/legerd\.sock\)/,
     );
-    match(result.stderr, /\[ERR_NETWORK_NOT_ALLOWED\]\n$/);
+    match(result.stderr, /\nStart legerd as a user service /);
+    match(result.stderr, /\[ERR_USAGE\]\n$/);
   },
 });

@@ -1,9 +1,9 @@
 /**
- * A leger.run that redirects leger to a host its network permission does not
- * allow: the real `leger` (a subprocess with the binary's permission flags,
- * so that Deno itself refuses the connection) says ERR_NETWORK_NOT_ALLOWED,
- * naming the host it was sent to without any credentials, never
- * ERR_INTERNAL.
+ * A leger.run that redirects leger to a host leger does not connect to: the
+ * real `leger` (a subprocess with the binary's permission flags, whose
+ * `--allow-net` lists no hosts) follows no such redirect (`fetchAllowed()`)
+ * and says ERR_NETWORK_NOT_ALLOWED, naming the host it was sent to without
+ * any credentials, never ERR_INTERNAL.
  *
  * @module
  */
@@ -86,7 +86,7 @@ Deno.test("leger deploy install says ERR_NETWORK_NOT_ALLOWED, naming the host, w
         result.stderr,
         /^Error: Cannot fetch the deployment from leger\.run: http:\/\/127\.0\.0\.1:\d+\/static\/.*\/v1\/manifest\.json redirected leger/,
       );
-      // Refused at once: a permission does not change between attempts.
+      // Refused at once, never retried: the redirect would only come again.
       strictEqual(server.requests.length - before, 1);
     });
   }

@@ -14,7 +14,7 @@ import { permissionFlags, ROOT } from "./_leger.ts";
 const LEGER = [
   "run",
   "--quiet",
-  ...permissionFlags("leger", (name) => Deno.env.get(name)),
+  ...permissionFlags("leger"),
   `${ROOT}/cli/main.ts`,
 ];
 

@@ -170,10 +170,7 @@ Deno.test("leger says ERR_PERMISSION_DENIED, naming the file or folder, for what
         : []),
       "run",
       "--quiet",
-      ...permissionFlags(
-        "leger",
-        (name) => (env as Record<string, string | undefined>)[name],
-      ),
+      ...permissionFlags("leger"),
       `${ROOT}/cli/main.ts`,
       ...args,
     ], { clearEnv: true, env });

@@ -1,8 +1,13 @@
 /**
- * The hosts the `leger` binary's `--allow-net` flag names: leger.run's three
- * hosts and loopback. It must equal the list in deno.json's `leger` task (a
- * test checks it): a URL naming any other host would be refused by Deno
- * itself, so leger refuses it first, with an error that says what to do.
+ * The hosts leger connects to over HTTP: leger.run's three hosts and
+ * loopback (a local test server). This is leger's own rule, not Deno's: the
+ * login token goes to leger.run's API as a bearer token, so a base URL set
+ * in `LEGER_API_URL`, `LEGER_STATIC_URL` or `LEGER_WEB_URL`, or a redirect,
+ * that names any other host is refused before anything is sent
+ * (`checkAllowedUrl()`, `fetchAllowed()`). The binaries' `--allow-net` lists
+ * no hosts: Deno names unix sockets by exact path only, and a user's sockets
+ * (legerd's) are under `/run/user/UID`, which a binary built once for every
+ * user cannot name.
  */
 export const ALLOWED_NET_HOSTS: readonly string[] = [
   "api.leger.run",

@@ -1,5 +1,6 @@
 import { LegerError } from "../errors/leger_error.ts";
 import { LegerRunApiError } from "./leger_run_api_error.ts";
+import { fetchAllowed } from "./fetch_allowed.ts";
 import { networkNotAllowed } from "./network_not_allowed.ts";
 
 /** Options for {@linkcode apiRequest}. */
@@ -66,8 +67,8 @@ const NOT_AUTHENTICATED_CODES = new Set([
  *
  * Every failure becomes a leger error that never shows a raw body or a stack:
  * an unreachable API is `ERR_API_UNREACHABLE` (with a retry hint); a
- * redirect to a host outside leger's network permission is
- * `ERR_NETWORK_NOT_ALLOWED` naming that host; a failure
+ * redirect to a host leger does not connect to (`fetchAllowed()`) is
+ * `ERR_NETWORK_NOT_ALLOWED` naming that host, and is not followed; a failure
  * envelope is a {@linkcode LegerRunApiError} that shows its `message` and
  * `action`, coded `ERR_LEGER_NOT_AUTHENTICATED` for a rejected token,
  * `ERR_ACCOUNT_NOT_LINKED` for `account_not_linked` and `ERR_API_ERROR`
@@ -125,11 +126,13 @@ export async function apiRequest(
   let response: Response;
   let text: string;
   try {
-    response = await fetchFn(url, {
+    response = await fetchAllowed(url, {
+      action,
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(timeoutMs),
+      fetch: fetchFn,
     });
     text = await response.text();
   } catch (error) {
@@ -230,8 +233,8 @@ function unreachable(
 ): LegerError {
   const { apiUrl, url, action, timeoutMs } = context;
   if (error instanceof Deno.errors.NotCapable) {
-    // The base URL passed checkAllowedUrl(): the host Deno refused is where
-    // the server redirected to, which the error names.
+    // Only a program with a narrower --allow-net than leger's gets here:
+    // the error names the host Deno refused.
     return networkNotAllowed(error, { action, url });
   }
   const reason = error instanceof DOMException && error.name === "TimeoutError"

@@ -14,9 +14,11 @@ export interface CheckAllowedUrlOptions {
 
 /**
  * Checks that leger may connect to a base URL: its host must be one of
- * leger.run's hosts or loopback (the binary's `--allow-net` allows nothing
- * else), and anything but loopback must use `https:`, since a bearer token
- * travels with the requests. Errors show the URL without its credentials.
+ * leger.run's hosts or loopback ({@linkcode ALLOWED_NET_HOSTS}), and
+ * anything but loopback must use `https:`, since leger's login token travels
+ * with the requests as a bearer token and must reach leger.run only. This is
+ * leger's own rule, checked before any request. Errors show the URL without
+ * its credentials.
  *
  * @param value The URL, such as `https://api.leger.run` or `http://127.0.0.1:8787`.
  * @param options Where it came from.
@@ -60,8 +62,7 @@ export function checkAllowedUrl(
       }, not to "${host}"`,
       {
         remedy:
-          `Unset ${variable}, or allow "${host}": add it to \`--allow-net\` in deno.json's ` +
-          "`leger` task and run `deno task leger …` (a compiled leger needs `deno compile` with the same flag)",
+          `Unset ${variable}, or point it at one of those hosts: leger sends its login token to leger.run only (loopback is for a local test server)`,
       },
     );
   }

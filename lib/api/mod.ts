@@ -1,9 +1,10 @@
 /**
  * leger's client of the leger.run API: the base URLs (from `LEGER_API_URL`,
- * `LEGER_STATIC_URL`, `LEGER_WEB_URL`) checked against leger's network
- * permission, one request with the contract's envelope and error mapping, and
- * a client with one method per route. Source: leger's contract with the
- * leger.run service (`contracts/leger-run-api.md` of its specification).
+ * `LEGER_STATIC_URL`, `LEGER_WEB_URL`) checked against the hosts leger
+ * connects to, requests that follow no redirect elsewhere, one request with
+ * the contract's envelope and error mapping, and a client with one method per
+ * route. Source: leger's contract with the leger.run service
+ * (`contracts/leger-run-api.md` of its specification).
  *
  * ```ts
  * import { resolveLegerRunUrls, staticSpaceUrl } from "@leger/leger/api";
@@ -27,6 +28,7 @@ export * from "./types.ts";
 export * from "./leger_run_api_error.ts";
 export * from "./api_request.ts";
 export * from "./network_not_allowed.ts";
+export * from "./fetch_allowed.ts";
 export * from "./leger_run_client.ts";
 export * from "./parse_leger_config.ts";
 export * from "./read_leger_run_urls.ts";

@@ -16,18 +16,19 @@ export interface NetworkNotAllowedOptions {
 }
 
 /**
- * The error for a request Deno refused because its network permission does
- * not cover the host: `checkAllowedUrl()` refuses a base URL outside the
- * allow-list before any request, so the host Deno names is where the server
- * redirected leger to (`Location: http://127.0.0.2:8080/`, or any host
- * other than leger.run's and loopback). The error names that host and port
- * (Deno's message has no credentials) and the URL asked for (without
- * credentials).
+ * The error for a request to a host leger may not connect to. Either a
+ * redirect `fetchAllowed()` would not follow (`refused` is the URL it
+ * pointed to): a host other than leger.run's and loopback, or one of
+ * leger.run's over plain `http:`; or a request Deno itself refused
+ * (`refused` is its `NotCapable`, "Requires net access to "HOST:PORT""),
+ * which only a program with a narrower `--allow-net` than leger's meets:
+ * the host Deno names is then the one asked for, or where the server
+ * redirected. The error names that host and port (never credentials) and
+ * the URL asked for (without credentials).
  *
- * @param error What `fetch` threw: `Deno.errors.NotCapable` with "Requires
- * net access to "HOST:PORT"".
+ * @param refused The URL a redirect pointed to, or what `fetch` threw.
  * @param options What leger was doing, and the URL it asked for.
- * @returns `ERR_NETWORK_NOT_ALLOWED`, with `error` as its cause.
+ * @returns `ERR_NETWORK_NOT_ALLOWED`, with Deno's error as its cause.
  *
  * @example Usage
  * ```ts
@@ -35,7 +36,7 @@ export interface NetworkNotAllowedOptions {
  * import { strictEqual } from "node:assert/strict";
  *
  * const error = networkNotAllowed(
- *   new Deno.errors.NotCapable('Requires net access to "127.0.0.2:8080", run again with the --allow-net flag'),
+ *   new URL("http://127.0.0.2:8080/x"),
  *   { action: "list releases", url: "https://api.leger.run/releases" },
  * );
  * strictEqual(error.code, "ERR_NETWORK_NOT_ALLOWED");
@@ -43,38 +44,57 @@ export interface NetworkNotAllowedOptions {
  *   error.message,
  *   'Cannot list releases: https://api.leger.run/releases redirected leger to "127.0.0.2:8080", a host leger may not connect to',
  * );
+ * const denied = networkNotAllowed(
+ *   new Deno.errors.NotCapable('Requires net access to "127.0.0.2:8080", run again with the --allow-net flag'),
+ *   { action: "list releases", url: "https://api.leger.run/releases" },
+ * );
+ * strictEqual(denied.message, error.message);
  * ```
  */
 export function networkNotAllowed(
-  error: Deno.errors.NotCapable,
+  refused: Deno.errors.NotCapable | URL,
   options: NetworkNotAllowedOptions,
 ): LegerError {
   const { action } = options;
   const url = redactUrl(options.url);
-  const target = NET_TARGET_REGEXP.exec(error.message)?.[1];
   const allowed = `leger connects only to ${ALLOWED_NET_HOSTS.join(", ")}`;
-  if (target === undefined || target === hostAndPort(options.url)) {
-    return new LegerError(
+  const redirected = (where: string, cause?: Deno.errors.NotCapable) =>
+    new LegerError(
       "ERR_NETWORK_NOT_ALLOWED",
-      `Cannot ${action}: leger's network permission does not allow ${
-        target === undefined ? url : `"${target}" (${url})`
-      }`,
+      `Cannot ${action}: ${url} redirected leger to ${where}`,
       {
-        cause: error,
+        cause,
         remedy:
-          `${allowed}: point LEGER_API_URL or LEGER_STATIC_URL at one of them, or unset it`,
+          `${allowed}, and follows no redirect elsewhere: check that LEGER_API_URL and LEGER_STATIC_URL name leger.run itself (not a proxy that redirects), or try again later`,
       },
     );
+  if (refused instanceof URL) return redirected(redirectTarget(refused));
+  const target = NET_TARGET_REGEXP.exec(refused.message)?.[1];
+  if (target !== undefined && target !== hostAndPort(options.url)) {
+    return redirected(`"${target}", a host leger may not connect to`, refused);
   }
   return new LegerError(
     "ERR_NETWORK_NOT_ALLOWED",
-    `Cannot ${action}: ${url} redirected leger to "${target}", a host leger may not connect to`,
+    `Cannot ${action}: leger's network permission does not allow ${
+      target === undefined ? url : `"${target}" (${url})`
+    }`,
     {
-      cause: error,
+      cause: refused,
       remedy:
-        `${allowed}, and follows no redirect elsewhere: check that LEGER_API_URL and LEGER_STATIC_URL name leger.run itself (not a proxy that redirects), or try again later`,
+        `${allowed}: point LEGER_API_URL or LEGER_STATIC_URL at one of them, or unset it`,
     },
   );
+}
+
+/** Where a redirect pointed, and why leger does not follow it. */
+function redirectTarget(url: URL): string {
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    return `a "${url.protocol}" URL, which leger does not follow`;
+  }
+  const target = `"${hostAndPort(url.href)}"`;
+  return ALLOWED_NET_HOSTS.includes(url.hostname)
+    ? `${target} over plain http, which leger uses for loopback only`
+    : `${target}, a host leger may not connect to`;
 }
 
 /** `host:port` as Deno names it in its permission messages. */

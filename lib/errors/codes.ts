@@ -117,7 +117,7 @@ export const ERROR_CODES = {
       "Try again in a few minutes; if it repeats, check the web UI at https://app.leger.run",
   },
   ERR_NETWORK_NOT_ALLOWED: {
-    description: "A URL names a host leger's network permission does not allow",
+    description: "A URL, or a redirect, names a host leger does not connect to",
     exit: 1,
     remedy:
       "leger connects only to api.leger.run, static.leger.run, app.leger.run and loopback: check LEGER_API_URL, LEGER_STATIC_URL and LEGER_WEB_URL",

@@ -234,10 +234,11 @@ function notCapable(error: Error): Wording {
   if (kind === "net") {
     return {
       code: "ERR_NETWORK_NOT_ALLOWED",
-      reason:
-        `leger's network permission does not allow "${target}" (only leger.run's hosts and loopback)`,
+      // leger's binaries have plain --allow-net: only a program with a
+      // narrower one gets here.
+      reason: `Deno's network permission does not allow "${target}"`,
       remedy:
-        "Check LEGER_API_URL, LEGER_STATIC_URL and LEGER_WEB_URL; if leger.run sent leger there (a redirect), try again later or report it to leger.run",
+        `Run with \`--allow-net\` (as leger's binaries do) or one that names "${target}"; check LEGER_API_URL, LEGER_STATIC_URL and LEGER_WEB_URL`,
     };
   }
   if (kind === "write") {

@@ -134,15 +134,16 @@ const CASES: Case[] = [
     remedy: /^Make \/usr\/share\/leger writable \(remount it read-write/,
   },
   {
-    name: "NotCapable for the network (a redirect elsewhere)",
+    name: "NotCapable for the network (a narrower --allow-net than leger's)",
     error: new Deno.errors.NotCapable(
       'Requires net access to "127.0.0.2:8080", run again with the --allow-net flag',
     ),
     options: { action: "fetch the deployment" },
     code: "ERR_NETWORK_NOT_ALLOWED",
     message:
-      `Cannot fetch the deployment: leger's network permission does not allow "127.0.0.2:8080" (only leger.run's hosts and loopback)`,
-    remedy: /LEGER_STATIC_URL/,
+      `Cannot fetch the deployment: Deno's network permission does not allow "127.0.0.2:8080"`,
+    remedy:
+      /^Run with `--allow-net` \(as leger's binaries do\) or one that names "127\.0\.0\.2:8080"; check LEGER_API_URL, LEGER_STATIC_URL/,
   },
   {
     name: "NotCapable for writing",

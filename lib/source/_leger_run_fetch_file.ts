@@ -1,7 +1,11 @@
+import { fetchAllowed } from "../api/fetch_allowed.ts";
 import { networkNotAllowed } from "../api/network_not_allowed.ts";
 import { StaticFetchError } from "./_leger_run_static_fetch_error.ts";
 
 const MIB = 1024 * 1024;
+
+/** What leger is doing, for the errors of a refused redirect. */
+const FETCH_ACTION = "fetch the deployment from leger.run";
 
 /**
  * How one static file of leger.run is fetched: timeouts, retries, size limit,
@@ -90,7 +94,7 @@ export interface FetchStaticFileOptions {
  * @throws {StaticFetchError} When the file cannot be fetched whole.
  * @throws {LegerError} `ERR_NETWORK_NOT_ALLOWED` naming the host when leger
  * may not connect to it: the server redirected elsewhere than leger.run's
- * hosts and loopback (never retried).
+ * hosts and loopback (`fetchAllowed()`: not followed, never retried).
  *
  * @example Usage
  * ```ts
@@ -183,7 +187,11 @@ async function fetchOnce(
   let declared: number | null = null;
   let response: Response | undefined;
   try {
-    response = await fetchFn(url, { signal: controller.signal });
+    response = await fetchAllowed(url, {
+      action: FETCH_ACTION,
+      signal: controller.signal,
+      fetch: fetchFn,
+    });
     clearTimeout(connectTimer);
     if (!response.ok) {
       await response.body?.cancel();
@@ -221,10 +229,7 @@ async function fetchOnce(
       throw fail("timeout", `timed out: ${reason.message}`, { cause: error });
     }
     if (error instanceof Deno.errors.NotCapable) {
-      throw networkNotAllowed(error, {
-        action: "fetch the deployment from leger.run",
-        url,
-      });
+      throw networkNotAllowed(error, { action: FETCH_ACTION, url });
     }
     if (!(error instanceof TypeError)) throw error;
     if (response !== undefined) {

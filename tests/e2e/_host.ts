@@ -135,12 +135,6 @@ export function legerCommandLine(
     DENO_DIR: `${INSIDE}/deno-dir`,
     ...env,
   }).map(([name, value]) => `${name}=${value}`);
-  // The flags name legerd's socket under $XDG_RUNTIME_DIR: the shell inside
-  // the host expands it, as `deno task` would (empty when unset).
-  const flags = shellJoin(permissionFlags("leger")).replaceAll(
-    "$XDG_RUNTIME_DIR",
-    `'"$XDG_RUNTIME_DIR"'`,
-  );
   return `cd ${INSIDE}/${PROJECT} && exec ` + shellJoin([
     "env",
     ...envWords,
@@ -151,7 +145,10 @@ export function legerCommandLine(
     `${INSIDE}/deno`,
     "run",
     "--quiet",
-  ]) + ` ${flags} ` + shellJoin([entry, ...args]);
+    ...permissionFlags("leger"),
+    entry,
+    ...args,
+  ]);
 }
 
 /**

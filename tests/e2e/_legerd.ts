@@ -7,7 +7,7 @@
  * @module
  */
 import { strictEqual } from "node:assert/strict";
-import { permissionFlags } from "../_leger.ts";
+import { ROOT } from "../_leger.ts";
 import {
   describe,
   hostExec,
@@ -19,6 +19,7 @@ import {
   type User,
   waitInside,
 } from "./_host.ts";
+import { testBuildDropIn } from "./_test_build.ts";
 
 /** The loopback leger.run's port inside the host. */
 export const PORT = 18787;
@@ -88,29 +89,15 @@ export async function setSecret(
   strictEqual(result.code, 0, describe(result));
 }
 
-/** Installs legerd's unit from systemd/, runs this checkout's daemon, starts it. */
+/** Installs legerd's unit from systemd/, runs the test build of legerd (`_test_build.ts`), starts it. */
 export async function startLegerd(user: User): Promise<void> {
   const dir = unitDir(user);
-  const execStart = [
-    `${INSIDE}/deno`,
-    "run",
-    "--quiet",
-    // systemd expands `${XDG_RUNTIME_DIR}` in a word, not `$XDG_RUNTIME_DIR`.
-    ...permissionFlags("legerd", (name) => "${" + name + "}"),
-    `${PROJECT_INSIDE}/daemon/main.ts`,
-  ].join(" ");
-  const dropIn = [
-    "[Service]",
-    "ExecStart=",
-    `ExecStart=${execStart}`,
-    `Environment=DENO_DIR=${INSIDE}/deno-dir NO_COLOR=1`,
-    "",
-  ].join("\n");
+  const unit = `systemd/${scopeOf(user)}/legerd.service`;
+  // The unit as the RPM installs it, with ExecStart= pointed at the test build.
+  const dropIn = testBuildDropIn(await Deno.readTextFile(`${ROOT}/${unit}`));
   const result = await hostExec(
     `mkdir -p ${dir}/legerd.service.d && ` +
-      `cp ${PROJECT_INSIDE}/systemd/${
-        scopeOf(user)
-      }/legerd.service ${dir}/ && ` +
+      `cp ${PROJECT_INSIDE}/${unit} ${dir}/ && ` +
       `cat > ${dir}/legerd.service.d/e2e.conf && ` +
       `${systemctl(user)} daemon-reload && ${
         systemctl(user)
@@ -174,7 +161,7 @@ export async function secretsList(user: User): Promise<Listed> {
 export function socketPath(user: User): string {
   return user === "root"
     ? "/run/leger/legerd.sock"
-    : "$XDG_RUNTIME_DIR/leger/legerd.sock";
+    : "/run/user/1000/leger/legerd.sock";
 }
 
 export async function health(user: User): Promise<{ status: string }> {

@@ -1,9 +1,9 @@
 /**
  * The update timer's service on the real host, in both scopes:
  * `leger-update.service` from `systemd/`, installed as a package would
- * install it, with a drop-in that runs this checkout's leger (`deno run`
- * with the `leger` task's flags) in place of `/usr/bin/leger` and the rest
- * of its command line as the unit gives it. A deployment whose source
+ * install it, with a drop-in that runs the test build of leger (`deno run`
+ * with the `leger` task's flags, `_test_build.ts`) in place of
+ * `/usr/bin/leger` and the rest of its command line as the unit gives it. A deployment whose source
  * folder changed is updated by the service, and `deploy list` shows the
  * automatic update; a change whose unit dies is rolled back, the previous
  * version serves, the journal and `deploy list` say why.
@@ -11,7 +11,7 @@
  * @module
  */
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
-import { permissionFlags, ROOT } from "../_leger.ts";
+import { ROOT } from "../_leger.ts";
 import {
   activeState,
   cleanup,
@@ -19,7 +19,6 @@ import {
   describe,
   e2eTest,
   hostExec,
-  INSIDE,
   installDeployment,
   journalctl,
   leger,
@@ -30,6 +29,7 @@ import {
   USERS,
   writeSource,
 } from "./_host.ts";
+import { testBuildDropIn } from "./_test_build.ts";
 import { webDeployment, webNames } from "./_deployments.ts";
 
 const PORTS = { root: 18261, leger: 18262 };
@@ -44,40 +44,16 @@ function unitDir(user: User): string {
     : "/home/leger/.config/systemd/user";
 }
 
-/** The arguments leger-update.service gives `/usr/bin/leger`. */
-async function unitArguments(user: User): Promise<string> {
-  const text = await Deno.readTextFile(
-    `${ROOT}/systemd/${scopeOf(user)}/${SERVICE}`,
-  );
-  const match = /^ExecStart=\/usr\/bin\/leger (.+)$/m.exec(text);
-  ok(match, `no ExecStart=/usr/bin/leger … in ${SERVICE}`);
-  return match[1];
-}
-
 /**
  * Installs leger-update.service and .timer from systemd/ into the host, with
  * a drop-in that runs this checkout's leger with the unit's own arguments.
  */
 async function installUnits(user: User): Promise<void> {
   const dir = unitDir(user);
-  const execStart = [
-    `${INSIDE}/deno`,
-    "run",
-    "--quiet",
-    // systemd expands `${XDG_RUNTIME_DIR}` in a word, not `$XDG_RUNTIME_DIR`
-    // (empty in the system manager, as for `deno task leger` run by root).
-    ...permissionFlags("leger", (name) => "${" + name + "}"),
-    `${PROJECT_INSIDE}/cli/main.ts`,
-    await unitArguments(user),
-  ].join(" ");
-  const dropIn = [
-    "[Service]",
-    "ExecStart=",
-    `ExecStart=${execStart}`,
-    `Environment=DENO_DIR=${INSIDE}/deno-dir NO_COLOR=1`,
-    "",
-  ].join("\n");
   const scope = scopeOf(user);
+  const dropIn = testBuildDropIn(
+    await Deno.readTextFile(`${ROOT}/systemd/${scope}/${SERVICE}`),
+  );
   const result = await hostExec(
     `mkdir -p ${dir}/${SERVICE}.d && ` +
       `cp ${PROJECT_INSIDE}/systemd/${scope}/${SERVICE} ${PROJECT_INSIDE}/systemd/${scope}/${TIMER} ${dir}/ && ` +
