@@ -113,7 +113,11 @@ Deno.test("checkWithQuadletGenerator() reports a failure that names no file", as
 
 Deno.test({
   name:
-    "checkWithQuadletGenerator() returns null when no generator is installed",
+    `checkWithQuadletGenerator() returns null when no generator is installed${
+      REAL_GENERATOR === null
+        ? ""
+        : ` (ignored: Podman's generator is installed here, at ${REAL_GENERATOR})`
+    }`,
   ignore: REAL_GENERATOR !== null,
   async fn() {
     const runner = fakeRunner([]);
@@ -137,7 +141,11 @@ Deno.test("checkWithQuadletGenerator() passes CommandError on for other exit cod
 });
 
 Deno.test({
-  name: "checkWithQuadletGenerator() names the unit the real generator rejects",
+  name: `checkWithQuadletGenerator() names the unit the real generator rejects${
+    REAL_GENERATOR === null
+      ? " (ignored: Podman's quadlet generator is not installed here)"
+      : ""
+  }`,
   ignore: REAL_GENERATOR === null,
   async fn() {
     const dir = await Deno.makeTempDir({ prefix: "leger_" });

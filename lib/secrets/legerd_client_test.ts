@@ -130,7 +130,11 @@ Deno.test("LegerdClient says legerd is not running, with the command that starts
 
 Deno.test({
   name:
-    "LegerdClient says the socket refuses this user (ERR_LEGERD_ACCESS_DENIED) when it is another user's 0600 socket",
+    `LegerdClient says the socket refuses this user (ERR_LEGERD_ACCESS_DENIED) when it is another user's 0600 socket${
+      Deno.uid() === 0
+        ? " (ignored: root may open any socket; the next test runs this case as nobody)"
+        : ""
+    }`,
   ignore: Deno.uid() === 0,
   async fn() {
     await using tmp = await tempDir();
