@@ -46,6 +46,12 @@ function onPath(bin: string): boolean {
 const shellsRequired = Deno.env.get("LEGER_COMPLETION_SHELLS") === "required";
 const hasFish = onPath("fish") || shellsRequired;
 const hasZsh = onPath("zsh") || shellsRequired;
+/** What an ignored test's name says when its shell is missing. */
+function missing(shell: string, has: boolean): string {
+  return has
+    ? ""
+    : ` (ignored: ${shell} is not installed; CI installs it and requires this test)`;
+}
 
 /**
  * What the system scope holds on this machine, which a root user's
@@ -469,7 +475,7 @@ Deno.test("a flag that takes the place of the arguments (deploy update --all) le
     );
   });
   await t.step({
-    name: "zsh",
+    name: `zsh${missing("zsh", hasZsh)}`,
     ignore: !hasZsh,
     async fn() {
       deepStrictEqual(
@@ -487,7 +493,7 @@ Deno.test("a flag that takes the place of the arguments (deploy update --all) le
     },
   });
   await t.step({
-    name: "fish",
+    name: `fish${missing("fish", hasFish)}`,
     ignore: !hasFish,
     async fn() {
       deepStrictEqual(
@@ -559,7 +565,9 @@ Deno.test("a flag that takes the place of the arguments (deploy update --all) le
 });
 
 Deno.test({
-  name: "fish completes commands, flags and leger's state (complete -C)",
+  name: `fish completes commands, flags and leger's state (complete -C)${
+    missing("fish", hasFish)
+  }`,
   ignore: !hasFish,
   async fn() {
     await using fx = await fixture();
@@ -607,7 +615,9 @@ Deno.test({
 });
 
 Deno.test({
-  name: "zsh loads the script and its _leger offers what bash's does",
+  name: `zsh loads the script and its _leger offers what bash's does${
+    missing("zsh", hasZsh)
+  }`,
   ignore: !hasZsh,
   async fn() {
     await using fx = await fixture();
@@ -667,7 +677,9 @@ Deno.test({
 
 Deno.test({
   name:
-    "zsh completes for real from $fpath with compinit (TAB typed on a terminal)",
+    `zsh completes for real from $fpath with compinit (TAB typed on a terminal)${
+      missing("zsh", hasZsh)
+    }`,
   ignore: !hasZsh,
   async fn() {
     await using fx = await fixture();
