@@ -4,12 +4,17 @@
  * `rpmbuild -bs` makes the source RPM from a `git archive` tarball of the
  * working tree, and `rpmbuild -bb` runs its %build, %install and %check: with
  * a stand-in for `deno task compile` everywhere, and end to end, with the
- * real `deno compile`, where a denort runtime is available.
+ * real `deno compile`, where a denort runtime is available. Also: the newest
+ * %changelog entry is for the version packaged, a build without systemd's
+ * RPM macros stops in %prep (before compiling) saying which package to
+ * install, and each scriptlet of the RPM holds its own commentary only.
  *
  * CI runs on Debian, whose rpm has no systemd macros (they come with Fedora's
- * systemd-rpm-macros): every rpm command here loads
+ * systemd-rpm-macros): the rpmspec and rpmbuild commands here load
  * `tests/testdata/rpm/macros.systemd-standin`, which defines the unit folders
- * and makes each %systemd_* scriptlet macro show its name and units.
+ * and makes each %systemd_* scriptlet macro show its name and units (but for
+ * the test of a build without them; rpmlint has no way to load it, and reads
+ * the spec without them).
  *
  * The tests are ignored, with the reason in their names, where rpm, rpmspec,
  * rpmbuild, rpm2cpio (Debian's rpm packages), rpmlint, cpio or git is
@@ -175,38 +180,112 @@ function lines(text: string): string[] {
 }
 
 /**
- * The sections of a spec, by name (`preamble` for what comes before the
- * first), each as its lines without blank and comment lines. rpm 4.18's
- * `rpmspec -P` prints no `%build` line: in its output the build script ends
- * the `%prep` section.
+ * The section names of rpm 4.18's spec format: a line starting with one of
+ * them (`%post`, `%files -f list`) ends the section before it.
  */
-function sections(text: string): Map<string, string[]> {
-  const names = new Set([
-    "package",
-    "description",
-    "prep",
-    "build",
-    "install",
-    "check",
-    "pre",
-    "post",
-    "preun",
-    "postun",
-    "files",
-    "changelog",
-  ]);
+const SECTION_NAMES = new Set([
+  "package",
+  "description",
+  "prep",
+  "generate_buildrequires",
+  "conf",
+  "build",
+  "install",
+  "check",
+  "clean",
+  "pretrans",
+  "pre",
+  "post",
+  "preun",
+  "postun",
+  "posttrans",
+  "preuntrans",
+  "postuntrans",
+  "verifyscript",
+  "triggerprein",
+  "triggerin",
+  "triggerun",
+  "triggerpostun",
+  "filetriggerin",
+  "filetriggerun",
+  "filetriggerpostun",
+  "transfiletriggerin",
+  "transfiletriggerun",
+  "transfiletriggerpostun",
+  "files",
+  "changelog",
+  "patchlist",
+  "sourcelist",
+]);
+
+/** The section a spec line starts, if it is a section header. */
+function sectionHeader(line: string): string | undefined {
+  const name = /^%(\w+)(?:\s|$)/.exec(line)?.[1];
+  return name !== undefined && SECTION_NAMES.has(name) ? name : undefined;
+}
+
+/**
+ * The sections of a spec, by name (`preamble` for what comes before the
+ * first), each as its lines without blank lines, and without comment lines
+ * unless `withComments`. rpm 4.18's `rpmspec -P` prints no `%build` line: in
+ * its output the build script ends the `%prep` section.
+ */
+function sections(
+  text: string,
+  withComments = false,
+): Map<string, string[]> {
   const result = new Map<string, string[]>([["preamble", []]]);
   let current = result.get("preamble")!;
   for (const line of text.split("\n")) {
-    const header = /^%(\w+)(?:\s|$)/.exec(line);
-    if (header !== null && names.has(header[1])) {
+    const header = sectionHeader(line);
+    if (header !== undefined) {
       current = [];
-      result.set(header[1], current);
-    } else if (line.trim() !== "" && !line.startsWith("#")) {
+      result.set(header, current);
+    } else if (
+      line.trim() !== "" && (withComments || !line.startsWith("#"))
+    ) {
       current.push(line.trim());
     }
   }
   return result;
+}
+
+/**
+ * What each scriptlet runs, by section, as the stand-in's macros show it
+ * (one `: MACRO UNIT...` line a macro): presets on the first install for the
+ * units that can be enabled, disable --now of all on removal, and on upgrade
+ * a restart of legerd only.
+ */
+async function expectedScriptlets(): Promise<Record<string, string[]>> {
+  const systemPreset = (await installable("system")).join(" ");
+  const userPreset = (await installable("user")).join(" ");
+  deepStrictEqual(systemPreset, "legerd.service leger-update.timer");
+  deepStrictEqual(userPreset, "legerd.service leger-update.timer");
+  const all = UNITS.join(" ");
+  return {
+    post: [
+      `: systemd_post ${systemPreset}`,
+      `: systemd_user_post ${userPreset}`,
+    ],
+    preun: [
+      `: systemd_preun ${all}`,
+      `: systemd_user_preun ${all}`,
+    ],
+    postun: [
+      ": systemd_postun_with_restart legerd.service",
+      ": systemd_postun leger-update.service leger-update.timer",
+      ": systemd_user_postun_with_restart legerd.service",
+      ": systemd_user_postun leger-update.service leger-update.timer",
+    ],
+  };
+}
+
+/** The systemd macros (`systemd_post`…) a script's lines name, comments included. */
+function systemdMacrosNamed(script: readonly string[]): Set<string> {
+  return new Set(
+    script.flatMap((line) => [...line.matchAll(/\bsystemd_\w+/g)])
+      .map(([name]) => name),
+  );
 }
 
 /** The units of systemd/ that have an [Install] section (presets apply to them). */
@@ -293,28 +372,11 @@ Deno.test({
       LISTED,
     );
 
-    // The scriptlets, with the stand-in's view of the systemd macros: presets
-    // on the first install for the units that can be enabled, disable --now
-    // of all on removal, and on upgrade a restart of legerd only.
-    const systemPreset = (await installable("system")).join(" ");
-    const userPreset = (await installable("user")).join(" ");
-    deepStrictEqual(systemPreset, "legerd.service leger-update.timer");
-    deepStrictEqual(userPreset, "legerd.service leger-update.timer");
-    const all = UNITS.join(" ");
-    deepStrictEqual(parsed.get("post"), [
-      `: systemd_post ${systemPreset}`,
-      `: systemd_user_post ${userPreset}`,
-    ]);
-    deepStrictEqual(parsed.get("preun"), [
-      `: systemd_preun ${all}`,
-      `: systemd_user_preun ${all}`,
-    ]);
-    deepStrictEqual(parsed.get("postun"), [
-      ": systemd_postun_with_restart legerd.service",
-      ": systemd_postun leger-update.service leger-update.timer",
-      ": systemd_user_postun_with_restart legerd.service",
-      ": systemd_user_postun leger-update.service leger-update.timer",
-    ]);
+    // The scriptlets, with the stand-in's view of the systemd macros.
+    const expected = await expectedScriptlets();
+    for (const section of ["post", "preun", "postun"]) {
+      deepStrictEqual(parsed.get(section), expected[section], section);
+    }
   },
 });
 
@@ -341,6 +403,129 @@ Deno.test({
         `rpmlint warns "${line}": correct leger.spec, or say in JUSTIFIED_WARNINGS why it stays`,
       );
     }
+  },
+});
+
+/**
+ * How the newest %changelog entry of a spec disagrees with its Version: and
+ * Release: (without %{?dist}, which no changelog entry names), or undefined
+ * when it is for exactly that version-release. rpm reads the entries, newest
+ * first; the entry's header line ends with its version-release.
+ */
+async function changelogBehind(spec: string): Promise<string | undefined> {
+  const [packaged, newest] = lines(
+    await ok0("rpmspec", [
+      "--load",
+      STANDIN,
+      "--undefine",
+      "dist",
+      "-q",
+      "--qf",
+      "%{VERSION}-%{RELEASE}\n%{CHANGELOGNAME}\n",
+      spec,
+    ]),
+  );
+  const entry = /(\S+)$/.exec(newest ?? "")?.[1];
+  return entry === packaged ? undefined : (
+    `${spec}: the newest %changelog entry ("${newest}") is for ${entry}, ` +
+    `but Version:-Release: is ${packaged}: add an entry for ${packaged} at the top of %changelog`
+  );
+}
+
+Deno.test({
+  name:
+    `leger.spec's newest %changelog entry is for its Version:-Release:, deno.json's version (and a spec whose %changelog was left behind fails this check)${ignoredBecause}`,
+  ignore: ignored,
+  async fn() {
+    strictEqual(await changelogBehind(SPEC), undefined);
+    match(
+      lines(await rpmspec(["-q", "--qf", "%{CHANGELOGNAME}\n"]))[0],
+      new RegExp(` ${VERSION.replaceAll(".", "\\.")}-1$`),
+    );
+    // The control: Version: moved on, %changelog did not; then an entry
+    // for the new version is added.
+    const dir = await Deno.makeTempDir({ prefix: "leger_changelog_" });
+    try {
+      const text = await Deno.readTextFile(SPEC);
+      const bumped = `${VERSION}.99`;
+      const behind = text.replace(/^Version:(\s+).*$/m, `Version:$1${bumped}`);
+      await Deno.writeTextFile(`${dir}/behind.spec`, behind);
+      strictEqual(
+        await changelogBehind(`${dir}/behind.spec`),
+        `${dir}/behind.spec: the newest %changelog entry ("leger authors - ${VERSION}-1") is for ${VERSION}-1, ` +
+          `but Version:-Release: is ${bumped}-1: add an entry for ${bumped}-1 at the top of %changelog`,
+      );
+      // The new entry takes the newest one's date (rpm wants them newest
+      // first, each with the right weekday).
+      const date = /^%changelog\n(\* \w{3} \w{3} \d{2} \d{4}) /m.exec(text)
+        ?.[1];
+      ok(date !== undefined, "no dated entry under %changelog");
+      await Deno.writeTextFile(
+        `${dir}/caught-up.spec`,
+        behind.replace(
+          "%changelog\n",
+          `%changelog\n${date} leger authors - ${bumped}-1\n- Next\n\n`,
+        ),
+      );
+      strictEqual(await changelogBehind(`${dir}/caught-up.spec`), undefined);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+/**
+ * The comment blocks of a spec that end a section: rpm reads a section up to
+ * the next section's header, so a comment written just above a header is part
+ * of the section before (of its script, for %check or %post) — only in the
+ * preamble, which has no script, does rpm ignore it.
+ */
+function commentsEndingSections(text: string): string[] {
+  const found: string[] = [];
+  let section: string | undefined;
+  let last: { line: string; number: number } | undefined;
+  text.split("\n").forEach((line, index) => {
+    const header = sectionHeader(line);
+    if (header !== undefined) {
+      if (section !== undefined && last?.line.startsWith("#")) {
+        found.push(
+          `line ${last.number}, above %${header}, is in %${section}: "${last.line}"`,
+        );
+      }
+      section = header;
+      last = undefined;
+    } else if (line.trim() !== "") {
+      last = { line, number: index + 1 };
+    }
+  });
+  return found;
+}
+
+Deno.test({
+  name:
+    `leger.spec's commentary is inside the section it explains: no comment block ends a section (rpm would make it part of that section's script), and %check holds only its own${ignoredBecause}`,
+  ignore: ignored,
+  async fn() {
+    deepStrictEqual(
+      commentsEndingSections(await Deno.readTextFile(SPEC)),
+      [],
+      "move each comment block below the header of the section it explains",
+    );
+    // The control: commentary on %post written above it ends %check.
+    deepStrictEqual(
+      commentsEndingSections(
+        "Name: x\n# preamble\n%check\ntest 1\n\n# %post does\n%post\n: y\n",
+      ),
+      ['line 6, above %post, is in %check: "# %post does"'],
+    );
+    // %check's script as rpm reads it: its two tests and its own comment,
+    // nothing of the scriptlets'.
+    const check = sections(await rpmspec(["-P"]), true).get("check") ?? [];
+    deepStrictEqual(check.filter((line) => !line.startsWith("#")), [
+      `test "$(./dist/leger --version)" = "leger ${VERSION}"`,
+      `test "$(./dist/legerd --version)" = "legerd ${VERSION}"`,
+    ]);
+    deepStrictEqual([...systemdMacrosNamed(check)], [], check.join("\n"));
   },
 });
 
@@ -446,17 +631,28 @@ async function topDir(): Promise<TopDir> {
   };
 }
 
+/** Options of {@linkcode rpmbuild}. */
+interface RpmbuildOptions {
+  /** Added to rpmbuild's environment. */
+  env?: Record<string, string>;
+  /** Whether to load the stand-in systemd macros. */
+  standIn?: boolean;
+  /** Macros to undefine (after the stand-in and the system's macros). */
+  undefine?: readonly string[];
+}
+
 /** `rpmbuild MODE` of the spec in a temporary _topdir. */
 function rpmbuild(
   top: TopDir,
   mode: string[],
-  env: Record<string, string> = {},
+  options: RpmbuildOptions = {},
 ): Promise<SpawnResult> {
+  const { env = {}, standIn = true, undefine = [] } = options;
   return tool("rpmbuild", [
     "--define",
     `_topdir ${top.dir}`,
-    "--load",
-    STANDIN,
+    ...(standIn ? ["--load", STANDIN] : []),
+    ...undefine.flatMap((name) => ["--undefine", name]),
     ...mode,
     `${top.dir}/SPECS/leger.spec`,
   ], { env });
@@ -536,6 +732,26 @@ async function unpack(rpm: string, into: string): Promise<void> {
 }
 
 /**
+ * The scriptlets `rpm -qp --scripts` prints, by kind (`postinstall`…), each
+ * as its lines without blank ones, in the order printed.
+ */
+function scriptletsOf(text: string): Map<string, string[]> {
+  const result = new Map<string, string[]>();
+  let current: string[] | undefined;
+  for (const line of text.split("\n")) {
+    const header = /^(\w+) scriptlet \(using [^)]+\):$/.exec(line);
+    if (header !== null) {
+      current = [];
+      result.set(header[1], current);
+    } else if (line.trim() !== "") {
+      ok(current !== undefined, `not in a scriptlet: ${line}`);
+      current.push(line.trim());
+    }
+  }
+  return result;
+}
+
+/**
  * Builds the binary RPM from the working tree's tarball and checks what it
  * holds against the repository: every file, the units byte for byte, the
  * completions as `leger completion SHELL` writes them, the dependencies and
@@ -548,7 +764,9 @@ async function buildAndCheckRpm(
   // --nodeps: the BuildRequires (deno, systemd-rpm-macros) are not in the
   // rpm database of a Debian machine even where deno is installed.
   // --noclean: the build folder stays, to compare dist/ with the package.
-  const result = await rpmbuild(top, ["-bb", "--nodeps", "--noclean"], env);
+  const result = await rpmbuild(top, ["-bb", "--nodeps", "--noclean"], {
+    env,
+  });
   if (result.code !== 0) {
     // The tarball holds tracked files only: a new module not yet added to
     // Git is missing from it (in CI, everything is committed).
@@ -598,9 +816,40 @@ async function buildAndCheckRpm(
   ).map((line) => line.trim().replace(/\s+/g, " "));
   ok(requires.includes("podman >= 4.4"), `${requires}`);
   ok(requires.includes("systemd"), `${requires}`);
-  const scripts = await ok0("rpm", ["-qp", "--scripts", rpm]);
-  match(scripts, /^: systemd_user_post legerd\.service leger-update\.timer$/m);
-  match(scripts, /^: systemd_user_preun legerd\.service /m);
+  // Each scriptlet holds what its section says, its own commentary included,
+  // and no other's: the systemd macros it names are the ones it calls.
+  const scriptlets = scriptletsOf(
+    await ok0("rpm", ["-qp", "--scripts", rpm]),
+  );
+  const parsed = sections(await rpmspec(["-P"]), true);
+  const expected = await expectedScriptlets();
+  deepStrictEqual([...scriptlets.keys()], [
+    "postinstall",
+    "preuninstall",
+    "postuninstall",
+  ]);
+  for (
+    const [kind, section] of [
+      ["postinstall", "post"],
+      ["preuninstall", "preun"],
+      ["postuninstall", "postun"],
+    ]
+  ) {
+    const script = scriptlets.get(kind)!;
+    deepStrictEqual(
+      script.filter((line) => !line.startsWith("#")),
+      expected[section],
+      kind,
+    );
+    deepStrictEqual(
+      systemdMacrosNamed(script),
+      systemdMacrosNamed(expected[section]),
+      `the ${kind} scriptlet names another section's macro:\n${
+        script.join("\n")
+      }`,
+    );
+    deepStrictEqual(script, parsed.get(section), kind);
+  }
 
   const root = `${top.dir}/unpacked`;
   await unpack(rpm, root);
@@ -715,60 +964,155 @@ function shQuote(word: string): string {
   return `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
+/** A `deno` for rpmbuild's PATH that stands in for `deno task compile`. */
+interface StandInDeno {
+  /** The environment rpmbuild runs with: PATH with the stand-in first. */
+  env: Record<string, string>;
+  /** Where it writes `deno task compile`'s arguments, one a line, when run. */
+  recorded: string;
+}
+
+/**
+ * A `deno` first on PATH that, for `deno task compile`, records its
+ * arguments and writes dist/leger and dist/legerd as scripts running the
+ * unpacked sources with the tasks' flags (the shipped binaries carry exactly
+ * these), and runs the real deno for anything else.
+ */
+async function standInDeno(top: TopDir): Promise<StandInDeno> {
+  const bin = `${top.dir}/bin`;
+  await Deno.mkdir(bin);
+  const deno = Deno.execPath();
+  for (const [program, entry] of [["leger", "cli"], ["legerd", "daemon"]]) {
+    await Deno.writeTextFile(
+      `${bin}/${program}.stand-in`,
+      [
+        "#!/bin/sh",
+        `exec ${shQuote(deno)} run --quiet ${
+          permissionFlags(program as "leger" | "legerd").map(shQuote).join(
+            " ",
+          )
+        } "$(dirname "$0")/../${entry}/main.ts" "$@"`,
+        "",
+      ].join("\n"),
+    );
+  }
+  const recorded = `${top.dir}/compile-args`;
+  await Deno.writeTextFile(
+    `${bin}/deno`,
+    [
+      "#!/bin/sh",
+      'if [ "$1" = task ] && [ "$2" = compile ]; then',
+      `  printf '%s\\n' "$@" > ${shQuote(recorded)}`,
+      "  mkdir -p dist",
+      `  install -m 0755 ${shQuote(`${bin}/leger.stand-in`)} dist/leger`,
+      `  install -m 0755 ${shQuote(`${bin}/legerd.stand-in`)} dist/legerd`,
+      "  exit 0",
+      "fi",
+      `exec ${shQuote(deno)} "$@"`,
+      "",
+    ].join("\n"),
+  );
+  await Deno.chmod(`${bin}/deno`, 0o755);
+  return {
+    env: {
+      PATH: `${bin}:${Deno.env.get("PATH") ?? "/usr/bin:/bin"}`,
+      DENO_DIR,
+    },
+    recorded,
+  };
+}
+
 Deno.test({
   name:
     `rpmbuild -bb runs %build, %install and %check (deno task compile stood in for) and packages exactly the listed files, the units as in systemd/${ignoredBecause}`,
   ignore: ignored,
   async fn() {
     await using top = await topDir();
-    // A `deno` first on PATH that, for `deno task compile`, records its
-    // arguments and writes dist/leger and dist/legerd as scripts running the
-    // unpacked sources with the tasks' flags (the shipped binaries carry
-    // exactly these), and runs the real deno for anything else.
-    const bin = `${top.dir}/bin`;
-    await Deno.mkdir(bin);
-    const deno = Deno.execPath();
-    for (const [program, entry] of [["leger", "cli"], ["legerd", "daemon"]]) {
-      await Deno.writeTextFile(
-        `${bin}/${program}.stand-in`,
-        [
-          "#!/bin/sh",
-          `exec ${shQuote(deno)} run --quiet ${
-            permissionFlags(program as "leger" | "legerd").map(shQuote).join(
-              " ",
-            )
-          } "$(dirname "$0")/../${entry}/main.ts" "$@"`,
-          "",
-        ].join("\n"),
-      );
-    }
-    const recorded = `${top.dir}/compile-args`;
-    await Deno.writeTextFile(
-      `${bin}/deno`,
-      [
-        "#!/bin/sh",
-        'if [ "$1" = task ] && [ "$2" = compile ]; then',
-        `  printf '%s\\n' "$@" > ${shQuote(recorded)}`,
-        "  mkdir -p dist",
-        `  install -m 0755 ${shQuote(`${bin}/leger.stand-in`)} dist/leger`,
-        `  install -m 0755 ${shQuote(`${bin}/legerd.stand-in`)} dist/legerd`,
-        "  exit 0",
-        "fi",
-        `exec ${shQuote(deno)} "$@"`,
-        "",
-      ].join("\n"),
-    );
-    await Deno.chmod(`${bin}/deno`, 0o755);
-    await buildAndCheckRpm(top, {
-      PATH: `${bin}:${Deno.env.get("PATH") ?? "/usr/bin:/bin"}`,
-      DENO_DIR,
-    });
-    deepStrictEqual(lines(await Deno.readTextFile(recorded)), [
+    const deno = await standInDeno(top);
+    await buildAndCheckRpm(top, deno.env);
+    deepStrictEqual(lines(await Deno.readTextFile(deno.recorded)), [
       "task",
       "compile",
       "--target",
       `${ARCH}-unknown-linux-gnu`,
     ]);
+  },
+});
+
+/** The systemd RPM macros leger.spec uses, outside the %prep check of them. */
+async function systemdMacrosUsed(): Promise<string[]> {
+  const parsed = sections(await Deno.readTextFile(SPEC));
+  parsed.delete("prep");
+  const names = [...parsed.values()].flat().flatMap((line) => [
+    ...line.matchAll(/%\{?[?!]*(_unitdir|_userunitdir|systemd_\w+)\b/g),
+  ]).map(([, name]) => name);
+  return [...new Set(names)].sort();
+}
+
+/** The names in the message of leger.spec's %prep check, if it gave one. */
+function missingNamed(stderr: string): string[] | undefined {
+  const named =
+    /^error: Cannot build leger: systemd's RPM macros are not defined: (.+)\. Install them with `sudo dnf install systemd-rpm-macros`, then build again\.$/m
+      .exec(stderr)?.[1];
+  return named?.split(" ").sort();
+}
+
+Deno.test({
+  name:
+    `rpmbuild -bb --nodeps without systemd's RPM macros stops in %prep, before compiling, naming systemd-rpm-macros and each missing macro (the source RPM builds without them)${ignoredBecause}`,
+  ignore: ignored,
+  async fn() {
+    // The macros the spec uses are the ones the stand-in defines, and the
+    // ones %prep checks.
+    const used = await systemdMacrosUsed();
+    const standIn = (await Deno.readTextFile(STANDIN)).split("\n")
+      .flatMap((line) => /^%(\w+)/.exec(line)?.[1] ?? [])
+      .filter((name) => !name.startsWith("__"));
+    deepStrictEqual(used, [...standIn].sort());
+    const prep = (sections(await Deno.readTextFile(SPEC)).get("prep") ?? [])
+      .flatMap((line) => [...line.matchAll(/%\{!\?(\w+):/g)])
+      .map(([, name]) => name);
+    deepStrictEqual([...prep].sort(), used);
+
+    await using top = await topDir();
+    const deno = await standInDeno(top);
+    // As on a machine without systemd-rpm-macros (Debian: none to undefine;
+    // elsewhere, the system's are undefined).
+    const none = await rpmbuild(top, ["-bb", "--nodeps"], {
+      env: deno.env,
+      standIn: false,
+      undefine: used,
+    });
+    ok(none.code !== 0, none.stderr);
+    deepStrictEqual(missingNamed(none.stderr), used.map((name) => `%${name}`));
+    match(none.stderr, /Bad exit status from \S+ \(%prep\)/);
+    ok(!none.stderr.includes("File must begin with"), none.stderr);
+    // Nothing was compiled.
+    await Deno.stat(deno.recorded).then(
+      () => ok(false, "deno task compile ran"),
+      (error) => ok(error instanceof Deno.errors.NotFound, `${error}`),
+    );
+    // The check is the build's, not the spec's: rpm reads the spec without
+    // the macros, as where a source RPM is made in a chroot without
+    // BuildRequires (mock, Koji).
+    const source = await rpmbuild(top, ["-bs"], {
+      standIn: false,
+      undefine: used,
+    });
+    strictEqual(source.code, 0, source.stderr);
+
+    // With all of them, %prep goes on; without any one, it names that one.
+    const all = await rpmbuild(top, ["-bp", "--nodeps"], { env: deno.env });
+    strictEqual(all.code, 0, all.stderr);
+    strictEqual(missingNamed(all.stderr), undefined);
+    for (const name of used) {
+      const result = await rpmbuild(top, ["-bp", "--nodeps"], {
+        env: deno.env,
+        undefine: [name],
+      });
+      ok(result.code !== 0, `${name}: ${result.stderr}`);
+      deepStrictEqual(missingNamed(result.stderr), [`%${name}`], name);
+    }
   },
 });
 
