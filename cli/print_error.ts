@@ -95,7 +95,7 @@ function commandFailed(error: CommandError): LegerError {
   return new LegerError("ERR_COMMAND_FAILED", redactUrl(error.message), {
     cause: error.cause,
     details: earlier.map(redactUrl),
-    remedy: /Failed to connect to (the )?bus/i.test(error.stderrTail)
+    remedy: /Failed to connect to [\w ]*\bbus\b/i.test(error.stderrTail)
       ? "systemd's user instance cannot be reached: log in as that user (a `su` or `sudo -u` session has none), or run `loginctl enable-linger USER` and set XDG_RUNTIME_DIR=/run/user/$(id -u)"
       : undefined,
   });

@@ -196,15 +196,18 @@ Deno.test("printError() words a program that failed as ERR_COMMAND_FAILED with t
     );
   });
   await t.step("systemctl --user without the user's bus", () => {
-    const { text } = print(
-      new CommandError(
-        "systemctl",
-        ["--user", "show", "x.service"],
-        1,
+    // systemd 249's words, then 262's.
+    for (
+      const said of [
         "Failed to connect to bus: No medium found",
-      ),
-    );
-    match(remedyLine(text), /loginctl enable-linger USER/);
+        "Failed to connect to user scope bus via local transport: No such file or directory",
+      ]
+    ) {
+      const { text } = print(
+        new CommandError("systemctl", ["--user", "show", "x.service"], 1, said),
+      );
+      match(remedyLine(text), /loginctl enable-linger USER/);
+    }
   });
   await t.step("git, whose arguments may hold credentials", () => {
     const { text } = print(

@@ -11,6 +11,7 @@
 import { type CommandDeps, processDeps } from "./deps.ts";
 import { printJsonError } from "./json_error.ts";
 import type { Prefetched } from "./prefetch.ts";
+import { noUserSession } from "./no_user_session.ts";
 import { HelpRequested, parseArgs, UsageError } from "./parse_args.ts";
 import { printError, toLegerError } from "./print_error.ts";
 import type { CommandModule } from "./spec.ts";
@@ -25,7 +26,9 @@ import { printUsage, usageLegerError } from "./usage_error.ts";
  * `{"error": {…}}` document on stdout (json_error.ts), so that stdout holds
  * exactly one JSON document whatever happens (for a command whose `--json`
  * prints JSON lines, one more line); the error for a person still goes to
- * stderr, and the exit code is the error's.
+ * stderr, and the exit code is the error's. A command that failed because
+ * `systemctl --user` reached no manager reports `ERR_SYSTEMD_NOT_RUNNING`
+ * naming `XDG_RUNTIME_DIR` instead (no_user_session.ts).
  *
  * @param args The command-line words after `leger`.
  * @param deps What touches the host; the process's own when absent.
@@ -61,8 +64,10 @@ export async function runProgram(
       if (json) printJsonError(usageLegerError(error), context, { oneLine });
       return printUsage(error, context);
     }
-    if (json) printJsonError(toLegerError(error), context, { oneLine });
-    return printError(error, context);
+    // A systemctl --user that reached no manager: say it is no login session.
+    const reported = noUserSession(error, context) ?? error;
+    if (json) printJsonError(toLegerError(reported), context, { oneLine });
+    return printError(reported, context);
   }
 }
 

@@ -22,6 +22,7 @@ import { VERSION } from "../cli/version.ts";
 import { writeAll } from "../cli/write_all.ts";
 import { LegerError } from "../lib/errors/mod.ts";
 import { SecretsEngine } from "./engine.ts";
+import { LegerdConfigError } from "./legerd_config_error.ts";
 import { LEGERD_USAGE, parseLegerdArgs } from "./parse_legerd_args.ts";
 import { type LegerdHost, runLegerd } from "./run_legerd.ts";
 
@@ -29,12 +30,10 @@ import { type LegerdHost, runLegerd } from "./run_legerd.ts";
  * The exit code of a configuration error at start (sysexits.h's
  * `EX_CONFIG`): the systemd units name it in `RestartPreventExitStatus=`,
  * so that systemd does not start a legerd again and again that cannot run
- * until its config is corrected.
+ * until its configuration (legerd.yaml, config.yaml, its environment) is
+ * corrected.
  */
 export const EX_CONFIG = 78;
-
-/** The errors legerd cannot start with until a file of config is corrected. */
-const CONFIG_CODES = new Set(["ERR_CONFIG_INVALID"]);
 
 /** What `legerd --help` prints. */
 export const LEGERD_HELP =
@@ -74,9 +73,11 @@ export interface MainDeps {
 /**
  * Runs `legerd` with the given arguments and returns the exit code: 0 after
  * `--version`, `--help` or a clean stop (SIGTERM, SIGINT), 2 for a bad
- * command line, {@linkcode EX_CONFIG} (78) for a config file it cannot use
- * (legerd.yaml, or leger's config.yaml), 1 (or the error's own code) when
- * it cannot start otherwise.
+ * command line, {@linkcode EX_CONFIG} (78) for a configuration it cannot
+ * use (a `LegerdConfigError`: legerd.yaml, leger's config.yaml, the
+ * `LEGER_*_URL` variables, such as a host leger may not reach, or
+ * `XDG_RUNTIME_DIR` outside a login session), 1 (or the error's own code)
+ * when it cannot start otherwise.
  *
  * @param args The words after `legerd`.
  * @param deps The streams and the host.
@@ -124,7 +125,9 @@ export async function main(
     return 0;
   } catch (error) {
     const code = printError(error, { err: deps.err, debug: false });
-    return error instanceof LegerError && CONFIG_CODES.has(error.code)
+    // Its configuration (files, environment) must be corrected first.
+    return error instanceof LegerdConfigError ||
+        (error instanceof LegerError && error.code === "ERR_CONFIG_INVALID")
       ? EX_CONFIG
       : code;
   }

@@ -92,3 +92,67 @@ Deno.test("main() exits 78 (EX_CONFIG) when legerd.yaml cannot be used, so that 
     await Deno.remove(home, { recursive: true });
   }
 });
+
+Deno.test("main() exits 78 (EX_CONFIG) for every error of legerd's configuration, files and environment, and 1 for a refusal that is not", async (t) => {
+  const home = await Deno.makeTempDir({ prefix: "leger_main_" });
+  try {
+    await Deno.mkdir(`${home}/.config/leger`, { recursive: true });
+    const host = (
+      env: Record<string, string>,
+      netAllowed = () => true,
+    ): Partial<LegerdHost> => ({
+      env: (name) => env[name],
+      home,
+      uid: 1000,
+      pid: 1,
+      log: () => {},
+      netAllowed,
+      // The runtime folder counts as uid 1000's own.
+      stat: () => ({ kind: "folder", uid: 1000 }),
+    });
+    const session = { XDG_RUNTIME_DIR: `${home}/run` };
+    const cases: [string, Partial<LegerdHost>, string, number, RegExp][] = [
+      [
+        "config.yaml's api_url naming a host leger may not reach",
+        host(session),
+        "api_url: http://evil.test:18788\n",
+        EX_CONFIG,
+        /^Error: Cannot use api_url in .*\/\.config\/leger\/config\.yaml "http:\/\/evil\.test:18788": leger may connect only to .*\[ERR_NETWORK_NOT_ALLOWED\]\n$/s,
+      ],
+      [
+        "LEGER_API_URL naming a host leger may not reach",
+        host({ ...session, LEGER_API_URL: "https://api.example.com" }),
+        "",
+        EX_CONFIG,
+        /^Error: Cannot use LEGER_API_URL "https:\/\/api\.example\.com": .*\[ERR_NETWORK_NOT_ALLOWED\]\n$/s,
+      ],
+      [
+        "XDG_RUNTIME_DIR outside a login session",
+        host({ XDG_RUNTIME_DIR: "run" }),
+        "",
+        EX_CONFIG,
+        /^Error: Cannot start legerd for the user scope: XDG_RUNTIME_DIR is "run", not an absolute path, so this is not a login session of uid 1000\n.*\[ERR_SYSTEMD_NOT_RUNNING\]\n$/s,
+      ],
+      [
+        "a socket legerd's permission refuses (not configuration)",
+        host(session, () => false),
+        "",
+        1,
+        /^Error: Cannot listen on .*\[ERR_NETWORK_NOT_ALLOWED\]\n$/s,
+      ],
+    ];
+    for (const [name, legerdHost, configYaml, exit, stderr] of cases) {
+      await t.step(name, async () => {
+        await Deno.writeTextFile(
+          `${home}/.config/leger/config.yaml`,
+          configYaml,
+        );
+        const { deps, streams } = capture(legerdHost);
+        strictEqual(await main([], deps), exit);
+        match(streams.err, stderr);
+      });
+    }
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+});

@@ -9,6 +9,10 @@ import { dirname } from "node:path";
 import type { Scope } from "../lib/adapters/scope.ts";
 import { readLegerRunUrls } from "../lib/api/read_leger_run_urls.ts";
 import { legerdSocketPath } from "../lib/auth/legerd_socket_path.ts";
+import {
+  type RuntimeFolder,
+  userSessionError,
+} from "../lib/auth/user_session_error.ts";
 import { deployContext, pathsOf } from "../lib/deploy/context.ts";
 import { LegerError } from "../lib/errors/mod.ts";
 import type {
@@ -25,6 +29,7 @@ import {
 } from "./config.ts";
 import { startControlServer } from "./control_server.ts";
 import { toLegerdError } from "./leger_run_session.ts";
+import { LegerdConfigError } from "./legerd_config_error.ts";
 import type { EngineOptions } from "./engine.ts";
 import { formatDuration } from "./duration.ts";
 import { PollLoop } from "./poll_loop.ts";
@@ -108,6 +113,13 @@ export interface LegerdHost {
    */
   watch?: (path: string, options: { recursive: boolean }) => FsWatch;
   /**
+   * Looks at the user's runtime folder (`XDG_RUNTIME_DIR`, else
+   * `/run/user/UID`) at start, for `userSessionError()`.
+   *
+   * @default {a `Deno.statSync` of the path}
+   */
+  stat?: (path: string) => RuntimeFolder;
+  /**
    * The longest legerd waits for the first sync before telling systemd it
    * is ready: a start never hangs on leger.run.
    *
@@ -159,10 +171,17 @@ export interface LegerdRunOptions {
  * @param options `--scope` and `--config`.
  * @param host The process: environment, identity, log, engine, signals.
  * @returns A promise that settles when legerd has stopped cleanly.
- * @throws {LegerError} When it cannot start: a config or scope error, the
- * user scope outside a login session (no `XDG_RUNTIME_DIR`: `ERR_USAGE`), a
- * socket its permissions do not allow (`ERR_NETWORK_NOT_ALLOWED`), another
- * legerd running (`ERR_LEGERD_RUNNING`), a socket folder it cannot make.
+ * @throws {LegerdConfigError} When its configuration (files and
+ * environment) says it cannot run: legerd.yaml, leger's config.yaml or a
+ * `LEGER_*_URL` it cannot use (a host leger may not reach:
+ * `ERR_NETWORK_NOT_ALLOWED` naming the variable, or the key and the file),
+ * the user scope outside a login session (`XDG_RUNTIME_DIR`, see
+ * `userSessionError()`: `ERR_SYSTEMD_NOT_RUNNING`).
+ * @throws {LegerError} When it cannot start otherwise: `ERR_CONFIG_INVALID`
+ * for `--scope` against legerd.yaml's `scope` (which `main()` also ends
+ * with 78), `ERR_USAGE` for a `--scope` that is not the user's, a socket its permissions do not allow
+ * (`ERR_NETWORK_NOT_ALLOWED`), another legerd running
+ * (`ERR_LEGERD_RUNNING`), a socket folder it cannot make.
  *
  * @example Usage
  * ```ts ignore
@@ -191,10 +210,11 @@ export async function runLegerd(
   const configRequired = options.config !== undefined;
   const configFile = options.config ??
     legerdConfigPath(options.scope ?? (uid === 0 ? "system" : "user"), pathEnv);
-  let config = await loadLegerdConfig(configFile, {
-    uid,
-    required: configRequired,
-  });
+  // What legerd's configuration (files and environment) says is read first:
+  // an error in it is a LegerdConfigError, which main() ends with 78.
+  let config = await fromConfiguration(() =>
+    loadLegerdConfig(configFile, { uid, required: configRequired })
+  );
   const scope = resolveLegerdScope({
     flag: options.scope,
     config: config.scope,
@@ -203,7 +223,7 @@ export async function runLegerd(
   });
   const socketPath = legerdSocketPath(scope, { env, uid });
   checkSocketAllowed(socketPath, scope, host);
-  const urls = await readLegerRunUrls(pathEnv);
+  const urls = await fromConfiguration(() => readLegerRunUrls(pathEnv));
   const context = deployContext({ scope, home, cwd: "/", env, progress: log });
   const engine = host.createEngine({
     scope,
@@ -447,33 +467,28 @@ function describeConfig(config: LegerdConfig): string {
 
 /**
  * Refuses, before anything listens, a socket legerd cannot serve: a user's
- * legerd outside a login session of its user (`XDG_RUNTIME_DIR` unset or
- * not absolute), and a socket Deno's network permission does not allow
- * (only a legerd run with a narrower `--allow-net` than its task's).
+ * legerd outside a login session of its user (`userSessionError()`: its
+ * runtime folder, `XDG_RUNTIME_DIR` or `/run/user/UID`, is not an existing
+ * folder of its own; a configuration error), and a socket Deno's network
+ * permission does not allow (only a legerd run with a narrower
+ * `--allow-net` than its task's).
  */
 function checkSocketAllowed(
   socketPath: string,
   scope: Scope,
   host: LegerdHost,
 ): void {
-  const runtime = host.env("XDG_RUNTIME_DIR");
-  if (scope === "user" && (runtime === undefined || !runtime.startsWith("/"))) {
+  if (scope === "user") {
     // The runtime folder holds legerd's socket, and `systemctl --user` and
     // rootless Podman find the user's systemd and containers through it:
     // without it legerd could answer leger but not restart a service.
-    throw new LegerError(
-      "ERR_USAGE",
-      `Cannot start legerd for the user scope: XDG_RUNTIME_DIR is ${
-        runtime === undefined ? "unset" : `"${runtime}", not an absolute path`
-      }, so this is not a login session of uid ${host.uid}`,
-      {
-        details: [
-          `legerd listens in the user's runtime folder (${socketPath}), and restarts services through the user's systemd, which is found there too`,
-        ],
-        remedy:
-          "Start legerd as a user service (`systemctl --user start legerd.service`); from `su` or `sudo -u`, run `loginctl enable-linger $USER` and set XDG_RUNTIME_DIR=/run/user/$(id -u)",
-      },
-    );
+    const outside = userSessionError({
+      env: host.env,
+      uid: host.uid,
+      stat: host.stat,
+      action: "start legerd for the user scope",
+    });
+    if (outside !== null) throw new LegerdConfigError(outside);
   }
   if (host.netAllowed(`unix:${socketPath}`)) return;
   throw new LegerError(
@@ -484,6 +499,24 @@ function checkSocketAllowed(
         "Run legerd with `--allow-net`, as the legerd binary leger ships and `deno task legerd` do",
     },
   );
+}
+
+/**
+ * Reads part of legerd's configuration: what it cannot use (a file that
+ * does not parse or may not be read, a URL leger may not reach) is a
+ * {@linkcode LegerdConfigError}; a read cut short (`ERR_IO_FAILED`), which
+ * another start may not meet, and a bug are thrown as they are.
+ */
+async function fromConfiguration<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    const legerError = toLegerError(error);
+    if (
+      legerError.code === "ERR_INTERNAL" || legerError.code === "ERR_IO_FAILED"
+    ) throw error;
+    throw new LegerdConfigError(legerError);
+  }
 }
 
 function startWatchdog(

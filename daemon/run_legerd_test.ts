@@ -1,14 +1,18 @@
 import {
   deepStrictEqual,
+  fail,
   match,
   ok,
   rejects,
   strictEqual,
 } from "node:assert/strict";
+import { ALLOWED_NET_HOSTS } from "../lib/api/allowed_net_hosts.ts";
+import type { RuntimeFolder } from "../lib/auth/user_session_error.ts";
 import { LegerError } from "../lib/errors/mod.ts";
 import { LegerdClient } from "../lib/secrets/legerd_client.ts";
 import type { SyncResult } from "../lib/secrets/control_api.ts";
 import { FakeTimers, settle } from "./_fake_timers.ts";
+import { LegerdConfigError } from "./legerd_config_error.ts";
 import { StubEngine, stubHealth, stubSyncResult } from "./_stub_engine.ts";
 import {
   type EngineFactoryOptions,
@@ -86,6 +90,9 @@ async function sandbox(
       return () => handlers.delete(signal);
     },
     netAllowed: () => true,
+    // The sandbox's runtime folder is root's or the tester's: it counts as
+    // the fake uid's own.
+    stat: () => ({ kind: "folder", uid: 1000 }),
     random: () => 0.5,
     startTimer: timers.startTimer,
     now: timers.now,
@@ -472,32 +479,109 @@ Deno.test("runLegerd() refuses to start with a bad config, a foreign scope, no l
       message: /it needs root/,
     });
   });
-  for (
-    const [name, value, why] of [
-      ["XDG_RUNTIME_DIR unset", undefined, "unset"],
-      ["XDG_RUNTIME_DIR relative", "run", '"run", not an absolute path'],
-    ] as const
-  ) {
+  const outside: [
+    string,
+    string | undefined,
+    RuntimeFolder,
+    string,
+  ][] = [
+    [
+      "XDG_RUNTIME_DIR unset, no /run/user/1000",
+      undefined,
+      { kind: "missing" },
+      "unset and /run/user/1000 does not exist",
+    ],
+    [
+      "XDG_RUNTIME_DIR empty",
+      "",
+      { kind: "folder", uid: 1000 },
+      "empty",
+    ],
+    [
+      "XDG_RUNTIME_DIR relative",
+      "run",
+      { kind: "folder", uid: 1000 },
+      '"run", not an absolute path',
+    ],
+    [
+      "XDG_RUNTIME_DIR a missing folder",
+      "/run/user/1000",
+      { kind: "missing" },
+      '"/run/user/1000", which does not exist',
+    ],
+    [
+      "XDG_RUNTIME_DIR another user's folder",
+      "/run",
+      { kind: "folder", uid: 0 },
+      '"/run", a folder of uid 0, not of uid 1000',
+    ],
+  ];
+  for (const [name, value, folder, why] of outside) {
     await t.step(name, async () => {
       await using box = await sandbox();
       if (value === undefined) delete box.env.XDG_RUNTIME_DIR;
       else box.env.XDG_RUNTIME_DIR = value;
+      const looked: string[] = [];
+      box.host.stat = (path) => {
+        looked.push(path);
+        return folder;
+      };
       let asked = false;
       box.host.netAllowed = () => asked = true;
-      await rejects(runLegerd({}, box.host), {
-        code: "ERR_USAGE",
-        message:
-          `Cannot start legerd for the user scope: XDG_RUNTIME_DIR is ${why}, so this is not a login session of uid 1000`,
-        details: [
-          "legerd listens in the user's runtime folder (/run/user/1000/leger/legerd.sock), and restarts services through the user's systemd, which is found there too",
-        ],
-        remedy:
-          /^Start legerd as a user service \(`systemctl --user start legerd\.service`\); from `su` or `sudo -u`, run `loginctl enable-linger \$USER`/,
-      });
+      const error = await runLegerd({}, box.host).then(
+        () => fail("legerd started"),
+        (error) => error,
+      );
+      // A configuration error: main() exits 78 for it, and systemd does not restart legerd.
+      ok(error instanceof LegerdConfigError, String(error));
+      deepStrictEqual(
+        {
+          code: error.code,
+          message: error.message,
+          details: error.details,
+          remedy: error.remedy,
+        },
+        {
+          code: "ERR_SYSTEMD_NOT_RUNNING",
+          message:
+            `Cannot start legerd for the user scope: XDG_RUNTIME_DIR is ${why}, so this is not a login session of uid 1000`,
+          details: [
+            "systemctl --user, rootless Podman and legerd's socket need /run/user/1000, the runtime folder systemd makes for each login session of uid 1000 (or for good, with linger)",
+          ],
+          remedy:
+            "Log in as the user (not with su or sudo -u), or run `loginctl enable-linger $USER` and `export XDG_RUNTIME_DIR=/run/user/$(id -u)`",
+        },
+      );
+      // An empty or relative value is refused without looking at a folder.
+      deepStrictEqual(
+        looked,
+        value === "" || value === "run" ? [] : [value ?? "/run/user/1000"],
+      );
       strictEqual(asked, false);
       strictEqual(box.engineOptions.length, 0);
     });
   }
+  await t.step(
+    "XDG_RUNTIME_DIR unset, with /run/user/1000 the user's: legerd starts there",
+    async () => {
+      await using box = await sandbox();
+      delete box.env.XDG_RUNTIME_DIR;
+      const looked: string[] = [];
+      box.host.stat = (path) => {
+        looked.push(path);
+        return { kind: "folder", uid: 1000 };
+      };
+      // It gets as far as the socket, which the permission refuses here.
+      box.host.netAllowed = (descriptor) =>
+        descriptor !== "unix:/run/user/1000/leger/legerd.sock";
+      await rejects(runLegerd({}, box.host), {
+        code: "ERR_NETWORK_NOT_ALLOWED",
+        message:
+          "Cannot listen on /run/user/1000/leger/legerd.sock: legerd's network permission does not allow it",
+      });
+      deepStrictEqual(looked, ["/run/user/1000"]);
+    },
+  );
   await t.step("the system scope needs no XDG_RUNTIME_DIR", async () => {
     await using box = await sandbox();
     delete box.env.XDG_RUNTIME_DIR;
@@ -534,6 +618,140 @@ Deno.test("runLegerd() refuses to start with a bad config, a foreign scope, no l
     box.signal("SIGTERM");
     await first;
   });
+});
+
+Deno.test("runLegerd() reports each error of its configuration (files and environment) as a LegerdConfigError, which main() ends with 78", async (t) => {
+  const ALLOWED = `leger may connect only to ${ALLOWED_NET_HOSTS.join(", ")}`;
+  const cases: {
+    name: string;
+    env?: Record<string, string | undefined>;
+    configYaml?: string;
+    legerdYaml?: string | "folder";
+    code: string;
+    message: (box: { root: string }) => string | RegExp;
+  }[] = [
+    {
+      name: "a host leger may not reach in config.yaml's api_url",
+      env: { LEGER_API_URL: undefined },
+      configYaml: "api_url: http://evil.test:18788\n",
+      code: "ERR_NETWORK_NOT_ALLOWED",
+      message: (box) =>
+        `Cannot use api_url in ${box.root}/config/leger/config.yaml "http://evil.test:18788": ${ALLOWED}, not to "evil.test"`,
+    },
+    {
+      name: "plain http to leger.run in config.yaml's static_url",
+      configYaml: "static_url: http://static.leger.run\n",
+      code: "ERR_NETWORK_NOT_ALLOWED",
+      message: (box) =>
+        `Cannot use static_url in ${box.root}/config/leger/config.yaml "http://static.leger.run": only loopback may be reached over plain http`,
+    },
+    {
+      name: "a host leger may not reach in LEGER_API_URL",
+      env: { LEGER_API_URL: "https://api.example.com" },
+      code: "ERR_NETWORK_NOT_ALLOWED",
+      message: () =>
+        `Cannot use LEGER_API_URL "https://api.example.com": ${ALLOWED}, not to "api.example.com"`,
+    },
+    {
+      name: "LEGER_WEB_URL that is not a URL",
+      env: { LEGER_WEB_URL: "app.leger.run" },
+      code: "ERR_USAGE",
+      message: () =>
+        'Cannot use LEGER_WEB_URL "app.leger.run": it is not an http(s) URL',
+    },
+    {
+      name: "config.yaml that does not parse",
+      configYaml: "api_url: [\n",
+      code: "ERR_CONFIG_INVALID",
+      message: (box) =>
+        new RegExp(`^Cannot .*${box.root}/config/leger/config\\.yaml`),
+    },
+    {
+      name: "legerd.yaml with a bad value",
+      legerdYaml: "restart: sometimes\n",
+      code: "ERR_CONFIG_INVALID",
+      message: () => /restart at line 1 is "sometimes"/,
+    },
+    {
+      name: "legerd.yaml naming the system scope for a user",
+      legerdYaml: "scope: system\n",
+      code: "ERR_CONFIG_INVALID",
+      message: () => /scope at line 1 is "system" but legerd runs as uid 1000/,
+    },
+    {
+      name: "legerd.yaml that is a folder",
+      legerdYaml: "folder",
+      code: "ERR_PATH_TYPE",
+      message: (box) => new RegExp(`${box.root}/config/leger/legerd\\.yaml`),
+    },
+    {
+      name: "XDG_RUNTIME_DIR outside a login session",
+      env: { XDG_RUNTIME_DIR: "" },
+      code: "ERR_SYSTEMD_NOT_RUNNING",
+      message: () =>
+        "Cannot start legerd for the user scope: XDG_RUNTIME_DIR is empty, so this is not a login session of uid 1000",
+    },
+  ];
+  for (
+    const { name, env = {}, configYaml, legerdYaml, code, message } of cases
+  ) {
+    await t.step(name, async () => {
+      await using box = await sandbox();
+      for (const [key, value] of Object.entries(env)) {
+        if (value === undefined) delete box.env[key];
+        else box.env[key] = value;
+      }
+      const dir = `${box.root}/config/leger`;
+      if (configYaml !== undefined) {
+        await Deno.writeTextFile(`${dir}/config.yaml`, configYaml);
+      }
+      if (legerdYaml === "folder") await Deno.mkdir(box.configFile);
+      else if (legerdYaml !== undefined) {
+        await Deno.writeTextFile(box.configFile, legerdYaml);
+      }
+      const error = await runLegerd({}, box.host).then(
+        () => fail("legerd started"),
+        (error) => error,
+      );
+      ok(error instanceof LegerdConfigError, String(error?.stack));
+      strictEqual(error.code, code);
+      const want = message(box);
+      if (typeof want === "string") strictEqual(error.message, want);
+      else match(error.message, want);
+      strictEqual(box.engineOptions.length, 0, "no engine: nothing started");
+    });
+  }
+  await t.step(
+    "not a configuration error: --scope, the socket's permission, another legerd",
+    async () => {
+      await using box = await sandbox();
+      const refused = async (
+        run: Promise<void>,
+        code: string,
+      ) => {
+        const error = await run.then(() => fail("legerd started"), (e) => e);
+        strictEqual(error.code, code);
+        ok(!(error instanceof LegerdConfigError), String(error));
+      };
+      await refused(runLegerd({ scope: "system" }, box.host), "ERR_USAGE");
+      const denied = {
+        ...box.host,
+        netAllowed: (descriptor: string) =>
+          descriptor !== `unix:${box.socketPath}`,
+      };
+      await refused(runLegerd({}, denied), "ERR_NETWORK_NOT_ALLOWED");
+      const first = runLegerd({}, box.host);
+      await box.ready;
+      const second = {
+        ...box.host,
+        onSignal: () => () => {},
+        onReady: () => {},
+      };
+      await refused(runLegerd({}, second), "ERR_LEGERD_RUNNING");
+      box.signal("SIGTERM");
+      await first;
+    },
+  );
 });
 
 Deno.test("statusLine() is one line of health without values", () => {

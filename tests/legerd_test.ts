@@ -325,32 +325,137 @@ Deno.test({
   },
 });
 
+/** Runs `deno task legerd` as the test's user (uid 1000 under root) until it exits. */
+async function legerdExit(env: Record<string, string>, cwd: string) {
+  const prefix = "prefix" in USER ? USER.prefix : [];
+  return await spawnCaptured(prefix[0] ?? Deno.execPath(), [
+    ...prefix.slice(1),
+    ...(prefix.length > 0 ? [Deno.execPath()] : []),
+    "task",
+    "-q",
+    "--cwd",
+    ROOT,
+    "legerd",
+  ], { cwd, clearEnv: true, env });
+}
+
 Deno.test({
   name:
-    `legerd refuses to serve the user scope outside a login session (XDG_RUNTIME_DIR unset)${IGNORED}`,
+    `legerd refuses to serve the user scope outside a login session, naming XDG_RUNTIME_DIR, and exits 78 so that systemd does not restart it${IGNORED}`,
   ignore: "reason" in USER,
-  fn: async () => {
+  fn: async (t) => {
     if ("reason" in USER) return;
     await using server = await LegerRunServer.start();
     await using box = await sandbox(server);
-    const env = { ...box.env };
-    delete env.XDG_RUNTIME_DIR;
-    delete env.NOTIFY_SOCKET;
-    const result = await spawnCaptured(USER.prefix[0] ?? Deno.execPath(), [
-      ...USER.prefix.slice(1),
-      ...(USER.prefix.length > 0 ? [Deno.execPath()] : []),
-      "task",
-      "-q",
-      "--cwd",
-      ROOT,
-      "legerd",
-    ], { cwd: box.root, clearEnv: true, env });
-    strictEqual(result.code, 2, result.stderr);
-    match(
-      result.stderr,
-      /^Error: Cannot start legerd for the user scope: XDG_RUNTIME_DIR is unset, so this is not a login session of uid \d+\n {2}legerd listens in the user's runtime folder \(\/run\/user\/\d+\/leger\/legerd\.sock\)/,
-    );
-    match(result.stderr, /\nStart legerd as a user service /);
-    match(result.stderr, /\[ERR_USAGE\]\n$/);
+    const uid = USER.prefix.length > 0 ? 1000 : Deno.uid()!;
+    // Another user's folder: root's under a plain user; one of uid 4242 (no
+    // one, inside the namespace) when root runs the test as uid 1000.
+    let foreign = "/";
+    let owner = 0;
+    if (USER.prefix.length > 0) {
+      foreign = `${box.root}/foreign`;
+      await Deno.mkdir(foreign, { mode: 0o700 });
+      await Deno.chown(foreign, 4242, 4242);
+      owner = 65534;
+    }
+    const cases: [string, string | undefined, string][] = [
+      ["empty", "", "empty"],
+      ["relative", "run", '"run", not an absolute path'],
+      [
+        "a missing folder",
+        `${box.root}/nope`,
+        `"${box.root}/nope", which does not exist`,
+      ],
+      [
+        "another user's folder",
+        foreign,
+        `"${foreign}", a folder of uid ${owner}, not of uid ${uid}`,
+      ],
+    ];
+    // Unset, legerd takes /run/user/UID, as systemctl --user does: refused
+    // where this host has none.
+    if (!(await exists(`/run/user/${uid}`))) {
+      cases.push([
+        "unset",
+        undefined,
+        `unset and /run/user/${uid} does not exist`,
+      ]);
+    }
+    for (const [name, value, why] of cases) {
+      await t.step(name, async () => {
+        const env = { ...box.env };
+        delete env.NOTIFY_SOCKET;
+        if (value === undefined) delete env.XDG_RUNTIME_DIR;
+        else env.XDG_RUNTIME_DIR = value;
+        const result = await legerdExit(env, box.root);
+        strictEqual(result.code, 78, result.stderr);
+        strictEqual(
+          result.stderr,
+          [
+            `Error: Cannot start legerd for the user scope: XDG_RUNTIME_DIR is ${why}, so this is not a login session of uid ${uid}`,
+            `  systemctl --user, rootless Podman and legerd's socket need /run/user/${uid}, the runtime folder systemd makes for each login session of uid ${uid} (or for good, with linger)`,
+            "Log in as the user (not with su or sudo -u), or run `loginctl enable-linger $USER` and `export XDG_RUNTIME_DIR=/run/user/$(id -u)`",
+            "[ERR_SYSTEMD_NOT_RUNNING]",
+            "",
+          ].join("\n"),
+        );
+      });
+    }
   },
 });
+
+Deno.test({
+  name:
+    `legerd exits 78, naming the file or variable and the key, when its configuration names a host leger may not reach${IGNORED}`,
+  ignore: "reason" in USER,
+  fn: async (t) => {
+    if ("reason" in USER) return;
+    await using server = await LegerRunServer.start();
+    await using box = await sandbox(server);
+    const configYaml = `${box.dirs.config}/leger/config.yaml`;
+    await Deno.mkdir(`${box.dirs.config}/leger`, { recursive: true });
+    await t.step("config.yaml's api_url", async () => {
+      await Deno.writeTextFile(configYaml, "api_url: http://evil.test:18788\n");
+      const env = { ...box.env };
+      delete env.LEGER_API_URL;
+      const result = await legerdExit(env, box.root);
+      strictEqual(result.code, 78, result.stderr);
+      match(
+        result.stderr,
+        new RegExp(
+          `^Error: Cannot use api_url in ${
+            configYaml.replaceAll(".", "\\.")
+          } "http://evil\\.test:18788": leger may connect only to .*, not to "evil\\.test"\n`,
+        ),
+      );
+      match(result.stderr, /\[ERR_NETWORK_NOT_ALLOWED\]\n$/);
+      await Deno.remove(configYaml);
+    });
+    await t.step("LEGER_API_URL", async () => {
+      const result = await legerdExit(
+        { ...box.env, LEGER_API_URL: "https://evil.test" },
+        box.root,
+      );
+      strictEqual(result.code, 78, result.stderr);
+      match(
+        result.stderr,
+        /^Error: Cannot use LEGER_API_URL "https:\/\/evil\.test": leger may connect only to /,
+      );
+      match(
+        result.stderr,
+        /\nUnset LEGER_API_URL, or point it at one of those hosts/,
+      );
+      match(result.stderr, /\[ERR_NETWORK_NOT_ALLOWED\]\n$/);
+    });
+  },
+});
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}

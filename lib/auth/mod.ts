@@ -1,8 +1,10 @@
 /**
  * leger's login to leger.run: the user UUID derived from the Tailscale user
  * id (UUIDv5, as the contract defines it), the login stored in `auth.json`
- * (mode 0600, written atomically), and the checks commands run before they
- * use leger.run (`requireAuthState`, `requireUserUuid`).
+ * (mode 0600, written atomically), the checks commands run before they
+ * use leger.run (`requireAuthState`, `requireUserUuid`), where legerd
+ * listens (`legerdSocketPath`), and why a process is no login session of
+ * its user (`userSessionError`), as leger and legerd both say it.
  *
  * ```ts
  * import { authFilePath, deriveUserUuid } from "@leger/leger/auth";
@@ -33,3 +35,4 @@ export * from "./is_auth_expired.ts";
 export * from "./require_auth_state.ts";
 export * from "./require_user_uuid.ts";
 export * from "./legerd_socket_path.ts";
+export * from "./user_session_error.ts";

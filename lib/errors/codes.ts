@@ -397,10 +397,11 @@ export const ERROR_CODES = {
       "Upgrade Podman to 4.4 or later (5.6 or later has `podman quadlet`)",
   },
   ERR_SYSTEMD_NOT_RUNNING: {
-    description: "systemd is not running, so quadlet services cannot run",
+    description:
+      "systemd is not running, or this is no login session of the user (no XDG_RUNTIME_DIR of its own), so quadlet services cannot run",
     exit: 1,
     remedy:
-      "Run leger on a host booted with systemd, where quadlet services can run",
+      "Run leger on a host booted with systemd, where quadlet services can run; for a user's services, in a login session of that user",
   },
   ERR_CONFIRMATION_REQUIRED: {
     description:
