@@ -98,6 +98,7 @@ Deno.test("the leger binary may run only its programs and read only uid, hostnam
       "git",
       "tailscale",
       "cat",
+      "ls",
       "/usr/libexec/podman/quadlet",
       "/usr/lib/podman/quadlet",
     ].map((command): [Descriptor, boolean] => [

@@ -3,7 +3,8 @@
  * host. {@linkcode run} starts every program (with `Deno.Command`), and the
  * thin typed wrappers around it parse what the programs print:
  * Podman's version and resources, Podman's quadlet generator, `/proc/net`,
- * and the quadlet folders. Each wrapper takes a {@linkcode Runner}, so tests
+ * the processes working in a folder (`/proc/<pid>/cwd`) and the quadlet
+ * folders. Each wrapper takes a {@linkcode Runner}, so tests
  * pass {@linkcode fakeRunner} and never start a process.
  *
  * ```ts
@@ -27,6 +28,7 @@ export * from "./fake_runner.ts";
 export * from "./podman.ts";
 export * from "./podman_images.ts";
 export * from "./proc_net.ts";
+export * from "./processes_in_folder.ts";
 export * from "./quadlet_generator.ts";
 export * from "./installed_units.ts";
 export * from "./tailscale.ts";

@@ -3,11 +3,39 @@ import {
   writeDeploymentFolder,
 } from "../state/deployment_folder.ts";
 import { readDeployments } from "../state/deployments_file.ts";
+import { processesInFolder } from "../adapters/processes_in_folder.ts";
 import { clearJournal, readJournal } from "../state/intent_journal.ts";
 import { undoInstall } from "./apply_deployment.ts";
 import { undoUpdate } from "./apply_update.ts";
 import { type DeployContext, hostOf, pathsOf } from "./context.ts";
 import { finishRemove } from "./remove_deployment.ts";
+import {
+  waitForLeftoverProcesses,
+  type WaitForLeftoverProcessesOptions,
+} from "./wait_for_leftover_processes.ts";
+
+/** Options for {@linkcode finishInterruptedChange}. */
+export interface FinishInterruptedChangeOptions {
+  /**
+   * The processes whose current folder is a folder or under it: how the
+   * programs a killed leger left in its staged folder are found.
+   *
+   * @default {`processesInFolder` with the context's runner}
+   */
+  processesIn?: WaitForLeftoverProcessesOptions["processesIn"];
+  /**
+   * How long to wait for them, in milliseconds of the context's clock.
+   *
+   * @default {60000}
+   */
+  timeout?: number;
+  /**
+   * Waits between two looks.
+   *
+   * @default {250 ms}
+   */
+  pause?: () => Promise<void>;
+}
 
 /**
  * Finishes a change a leger process left unfinished (killed, crashed, the
@@ -15,17 +43,29 @@ import { finishRemove } from "./remove_deployment.ts";
  * reads the deployments. An install or an update is undone (an update
  * only where it changed something: the services it did not touch are left
  * alone) — unless it had already recorded itself, when only its
- * bookkeeping is finished — and a remove is finished; the journal is then cleared. Staged temporary folders nobody
+ * bookkeeping is finished — and a remove is finished; the journal is then
+ * cleared. An install or update first waits (up to a minute) until no
+ * program the interrupted leger started in its staged folder still runs
+ * ({@linkcode waitForLeftoverProcesses}): a `podman quadlet install`
+ * outlives a leger killed with SIGKILL, and would otherwise write its units
+ * after the undo. Staged temporary folders nobody
  * owns any more (`staged/.<name>.<id>/`, `active/.<name>.<id>/`) are
  * removed either way.
  *
- * Requires what an install and a remove require.
+ * Requires what an install and a remove require, and `--allow-run=ls,cat`
+ * to look for the programs (see `processesInFolder`).
  *
- * @param context The scope, its folders, the runner and host facts.
+ * @param context The scope, its folders, the runner, the clock and host
+ * facts.
+ * @param options How to find the programs a killed leger left (by default
+ * `processesInFolder` with the context's runner), how long to wait for them
+ * (by default 60 s, on the context's clock) and the pause between two looks.
  * @returns One line saying what was found and what was done, or `null` when
  * there was nothing to finish.
- * @throws {LegerError} `ERR_STATE_INVALID` for a damaged journal; what the
- * host throws when the undo cannot finish (the journal stays).
+ * @throws {LegerError} `ERR_STATE_INVALID` for a damaged journal;
+ * `ERR_LOCKED` naming a program the interrupted leger left that still runs
+ * after the wait; what the host throws when the undo cannot finish (the
+ * journal stays, either way).
  *
  * @example Usage
  * ```ts ignore
@@ -36,11 +76,25 @@ import { finishRemove } from "./remove_deployment.ts";
  */
 export async function finishInterruptedChange(
   context: DeployContext,
+  options: FinishInterruptedChangeOptions = {},
 ): Promise<string | null> {
+  const {
+    processesIn = (dir: string) =>
+      processesInFolder(dir, { runner: context.runner }),
+    timeout,
+    pause,
+  } = options;
   const paths = pathsOf(context);
   const intent = await readJournal(paths.stateDir);
   let said: string | null = null;
   if (intent !== null) {
+    await waitForLeftoverProcesses(intent, {
+      processesIn,
+      now: () => context.now(),
+      timeout,
+      pause,
+      progress: (line) => context.progress(line),
+    });
     const who = `leger process ${intent.pid}, started ${intent.started_at}`;
     const name = intent.deployment;
     if (intent.operation === "remove") {

@@ -79,6 +79,7 @@ export * from "./update_deployment.ts";
 export * from "./update_rolled_back_error.ts";
 export * from "./update_outcome.ts";
 export * from "./finish_interrupted_change.ts";
+export * from "./wait_for_leftover_processes.ts";
 export * from "./remove_deployment.ts";
 export * from "./restore_backup.ts";
 export * from "./rebuild_record.ts";
