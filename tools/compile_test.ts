@@ -1,10 +1,12 @@
 /**
- * `deno task compile`: its command lines against the permission source
- * (deno.json's tasks, read by tools/permission_flags.ts) and the command
- * table, the checks of `DENORT_BIN`, the search for a denort, the build with
- * a fake `deno compile`, and the real task as a subprocess: without any
- * denort (exit 77), and with the deno CLI as DENORT_BIN (real `deno
- * compile` runs; the result is not leger and is refused).
+ * `deno task compile` as a whole: {@linkcode runCompile} with a fake
+ * machine (a `deno compile` that writes small files, binaries that answer
+ * what each case says, stop signals sent by the test), and the real task as
+ * a subprocess: without any denort (exit 77), with files that are not a
+ * denort, with real `deno compile` (the deno CLI, its own mark blanked out,
+ * stands in for denort: the result is not leger and is refused), and
+ * stopped by SIGTERM while `deno compile` runs. The parts are tested beside
+ * their modules in tools/compile/.
  *
  * No test needs the network: the probe of dl.deno.land goes through
  * `HTTPS_PROXY`, pointed at a closed loopback port, or through an injected
@@ -12,34 +14,23 @@
  *
  * @module
  */
-import {
-  deepStrictEqual,
-  match,
-  ok,
-  rejects,
-  strictEqual,
-  throws,
-} from "node:assert/strict";
+import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import denoJson from "../deno.json" with { type: "json" };
-import { GROUPS, TOP_COMMANDS } from "../cli/spec.ts";
 import { DENO_DIR, ROOT } from "../tests/_leger.ts";
 import { listTree, tempFolder } from "../tests/_folders.ts";
 import { spawnCaptured } from "../tests/_spawn.ts";
 import { permissionFlags } from "./permission_flags.ts";
+import { writeBlankedDenoCli, writeStandIn } from "./compile/_fixtures.ts";
 import {
-  checkDenortBin,
   compileCommands,
   type CompileDeps,
-  compileIncludes,
-  elfMachine,
   EXIT_SKIPPED,
-  findDenorts,
-  parseCompileArgs,
-  projectVersion,
   runCompile,
+  type StopSignal,
   SUPPORTED_TARGETS,
   type Target,
+  VERSION_TIMEOUT_MS,
 } from "./compile.ts";
 
 const X86 = "x86_64-unknown-linux-gnu";
@@ -49,464 +40,7 @@ const HOST_SUPPORTED = (SUPPORTED_TARGETS as readonly string[]).includes(
   Deno.build.target,
 );
 
-// --- the command lines ------------------------------------------------------
-
-/** `import(new URL("<spec>", import.meta.url)…)`: the computed imports. */
-const COMPUTED_IMPORT_REGEXP =
-  /import\(\s*new URL\(\s*(["'`])(.*?)\1\s*,\s*import\.meta\.url\s*\)/gs;
-
-/** The computed imports of a file under cli/, as specifiers. */
-async function computedImports(path: string): Promise<string[]> {
-  const text = await Deno.readTextFile(`${ROOT}/${path}`);
-  return [...text.matchAll(COMPUTED_IMPORT_REGEXP)].map((m) => m[2]);
-}
-
-/** The command table's modules, read here on their own. */
-function tableModules(): string[] {
-  const commands = [
-    ...GROUPS.flatMap((group) => group.commands),
-    ...TOP_COMMANDS,
-  ];
-  return commands.map((command) => command.module);
-}
-
-/** The includes the sources call for, found by reading cli/main.ts and cli/program.ts. */
-async function includesFromSources(): Promise<string[]> {
-  const fromMain = (await computedImports("cli/main.ts")).map((spec) => {
-    ok(spec.startsWith("./") && !spec.includes("${"), spec);
-    return `cli/${spec.slice(2)}`;
-  });
-  const fromProgram = (await computedImports("cli/program.ts")).flatMap(
-    (spec) => {
-      const template = /^\.\/commands\/\$\{\w+\}\.ts$/.exec(spec);
-      ok(template, `cli/program.ts imports "${spec}": not a command module`);
-      return tableModules().map((module) => `cli/commands/${module}.ts`);
-    },
-  );
-  return [...fromMain, ...fromProgram];
-}
-
-/** Every non-test source file under cli/, daemon/ and lib/. */
-async function sourceFiles(): Promise<string[]> {
-  const files: string[] = [];
-  async function walk(dir: string): Promise<void> {
-    for await (const entry of Deno.readDir(`${ROOT}/${dir}`)) {
-      const path = `${dir}/${entry.name}`;
-      if (entry.isDirectory && entry.name !== "testdata") await walk(path);
-      else if (
-        entry.isFile && path.endsWith(".ts") && !path.endsWith("_test.ts")
-      ) files.push(path);
-    }
-  }
-  for (const dir of ["cli", "daemon", "lib"]) await walk(dir);
-  return files.sort();
-}
-
-Deno.test("compileIncludes() is the command table's modules plus the computed imports of cli/main.ts and cli/program.ts", async () => {
-  const fromSources = await includesFromSources();
-  const includes = compileIncludes();
-  deepStrictEqual([...includes].sort(), [...new Set(fromSources)].sort());
-  strictEqual(new Set(includes).size, includes.length, "an include twice");
-  for (const module of tableModules()) {
-    ok(includes.includes(`cli/commands/${module}.ts`), module);
-  }
-});
-
-Deno.test("compileIncludes() covers every computed import: only cli/main.ts and cli/program.ts have any, all of the shape read above", async () => {
-  const computed: string[] = [];
-  for (const path of await sourceFiles()) {
-    const text = await Deno.readTextFile(`${ROOT}/${path}`);
-    // An import() whose argument is not a plain string: deno compile
-    // cannot follow it, so it needs an --include.
-    for (
-      const m of text.matchAll(/\bimport\((?!\s*["'][^"'`$]*["']\s*[,)])/g)
-    ) {
-      computed.push(`${path}@${m.index}`);
-    }
-  }
-  const files = [...new Set(computed.map((c) => c.split("@")[0]))];
-  deepStrictEqual(files.sort(), ["cli/main.ts", "cli/program.ts"]);
-  const readable = (await computedImports("cli/main.ts")).length +
-    (await computedImports("cli/program.ts")).length;
-  strictEqual(
-    computed.length,
-    readable,
-    `computed imports not of the form import(new URL("./…", import.meta.url)): ${computed}`,
-  );
-});
-
-Deno.test("compileIncludes() names existing source files, no test file or test data", async () => {
-  for (const path of compileIncludes()) {
-    ok(
-      !/_test\.ts$|_bench\.ts$|\/testdata\/|\/_fixtures\.ts$/.test(path),
-      path,
-    );
-    ok((await Deno.stat(`${ROOT}/${path}`)).isFile, path);
-  }
-});
-
-Deno.test("compileCommands() builds each program with --frozen, exactly its task's permission flags, the target, the output, the includes and the entry", () => {
-  for (const target of SUPPORTED_TARGETS) {
-    const steps = compileCommands([target]);
-    deepStrictEqual(steps.map((s) => [s.program, s.target, s.output]), [
-      ["leger", target, "dist/leger"],
-      ["legerd", target, "dist/legerd"],
-    ]);
-    const [leger, legerd] = steps;
-    deepStrictEqual(leger.args, [
-      "compile",
-      "--frozen",
-      ...permissionFlags("leger"),
-      "--target",
-      target,
-      "--output",
-      "dist/leger",
-      ...compileIncludes().flatMap((path) => ["--include", path]),
-      "cli/main.ts",
-    ]);
-    deepStrictEqual(legerd.args, [
-      "compile",
-      "--frozen",
-      ...permissionFlags("legerd"),
-      "--target",
-      target,
-      "--output",
-      "dist/legerd",
-      "daemon/main.ts",
-    ]);
-  }
-});
-
-Deno.test("compileCommands() takes the permission flags from deno.json's leger and legerd tasks, in their order", () => {
-  for (const program of ["leger", "legerd"] as const) {
-    const task = denoJson.tasks[program].split(/\s+/);
-    const [step] = compileCommands([X86]).filter((s) => s.program === program);
-    const flags = step.args.filter((word) =>
-      /^--(allow|unstable)-|^--v8-flags=/.test(word)
-    );
-    deepStrictEqual(
-      flags,
-      task.filter((word) => /^--(allow|unstable)-|^--v8-flags=/.test(word)),
-    );
-    // No permission beyond the task's: nothing like --allow-all.
-    ok(!step.args.includes("--allow-all") && !step.args.includes("-A"));
-  }
-});
-
-Deno.test("compileCommands() puts each target's binaries in a folder of its own for --target all", () => {
-  const { targets, all, outputDir } = parseCompileArgs(
-    ["--target", "all", "--output", "out"],
-    X86,
-  );
-  const steps = compileCommands(targets, { outputDir, perTarget: all });
-  deepStrictEqual(steps.map((s) => [s.target, s.output]), [
-    [X86, `out/${X86}/leger`],
-    [X86, `out/${X86}/legerd`],
-    [ARM, `out/${ARM}/leger`],
-    [ARM, `out/${ARM}/legerd`],
-  ]);
-  for (const step of steps) {
-    const at = step.args.indexOf("--target");
-    strictEqual(step.args[at + 1], step.target);
-    strictEqual(step.args[step.args.indexOf("--output") + 1], step.output);
-  }
-});
-
-// --- the command line of the task --------------------------------------------
-
-Deno.test("parseCompileArgs() builds this machine's target into dist by default", () => {
-  for (const host of SUPPORTED_TARGETS) {
-    deepStrictEqual(parseCompileArgs([], host), {
-      targets: [host],
-      all: false,
-      outputDir: "dist",
-      help: false,
-    });
-  }
-  deepStrictEqual(parseCompileArgs(["--target", ARM], X86).targets, [ARM]);
-});
-
-Deno.test("parseCompileArgs() refuses what it cannot build, naming the two targets", () => {
-  const cases: [string[], string, RegExp][] = [
-    [[], "x86_64-apple-darwin", /this machine's target "x86_64-apple-darwin"/],
-    [["--target", "riscv64gc-unknown-linux-gnu"], X86, /"riscv64gc-/],
-    [["--target", "x86_64"], X86, /"x86_64"/],
-  ];
-  for (const [args, host, what] of cases) {
-    throws(() => parseCompileArgs(args, host), (error: Error) => {
-      strictEqual(error.name, "CompileError");
-      strictEqual((error as { exitCode?: number }).exitCode, 2);
-      match(error.message, what);
-      match(error.message, new RegExp(`built for ${X86} and ${ARM} only`));
-      match(error.message, /--target all/);
-      return true;
-    });
-  }
-});
-
-Deno.test("parseCompileArgs() refuses an unknown flag, a stray argument and an empty --output with the usage", () => {
-  for (const args of [["--bogus"], ["dist"], ["--output", ""], ["--target"]]) {
-    throws(() => parseCompileArgs(args, X86), (error: Error) => {
-      strictEqual((error as { exitCode?: number }).exitCode, 2);
-      match(error.message, /usage: deno task compile \[--target/);
-      return true;
-    });
-  }
-});
-
-Deno.test("projectVersion() refuses a deno.json without a usable version, naming the fix", () => {
-  strictEqual(projectVersion(denoJson), VERSION);
-  for (const config of [{}, { version: "" }, { version: 1 }]) {
-    throws(() => projectVersion(config), {
-      name: "CompileError",
-      message: /deno.json has no "version"[\s\S]*Add "version": "0.1.0"/,
-    });
-  }
-  throws(() => projectVersion({ version: "1.0-rc 1" }), {
-    message: /"1.0-rc 1", which an RPM version cannot hold/,
-  });
-});
-
-// --- DENORT_BIN ----------------------------------------------------------------
-
-/** The first 64 bytes of an ELF file: 64-bit little-endian, of a type and machine. */
-function elfHeader(machine: number, type = 3): Uint8Array {
-  const header = new Uint8Array(64);
-  header.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]);
-  new DataView(header.buffer).setUint16(16, type, true);
-  new DataView(header.buffer).setUint16(18, machine, true);
-  return header;
-}
-
-Deno.test("elfMachine() reads the machine of an ELF executable, big-endian too", () => {
-  deepStrictEqual(elfMachine(elfHeader(62)), { machine: 62 });
-  deepStrictEqual(elfMachine(elfHeader(183, 2)), { machine: 183 });
-  const big = new Uint8Array(64);
-  big.set([0x7f, 0x45, 0x4c, 0x46, 2, 2, 1]);
-  big.set([0, 2, 0, 22], 16);
-  deepStrictEqual(elfMachine(big), { machine: 22 });
-  deepStrictEqual(elfMachine(elfHeader(62, 1)), {
-    problem: "it is not an executable (ELF type 1)",
-  });
-  deepStrictEqual(elfMachine(elfHeader(62).subarray(0, 10)), {
-    problem: "its ELF header is cut short",
-  });
-});
-
-Deno.test("elfMachine() reads the real deno binary as this machine's", async () => {
-  const bytes = await Deno.readFile(Deno.execPath());
-  const machine = { x86_64: 62, aarch64: 183 }[Deno.build.arch];
-  deepStrictEqual(elfMachine(bytes.subarray(0, 64)), { machine });
-});
-
-Deno.test("checkDenortBin() accepts an ELF executable for the target and refuses any other file, with the fix", async () => {
-  await using dir = await tempFolder();
-  const file = async (name: string, bytes: Uint8Array) => {
-    await Deno.writeFile(`${dir.path}/${name}`, bytes);
-    return `${dir.path}/${name}`;
-  };
-  const x86 = await file("denort-x86", elfHeader(62));
-  const arm = await file("denort-arm", elfHeader(183, 2));
-  await checkDenortBin(x86, X86);
-  await checkDenortBin(arm, ARM);
-  const zip = await file("denort.zip", new Uint8Array([0x50, 0x4b, 3, 4, 0]));
-  const script = await file("deno.sh", new TextEncoder().encode("#!/bin/sh\n"));
-  const object = await file("denort.o", elfHeader(62, 1));
-  const s390 = await file("denort-s390", elfHeader(22));
-  const cases: [string, Target, RegExp][] = [
-    [
-      arm,
-      X86,
-      new RegExp(
-        `it runs on ${ARM}, not ${X86} \\(ELF machine 62\\)\\n  Pass --target ${ARM}, or set DENORT_BIN to the \`denort\` of Deno`,
-      ),
-    ],
-    [
-      x86,
-      ARM,
-      new RegExp(`it runs on ${X86}, not ${ARM} \\(ELF machine 183\\)`),
-    ],
-    [s390, X86, /it runs on ELF machine 22, not x86_64/],
-    [
-      zip,
-      X86,
-      /it is a zip archive, not the denort inside it\n {2}Unzip it \(`unzip .*denort\.zip` gives `denort`\)/,
-    ],
-    [
-      script,
-      X86,
-      /it is not an ELF file\n {2}Set DENORT_BIN to the `denort` of Deno .* unzipped from denort-x86_64-unknown-linux-gnu.zip, or unset it/,
-    ],
-    [object, X86, /it is not an executable \(ELF type 1\)/],
-    [`${dir.path}/nothing`, X86, /the file does not exist/],
-    [dir.path, X86, /it is not a file/],
-  ];
-  for (const [path, target, message] of cases) {
-    await rejects(checkDenortBin(path, target), (error: Error) => {
-      strictEqual(error.name, "CompileError");
-      strictEqual((error as { exitCode?: number }).exitCode, 1);
-      ok(error.message.startsWith(`Cannot use DENORT_BIN "${path}": `));
-      match(error.message, message);
-      return true;
-    });
-  }
-});
-
-// --- finding a denort ------------------------------------------------------------
-
-/** A fetch that fails the test if called. */
-function noFetch(): Promise<Response> {
-  throw new Error("fetch called");
-}
-
-Deno.test("findDenorts() takes DENORT_BIN for one target and refuses it for two", async () => {
-  await using dir = await tempFolder();
-  const bin = `${dir.path}/denort`;
-  await Deno.writeFile(bin, elfHeader(62));
-  deepStrictEqual(
-    await findDenorts([X86], {
-      denortBin: bin,
-      denoDir: dir.path,
-      fetch: noFetch,
-    }),
-    [{ kind: "DENORT_BIN", path: bin }],
-  );
-  await rejects(
-    findDenorts([X86, ARM], {
-      denortBin: bin,
-      denoDir: dir.path,
-      fetch: noFetch,
-    }),
-    (error: Error) => {
-      strictEqual((error as { exitCode?: number }).exitCode, 2);
-      match(error.message, /with DENORT_BIN set: Deno uses that one denort/);
-      match(
-        error.message,
-        /Pass --target with the target of that denort, or unset DENORT_BIN/,
-      );
-      return true;
-    },
-  );
-  // Deno reads an empty DENORT_BIN as a path too.
-  await rejects(
-    findDenorts([X86], { denortBin: "", denoDir: dir.path, fetch: noFetch }),
-    { message: /DENORT_BIN "": the file does not exist/ },
-  );
-});
-
-Deno.test("findDenorts() takes Deno's cache, else dl.deno.land when it answers HEAD", async () => {
-  await using dir = await tempFolder();
-  const cached = `${dir.path}/dl/release/v2.9.6/denort-${X86}.zip`;
-  await Deno.mkdir(`${dir.path}/dl/release/v2.9.6`, { recursive: true });
-  await Deno.writeFile(cached, new Uint8Array([0x50, 0x4b, 3, 4]));
-  const asked: [string, string | undefined][] = [];
-  const sources = await findDenorts([X86, ARM], {
-    denoDir: dir.path,
-    denoVersion: "2.9.6",
-    fetch: (input, init) => {
-      asked.push([String(input), init?.method]);
-      return Promise.resolve(new Response(null, { status: 200 }));
-    },
-  });
-  deepStrictEqual(sources, [
-    { kind: "cache", path: cached },
-    {
-      kind: "download",
-      url: `https://dl.deno.land/release/v2.9.6/denort-${ARM}.zip`,
-    },
-  ]);
-  deepStrictEqual(asked, [[
-    `https://dl.deno.land/release/v2.9.6/denort-${ARM}.zip`,
-    "HEAD",
-  ]]);
-});
-
-Deno.test("findDenorts() stops with exit 77 and says what is missing, why and the fix", async (t) => {
-  await using dir = await tempFolder();
-  const cases: {
-    name: string;
-    fetch: typeof fetch;
-    summary: string;
-    detail: RegExp;
-    proxyVariable?: string;
-  }[] = [
-    {
-      name: "unreachable",
-      fetch: () =>
-        Promise.reject(
-          new TypeError("fetch failed", {
-            cause: new Error(
-              `error sending request for url (https://dl.deno.land/release/v2.9.6/denort-${X86}.zip): client error (Connect): dns error: failed to lookup address information: Name or service not known`,
-            ),
-          }),
-        ),
-      summary: "dl.deno.land is unreachable",
-      detail:
-        /\.zip: dns error: failed to lookup address information: Name or service not known$/m,
-    },
-    {
-      name: "through a proxy",
-      fetch: () => Promise.reject(new TypeError("fetch failed")),
-      summary: "dl.deno.land is unreachable",
-      detail: /\.zip: fetch failed \(through the proxy HTTPS_PROXY names\)$/m,
-      proxyVariable: "HTTPS_PROXY",
-    },
-    {
-      name: "no such release",
-      fetch: () =>
-        Promise.resolve(
-          new Response(null, { status: 404, statusText: "Not Found" }),
-        ),
-      summary: "dl.deno.land answered HTTP 404",
-      detail: /\.zip: HTTP 404 Not Found$/m,
-    },
-    {
-      name: "no answer in time",
-      // Answers only when aborted: the 1 ms timeout of the probe.
-      fetch: (_input, init) =>
-        new Promise((_resolve, reject) =>
-          init?.signal?.addEventListener(
-            "abort",
-            () => reject(init.signal?.reason),
-          )
-        ),
-      summary: "dl.deno.land is unreachable",
-      detail: /\.zip: no answer within 0.001 s$/m,
-    },
-  ];
-  for (const c of cases) {
-    await t.step(c.name, async () => {
-      await rejects(
-        findDenorts([X86], {
-          denoDir: dir.path,
-          denoVersion: "2.9.6",
-          fetch: c.fetch,
-          timeoutMs: 1,
-          proxyVariable: c.proxyVariable,
-        }),
-        (error: Error) => {
-          strictEqual((error as { exitCode?: number }).exitCode, EXIT_SKIPPED);
-          const lines = error.message.split("\n");
-          strictEqual(
-            lines[0],
-            `Cannot compile leger: no denort for ${X86} (DENORT_BIN is not set, Deno's cache has none, ${c.summary}), so nothing was built`,
-          );
-          ok(lines.includes(
-            `  ${X86}: Deno's cache has no ${dir.path}/dl/release/v2.9.6/denort-${X86}.zip`,
-          ));
-          match(error.message, c.detail);
-          strictEqual(
-            lines.at(-1),
-            `  Build on a machine that reaches dl.deno.land, or set DENORT_BIN to the \`denort\` of Deno 2.9.6 for that target, unzipped from denort-${X86}.zip (https://github.com/denoland/deno/releases/tag/v2.9.6)`,
-          );
-          return true;
-        },
-      );
-    });
-  }
-});
-
-// --- the build, with a fake deno compile ------------------------------------------
+// --- the build, with a fake machine ------------------------------------------------
 
 interface FakeMachine {
   deps: CompileDeps;
@@ -514,19 +48,23 @@ interface FakeMachine {
   versioned: string[];
   out: string[];
   err: string[];
+  /** The listener of stop signals, while one is registered. */
+  stop?: (signal: StopSignal) => void;
 }
 
 /**
- * Deps whose `deno compile` writes a small file at `--output` naming the
- * program and target, and whose binaries print `<program> <version>` (or
- * what `prints` says).
+ * Deps for an x86_64 machine whose `deno compile` writes a small file at
+ * `--output` naming the program and target, and whose binaries print
+ * `<program> <version>` (or what `prints` says; `null`: no answer in time).
  */
 function fakeMachine(options: {
   denoDir: string;
   env?: Record<string, string>;
   fetch?: typeof fetch;
   failCompile?: string;
-  prints?: (program: string) => string;
+  prints?: (program: string) => string | null;
+  /** Called as `deno compile` of a program starts (to send a signal). */
+  onCompile?: (machine: FakeMachine, program: string) => void;
 }): FakeMachine {
   const machine: FakeMachine = {
     compiled: [],
@@ -536,15 +74,23 @@ function fakeMachine(options: {
     deps: {
       hostTarget: X86,
       env: (name) => options.env?.[name],
+      cwd: () => "/nonexistent/cwd",
       denoDir: () => Promise.resolve(options.denoDir),
       fetch: options.fetch ??
         (() => Promise.resolve(new Response(null, { status: 200 }))),
-      deno: async (args) => {
+      deno: async (args, { signal }) => {
         strictEqual(args[0], "compile");
+        strictEqual(args[1], "--quiet");
         const output = args[args.indexOf("--output") + 1];
         const target = args[args.indexOf("--target") + 1];
         const program = args.at(-1) === "cli/main.ts" ? "leger" : "legerd";
         machine.compiled.push(`${program} ${target}`);
+        options.onCompile?.(machine, program);
+        // Stopped: deno compile leaves its temporary file behind.
+        if (signal.aborted) {
+          await Deno.writeTextFile(`${output}.tmp-1234`, "partial");
+          return false;
+        }
         if (options.failCompile === program) return false;
         await Deno.writeTextFile(output, `${program} ${target}`);
         return true;
@@ -552,8 +98,15 @@ function fakeMachine(options: {
       version: async (path) => {
         const [program] = (await Deno.readTextFile(path)).split(" ");
         machine.versioned.push(await Deno.readTextFile(path));
-        const stdout = options.prints?.(program) ?? `${program} ${VERSION}\n`;
+        const stdout = options.prints
+          ? options.prints(program)
+          : `${program} ${VERSION}\n`;
+        if (stdout === null) return { timedOutAfterMs: VERSION_TIMEOUT_MS };
         return { code: 0, stdout };
+      },
+      onStopSignal: (listener) => {
+        machine.stop = listener;
+        return () => machine.stop = undefined;
       },
       out: (text) => machine.out.push(text),
       err: (text) => machine.err.push(text),
@@ -562,7 +115,7 @@ function fakeMachine(options: {
   return machine;
 }
 
-Deno.test("runCompile() builds dist/leger and dist/legerd for this machine, checks their version, and prints their paths", async () => {
+Deno.test("runCompile() builds leger and legerd for this machine, checks their version, and prints their paths", async () => {
   await using dir = await tempFolder();
   const machine = fakeMachine({ denoDir: dir.path });
   const out = `${dir.path}/dist`;
@@ -572,13 +125,32 @@ Deno.test("runCompile() builds dist/leger and dist/legerd for this machine, chec
   deepStrictEqual(await listTree(out), ["leger", "legerd"]);
   strictEqual(await Deno.readTextFile(`${out}/legerd`), `legerd ${X86}`);
   deepStrictEqual(machine.out, [`${out}/leger\n${out}/legerd\n`]);
-  match(
-    machine.err.join(""),
-    /denort to be downloaded \(https:\/\/dl\.deno\.land\//,
+  deepStrictEqual(machine.err, [
+    `leger ${VERSION} for ${X86}: denort to be downloaded (https://dl.deno.land/release/v${Deno.version.deno}/denort-${X86}.zip)\n`,
+    `Compiling leger for ${X86}\n`,
+    `Compiling legerd for ${X86}\n`,
+  ]);
+  strictEqual(
+    machine.stop,
+    undefined,
+    "the stop signals are listened to still",
   );
 });
 
-Deno.test("runCompile() builds both targets with --target all, and runs only this machine's binaries", async () => {
+Deno.test("runCompile() replaces older binaries, leaving nothing else behind", async () => {
+  await using dir = await tempFolder({
+    "dist/leger": "old leger",
+    "dist/legerd": "old legerd",
+    "dist/README": "kept",
+  });
+  const machine = fakeMachine({ denoDir: dir.path });
+  const out = `${dir.path}/dist`;
+  strictEqual(await runCompile(["--output", out], machine.deps), 0);
+  deepStrictEqual(await listTree(out), ["README", "leger", "legerd"]);
+  strictEqual(await Deno.readTextFile(`${out}/leger`), `leger ${X86}`);
+});
+
+Deno.test("runCompile() builds both targets with --target all, runs only this machine's binaries, and says the others were not run", async () => {
   await using dir = await tempFolder();
   const machine = fakeMachine({ denoDir: dir.path });
   const out = `${dir.path}/dist`;
@@ -599,10 +171,44 @@ Deno.test("runCompile() builds both targets with --target all, and runs only thi
     [X86, ARM].flatMap((t) => [`${out}/${t}/leger\n`, `${out}/${t}/legerd\n`])
       .join(""),
   ]);
+  strictEqual(
+    machine.err.at(-1),
+    `${out}/${ARM}/leger, ${out}/${ARM}/legerd: not run: built for ${ARM}, which this machine (${X86}) cannot run; run \`leger --version\` and \`legerd --version\` on a ${ARM} machine to check them\n`,
+  );
 });
 
-Deno.test("runCompile() leaves no binary when one does not print deno.json's version", async (t) => {
-  const cases: [string, (program: string) => string, RegExp][] = [
+Deno.test("runCompile() builds another target with a DENORT_BIN that holds a denort's marks, and says it was not run", async () => {
+  await using dir = await tempFolder();
+  const denort = await writeStandIn(`${dir.path}/denort`, 183);
+  const machine = fakeMachine({
+    denoDir: dir.path,
+    env: { DENORT_BIN: denort },
+    fetch: noFetch,
+  });
+  const out = `${dir.path}/dist`;
+  strictEqual(
+    await runCompile(["--target", ARM, "--output", out], machine.deps),
+    0,
+  );
+  deepStrictEqual(machine.compiled, [`leger ${ARM}`, `legerd ${ARM}`]);
+  deepStrictEqual(machine.versioned, []);
+  const err = machine.err.join("");
+  ok(
+    err.includes(
+      `leger ${VERSION} for ${ARM}: denort from DENORT_BIN (${denort}; checked without running it: an ELF executable for ${ARM}, not the deno CLI, holding "Deno/${Deno.version.deno}" and "${Deno.version.v8}")\n`,
+    ),
+    err,
+  );
+  match(
+    err,
+    new RegExp(
+      `/dist/legerd: not run: built for ${ARM}, which this machine \\(${X86}\\) cannot run`,
+    ),
+  );
+});
+
+Deno.test("runCompile() leaves no binary when one does not print deno.json's version in time", async (t) => {
+  const cases: [string, (program: string) => string | null, RegExp][] = [
     [
       "the deno CLI as denort",
       () => "deno 2.9.6 (stable, release, x86_64-unknown-linux-gnu)\n",
@@ -614,6 +220,11 @@ Deno.test("runCompile() leaves no binary when one does not print deno.json's ver
       /^Cannot use the compiled legerd for x86_64-unknown-linux-gnu: `legerd --version` exited 0 and printed "legerd 0\.0\.9", not "legerd [^"]+"/,
     ],
     ["nothing", () => "", /and printed nothing, not "leger /],
+    [
+      "no answer in time",
+      () => null,
+      /^Cannot use the compiled leger for x86_64-unknown-linux-gnu: `leger --version` did not answer within 30 s, so it was killed\n {2}Nothing was written to .*\n {2}Check that DENORT_BIN, if set, is the `denort` of this Deno's release/,
+    ],
   ];
   for (const [name, prints, message] of cases) {
     await t.step(name, async () => {
@@ -630,19 +241,142 @@ Deno.test("runCompile() leaves no binary when one does not print deno.json's ver
 });
 
 Deno.test("runCompile() leaves no binary, and older ones as they were, when deno compile fails", async () => {
-  await using dir = await tempFolder({ "dist/README": "kept\n" });
+  await using dir = await tempFolder({
+    "dist/README": "kept\n",
+    "dist/leger": "old leger",
+  });
   const machine = fakeMachine({ denoDir: dir.path, failCompile: "legerd" });
   const out = `${dir.path}/dist`;
   strictEqual(await runCompile(["--output", out], machine.deps), 1);
   deepStrictEqual(machine.compiled, [`leger ${X86}`, `legerd ${X86}`]);
-  match(
-    machine.err.at(-1)!,
-    new RegExp(
-      `^Cannot compile legerd for ${X86}: \`deno compile\` failed \\(its output is above\\)\\n  Nothing was written to ${out}\\n$`,
-    ),
+  strictEqual(
+    machine.err.at(-1),
+    `Cannot compile legerd for ${X86}: \`deno compile\` failed (its error is above)\n  Nothing was written to ${out}\n`,
   );
-  deepStrictEqual(await listTree(out), ["README"]);
+  deepStrictEqual(await listTree(out), ["README", "leger"]);
+  strictEqual(await Deno.readTextFile(`${out}/leger`), "old leger");
 });
+
+Deno.test("runCompile() checks where the binaries go before building anything", async (t) => {
+  const cases: {
+    name: string;
+    files: Record<string, string>;
+    setup?: (dir: string) => Promise<void>;
+    output: string;
+    message: (dir: string) => string;
+  }[] = [
+    {
+      // The tester's case: an old leger beside a folder named legerd.
+      name: "a folder where a binary goes",
+      files: { "dist/leger": "OLD\n", "dist/legerd/x": "" },
+      output: "dist",
+      message: (d) =>
+        `Cannot put legerd at ${d}/dist/legerd: a folder is there\n  Remove it (\`rm -r ${d}/dist/legerd\`), or pass --output another folder\n`,
+    },
+    {
+      name: "an existing file as --output",
+      files: { afile: "x\n" },
+      output: "afile",
+      message: (d) =>
+        `Cannot put the binaries in ${d}/afile: it is a file, not a folder\n  Pass --output a folder (it is created if missing), or remove the file\n`,
+    },
+    {
+      name: "a dangling symbolic link as --output",
+      files: {},
+      setup: (d) => Deno.symlink(`${d}/gone`, `${d}/dist`),
+      output: "dist",
+      message: (d) =>
+        `Cannot put the binaries in ${d}/dist: it is a symbolic link to "${d}/gone", which does not exist\n  Create the folder it points to (\`mkdir -p ${d}/gone\`), or pass --output another folder\n`,
+    },
+    {
+      name: "a file under which a folder goes",
+      files: { afile: "x\n" },
+      output: "afile/dist",
+      message: (d) =>
+        `Cannot put the binaries in ${d}/afile/dist: the folder cannot be created: Not a directory (os error 20)\n  Pass --output a folder this user may write to (it is created if missing)\n`,
+    },
+  ];
+  for (const c of cases) {
+    await t.step(c.name, async () => {
+      await using dir = await tempFolder(c.files);
+      await c.setup?.(dir.path);
+      const before = await listTree(dir.path);
+      const machine = fakeMachine({ denoDir: dir.path });
+      strictEqual(
+        await runCompile(["--output", `${dir.path}/${c.output}`], machine.deps),
+        1,
+      );
+      deepStrictEqual(machine.compiled, []);
+      strictEqual(machine.err.at(-1), c.message(dir.path));
+      deepStrictEqual(await listTree(dir.path), before);
+      if (c.files["dist/leger"]) {
+        strictEqual(await Deno.readTextFile(`${dir.path}/dist/leger`), "OLD\n");
+      }
+    });
+  }
+});
+
+Deno.test("runCompile() takes a relative --output from the folder deno task was run in (INIT_CWD)", async () => {
+  await using dir = await tempFolder({ "sub/.keep": "" });
+  const machine = fakeMachine({
+    denoDir: dir.path,
+    env: { INIT_CWD: `${dir.path}/sub` },
+  });
+  strictEqual(await runCompile(["--output", "../out"], machine.deps), 0);
+  deepStrictEqual(machine.out, [
+    `${dir.path}/out/leger\n${dir.path}/out/legerd\n`,
+  ]);
+});
+
+Deno.test("runCompile() removes the staging folders of killed builds", async () => {
+  const child = new Deno.Command("true").spawn();
+  await child.status;
+  const stale = `.compile-${child.pid}-0abc`;
+  await using dir = await tempFolder({
+    [`dist/${stale}/leger.tmp-77`]: "partial",
+  });
+  const machine = fakeMachine({ denoDir: dir.path });
+  const out = `${dir.path}/dist`;
+  strictEqual(await runCompile(["--output", out], machine.deps), 0);
+  deepStrictEqual(await listTree(out), ["leger", "legerd"]);
+  ok(machine.err.includes(
+    `Removed ${out}/${stale}: left by a build that was killed (its process is gone)\n`,
+  ));
+});
+
+Deno.test("runCompile() stops at a stop signal: deno compile is stopped, then nothing is left and it exits 128 + the signal", async (t) => {
+  for (
+    const [signal, code] of [["SIGTERM", 143], ["SIGINT", 130], [
+      "SIGHUP",
+      129,
+    ]] as const
+  ) {
+    await t.step(signal, async () => {
+      await using dir = await tempFolder({ "dist/leger": "old leger" });
+      const machine = fakeMachine({
+        denoDir: dir.path,
+        onCompile: (m, program) => {
+          if (program === "leger") m.stop!(signal);
+        },
+      });
+      const out = `${dir.path}/dist`;
+      strictEqual(await runCompile(["--output", out], machine.deps), code);
+      deepStrictEqual(machine.compiled, [`leger ${X86}`]);
+      strictEqual(
+        machine.err.at(-1),
+        `Stopped by ${signal}: the build was stopped, and nothing was written to ${out}\n`,
+      );
+      deepStrictEqual(await listTree(out), ["leger"]);
+      strictEqual(await Deno.readTextFile(`${out}/leger`), "old leger");
+      strictEqual(machine.stop, undefined);
+    });
+  }
+});
+
+/** A fetch that fails the test if called. */
+function noFetch(): Promise<Response> {
+  throw new Error("fetch called");
+}
 
 Deno.test("runCompile() builds nothing without a denort: exit 77 before any deno compile", async () => {
   await using dir = await tempFolder();
@@ -659,15 +393,25 @@ Deno.test("runCompile() builds nothing without a denort: exit 77 before any deno
 
 Deno.test("runCompile() checks DENORT_BIN before building anything", async () => {
   await using dir = await tempFolder();
-  await Deno.writeFile(`${dir.path}/denort`, elfHeader(183));
-  const cases: [string[], number, RegExp][] = [
-    [[], 1, new RegExp(`it runs on ${ARM}, not ${X86}`)],
-    [["--target", "all"], 2, /with DENORT_BIN set/],
+  const arm = await writeStandIn(`${dir.path}/denort`, 183);
+  const armProgram = await writeStandIn(`${dir.path}/arm64`, 183, ["hello"]);
+  const cases: [string, string[], number, RegExp][] = [
+    [
+      arm,
+      [],
+      1,
+      new RegExp(
+        `it is built for ${ARM} \\(ELF machine 183\\), not for ${X86}`,
+      ),
+    ],
+    [arm, ["--target", "all"], 2, /with DENORT_BIN set/],
+    ["", [], 1, /^Cannot use DENORT_BIN "": it is set but empty/],
+    [armProgram, ["--target", ARM], 1, /it is not a denort of Deno/],
   ];
-  for (const [args, code, message] of cases) {
+  for (const [denortBin, args, code, message] of cases) {
     const machine = fakeMachine({
       denoDir: dir.path,
-      env: { DENORT_BIN: `${dir.path}/denort` },
+      env: { DENORT_BIN: denortBin },
       fetch: noFetch,
     });
     strictEqual(
@@ -677,32 +421,33 @@ Deno.test("runCompile() checks DENORT_BIN before building anything", async () =>
     match(machine.err.join(""), message);
     deepStrictEqual(machine.compiled, []);
   }
-  // The target of that denort: built with it, not run (another machine).
-  const machine = fakeMachine({
-    denoDir: dir.path,
-    env: { DENORT_BIN: `${dir.path}/denort` },
-    fetch: noFetch,
-  });
-  strictEqual(
-    await runCompile(
-      ["--target", ARM, "--output", `${dir.path}/dist`],
-      machine.deps,
-    ),
-    0,
-  );
-  deepStrictEqual(machine.compiled, [`leger ${ARM}`, `legerd ${ARM}`]);
-  deepStrictEqual(machine.versioned, []);
-  match(machine.err.join(""), /denort from DENORT_BIN/);
+  deepStrictEqual(await listTree(dir.path), ["arm64", "denort"]);
 });
 
-Deno.test("runCompile() prints its usage for --help and refuses a bad command line with exit 2", async () => {
+Deno.test("runCompile() prints its help for --help whatever else is given, and refuses a bad command line with exit 2", async () => {
   await using dir = await tempFolder();
-  const help = fakeMachine({ denoDir: dir.path });
-  strictEqual(await runCompile(["--help"], help.deps), 0);
-  match(help.out.join(""), /^usage: deno task compile/);
-  const bad = fakeMachine({ denoDir: dir.path });
-  strictEqual(await runCompile(["--target", "arm64"], bad.deps), 2);
-  deepStrictEqual(bad.compiled, []);
+  for (
+    const args of [["--help"], ["--help", "--target", "bogus"], [
+      "--target",
+      "all",
+      "--target",
+      X86,
+      "-h",
+    ]]
+  ) {
+    const help = fakeMachine({ denoDir: dir.path });
+    strictEqual(await runCompile(args, help.deps), 0);
+    match(help.out.join(""), /^usage: deno task compile/);
+    deepStrictEqual(help.compiled, []);
+  }
+  for (
+    const args of [["--target", "arm64"], ["--target", "all", "--target", X86]]
+  ) {
+    const bad = fakeMachine({ denoDir: dir.path });
+    strictEqual(await runCompile(args, bad.deps), 2);
+    deepStrictEqual(bad.out, []);
+    deepStrictEqual(bad.compiled, []);
+  }
 });
 
 // --- the real task, as a subprocess -------------------------------------------------
@@ -848,30 +593,213 @@ Deno.test({
   },
 });
 
+/** An environment without the caller's DENORT_BIN or proxies, whose probe of dl.deno.land meets a closed port. */
+function isolatedEnv(home: string): Record<string, string> {
+  return {
+    PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+    HOME: home,
+    DENO_DIR,
+    NO_COLOR: "1",
+    HTTPS_PROXY: `http://127.0.0.1:${closedPort()}`,
+  };
+}
+
 Deno.test({
   name:
-    "deno task compile refuses a binary that is not leger (the deno CLI as DENORT_BIN) and leaves nothing",
+    "deno task compile stops with a message and its exit code, never a stack trace, for a bad DENORT_BIN, output or command line",
+  ignore: !HOST_SUPPORTED,
+  fn: async (t) => {
+    await using dir = await tempFolder({ afile: "x\n", "d/leger/x": "" });
+    const d = dir.path;
+    await Deno.symlink(`${d}/gone`, `${d}/dangling`);
+    const armProgram = await writeStandIn(`${d}/arm64`, 183, ["hello"]);
+    const cases: {
+      name: string;
+      args: string[];
+      env?: Record<string, string>;
+      code: number;
+      message: RegExp;
+    }[] = [
+      {
+        name: "DENORT_BIN set but empty",
+        args: [],
+        env: { DENORT_BIN: "" },
+        code: 1,
+        message: /^Cannot use DENORT_BIN "": it is set but empty/,
+      },
+      {
+        name: "a program for aarch64 that is not denort",
+        args: ["--target", ARM],
+        env: { DENORT_BIN: armProgram },
+        code: 1,
+        message: new RegExp(
+          `^Cannot use DENORT_BIN "${armProgram}": it is not a denort of Deno ${Deno.version.deno}: its bytes lack "Deno/`,
+        ),
+      },
+      {
+        name: "an existing file as --output",
+        args: ["--output", `${d}/afile`],
+        code: 1,
+        message: /: it is a file, not a folder\n/,
+      },
+      {
+        name: "a dangling symbolic link as --output",
+        args: ["--output", `${d}/dangling`],
+        code: 1,
+        message:
+          /: it is a symbolic link to ".*\/gone", which does not exist\n/,
+      },
+      {
+        name: "a folder where leger goes",
+        args: ["--output", `${d}/d`],
+        code: 1,
+        message: new RegExp(
+          `^Cannot put leger at ${d}/d/leger: a folder is there\n`,
+        ),
+      },
+      {
+        name: "--target twice",
+        args: ["--target", "all", "--target", X86],
+        code: 2,
+        message: /^Cannot use --target more than once/,
+      },
+      {
+        name: "--help among bad flags",
+        args: ["--help", "--target", "bogus"],
+        code: 0,
+        message: /^$/,
+      },
+    ];
+    for (const c of cases) {
+      await t.step(c.name, async () => {
+        const before = await listTree(d);
+        const result = await spawnCaptured(
+          Deno.execPath(),
+          ["task", "-q", "compile", ...c.args],
+          {
+            cwd: ROOT,
+            clearEnv: true,
+            env: { ...isolatedEnv(d), ...c.env },
+          },
+        );
+        strictEqual(result.code, c.code, result.stderr);
+        match(result.stderr, c.message);
+        ok(!/Uncaught|\n +at /.test(result.stderr), result.stderr);
+        deepStrictEqual(await listTree(d), before);
+        if (c.code === 0) match(result.stdout, /^usage: deno task compile/);
+      });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "deno task compile runs real deno compile without its listing of embedded files, refuses a binary that is not leger, and leaves nothing (relative --output from the caller's folder)",
   ignore: !HOST_SUPPORTED,
   fn: async () => {
-    await using dir = await tempFolder();
-    const out = `${dir.path}/dist`;
+    await using dir = await tempFolder({ "sub/.keep": "" });
+    const denort = await writeBlankedDenoCli(`${dir.path}/denort`);
     const result = await spawnCaptured(
       Deno.execPath(),
-      ["task", "compile", "--output", out],
-      { cwd: ROOT, env: { DENORT_BIN: Deno.execPath(), NO_COLOR: "1" } },
+      [
+        "task",
+        "-q",
+        "--config",
+        `${ROOT}/deno.json`,
+        "compile",
+        "--output",
+        "out",
+      ],
+      {
+        cwd: `${dir.path}/sub`,
+        clearEnv: true,
+        env: { ...isolatedEnv(dir.path), DENORT_BIN: denort },
+      },
     );
     strictEqual(result.code, 1, result.stderr);
     strictEqual(result.stdout, "");
-    // Real deno compile ran with the whole command line (includes and all).
-    match(result.stderr, /Compile cli\/main\.ts to /);
-    match(
-      result.stderr,
-      /Cannot use the compiled leger for .*: `leger --version` exited 0 and printed "deno \d/,
+    deepStrictEqual(result.stderr.split("\n"), [
+      `leger ${VERSION} for ${Deno.build.target}: denort from DENORT_BIN (${denort}; checked without running it: an ELF executable for ${Deno.build.target}, not the deno CLI, holding "Deno/${Deno.version.deno}" and "${Deno.version.v8}")`,
+      `Compiling leger for ${Deno.build.target}`,
+      `Cannot use the compiled leger for ${Deno.build.target}: \`leger --version\` exited 0 and printed "deno ${Deno.version.deno} (stable, release, ${Deno.build.target})", not "leger ${VERSION}"`,
+      `  Nothing was written to ${dir.path}/sub/out`,
+      `  The binary is the deno CLI: set DENORT_BIN to the \`denort\` inside denort-${Deno.build.target}.zip, not to \`deno\``,
+      "",
+    ]);
+    deepStrictEqual(await listTree(dir.path), ["denort", "sub", "sub/.keep"]);
+  },
+});
+
+/** The children of a process, from /proc, with their command lines. */
+async function children(
+  pid: number,
+): Promise<{ pid: number; argv: string[] }[]> {
+  const found = [];
+  for await (const entry of Deno.readDir("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    try {
+      const stat = await Deno.readTextFile(`/proc/${entry.name}/stat`);
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid !== pid) continue;
+      const argv = (await Deno.readTextFile(`/proc/${entry.name}/cmdline`))
+        .split("\0");
+      found.push({ pid: Number(entry.name), argv });
+    } catch (error) {
+      // It has exited meanwhile.
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+  }
+  return found;
+}
+
+Deno.test({
+  name:
+    "tools/compile.ts stopped by SIGTERM stops its deno compile child first, removes what it made and exits 143",
+  ignore: !HOST_SUPPORTED || Deno.build.os !== "linux",
+  fn: async () => {
+    await using dir = await tempFolder();
+    const denort = await writeBlankedDenoCli(`${dir.path}/denort`);
+    const out = `${dir.path}/dist`;
+    // The script itself, as the compile task runs it (not deno task, which
+    // would be the process signalled).
+    const words = denoJson.tasks.compile.split(/\s+/);
+    strictEqual(words[0], "deno");
+    const script = new Deno.Command(Deno.execPath(), {
+      args: [...words.slice(1), "--output", out],
+      cwd: ROOT,
+      clearEnv: true,
+      env: { ...isolatedEnv(dir.path), DENORT_BIN: denort },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    // Polled, 60 s at most: deno compile under way.
+    let compile: { pid: number; argv: string[] } | undefined;
+    for (const deadline = Date.now() + 60_000; compile === undefined;) {
+      compile = (await children(script.pid)).find((c) =>
+        c.argv[1] === "compile"
+      );
+      if (compile === undefined && Date.now() > deadline) {
+        script.kill("SIGKILL");
+        throw new Error("deno compile never started");
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    script.kill("SIGTERM");
+    const { code, stdout, stderr } = await script.output();
+    const err = new TextDecoder().decode(stderr);
+    strictEqual(code, 143, err);
+    strictEqual(new TextDecoder().decode(stdout), "");
+    strictEqual(
+      err.split("\n").at(-2),
+      `Stopped by SIGTERM: the build was stopped, and nothing was written to ${out}`,
     );
-    match(
-      result.stderr,
-      /The binary is the deno CLI: set DENORT_BIN to the `denort`/,
+    // Gone, and reaped by the script before it exited.
+    strictEqual(
+      await Deno.lstat(`/proc/${compile.pid}`).then(() => true, () => false),
+      false,
+      `deno compile (${compile.pid}) still runs`,
     );
-    deepStrictEqual(await listTree(dir.path), []);
+    deepStrictEqual(await listTree(dir.path), ["denort"]);
   },
 });
