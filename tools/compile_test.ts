@@ -39,6 +39,12 @@ const VERSION = denoJson.version;
 const HOST_SUPPORTED = (SUPPORTED_TARGETS as readonly string[]).includes(
   Deno.build.target,
 );
+/** What the name of a test that needs a supported machine says elsewhere. */
+const HOST_IGNORED = HOST_SUPPORTED
+  ? ""
+  : ` (ignored: leger is built on ${
+    SUPPORTED_TARGETS.join(" or ")
+  }, not ${Deno.build.target})`;
 
 // --- the build, with a fake machine ------------------------------------------------
 
@@ -462,7 +468,7 @@ function closedPort(): number {
 
 Deno.test({
   name:
-    "deno task compile without a denort exits 77, says why and builds nothing",
+    `deno task compile without a denort exits 77, says why and builds nothing${HOST_IGNORED}`,
   ignore: !HOST_SUPPORTED,
   fn: async () => {
     await using dir = await tempFolder();
@@ -560,7 +566,7 @@ function grantedBy(flags: readonly string[]): {
 
 Deno.test({
   name:
-    "compileCommands()'s command lines, run by the real deno compile, give binaries exactly their task's permissions and deno.json's version",
+    `compileCommands()'s command lines, run by the real deno compile, give binaries exactly their task's permissions and deno.json's version${HOST_IGNORED}`,
   ignore: !HOST_SUPPORTED,
   fn: async () => {
     await using dir = await tempFolder();
@@ -606,7 +612,7 @@ function isolatedEnv(home: string): Record<string, string> {
 
 Deno.test({
   name:
-    "deno task compile stops with a message and its exit code, never a stack trace, for a bad DENORT_BIN, output or command line",
+    `deno task compile stops with a message and its exit code, never a stack trace, for a bad DENORT_BIN, output or command line${HOST_IGNORED}`,
   ignore: !HOST_SUPPORTED,
   fn: async (t) => {
     await using dir = await tempFolder({ afile: "x\n", "d/leger/x": "" });
@@ -694,7 +700,7 @@ Deno.test({
 
 Deno.test({
   name:
-    "deno task compile runs real deno compile without its listing of embedded files, refuses a binary that is not leger, and leaves nothing (relative --output from the caller's folder)",
+    `deno task compile runs real deno compile without its listing of embedded files, refuses a binary that is not leger, and leaves nothing (relative --output from the caller's folder)${HOST_IGNORED}`,
   ignore: !HOST_SUPPORTED,
   fn: async () => {
     await using dir = await tempFolder({ "sub/.keep": "" });
