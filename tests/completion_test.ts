@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { onPath } from "./_on_path.ts";
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import { bashScript } from "../cli/completion/bash_script.ts";
 import { completionModel } from "../cli/completion/completion_model.ts";
@@ -28,16 +29,6 @@ import { legerPaths } from "../lib/state/paths.ts";
 import { DENO_DIR, permissionFlags, ROOT, runLeger } from "./_leger.ts";
 import { spawnCaptured } from "./_spawn.ts";
 import { installedDeployment } from "./fakes/installed_deployment.ts";
-
-function onPath(bin: string): boolean {
-  return (Deno.env.get("PATH") ?? "").split(":").some((dir) => {
-    try {
-      return Deno.statSync(`${dir}/${bin}`).isFile;
-    } catch {
-      return false;
-    }
-  });
-}
 
 /**
  * CI installs fish and zsh and sets `LEGER_COMPLETION_SHELLS=required`, so

@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { pathExists } from "../lib/state/path_exists.ts";
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import { saveAuthState } from "../lib/auth/save_auth_state.ts";
 import { LegerdClient } from "../lib/secrets/legerd_client.ts";
@@ -374,7 +375,7 @@ Deno.test({
     ];
     // Unset, legerd takes /run/user/UID, as systemctl --user does: refused
     // where this host has none.
-    if (!(await exists(`/run/user/${uid}`))) {
+    if (!(await pathExists(`/run/user/${uid}`))) {
       cases.push([
         "unset",
         undefined,
@@ -449,13 +450,3 @@ Deno.test({
     });
   },
 });
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}

@@ -24,6 +24,7 @@
  *
  * @module
  */
+import { onPath } from "./_on_path.ts";
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import denoJson from "../deno.json" with { type: "json" };
 import { SHELLS } from "../cli/completion/static_values.ts";
@@ -42,16 +43,6 @@ const SPEC = `${ROOT}/leger.spec`;
 const STANDIN = `${TESTDATA}/rpm/macros.systemd-standin`;
 const VERSION = denoJson.version;
 const TOOLS = ["rpm", "rpmspec", "rpmbuild", "rpmlint", "rpm2cpio", "cpio"];
-
-function onPath(bin: string): boolean {
-  return (Deno.env.get("PATH") ?? "").split(":").some((dir) => {
-    try {
-      return Deno.statSync(`${dir}/${bin}`).isFile;
-    } catch {
-      return false;
-    }
-  });
-}
 
 /**
  * CI installs rpm and rpmlint and sets `LEGER_PACKAGING_TOOLS=required`, so
