@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { entryExists } from "../../lib/state/path_exists.ts";
 import { posix } from "node:path";
 import { CompileError } from "./compile_error.ts";
 import { fsReason } from "./fs_reason.ts";
@@ -105,7 +106,7 @@ export async function placeAll(
   for (const [i, move] of moves.entries()) {
     const step: { to: string; backup?: string } = { to: move.to };
     try {
-      if (await exists(move.to)) {
+      if (await entryExists(move.to)) {
         const backup = `${backupDir}/${i}-${posix.basename(move.to)}`;
         await rename(move.to, backup);
         step.backup = backup;
@@ -156,14 +157,4 @@ function placeError(
       stranded.join(", ")
     }: move them back by hand before the next \`deno task compile\`, which removes that folder`;
   return new PlaceError(`${where}\n  ${after}`, stranded, { cause: error });
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
 }

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { entryExists } from "../../../lib/state/path_exists.ts";
 import type { Scope } from "../../../lib/adapters/scope.ts";
 import type { DeployContext } from "../../../lib/deploy/context.ts";
 import { pathsOf } from "../../../lib/deploy/context.ts";
@@ -181,7 +182,8 @@ export async function updateFlow(
     document.finished_at = deps.now().toISOString();
     let error = failure;
     if (
-      error !== null && applying && !options.stage && await exists(stagedDir)
+      error !== null && applying && !options.stage &&
+      await entryExists(stagedDir)
     ) {
       error = withDetail(
         error,
@@ -530,17 +532,6 @@ function counts(update: UpdatePlan): string {
     update.stop.length > 0 ? `stops ${update.stop.length}` : "",
   ].filter((p) => p !== "");
   return parts.join(", ") || "changes files only";
-}
-
-/** Whether a path exists. */
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
 }
 
 /** The same error with one more line of details (a leger error; others as they are). */
